@@ -1,0 +1,68 @@
+"""The `kb` command: a thin layer that parses options, calls the library and prints results.
+
+Each command lives in its own module here and is registered in `COMMANDS`. Errors the user
+can fix (`KbError`) print as `Error: ...` and exit 2; findings exit 1; bugs keep their traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from kb.cli import check, explain, init, new, rules, schema
+from kb.cli.common import Env
+from kb.errors import KbError
+
+COMMANDS: list[click.Command] = [
+    init.command,
+    check.command,
+    new.command,
+    schema.command,
+    rules.command,
+    explain.command,
+]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="kb", prog_name="kb")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, exists=True),
+    envvar="KB_ROOT",
+    help="The knowledge base folder (default: found from the current folder, as git does).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only findings and errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Print more: hints under findings, timings.")
+@click.pass_context
+def cli(ctx: click.Context, root: str | None, quiet: bool, verbose: bool) -> None:
+    """kb: a docs-as-code knowledge base for support teams.
+
+    Validate, lint, index and publish KCS articles kept as Markdown in git.
+    """
+    ctx.obj = Env(root=root, quiet=quiet, verbose=verbose)
+
+
+for _command in COMMANDS:
+    cli.add_command(_command)
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point of the console script and `python -m kb`."""
+    try:
+        return cli.main(args=argv, prog_name="kb", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2 if exc.exit_code in (1, 2) else exc.exit_code)
+    except KbError as exc:
+        click.echo(click.style("Error: ", fg="red", bold=True) + exc.render(), err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)

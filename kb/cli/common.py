@@ -1,0 +1,66 @@
+"""What every command shares: the global options, finding the KB, and printing findings."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from kb.findings import Finding, Level
+from kb.project import KnowledgeBase
+
+LEVEL_COLOURS = {Level.ERROR: "red", Level.WARNING: "yellow", Level.INFO: "blue"}
+
+
+@dataclass
+class Env:
+    """Global options, passed to every command as click's context object."""
+
+    root: str | None = None
+    quiet: bool = False
+    verbose: bool = False
+
+    def kb(self) -> KnowledgeBase:
+        return KnowledgeBase.discover(Path(self.root) if self.root else None)
+
+    def progress(self) -> bool:
+        """Show progress only on an interactive terminal, and never in CI."""
+        return not self.quiet and sys.stderr.isatty() and not os.environ.get("CI")
+
+    def info(self, message: str) -> None:
+        if not self.quiet:
+            click.echo(message, err=True)
+
+
+pass_env = click.make_pass_decorator(Env, ensure=True)
+
+
+def display_path(kb: KnowledgeBase, relpath: str) -> str:
+    """A path from the KB root as the user will click it: relative to where they stand."""
+    absolute = kb.root / relpath
+    try:
+        shown = os.path.relpath(absolute, Path.cwd())
+    except ValueError:  # another drive on Windows
+        return str(absolute)
+    return str(absolute) if shown.startswith("../../..") else shown
+
+
+def format_finding(kb: KnowledgeBase, finding: Finding, *, colour: bool, hint: bool) -> str:
+    loc = finding.location
+    where = f"{display_path(kb, loc.path)}:{loc.line}:{loc.col}"
+    code = f"{finding.code} {finding.name}"
+    if colour:
+        where = click.style(where, bold=True)
+        code = click.style(code, fg=LEVEL_COLOURS[finding.level])
+    line = f"{where}: {code}: {finding.message}"
+    if hint and finding.hint:
+        label = click.style("hint:", dim=True) if colour else "hint:"
+        line += f"\n    {label} {finding.hint}"
+    return line
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"

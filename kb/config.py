@@ -1,0 +1,220 @@
+"""The KB's config file (`kb.yaml`): typed settings, each documented, read with file:line errors.
+
+Every setting is a dataclass field made with `setting(default, doc)`. `read_settings` turns a
+YAML mapping into those dataclasses, refusing unknown keys (with a did-you-mean) and wrong
+types with the file and line, so a config mistake never silently checks nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import enum
+import types
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from kb import yaml12
+from kb.errors import ConfigError
+from kb.findings import Level
+
+CONFIG_FILE = "kb.yaml"
+
+T = TypeVar("T")
+
+
+def setting(default: Any, doc: str) -> Any:
+    """A config field with its documentation (shown by `kb config --docs`)."""
+    if isinstance(default, list | dict) or dataclasses.is_dataclass(default):
+        factory: Callable[[], Any] = default.__class__ if dataclasses.is_dataclass(default) else default.copy  # type: ignore[assignment]
+        return field(default_factory=factory, metadata={"doc": doc})
+    return field(default=default, metadata={"doc": doc})
+
+
+@dataclass
+class CheckSettings:
+    """How `kb check` and `kb audit` decide success."""
+
+    fail_level: Level = setting(
+        Level.ERROR, "Findings at or above this level (info, warning, error) make the run exit 1."
+    )
+    cache: bool = setting(True, "Keep results by content hash in .kb-cache/ so unchanged articles are not re-read.")
+
+
+@dataclass
+class Config:
+    """Settings of one knowledge base, read from `kb.yaml` at its root."""
+
+    name: str = setting("Knowledge base", "The knowledge base's name, shown on both sites.")
+    id_prefix: str = setting("KB-", "Prefix of article ids; `kb new` numbers after it.")
+    id_digits: int = setting(4, "Minimum number of digits in a new id (KB-0042).")
+    articles: str = setting("articles", "Folder of articles, relative to the KB root.")
+    schemas: str = setting("schemas", "Folder of the taxonomy and the article JSON Schema.")
+    exclude: list[str] = setting([], "Glob patterns (relative to the articles folder) that are not articles.")
+    extra_fields: list[str] = setting(
+        [], "Front matter fields your team adds beyond the contract; kb accepts them without a warning."
+    )
+    base_url: str = setting("", "Public URL the public site is served from (for the sitemap and canonical links).")
+    edit_url: str = setting("", "'Suggest an edit' link; {path} is the article's path from the KB root.")
+    flag_url: str = setting("", "'Flag this article' link (an issue template); {id} and {title} are filled in.")
+    check: CheckSettings = setting(CheckSettings(), "How a run decides success.")
+
+    # Where the config came from; not a setting.
+    path: Path | None = field(default=None, repr=False, compare=False)
+
+
+def load_config(path: Path) -> Config:
+    """Read `kb.yaml`. Raises `ConfigError` with file and line on any mistake."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not UTF-8 ({exc.reason})", path=path) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read the config: {exc.strerror}", path=path) from None
+    document = parse_yaml_file(text, path)
+    if document.value is None:
+        document.value = {}
+    config = read_settings(Config, document.value, document, path)
+    config.path = path
+    return config
+
+
+def parse_yaml_file(text: str, path: Path) -> yaml12.YamlDocument:
+    """Parse a YAML config or taxonomy file, turning problems into `ConfigError`."""
+    try:
+        return yaml12.parse(text.removeprefix("\ufeff"))
+    except yaml12.YamlProblem as problem:
+        raise ConfigError(problem.message, path=path, line=problem.line, col=problem.col) from None
+
+
+def read_settings(
+    cls: type[T],
+    value: Any,
+    document: yaml12.YamlDocument,
+    file: Path,
+    where: yaml12.Path = (),
+) -> T:
+    """Build dataclass `cls` from a YAML mapping, checking keys and types."""
+    if not isinstance(value, dict):
+        pos = document.position(where)
+        raise ConfigError(
+            f"{_dotted(where) or 'the file'} must be a mapping of settings",
+            path=file, line=pos.line, col=pos.col,
+        )  # fmt: skip
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.init and f.name != "path"}  # type: ignore[arg-type]
+    hints = typing.get_type_hints(cls)
+    kwargs: dict[str, Any] = {}
+    for key, item in value.items():
+        if key not in fields:
+            pos = document.position((*where, key), key=True)
+            close = difflib.get_close_matches(key, list(fields), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else "known settings: " + ", ".join(fields)
+            raise ConfigError(
+                f"unknown setting {_dotted((*where, key))!r}", path=file, line=pos.line, col=pos.col, hint=hint
+            )
+        kwargs[key] = _convert(hints[key], item, document, file, (*where, key))
+    return cls(**kwargs)
+
+
+def _convert(tp: Any, value: Any, document: yaml12.YamlDocument, file: Path, where: yaml12.Path) -> Any:
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+
+    def fail(expected: str) -> ConfigError:
+        pos = document.position(where)
+        return ConfigError(
+            f"{_dotted(where)} must be {expected}, not {_describe(value)}",
+            path=file, line=pos.line, col=pos.col,
+        )  # fmt: skip
+
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        (inner,) = [a for a in args if a is not type(None)]
+        return _convert(inner, value, document, file, where)
+    if dataclasses.is_dataclass(tp):
+        return read_settings(tp, value, document, file, where)  # type: ignore[arg-type]
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        try:
+            return tp.parse(str(value)) if hasattr(tp, "parse") else tp(value)
+        except ValueError as exc:
+            raise fail(f"one of {', '.join(m.name.lower() for m in tp)}") from exc
+    if origin is list:
+        if not isinstance(value, list):
+            raise fail("a list")
+        return [_convert(args[0], v, document, file, (*where, i)) for i, v in enumerate(value)]
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise fail("a mapping")
+        return {k: _convert(args[1], v, document, file, (*where, k)) for k, v in value.items()}
+    if tp is bool:
+        if not isinstance(value, bool):
+            raise fail("true or false")
+        return value
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise fail("a whole number")
+        return value
+    if tp is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise fail("a number")
+        return float(value)
+    if tp is str:
+        if isinstance(value, str):
+            return value
+        raw = document.raw.get(where)
+        if raw is not None and not isinstance(value, bool) and value is not None:
+            return raw
+        raise fail("a string")
+    if tp is dt.date:
+        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+            raise fail("a date (YYYY-MM-DD)")
+        return value
+    if tp is Any:
+        return value
+    raise TypeError(f"unsupported setting type {tp!r}")  # a bug in a settings dataclass
+
+
+def _dotted(path: yaml12.Path) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a boolean)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"{value!r} ({type(value).__name__})"
+
+
+def settings_doc(cls: type[Any], prefix: str = "") -> list[tuple[str, str, str]]:
+    """(dotted name, default, doc) for every setting, nested sections included."""
+    rows: list[tuple[str, str, str]] = []
+    hints = typing.get_type_hints(cls)
+    for f in dataclasses.fields(cls):
+        if "doc" not in f.metadata:
+            continue
+        name = prefix + f.name
+        tp = hints[f.name]
+        if dataclasses.is_dataclass(tp):
+            rows.append((name, "", f.metadata["doc"]))
+            rows.extend(settings_doc(tp, name + "."))  # type: ignore[arg-type]
+            continue
+        if f.default is not dataclasses.MISSING:
+            default = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            default = f.default_factory()
+        else:
+            default = ""
+        if isinstance(default, enum.Enum):
+            default = default.name.lower()
+        rows.append((name, repr(default), f.metadata["doc"]))
+    return rows

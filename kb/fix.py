@@ -1,0 +1,29 @@
+"""Safe automatic fixes: drop a byte order mark, turn CRLF endings into LF. Nothing else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def fix_bytes(data: bytes) -> bytes:
+    fixed = data.removeprefix(b"\xef\xbb\xbf")
+    return fixed.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+
+
+def fix_files(paths: list[Path]) -> list[Path]:
+    """Fix `paths` in place (atomically) and return those that changed."""
+    changed = []
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue  # kb check reports unreadable files
+        if b"\x00" in data[:8192]:
+            continue
+        fixed = fix_bytes(data)
+        if fixed != data:
+            tmp = path.with_name(f".{path.name}.kb-fix")
+            tmp.write_bytes(fixed)
+            tmp.replace(path)
+            changed.append(path)
+    return changed

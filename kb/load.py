@@ -1,0 +1,150 @@
+"""Loading: bytes on disk to an `Article`, or to findings that say exactly why it cannot be read.
+
+Every trap of real files is a finding with file and line, never an exception: empty and binary
+files, bytes that are not UTF-8, a byte order mark, CRLF endings, missing or unclosed front
+matter, and the YAML traps handled by `kb.yaml12`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kb import schema, yaml12
+from kb.article import Article
+from kb.findings import Finding, Location
+from kb.rules import source as rules
+from kb.rules.base import Rule
+
+_FENCE = re.compile(r"^---[ \t]*$")
+_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
+# A Markdown heading inside what should be YAML. `# text` is also a YAML comment, so a level-1
+# heading only counts when a blank line follows it, as Markdown writers leave one.
+_HEADING = re.compile(r"^#{2,6}[ \t]\S")
+_H1 = re.compile(r"^#[ \t]\S")
+
+_YAML_RULES: dict[str, type[Rule]] = {
+    "syntax": rules.YamlSyntax,
+    "duplicate-key": rules.DuplicateKey,
+    "unsupported": rules.UnsupportedYaml,
+    "invalid-date": rules.InvalidDate,
+    "tab": rules.TabIndentation,
+}
+
+
+@dataclass
+class Loaded:
+    """The result of reading one file: the article (None when it cannot be read) and findings."""
+
+    relpath: str
+    article: Article | None
+    findings: list[Finding] = field(default_factory=list)
+
+
+def load_article(path: Path, relpath: str) -> Loaded:
+    """Read the article at `path`; `relpath` is how findings name it."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return Loaded(relpath, None, [rules.UnreadableFile.at(Location(relpath), f"cannot read the file: {reason}")])
+    return load_bytes(data, path, relpath)
+
+
+def load_bytes(data: bytes, path: Path, relpath: str) -> Loaded:
+    """Read an article from its bytes (what `load_article` does after reading the file)."""
+    result = Loaded(relpath, None)
+    start = Location(relpath)
+    if not data.strip():
+        result.findings.append(rules.EmptyFile.at(start, "the file is empty"))
+        return result
+    if b"\x00" in data[:8192]:
+        result.findings.append(rules.BinaryFile.at(start, "the file contains NUL bytes: it is binary, not Markdown"))
+        return result
+    digest = hashlib.sha256(data).hexdigest()
+    raw = data
+    if raw.startswith(b"\xef\xbb\xbf"):
+        result.findings.append(rules.ByteOrderMark.at(start, "the file starts with a UTF-8 byte order mark"))
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        byte = raw[exc.start : exc.start + 1].hex().upper()
+        result.findings.append(rules.NotUtf8.at(Location(relpath, line, col), f"byte 0x{byte} is not valid UTF-8"))
+        return result
+    if "\r" in text:
+        line = text.count("\n", 0, text.index("\r")) + 1
+        result.findings.append(
+            rules.CrlfLineEndings.at(Location(relpath, line, 1), "the file has CRLF (Windows) line endings")
+        )
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+
+    lines = text.split("\n")
+    if not _FENCE.match(lines[0]):
+        result.findings.append(
+            rules.NoFrontMatter.at(start, "the article has no front matter (the first line must be '---')")
+        )
+        return result
+    close = next((i for i in range(1, len(lines)) if _CLOSE.match(lines[i])), None)
+    if close is None:
+        heading = _first_heading(lines, 1, len(lines))
+        where = f" before the heading on line {heading + 1}" if heading is not None else ""
+        result.findings.append(
+            rules.UnclosedFrontMatter.at(start, f"the front matter opened on line 1 is never closed{where}")
+        )
+        return result
+
+    yaml_text = "\n".join(lines[1:close])
+    try:
+        document = yaml12.parse(yaml_text)
+    except yaml12.YamlProblem as problem:
+        heading = _first_heading(lines, 1, problem.line + 1)
+        if heading is not None and problem.kind == "syntax":
+            result.findings.append(
+                rules.UnclosedFrontMatter.at(
+                    Location(relpath, heading + 1, 1),
+                    f"the front matter is not closed before this heading (closing '---' is on line {close + 1})",
+                )
+            )
+        else:
+            rule = _YAML_RULES[problem.kind]
+            location = Location(relpath, problem.line + 1, problem.col)
+            result.findings.append(rule.at(location, problem.message, context=lines[problem.line].strip()))
+        return result
+    if document.value is None:
+        document.value = {}
+    if not isinstance(document.value, dict):
+        kind = "a list" if isinstance(document.value, list) else "a single value"
+        result.findings.append(
+            rules.FrontMatterNotMapping.at(
+                Location(relpath, 2, 1), f"the front matter is {kind}, not 'key: value' lines"
+            )
+        )
+        return result
+
+    meta = schema.normalise(document)
+    result.article = Article(
+        path=path,
+        relpath=relpath,
+        text=text,
+        front=document,
+        body="\n".join(lines[close + 1 :]),
+        body_line=close + 2,
+        digest=digest,
+        meta=meta,
+    )
+    return result
+
+
+def _first_heading(lines: list[str], start: int, end: int) -> int | None:
+    """Index of the first Markdown heading line in lines[start:end] (a YAML comment otherwise)."""
+    for i in range(start, min(end, len(lines))):
+        if _HEADING.match(lines[i]):
+            return i
+        if _H1.match(lines[i]) and i + 1 < len(lines) and not lines[i + 1].strip():
+            return i
+    return None

@@ -1,0 +1,102 @@
+"""The one Markdown dialect kb reads: CommonMark + tables, alerts, footnotes, `::: internal` blocks.
+
+Every stage (check, lint, index, render) parses with `parse()` so they agree on what an article
+says; tokens keep `map` (their source lines in the body), which findings turn into file lines.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+INTERNAL = "internal"  # `::: internal` ... `:::` holds text only staff may see
+
+
+@cache
+def parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.options["alerts"] = True  # GitHub-style `> [!NOTE]` callouts (markdown-it-py >= 4.1)
+    md.use(container_plugin, name=INTERNAL)
+    md.use(footnote_plugin)
+    return md
+
+
+def parse(body: str) -> list[Token]:
+    return parser().parse(body)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A `#` or `##` heading and the body lines up to the next one (0-based body lines)."""
+
+    title: str
+    level: int
+    line: int  # the heading's line
+    start: int  # first content line
+    end: int  # one past the last content line
+    content: str
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.title)
+
+    @property
+    def is_empty(self) -> bool:
+        return not _HTML_COMMENT.sub("", self.content).strip()
+
+
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def sections(tokens: list[Token], lines: list[str]) -> list[Section]:
+    """The article's sections: headings of level 1 and 2 with the lines beneath them."""
+    heads: list[tuple[int, str, int, int]] = []  # (level, title, line, content start)
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and token.map and int(token.tag[1]) <= 2:
+            inline = tokens[i + 1]
+            heads.append((int(token.tag[1]), heading_text(inline), token.map[0], token.map[1]))
+    result = []
+    for n, (level, title, line, start) in enumerate(heads):
+        end = heads[n + 1][2] if n + 1 < len(heads) else len(lines)
+        result.append(Section(title, level, line, start, end, "\n".join(lines[start:end])))
+    return result
+
+
+def heading_text(inline: Token) -> str:
+    """The plain text of a heading's inline token (no markup, no HTML)."""
+    parts = []
+    for child in inline.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type == "softbreak":
+            parts.append(" ")
+    return "".join(parts).strip()
+
+
+def internal_blocks(tokens: list[Token]) -> list[tuple[int, int]]:
+    """Body line ranges [start, end) of the `::: internal` blocks (outermost only)."""
+    ranges = []
+    depth = 0
+    for token in tokens:
+        if token.type == f"container_{INTERNAL}_open":
+            if depth == 0 and token.map:
+                ranges.append((token.map[0], token.map[1]))
+            depth += 1
+        elif token.type == f"container_{INTERNAL}_close":
+            depth -= 1
+    return ranges
+
+
+def slugify(text: str) -> str:
+    """GitHub-style heading anchor: lower case, punctuation dropped, spaces to hyphens."""
+    text = unicodedata.normalize("NFKC", text).strip().lower()
+    text = re.sub(r"[^\w\- ]", "", text)
+    return re.sub(r" ", "-", text)

@@ -1,0 +1,172 @@
+"""`kb new`: a new article from its type's template, with the next free id and today's date.
+
+A type's template is a Jinja2 file named in the taxonomy (`template:`), or, without one, the
+type's sections with a `[TODO: ...]` prompt under each. Placeholders are flagged by KB103 until
+the writer replaces them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from kb.errors import ConfigError, UsageError
+from kb.load import load_article
+from kb.markdown import slugify
+from kb.project import KnowledgeBase
+from kb.taxonomy import AUDIENCES, CONFIDENCES, did_you_mean
+
+# What to write under each usual KCS section; other sections get a generic prompt.
+PROMPTS = {
+    "issue": "what the customer sees, in their words: the symptom and the exact error message",
+    "environment": "product, version, plan, browser or device where this happens",
+    "resolution": "the steps that fix it, numbered, one action per step",
+    "cause": "why it happens, when known",
+    "workaround": "what customers can do until the fix ships",
+    "status": "where the fix stands and when it is expected",
+    "steps": "the steps, numbered, one action per step",
+    "prerequisites": "what the reader needs before starting",
+    "summary": "what this reference covers",
+    "details": "the reference content",
+    "trigger": "when to run this runbook",
+    "procedure": "the steps, numbered, with the commands to run",
+    "escalation": "who to call when the steps do not work",
+}
+
+_DEFAULT_TEMPLATE = """\
+---
+id: {{ id }}
+title: {{ title | yaml }}
+type: {{ type }}
+confidence: {{ confidence }}
+audience: {{ audience }}
+product_area: {{ area }}
+{%- if codes %}
+error_codes: [{{ codes | join(", ") }}]
+{%- endif %}
+tags: [{{ tags | join(", ") }}]
+owner: {{ owner }}
+created: {{ today }}
+reviewed: {{ today }}
+description: "[TODO: one or two sentences for search results]"
+---
+{% for section in sections %}
+## {{ section }}
+
+[TODO: {{ prompt(section) }}]
+{% endfor %}"""
+
+
+@dataclass(frozen=True)
+class NewArticle:
+    path: Path
+    id: str
+
+
+def next_id(kb: KnowledgeBase) -> str:
+    """One more than the highest id in use (ids of archived articles count: never reuse)."""
+    prefix = kb.config.id_prefix
+    pattern = re.compile(rf"^{re.escape(prefix)}(\d+)$")
+    highest = 0
+    for path in kb.article_paths():
+        article = load_article(path, kb.relpath(path)).article
+        if article is None:
+            continue
+        for value in (article.id, article.replaced_by):
+            match = pattern.match(value or "")
+            if match:
+                highest = max(highest, int(match.group(1)))
+    return f"{prefix}{highest + 1:0{kb.config.id_digits}d}"
+
+
+def new_article(
+    kb: KnowledgeBase,
+    *,
+    type_name: str,
+    title: str,
+    area: str,
+    owner: str | None = None,
+    audience: str = "internal",
+    confidence: str = "wip",
+    codes: list[str] | None = None,
+    tags: list[str] | None = None,
+    today: dt.date | None = None,
+) -> NewArticle:
+    """Write a new article and return where it went. Raises `UsageError` for unknown values."""
+    taxonomy = kb.taxonomy
+    if type_name not in taxonomy.types:
+        raise UsageError(f"unknown type {type_name!r}{did_you_mean(type_name, taxonomy.types)}",
+                         hint="types: " + ", ".join(taxonomy.types))  # fmt: skip
+    if area not in taxonomy.areas:
+        raise UsageError(f"unknown product area {area!r}{did_you_mean(area, taxonomy.areas)}",
+                         hint="areas: " + ", ".join(taxonomy.areas))  # fmt: skip
+    if audience not in AUDIENCES:
+        raise UsageError(f"unknown audience {audience!r}{did_you_mean(audience, AUDIENCES)}")
+    if confidence not in CONFIDENCES:
+        raise UsageError(f"unknown confidence {confidence!r}{did_you_mean(confidence, CONFIDENCES)}")
+    if not title.strip():
+        raise UsageError("the title is empty", hint="state the issue in the customer's words")
+    owner = owner or _area_owner(kb, area)
+    if owner is None:
+        raise UsageError(
+            f"no owner for area {area!r}", hint="pass --owner (owners: " + ", ".join(taxonomy.owners) + ")"
+        )
+    if owner not in taxonomy.owners:
+        raise UsageError(f"unknown owner {owner!r}{did_you_mean(owner, taxonomy.owners)}")
+
+    kind = taxonomy.types[type_name]
+    article_id = next_id(kb)
+    values = {
+        "id": article_id, "title": title.strip(), "type": type_name, "confidence": confidence,
+        "audience": audience, "area": area, "owner": owner, "codes": codes or [], "tags": tags or [],
+        "today": (today or dt.date.today()).isoformat(),
+        "sections": [*kind.required_sections, *kind.optional_sections],
+    }  # fmt: skip
+    text = _template(kb, kind.template).render(**values).rstrip("\n") + "\n"
+
+    folder = kb.articles_dir / area
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = slugify(title)[:60].strip("-") or article_id.lower()
+    path = folder / f"{stem}.md"
+    if path.exists():
+        path = folder / f"{stem}-{article_id.lower()}.md"
+    with path.open("x", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+    return NewArticle(path, article_id)
+
+
+def _area_owner(kb: KnowledgeBase, area: str) -> str | None:
+    """The owner set on the area or the nearest area above it."""
+    parts = area.split("/")
+    for n in range(len(parts), 0, -1):
+        found = kb.taxonomy.areas.get("/".join(parts[:n]))
+        if found and found.owner:
+            return found.owner
+    return None
+
+
+def _yaml_string(value: str) -> str:
+    """A title as a YAML scalar: double-quoted, so ': ' and '#' stay text."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def _prompt(section: str) -> str:
+    return PROMPTS.get(section.lower(), f"what belongs under {section}")
+
+
+def _template(kb: KnowledgeBase, name: str) -> jinja2.Template:
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
+    environment.filters["yaml"] = _yaml_string
+    environment.globals["prompt"] = _prompt
+    if not name:
+        return environment.from_string(_DEFAULT_TEMPLATE)
+    path = kb.schemas_dir / name
+    try:
+        return environment.from_string(path.read_text(encoding="utf-8"))
+    except jinja2.TemplateSyntaxError as exc:
+        raise ConfigError(f"template error: {exc.message}", path=path, line=exc.lineno) from None

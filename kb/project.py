@@ -1,0 +1,96 @@
+"""A knowledge base on disk: found by its `kb.yaml` (as git finds `.git`), with config and taxonomy."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from kb.config import CONFIG_FILE, Config, load_config
+from kb.errors import NotAKnowledgeBase, UsageError
+from kb.taxonomy import Taxonomy, load_taxonomy
+
+CACHE_DIR = ".kb-cache"
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above `start` holding `kb.yaml`."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    raise NotAKnowledgeBase(
+        f"not inside a knowledge base: no {CONFIG_FILE} in {here} or any folder above it",
+        hint="run `kb init` to make one, or pass --root DIR",
+    )
+
+
+@dataclass
+class KnowledgeBase:
+    """The KB at `root`: its config (read at once, so mistakes show early) and its taxonomy."""
+
+    root: Path
+    config: Config = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.root = self.root.resolve()
+        self.config = load_config(self.root / CONFIG_FILE)
+
+    @classmethod
+    def discover(cls, start: Path | None = None) -> KnowledgeBase:
+        """The KB containing `start` (default: `$KB_ROOT`, else the current folder)."""
+        if start is None:
+            start = Path(os.environ.get("KB_ROOT") or Path.cwd())
+        return cls(find_root(start))
+
+    @cached_property
+    def taxonomy(self) -> Taxonomy:
+        return load_taxonomy(self.schemas_dir)
+
+    @property
+    def articles_dir(self) -> Path:
+        return self.root / self.config.articles
+
+    @property
+    def schemas_dir(self) -> Path:
+        return self.root / self.config.schemas
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / CACHE_DIR
+
+    def relpath(self, path: Path) -> str:
+        """`path` relative to the root, POSIX style (how findings and pages name files)."""
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return path.resolve().as_posix()
+
+    def is_article(self, path: Path) -> bool:
+        if path.suffix.lower() != ".md" or path.name.lower() == "readme.md":
+            return False
+        try:
+            rel = path.resolve().relative_to(self.articles_dir.resolve()).as_posix()
+        except ValueError:
+            return False
+        if any(part.startswith((".", "_")) for part in rel.split("/")):
+            return False
+        return not any(fnmatch.fnmatch(rel, pattern) for pattern in self.config.exclude)
+
+    def article_paths(self, paths: list[Path] | None = None) -> list[Path]:
+        """Article files: all of them, or those in `paths` (files or folders), sorted."""
+        if not paths:
+            paths = [self.articles_dir]
+        found: set[Path] = set()
+        for given in paths:
+            path = given if given.is_absolute() else Path.cwd() / given
+            if path.is_dir():
+                found.update(p for p in path.rglob("*.md") if p.is_file() and self.is_article(p))
+            elif path.exists() or path.is_symlink():
+                if path.suffix.lower() == ".md":
+                    found.add(path)
+            else:
+                raise UsageError(f"no such file or folder: {given}")
+        return sorted(found, key=lambda p: self.relpath(p))

@@ -1,0 +1,49 @@
+"""`kb init`: a new knowledge base with a config, a starter taxonomy and one example article."""
+
+from __future__ import annotations
+
+import shutil
+from importlib import resources
+from pathlib import Path
+
+from kb.config import CONFIG_FILE
+from kb.errors import UsageError
+from kb.project import KnowledgeBase
+from kb.schema import SCHEMA_FILE, dumps, editor_schema
+
+STARTER = "starter"
+
+
+def init_kb(dest: Path, *, name: str | None = None) -> KnowledgeBase:
+    """Create a KB in `dest` (made if missing). Refuses to overwrite an existing KB."""
+    if (dest / CONFIG_FILE).exists():
+        raise UsageError(f"{dest / CONFIG_FILE} already exists", hint="this folder is already a knowledge base")
+    dest.mkdir(parents=True, exist_ok=True)
+    starter = resources.files("kb").joinpath("data", STARTER)
+    with resources.as_file(starter) as source:
+        for item in sorted(Path(source).rglob("*")):
+            if item.is_dir() or "__pycache__" in item.parts:
+                continue
+            target = dest / item.relative_to(source).as_posix().replace("dot-", ".", 1)
+            if target.exists():
+                continue  # never clobber a file the user already has
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(item, target)
+    if name:
+        config = dest / CONFIG_FILE
+        text = config.read_text(encoding="utf-8")
+        config.write_text(text.replace("name: My knowledge base", f"name: {_quote(name)}", 1), encoding="utf-8")
+    kb = KnowledgeBase(dest)
+    write_editor_schema(kb)
+    return kb
+
+
+def write_editor_schema(kb: KnowledgeBase) -> Path:
+    """Write `schemas/article.schema.json` from the taxonomy; return its path."""
+    path = kb.schemas_dir / SCHEMA_FILE
+    path.write_text(dumps(editor_schema(kb.config, kb.taxonomy)), encoding="utf-8")
+    return path
+
+
+def _quote(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

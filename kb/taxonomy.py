@@ -1,0 +1,325 @@
+"""The taxonomy: product areas, article types, owners, error codes, versions and sites, as data.
+
+It lives in the KB's `schemas/` folder: `taxonomy.yaml` and the error-code registry
+`error-codes.yaml`. Both are read with file:line errors (`ConfigError`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from kb import yaml12
+from kb.config import parse_yaml_file, read_settings, setting
+from kb.errors import ConfigError
+
+TAXONOMY_FILE = "taxonomy.yaml"
+ERROR_CODES_FILE = "error-codes.yaml"
+
+# KCS audiences, from the least to the most public.
+AUDIENCES = ("internal", "partner", "customer", "public")
+# KCS confidence (the article's state in its life cycle).
+CONFIDENCES = ("wip", "not-validated", "validated", "archived")
+
+
+def audience_rank(audience: str) -> int:
+    """0 for internal up to 3 for public; unknown audiences count as internal (the safe side)."""
+    return AUDIENCES.index(audience) if audience in AUDIENCES else 0
+
+
+# -- the file formats -----------------------------------------------------------------------
+
+
+@dataclass
+class AreaSpec:
+    """A product area; `areas` nests sub-areas (`identity` > `identity/sso`)."""
+
+    title: str = setting("", "Name of the area as customers know it.")
+    description: str = setting("", "One sentence shown on the area's page.")
+    owner: str = setting("", "Default owner of articles in this area.")
+    areas: dict[str, AreaSpec] = setting({}, "Sub-areas, by slug.")
+
+
+@dataclass
+class TypeSpec:
+    """An article type (troubleshooting, how-to, ...)."""
+
+    title: str = setting("", "Name of the type.")
+    description: str = setting("", "When to use this type.")
+    required_sections: list[str] = setting([], "Sections every article of this type must have.")
+    optional_sections: list[str] = setting([], "Sections an article of this type may have.")
+    review_interval_days: int = setting(365, "Days after `reviewed` when the article is due for review.")
+    template: str = setting("", "Template for `kb new`, relative to schemas/.")
+
+
+@dataclass
+class OwnerSpec:
+    """A team (or person) that owns articles."""
+
+    name: str = setting("", "Readable name.")
+    contact: str = setting("", "Where to reach them (internal site only).")
+
+
+@dataclass
+class VersionSpec:
+    """One release of a product."""
+
+    released: dt.date | None = setting(None, "Release date.")
+    end_of_life: dt.date | None = setting(None, "End of support; articles naming it are stale after this.")
+
+
+@dataclass
+class ProductSpec:
+    """A product and its releases."""
+
+    versions: dict[str, VersionSpec] = setting({}, 'Releases by version string (quote them: "4.10").')
+
+
+@dataclass
+class SiteSpec:
+    """A published site and what it may contain."""
+
+    title: str = setting("", "Site title.")
+    audiences: list[str] = setting([], "Audiences this site publishes.")
+    confidences: list[str] = setting([], "Confidences this site publishes.")
+    public: bool = setting(False, "Customer-facing: audience boundary enforced, sitemap written.")
+
+
+@dataclass
+class TaxonomySpec:
+    """`schemas/taxonomy.yaml`."""
+
+    product_areas: dict[str, AreaSpec] = setting({}, "The product-area tree.")
+    types: dict[str, TypeSpec] = setting({}, "Article types.")
+    section_aliases: dict[str, list[str]] = setting(
+        {}, "Other headings accepted for a section (Issue: [Symptoms, Problem])."
+    )
+    owners: dict[str, OwnerSpec] = setting({}, "Owners by id.")
+    products: dict[str, ProductSpec] = setting({}, "Products and their versions.")
+    sites: dict[str, SiteSpec] = setting({}, "Sites to publish.")
+
+
+@dataclass
+class CodeSpec:
+    """A registered error code."""
+
+    message: str = setting("", "The message the product shows with the code.")
+    area: str = setting("", "Product area the code belongs to.")
+    description: str = setting("", "What the code means, for its page.")
+
+
+@dataclass
+class PatternSpec:
+    """A family of codes recognised by a regular expression."""
+
+    pattern: str = setting("", "Regular expression matching the whole code (case-insensitive).")
+    family: str = setting("", "Name of the family.")
+    area: str = setting("", "Product area of the family.")
+
+
+@dataclass
+class ErrorCodesSpec:
+    """`schemas/error-codes.yaml`."""
+
+    codes: dict[str, CodeSpec] = setting({}, "Registered codes.")
+    patterns: list[PatternSpec] = setting([], "Code families.")
+
+
+# -- what the rest of kb uses ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProductArea:
+    path: str  # "identity/sso"
+    title: str
+    description: str = ""
+    owner: str = ""
+
+    @property
+    def parent(self) -> str | None:
+        return self.path.rsplit("/", 1)[0] if "/" in self.path else None
+
+
+@dataclass(frozen=True)
+class ArticleType:
+    name: str
+    title: str
+    required_sections: tuple[str, ...]
+    optional_sections: tuple[str, ...]
+    review_interval_days: int
+    template: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    code: str
+    message: str
+    area: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class CodeFamily:
+    regex: re.Pattern[str]
+    family: str
+    area: str
+
+
+@dataclass(frozen=True)
+class Release:
+    product: str
+    version: str
+    released: dt.date | None
+    end_of_life: dt.date | None
+
+
+@dataclass(frozen=True)
+class Site:
+    name: str
+    title: str
+    audiences: tuple[str, ...]
+    confidences: tuple[str, ...]
+    public: bool
+
+    def publishes(self, audience: str | None, confidence: str | None) -> bool:
+        return audience in self.audiences and confidence in self.confidences
+
+
+@dataclass
+class Taxonomy:
+    areas: dict[str, ProductArea] = field(default_factory=dict)
+    types: dict[str, ArticleType] = field(default_factory=dict)
+    section_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    owners: dict[str, OwnerSpec] = field(default_factory=dict)
+    releases: dict[tuple[str, str], Release] = field(default_factory=dict)
+    sites: dict[str, Site] = field(default_factory=dict)
+    codes: dict[str, ErrorCode] = field(default_factory=dict)  # keyed by code.upper()
+    families: list[CodeFamily] = field(default_factory=list)
+    folder: Path | None = None
+
+    def code(self, code: str) -> ErrorCode | None:
+        return self.codes.get(code.upper())
+
+    def family_of(self, code: str) -> CodeFamily | None:
+        for family in self.families:
+            if family.regex.fullmatch(code):
+                return family
+        return None
+
+    def is_registered(self, code: str) -> bool:
+        return self.code(code) is not None or self.family_of(code) is not None
+
+    def section_names(self, section: str) -> tuple[str, ...]:
+        """The heading texts accepted for `section`, lower-cased (its own name first)."""
+        return tuple(n.lower() for n in (section, *self.section_aliases.get(section, ())))
+
+    def release(self, product: str, version: str) -> Release | None:
+        return self.releases.get((product, version))
+
+    def products(self) -> set[str]:
+        return {product for product, _ in self.releases}
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """' (did you mean "x"?)' for the closest choice, or '' when nothing is close."""
+    options = list(choices)
+    lowered = {c.lower(): c for c in options}
+    if value.lower() in lowered:
+        return f' (did you mean "{lowered[value.lower()]}"?)'
+    close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+def load_taxonomy(folder: Path) -> Taxonomy:
+    """Read `taxonomy.yaml` and `error-codes.yaml` from `folder` (the KB's schemas/)."""
+    taxonomy = Taxonomy(folder=folder)
+    path = folder / TAXONOMY_FILE
+    spec, doc = _read(path, TaxonomySpec, required=True)
+
+    def error(
+        message: str, where: yaml12.Path, hint: str = "", file: Path = path, d: yaml12.YamlDocument = doc
+    ) -> ConfigError:
+        pos = d.position(where)
+        return ConfigError(message, path=file, line=pos.line, col=pos.col, hint=hint)
+
+    for path_str, area in _walk_areas(spec.product_areas, ""):
+        taxonomy.areas[path_str] = ProductArea(path_str, area.title or path_str, area.description, area.owner)
+    for name, t in spec.types.items():
+        taxonomy.types[name] = ArticleType(
+            name, t.title or name, tuple(t.required_sections), tuple(t.optional_sections),
+            t.review_interval_days, t.template, t.description,
+        )  # fmt: skip
+        if t.template and not (folder / t.template).is_file():
+            raise error(f"type {name!r}: template {t.template!r} does not exist", ("types", name, "template"))
+    taxonomy.section_aliases = {k: tuple(v) for k, v in spec.section_aliases.items()}
+    taxonomy.owners = dict(spec.owners)
+    for product, p in spec.products.items():
+        for version, v in p.versions.items():
+            taxonomy.releases[(product, version)] = Release(product, version, v.released, v.end_of_life)
+    for name, s in spec.sites.items():
+        for kind, values, allowed in (("audience", s.audiences, AUDIENCES), ("confidence", s.confidences, CONFIDENCES)):
+            for i, value in enumerate(values):
+                if value not in allowed:
+                    raise error(
+                        f"site {name!r}: unknown {kind} {value!r}{did_you_mean(value, allowed)}",
+                        ("sites", name, f"{kind}s", i), hint=f"{kind}s are: {', '.join(allowed)}",
+                    )  # fmt: skip
+        if s.public and "internal" in s.audiences:
+            raise error(f"site {name!r} is public but publishes internal articles", ("sites", name, "audiences"))
+        taxonomy.sites[name] = Site(name, s.title or name, tuple(s.audiences), tuple(s.confidences), s.public)
+    for known in taxonomy.areas.values():
+        if known.owner and known.owner not in taxonomy.owners:
+            where = ("product_areas", *"/areas/".join(known.path.split("/")).split("/"), "owner")
+            message = f"area {known.path!r}: unknown owner {known.owner!r}{did_you_mean(known.owner, taxonomy.owners)}"
+            raise error(message, where)
+
+    codes_path = folder / ERROR_CODES_FILE
+    codes, codes_doc = _read(codes_path, ErrorCodesSpec, required=False)
+    for code, c in codes.codes.items():
+        if code.upper() in taxonomy.codes:
+            raise error(
+                f"error code {code!r} is registered twice (codes match case-insensitively)",
+                ("codes", code), file=codes_path, d=codes_doc,
+            )  # fmt: skip
+        taxonomy.codes[code.upper()] = ErrorCode(code, c.message, c.area, c.description)
+    for i, family in enumerate(codes.patterns):
+        try:
+            regex = re.compile(family.pattern, re.IGNORECASE)
+        except re.error as exc:
+            raise error(
+                f"pattern {family.pattern!r} is not a valid regular expression: {exc}",
+                ("patterns", i, "pattern"),
+                file=codes_path,
+                d=codes_doc,
+            ) from None
+        taxonomy.families.append(CodeFamily(regex, family.family or family.pattern, family.area))
+    return taxonomy
+
+
+S = TypeVar("S")
+
+
+def _read(path: Path, cls: type[S], *, required: bool) -> tuple[S, yaml12.YamlDocument]:
+    if not path.is_file():
+        if required:
+            raise ConfigError("the taxonomy file is missing", path=path, hint="kb init makes a starter taxonomy")
+        return cls(), yaml12.YamlDocument(value={})
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read: {exc}", path=path) from None
+    document = parse_yaml_file(text, path)
+    return read_settings(cls, document.value or {}, document, path), document
+
+
+def _walk_areas(areas: dict[str, AreaSpec], prefix: str) -> Iterator[tuple[str, AreaSpec]]:
+    for slug, area in areas.items():
+        path = f"{prefix}{slug}"
+        yield path, area
+        yield from _walk_areas(area.areas, path + "/")

@@ -1,0 +1,68 @@
+"""Schema validation of front matter: jsonschema errors turned into findings at the value's line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jsonschema import ValidationError
+
+from kb import schema
+from kb.article import Article
+from kb.findings import Finding, Location
+from kb.rules.metadata import InvalidField, MissingField
+from kb.taxonomy import did_you_mean
+
+
+def validate_front_matter(article: Article, id_prefix: str) -> list[Finding]:
+    """Findings for every way the front matter breaks the article schema."""
+    instance = schema.to_json(article.meta)
+    findings = []
+    for error in schema.validator(id_prefix).iter_errors(instance):
+        findings.append(_finding(article, error, id_prefix))
+    return findings
+
+
+def _finding(article: Article, error: ValidationError, id_prefix: str) -> Finding:
+    path = tuple(error.absolute_path)
+    name = ".".join(str(p) for p in path)
+    value: Any = error.instance
+    keyword = error.validator
+    if keyword == "required":
+        missing = str(error.message).split("'")[1]
+        closing = Location(article.relpath, article.body_line - 1, 1)
+        return MissingField.at(closing, f"missing required field {missing!r}", context=missing)
+    location = article.field_location(*path) if path else article.start
+    if keyword == "type":
+        expected = error.validator_value
+        wanted = {"string": "text", "array": "a list", "object": "a mapping"}.get(str(expected), str(expected))
+        message = f"{name} must be {wanted}, not {_describe(value)}"
+    elif keyword == "format" and error.validator_value == "date":
+        message = f"{name} must be a date written YYYY-MM-DD, not {value!r}"
+    elif keyword == "pattern" and path and path[-1] in ("id", "replaced_by"):
+        message = f"{name} {value!r} is not an id like {id_prefix}1042"
+    elif keyword == "pattern" and path == ("product_area",):
+        message = f"product_area {value!r} must be a lower-case path like identity/sso"
+    elif keyword == "enum":
+        choices = [str(c) for c in error.validator_value]  # type: ignore[union-attr]
+        message = f"{name} {value!r} is not one of {', '.join(choices)}{did_you_mean(str(value), choices)}"
+    elif keyword == "uniqueItems":
+        message = f"{name} lists the same value twice"
+    elif keyword == "minLength":
+        message = f"{name} is empty"
+    elif keyword == "maxLength":
+        message = f"{name} is longer than {error.validator_value} characters"
+    else:
+        message = f"{name}: {error.message}"
+    return InvalidField.at(location, message, context=name)
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a boolean)"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"{value!r}"
