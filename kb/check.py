@@ -12,7 +12,7 @@ from pathlib import Path
 
 from kb.article import Article
 from kb.findings import Finding, Level
-from kb.load import Loaded, load_article
+from kb.load import load_all
 from kb.project import KnowledgeBase
 from kb.rules import article_rules, corpus_rules
 from kb.rules.context import CheckContext
@@ -32,15 +32,6 @@ class CheckResult:
 
     def failed(self, fail_level: Level) -> bool:
         return any(f.level >= fail_level for f in self.findings)
-
-
-def load_all(kb: KnowledgeBase, paths: list[Path]) -> dict[str, Loaded]:
-    """Read `paths`, keyed by their path relative to the KB root."""
-    loaded: dict[str, Loaded] = {}
-    for path in paths:
-        relpath = kb.relpath(path)
-        loaded[relpath] = load_article(path, relpath)
-    return loaded
 
 
 def check(

@@ -15,6 +15,7 @@ from pathlib import Path
 from kb import schema, yaml12
 from kb.article import Article
 from kb.findings import Finding, Location
+from kb.project import KnowledgeBase
 from kb.rules import source as rules
 from kb.rules.base import Rule
 
@@ -51,6 +52,20 @@ def load_article(path: Path, relpath: str) -> Loaded:
         reason = exc.strerror or str(exc)
         return Loaded(relpath, None, [rules.UnreadableFile.at(Location(relpath), f"cannot read the file: {reason}")])
     return load_bytes(data, path, relpath)
+
+
+def load_all(kb: KnowledgeBase, paths: list[Path] | None = None) -> dict[str, Loaded]:
+    """Read `paths` (default: every article of the KB), keyed by path relative to the KB root."""
+    loaded: dict[str, Loaded] = {}
+    for path in kb.article_paths() if paths is None else paths:
+        relpath = kb.relpath(path)
+        loaded[relpath] = load_article(path, relpath)
+    return loaded
+
+
+def load_articles(kb: KnowledgeBase) -> list[Article]:
+    """Every article of the KB that can be read (the others are `kb check`'s business)."""
+    return [loaded.article for loaded in load_all(kb).values() if loaded.article is not None]
 
 
 def load_bytes(data: bytes, path: Path, relpath: str) -> Loaded:

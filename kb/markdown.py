@@ -24,9 +24,16 @@ def parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.options["alerts"] = True  # GitHub-style `> [!NOTE]` callouts (markdown-it-py >= 4.1)
-    md.use(container_plugin, name=INTERNAL)
+    # `::: internal`, `:::internal` and `::: Internal` all open a staff-only block: a spelling
+    # that slipped through would publish staff notes to customers.
+    md.use(container_plugin, name=INTERNAL, validate=_is_internal_marker)
     md.use(footnote_plugin)
     return md
+
+
+def _is_internal_marker(params: str, *_: object) -> bool:
+    words = params.strip().split(maxsplit=1)
+    return bool(words) and words[0].lower() == INTERNAL
 
 
 def parse(body: str) -> list[Token]:
@@ -100,3 +107,47 @@ def slugify(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).strip().lower()
     text = re.sub(r"[^\w\- ]", "", text)
     return re.sub(r" ", "-", text)
+
+
+def without_lines(body: str, ranges: list[tuple[int, int]]) -> str:
+    """`body` with the lines in `ranges` blanked (kept empty, so line numbers do not move)."""
+    if not ranges:
+        return body
+    lines = body.split("\n")
+    for start, end in ranges:
+        for i in range(start, min(end, len(lines))):
+            lines[i] = ""
+    return "\n".join(lines)
+
+
+def plain_text(tokens: list[Token]) -> str:
+    """The readable text of the tokens: words of paragraphs, headings, lists, tables and code,
+    one block per line, without markup or raw HTML tags."""
+    out: list[str] = []
+    for token in tokens:
+        if token.type == "inline":
+            out.append(_inline_text(token))
+        elif token.type in ("fence", "code_block"):
+            out.append(token.content.rstrip("\n"))
+        elif token.type == "html_block":
+            text = _TAG.sub(" ", token.content).strip()
+            if text:
+                out.append(text)
+    return "\n".join(part for part in out if part.strip())
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _inline_text(inline: Token) -> str:
+    parts = []
+    for child in inline.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(child.content)  # alt text
+        elif child.type == "html_inline" and child.content.lower().startswith("<br"):
+            parts.append(" ")
+    return "".join(parts).strip()

@@ -89,7 +89,9 @@ class KnowledgeBase:
             if path.is_dir():
                 found.update(p for p in path.rglob("*.md") if p.is_file() and self.is_article(p))
             elif path.exists() or path.is_symlink():
-                if path.suffix.lower() == ".md":
+                # A file named explicitly (by a pre-commit hook, say) counts only if it is an
+                # article: README.md or docs elsewhere in the repository are not.
+                if self.is_article(path):
                     found.add(path)
             else:
                 raise UsageError(f"no such file or folder: {given}")

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from kb.check import check
-from kb.cli.common import Env, format_finding, pass_env, plural
+from kb.cli.common import Env, format_finding, pass_env, plural, verbosity
 from kb.findings import Level
 from kb.fix import fix_files
 
@@ -25,6 +25,7 @@ from kb.fix import fix_files
     help="Exit 1 on findings at or above this level (default: check.fail_level in kb.yaml).",
 )  # fmt: skip
 @click.option("--fix", is_flag=True, help="Rewrite files to remove a byte order mark and CRLF endings first.")
+@verbosity
 @pass_env
 def command(env: Env, paths: tuple[Path, ...], output_format: str, fail_level: str | None, fix: bool) -> None:
     """Check articles (default: the whole KB) against the schema, taxonomy and rules.

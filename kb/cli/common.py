@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from kb.findings import Finding, Level
 from kb.project import KnowledgeBase
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 LEVEL_COLOURS = {Level.ERROR: "red", Level.WARNING: "yellow", Level.INFO: "blue"}
 
@@ -36,6 +40,26 @@ class Env:
 
 
 pass_env = click.make_pass_decorator(Env, ensure=True)
+
+
+def _set_flag(name: str) -> Callable[[click.Context, click.Parameter, bool], None]:
+    def callback(ctx: click.Context, _: click.Parameter, value: bool) -> None:
+        if value:
+            setattr(ctx.ensure_object(Env), name, True)
+
+    return callback
+
+
+def verbosity(command: F) -> F:
+    """`-q` and `-v` after the command name too (`kb check -q`), as users expect."""
+    command = click.option(
+        "-v", "--verbose", is_flag=True, expose_value=False, is_eager=True,
+        callback=_set_flag("verbose"), help="Print more: hints under findings, timings.",
+    )(command)  # fmt: skip
+    return click.option(
+        "-q", "--quiet", is_flag=True, expose_value=False, is_eager=True,
+        callback=_set_flag("quiet"), help="Print only findings and errors.",
+    )(command)  # fmt: skip
 
 
 def display_path(kb: KnowledgeBase, relpath: str) -> str:

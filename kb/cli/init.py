@@ -6,13 +6,14 @@ from pathlib import Path
 
 import click
 
-from kb.cli.common import Env, pass_env
+from kb.cli.common import Env, pass_env, verbosity
 from kb.scaffold import init_kb
 
 
 @click.command("init")
 @click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", help="The knowledge base's name (shown on its sites).")
+@verbosity
 @pass_env
 def command(env: Env, directory: Path, name: str | None) -> None:
     """Make a new knowledge base in DIRECTORY (default: here).

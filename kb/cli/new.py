@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kb.cli.common import Env, display_path, pass_env
+from kb.cli.common import Env, display_path, pass_env, verbosity
 from kb.new import new_article
 
 
@@ -19,6 +19,7 @@ from kb.new import new_article
 @click.option("--confidence", default="wip", show_default=True, help="KCS confidence.")
 @click.option("--code", "codes", multiple=True, help="An error code the article resolves (repeatable).")
 @click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
+@verbosity
 @pass_env
 def command(
     env: Env, type_name: str, title: str, area: str, owner: str | None, audience: str,

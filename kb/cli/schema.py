@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from kb.cli.common import Env, display_path, pass_env
+from kb.cli.common import Env, display_path, pass_env, verbosity
 from kb.scaffold import write_editor_schema
 from kb.schema import SCHEMA_FILE, dumps, editor_schema
 
@@ -14,6 +14,7 @@ from kb.schema import SCHEMA_FILE, dumps, editor_schema
 @click.command("schema")
 @click.option("--check", "verify", is_flag=True, help="Exit 1 if the file is out of date instead of writing it.")
 @click.option("--stdout", is_flag=True, help="Print the schema instead of writing it.")
+@verbosity
 @pass_env
 def command(env: Env, verify: bool, stdout: bool) -> None:
     """Write schemas/article.schema.json from the taxonomy (areas, types, owners, codes).

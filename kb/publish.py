@@ -1,0 +1,128 @@
+"""What a site publishes: the audience boundary, decided once for the index and the site alike.
+
+A site publishes an article when the taxonomy lets it show that audience and confidence. A site
+that does not publish the `internal` audience never sees the text of `::: internal` blocks:
+they are blanked in the Markdown source before anything parses it, so no renderer, index or
+footnote can carry them. `SiteView.forbidden` lists what must never appear in such a site's
+output (ids and titles of withheld articles, the text of internal blocks) for the leak scan.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from kb import markdown
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
+    from kb.article import Article
+    from kb.taxonomy import Site
+
+
+def shows_internal_notes(site: Site) -> bool:
+    """Only a site for staff (one that publishes the internal audience) shows internal blocks."""
+    return "internal" in site.audiences and not site.public
+
+
+def publishes(site: Site, article: Article) -> bool:
+    """Whether `site` publishes `article`. An article without a valid audience is never public."""
+    if site.public and article.audience not in ("customer", "public", "partner"):
+        return False
+    return site.publishes(article.audience, article.confidence) and bool(article.id)
+
+
+@dataclass
+class PublishedArticle:
+    """An article as one site shows it: the body is what that site may show, nothing more."""
+
+    article: Article
+    body: str  # Markdown with internal blocks blanked when the site may not show them
+    internal_notes: bool  # whether the body still holds internal blocks (staff site)
+
+    @property
+    def id(self) -> str:
+        assert self.article.id is not None  # `publishes` refuses articles without an id
+        return self.article.id
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        return self.article.tokens if self.body is self.article.body else markdown.parse(self.body)
+
+    @cached_property
+    def text(self) -> str:
+        """The plain text of the body as this site shows it (for search and snippets)."""
+        return markdown.plain_text(self.tokens)
+
+
+def visible_body(article: Article, site: Site) -> str:
+    """The article's Markdown as `site` may show it."""
+    if shows_internal_notes(site):
+        return article.body
+    return markdown.without_lines(article.body, markdown.internal_blocks(article.tokens))
+
+
+@dataclass
+class SiteView:
+    """The articles one site publishes, and what it must not contain."""
+
+    site: Site
+    articles: list[PublishedArticle]
+    withheld: list[Article] = field(default_factory=list)
+
+    @cached_property
+    def by_id(self) -> dict[str, PublishedArticle]:
+        return {p.id: p for p in self.articles}
+
+    def is_published(self, article_id: str) -> bool:
+        return article_id in self.by_id
+
+    @cached_property
+    def forbidden(self) -> list[tuple[str, str]]:
+        """(what, text) pairs that must never appear in this site's output.
+
+        Empty for a staff site. For any other: the id and title of every withheld article
+        (unless a published article carries the same title) and each line of every internal
+        block of the published articles that is long enough to be recognisable.
+        """
+        if shows_internal_notes(self.site):
+            return []
+        published_titles = {p.article.title for p in self.articles}
+        published_ids = set(self.by_id)
+        found: list[tuple[str, str]] = []
+        for article in self.withheld:
+            if article.id and article.id not in published_ids:
+                found.append((f"id of withheld article {article.relpath}", article.id))
+            if article.title and article.title not in published_titles:
+                found.append((f"title of withheld article {article.relpath}", article.title))
+        for published in self.articles:
+            article = published.article
+            for start, end in markdown.internal_blocks(article.tokens):
+                for line in article.body_lines[start + 1 : end]:
+                    if line.strip().startswith(":::"):
+                        continue
+                    text = _MARKUP.sub(" ", line).strip()
+                    if len(text) >= 20:
+                        found.append((f"internal note of {article.relpath}", " ".join(text.split())))
+        return found
+
+
+_MARKUP = re.compile(r"[*_`>#|\[\]]+|^\s*(?:[-+]|\d+\.)\s+")
+
+
+def site_view(site: Site, articles: Iterable[Article]) -> SiteView:
+    """Split `articles` into what `site` publishes (with bodies it may show) and what it withholds."""
+    published: list[PublishedArticle] = []
+    withheld: list[Article] = []
+    staff = shows_internal_notes(site)
+    for article in articles:
+        if publishes(site, article):
+            published.append(PublishedArticle(article, visible_body(article, site), staff))
+        else:
+            withheld.append(article)
+    published.sort(key=lambda p: p.id)
+    return SiteView(site, published, withheld)
