@@ -46,6 +46,41 @@ class CheckSettings:
 
 
 @dataclass
+class SearchSettings:
+    """How `kb index` builds the search indexes and how `kb search` ranks."""
+
+    site: str = setting(
+        "", "Site `kb search` searches by default; empty: the staff site (the one that shows internal notes)."
+    )
+    lock_timeout: float = setting(
+        30.0, "Seconds a second `kb index` waits for the one already running before it gives up."
+    )
+    when_stale: str = setting(
+        "update", "What `kb search` does when articles changed since the last `kb index`: update, or warn."
+    )
+    limit: int = setting(10, "Hits `kb search` shows unless --limit says otherwise.")
+    not_codes: list[str] = setting(
+        [], "Regular expressions of code-shaped words that are not error codes (REG_DWORD and HKEY_... are built in)."
+    )
+
+
+@dataclass
+class ImporterSettings:
+    """Defaults of `kb import`; each can be overridden by a flag."""
+
+    mapping: str = setting(
+        "docfx", "Field mapping: 'docfx' (Microsoft Learn front matter) or a YAML mapping file, relative to the KB root."
+    )
+    audience: str = setting("internal", "Audience of imported articles (KCS: until someone reviews them).")
+    confidence: str = setting("not-validated", "Confidence of imported articles.")
+    owner: str = setting("", "Owner of imported articles; empty: team-<top-level area>, added to the taxonomy.")
+    into: str = setting("", "Folder under the articles folder for imported articles (their own folders are kept).")
+    include_root: str = setting(
+        "", "Folder that [!INCLUDE] paths resolve against as the source repository's root; empty: the import source."
+    )
+
+
+@dataclass
 class Config:
     """Settings of one knowledge base, read from `kb.yaml` at its root."""
 
@@ -62,6 +97,8 @@ class Config:
     edit_url: str = setting("", "'Suggest an edit' link; {path} is the article's path from the KB root.")
     flag_url: str = setting("", "'Flag this article' link (an issue template); {id} and {title} are filled in.")
     check: CheckSettings = setting(CheckSettings(), "How a run decides success.")
+    search: SearchSettings = setting(SearchSettings(), "Search indexes and ranking.")
+    importer: ImporterSettings = setting(ImporterSettings(), "Defaults of `kb import`.")
 
     # Where the config came from; not a setting.
     path: Path | None = field(default=None, repr=False, compare=False)

@@ -1,0 +1,191 @@
+"""DocFX / Microsoft Learn Markdown to kb's Markdown, line by line, reporting what it cannot convert.
+
+Converted: `[!INCLUDE [x](path)]` (the file's text, resolved against the include root),
+`:::image ... :::` (a Markdown image with its alt text), `:::no-loc text="x":::` (x),
+`> [!div class="nextstepaction"]` (the link it decorates, as a plain paragraph),
+`> [!VIDEO url]` (a link). Kept: `> [!NOTE]` and the other alerts (upper-cased, as GitHub
+writes them). Nothing inside fenced code is touched.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_FENCE = re.compile(r"^\s*(?:>\s*)*(`{3,}|~{3,})")
+_INCLUDE = re.compile(r"\[!INCLUDE\s*\[(?P<label>[^\]]*)\]\((?P<path>[^)]+)\)\s*\]", re.IGNORECASE)
+_IMAGE = re.compile(r":::image(?P<attrs>(?:\s+[\w-]+=\"[^\"]*\")*)\s*:::", re.IGNORECASE)
+_IMAGE_OPEN = re.compile(r":::image(?P<attrs>(?:\s+[\w-]+=\"[^\"]*\")*)\s*$", re.IGNORECASE)
+_IMAGE_END = re.compile(r"^\s*:::image-end:::\s*$", re.IGNORECASE)
+_ATTR = re.compile(r"([\w-]+)=\"([^\"]*)\"")
+_NO_LOC = re.compile(r":::no-loc\s+text=\"(?P<text>[^\"]*)\"\s*:::", re.IGNORECASE)
+_DIV = re.compile(r"^(?P<indent>\s*)>\s*\[!div(?P<attrs>[^\]]*)\]\s*$", re.IGNORECASE)
+_VIDEO = re.compile(r"^(?P<indent>\s*)>\s*\[!VIDEO\s+(?P<url>[^\]\s]+)\s*\]\s*$", re.IGNORECASE)
+_ALERT = re.compile(r"^(?P<lead>\s*(?:>\s*)+)\[!(?P<kind>note|tip|important|warning|caution)\](?P<rest>.*)$", re.IGNORECASE)
+_QUOTED = re.compile(r"^(?P<indent>\s*)>\s?(?P<rest>.*)$")
+_LEFTOVER = re.compile(r":::[a-z][\w-]*|\[!(?!NOTE|TIP|IMPORTANT|WARNING|CAUTION)[A-Za-z-]+", re.IGNORECASE)
+_CODE_SPAN = re.compile(r"`+[^`]*`+")
+_FRONT = re.compile(r"\A---\s*\n.*?\n---\s*\n", re.DOTALL)
+
+MAX_INCLUDE_DEPTH = 5
+
+
+@dataclass
+class SyntaxProblem:
+    """Something in the body that did not convert, at a line of the source file (1-based)."""
+
+    line: int
+    kind: str  # "broken-include" | "unconvertible" | "image-without-alt"
+    message: str
+
+
+@dataclass
+class Converted:
+    body: str
+    problems: list[SyntaxProblem] = field(default_factory=list)
+    images: list[tuple[int, str]] = field(default_factory=list)  # (line, source relative to the article)
+
+
+@dataclass
+class IncludeResolver:
+    """Finds include files: a path relative to the article, resolved inside the source repository.
+
+    `source_root` is the folder being imported; `include_root` is where the repository root
+    is when the includes live elsewhere (the corpus keeps them in a `snippets/` folder).
+    """
+
+    source_root: Path
+    include_root: Path
+
+    def resolve(self, article_relpath: str, target: str) -> Path | None:
+        target = target.strip().split("#", 1)[0]
+        if target.startswith("/"):
+            candidates = [target.lstrip("/")]
+        else:
+            parts = posixpath.normpath(posixpath.join(posixpath.dirname(article_relpath), target)).split("/")
+            while parts and parts[0] == "..":  # above the source root: count from the repository root
+                parts.pop(0)
+            candidates = ["/".join(parts)]
+        for candidate in candidates:
+            for root in (self.include_root, self.source_root):
+                path = root / candidate
+                if path.is_file():
+                    return path
+            # Includes usually sit in an `includes/` folder at the root, wherever they are referenced from.
+            for root in (self.include_root, self.source_root):
+                path = root / "includes" / posixpath.basename(candidate)
+                if path.is_file():
+                    return path
+        return None
+
+
+def convert(body: str, article_relpath: str, resolver: IncludeResolver, first_line: int, depth: int = 0) -> Converted:
+    """Convert the DocFX body of the article at `article_relpath`; `first_line` is the body's file line."""
+    out: list[str] = []
+    result = Converted("")
+    lines = body.split("\n")
+    fence: str | None = None
+    unquote = False  # inside the block quote that a [!div] decorated: take the quote marks off
+    for index, line in enumerate(lines):
+        number = first_line + index
+        fence_match = _FENCE.match(line)
+        if fence is not None:
+            out.append(line)
+            if fence_match and fence_match.group(1)[0] == fence[0] and len(fence_match.group(1)) >= len(fence):
+                fence = None
+            continue
+        if fence_match:
+            fence = fence_match.group(1)
+            out.append(line)
+            continue
+        if unquote:
+            quoted = _QUOTED.match(line)
+            if quoted and quoted.group("rest").strip():
+                out.append(quoted.group("indent") + quoted.group("rest"))
+                continue
+            unquote = False
+        div = _DIV.match(line)
+        if div:
+            if "nextstepaction" not in div.group("attrs").lower():
+                result.problems.append(
+                    SyntaxProblem(number, "unconvertible", f"[!div{div.group('attrs')}] dropped (only its content kept)")
+                )
+            unquote = True
+            continue
+        video = _VIDEO.match(line)
+        if video:
+            out.append(f"{video.group('indent')}[Watch the video]({video.group('url')})")
+            continue
+        if _IMAGE_END.match(line):
+            continue
+        line = _ALERT.sub(lambda m: f"{m.group('lead')}[!{m.group('kind').upper()}]{m.group('rest')}", line)
+        line = _NO_LOC.sub(lambda m: m.group("text"), line)
+        line = _IMAGE.sub(lambda m: _image(m.group("attrs"), number, result), line)
+        opened = _IMAGE_OPEN.search(line)
+        if opened:  # a complex image whose long description follows until :::image-end:::
+            line = line[: opened.start()] + _image(opened.group("attrs"), number, result)
+        include = _INCLUDE.search(line)
+        if include:
+            out.extend(_include(line, include, article_relpath, resolver, number, depth, result))
+            continue
+        leftover = _LEFTOVER.search(_CODE_SPAN.sub("", line))
+        if leftover:
+            result.problems.append(
+                SyntaxProblem(number, "unconvertible", f"DocFX syntax {leftover.group(0)!r} left as it is")
+            )
+        out.append(line)
+    result.body = "\n".join(out)
+    return result
+
+
+def _image(attrs: str, number: int, result: Converted) -> str:
+    values = {k.lower(): v for k, v in _ATTR.findall(attrs)}
+    source = values.get("source", "")
+    alt = " ".join(values.get("alt-text", "").split())
+    if not alt:
+        alt = posixpath.splitext(posixpath.basename(source))[0].replace("-", " ").replace("_", " ") or "image"
+        result.problems.append(SyntaxProblem(number, "image-without-alt", f"image {source!r} has no alt-text"))
+    if source:
+        result.images.append((number, source))
+    alt = alt.replace("[", "(").replace("]", ")")
+    return f"![{alt}]({source.replace(' ', '%20')})"
+
+
+def _include(
+    line: str,
+    match: re.Match[str],
+    article_relpath: str,
+    resolver: IncludeResolver,
+    number: int,
+    depth: int,
+    result: Converted,
+) -> list[str]:
+    target = match.group("path")
+    path = resolver.resolve(article_relpath, target) if depth < MAX_INCLUDE_DEPTH else None
+    prefix, suffix = line[: match.start()], line[match.end() :]
+    if path is None:
+        why = "too deeply nested" if depth >= MAX_INCLUDE_DEPTH else "not found"
+        result.problems.append(SyntaxProblem(number, "broken-include", f"include {target!r} {why}; left out"))
+        rest = (prefix + suffix).strip()
+        return [prefix + suffix] if rest and rest != ">" else []
+    try:
+        text = path.read_text(encoding="utf-8-sig", errors="replace").replace("\r\n", "\n")
+    except OSError as exc:
+        result.problems.append(SyntaxProblem(number, "broken-include", f"include {target!r} unreadable: {exc}"))
+        return []
+    text = _FRONT.sub("", text).strip("\n")
+    inner = convert(text, article_relpath, resolver, number, depth + 1)
+    for problem in inner.problems:
+        problem.line = number  # the include line is the place in this article
+    result.problems.extend(inner.problems)
+    result.images.extend(inner.images)
+    # An include inside a block quote or a list keeps that prefix on every line it brings in.
+    lead = prefix if not prefix.strip() or set(prefix.strip()) <= {">", " "} else ""
+    included = [lead + inner_line if inner_line.strip() else lead.rstrip() for inner_line in inner.body.split("\n")]
+    if prefix.strip() and not lead:
+        included[0] = prefix + included[0].lstrip()
+    if suffix.strip():
+        included[-1] += suffix
+    return included

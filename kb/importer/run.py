@@ -1,0 +1,400 @@
+"""`kb import SRC`: a folder of foreign Markdown articles into kb articles, updated in place on re-runs.
+
+The stages: read each source file → map its front matter → convert its DocFX syntax →
+assign ids (existing articles keep theirs, matched by `source`; new ones are numbered in
+order of their source path) → write the articles → add the areas, owners, types and codes
+they need to the taxonomy → report what did not map.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from kb.errors import UsageError
+from kb.importer.docfx import IncludeResolver, convert
+from kb.importer.infer import area_from_folders, codes_of, first_heading, humanise, infer_type, parse_date, slug
+from kb.importer.mapping import FieldMapping, load_mapping
+from kb.importer.registry import RegistryAdditions, apply
+from kb.importer.report import ImportProblem, ImportReport
+from kb.importer.source import ForeignArticle, read_foreign
+from kb.load import load_all
+from kb.project import KnowledgeBase
+from kb.search.codes import ErrorCodeFilter, code_keys
+from kb.taxonomy import AUDIENCES, CONFIDENCES, did_you_mean
+
+MAX_TITLE = 200
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ImportOptions:
+    """What `kb import` was asked; None means "the KB's `importer` settings" (and, on a re-run,
+    that audience, confidence and owner someone set since are kept)."""
+
+    mapping: str | None = None
+    audience: str | None = None
+    confidence: str | None = None
+    owner: str | None = None
+    into: str | None = None
+    include_root: Path | None = None
+    dry_run: bool = False
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+@dataclass
+class Existing:
+    """An article of the KB that came from an earlier import."""
+
+    path: Path
+    id: str
+    meta: dict[str, Any]
+
+
+@dataclass
+class Planned:
+    """One article about to be written."""
+
+    source: ForeignArticle
+    path: Path
+    fields: dict[str, Any]
+    body: str
+    images: list[tuple[int, str]]
+
+
+def import_articles(
+    kb: KnowledgeBase, src: Path, options: ImportOptions | None = None, *, progress: Progress | None = None
+) -> ImportReport:
+    """Import every Markdown file under `src` into `kb` (see the module docstring)."""
+    options = options or ImportOptions()
+    settings = kb.config.importer
+    if not src.is_dir():
+        raise UsageError(f"no such folder: {src}")
+    src = src.resolve()
+    mapping = load_mapping(options.mapping or settings.mapping, kb.root)
+    include_root = options.include_root or (kb.root / settings.include_root if settings.include_root else src)
+    audience = _choice("audience", options.audience or settings.audience, AUDIENCES)
+    confidence = _choice("confidence", options.confidence or settings.confidence, CONFIDENCES)
+    into = (options.into if options.into is not None else settings.into).strip("/")
+    target = kb.articles_dir / into if into else kb.articles_dir
+    taxonomy = kb.taxonomy
+    codes = ErrorCodeFilter(kb.config.search.not_codes)
+    resolver = IncludeResolver(src, include_root.resolve())
+    report = ImportReport(source=str(src), dry_run=options.dry_run)
+
+    existing = _existing_imports(kb, target)
+    next_number = _next_number(kb)
+    sources = sorted(
+        (p for p in src.rglob("*.md") if p.is_file() and not _hidden(p.relative_to(src))),
+        key=lambda p: p.relative_to(src).as_posix(),
+    )
+    additions = RegistryAdditions()
+    taken: set[Path] = {e.path for e in existing.values()}
+    planned: list[Planned] = []
+    for n, path in enumerate(sources, 1):
+        relpath = path.relative_to(src).as_posix()
+        if _is_include(relpath):
+            continue
+        foreign = read_foreign(path, relpath)
+        for line, kind, message in foreign.problems:
+            report.problems.append(ImportProblem(relpath, line, kind, message))
+        before = existing.get(relpath)
+        if before is not None:
+            article_id = before.id
+        else:
+            article_id = f"{kb.config.id_prefix}{next_number:0{kb.config.id_digits}d}"
+            next_number += 1
+        item = _map(foreign, article_id, mapping, kb, resolver, codes, report, additions, options)
+        fields = item.fields
+        fields["audience"] = audience if options.audience or before is None else before.meta.get("audience", audience)
+        fields["confidence"] = (
+            confidence if options.confidence or before is None else before.meta.get("confidence", confidence)
+        )
+        owner = options.owner or settings.owner
+        if before is not None and not options.owner and isinstance(before.meta.get("owner"), str):
+            owner = before.meta["owner"]
+        if not owner:
+            top = str(fields["product_area"]).split("/")[0]
+            owner = f"team-{top}"
+            additions.area_owners.setdefault(top, owner)
+        if owner not in taxonomy.owners:
+            additions.owners[owner] = humanise(owner.removeprefix("team-")) + " team"
+        fields["owner"] = owner
+        if fields["type"] not in taxonomy.types:
+            additions.types.add(str(fields["type"]))
+        for area, title in item.areas:
+            if area not in taxonomy.areas:
+                additions.areas[area] = title
+        for code in fields.get("error_codes", []):
+            if not taxonomy.is_registered(code):
+                additions.codes.setdefault(code, (str(fields["product_area"]), str(fields["title"])))
+        if before is not None:
+            destination = before.path
+        else:
+            destination = _free_path(target / relpath, taken, relpath, report)
+        taken.add(destination)
+        planned.append(Planned(foreign, destination, _ordered(fields), item.body, item.images))
+        if progress is not None and (n % 100 == 0 or n == len(sources)):
+            progress(n, len(sources))
+
+    for plan in planned:
+        text = render_article(plan.fields, plan.body)
+        rel = kb.relpath(plan.path)
+        old = plan.path.read_text(encoding="utf-8") if plan.path.is_file() else None
+        if old == text:
+            report.unchanged.append(rel)
+        else:
+            (report.updated if old is not None else report.created).append(rel)
+            if not options.dry_run:
+                plan.path.parent.mkdir(parents=True, exist_ok=True)
+                plan.path.write_text(text, encoding="utf-8")
+        _copy_images(plan, src, report, dry_run=options.dry_run)
+    report.registry = apply(kb.schemas_dir, additions, dry_run=options.dry_run)
+    report.problems.sort(key=lambda p: (p.source, p.line, p.kind))
+    return report
+
+
+class _Mapped:
+    def __init__(
+        self, fields: dict[str, Any], body: str, images: list[tuple[int, str]], areas: list[tuple[str, str]]
+    ) -> None:
+        self.fields = fields
+        self.body = body
+        self.images = images
+        self.areas = areas
+
+
+def _map(
+    foreign: ForeignArticle,
+    article_id: str,
+    mapping: FieldMapping,
+    kb: KnowledgeBase,
+    resolver: IncludeResolver,
+    codes: ErrorCodeFilter,
+    report: ImportReport,
+    additions: RegistryAdditions,
+    options: ImportOptions,
+) -> _Mapped:
+    rel = foreign.relpath
+
+    def problem(kind: str, message: str, key: str | None = None) -> None:
+        line = foreign.key_lines.get(key, 1) if key else 1
+        report.problems.append(ImportProblem(rel, line, kind, message))
+
+    front = foreign.front
+    known = mapping.known_keys()
+    for key in front:
+        if key not in known:
+            hint = did_you_mean(key, known)
+            problem("unknown-key", f"unknown key {key!r}{hint}; dropped", key)
+
+    def first(keys: list[str]) -> tuple[str | None, Any]:
+        for key in keys:
+            if key in front and front[key] not in (None, "", []):
+                return key, front[key]
+        return None, None
+
+    def text_of(keys: list[str], name: str) -> str:
+        key, value = first(keys)
+        if value is None:
+            return ""
+        if isinstance(value, list):
+            problem("bad-value", f"{key} is a list where text is expected; joined", key)
+            value = " ".join(str(v) for v in value if v is not None)
+        elif not isinstance(value, str):
+            value = str(value)
+        return " ".join(value.split())
+
+    converted = convert(foreign.body, rel, resolver, foreign.body_line)
+    for p in converted.problems:
+        report.problems.append(ImportProblem(rel, p.line, p.kind, p.message))
+    body = converted.body.strip("\n") + "\n"
+    heading = first_heading(body)
+
+    title = text_of(mapping.title, "title")
+    if not title:
+        title = heading or humanise(PurePosixPath(rel).stem)
+        problem("no-title", f"no title in the front matter; used {title!r}")
+    if len(title) > MAX_TITLE:
+        cut = title.rfind(" ", 0, MAX_TITLE - 1)
+        title = title[: cut if cut > 0 else MAX_TITLE - 1] + "…"
+        problem("long-title", "the title is longer than 200 characters; cut", mapping.title[0])
+    fields: dict[str, Any] = {"id": article_id, "title": title}
+
+    type_key, type_value = first(mapping.type)
+    kind, why = infer_type(type_value, body, mapping, set(kb.taxonomy.types))
+    if why:
+        problem("unmapped-type", why, type_key)
+    fields["type"] = kind
+
+    area_key, area_value = first(mapping.area)
+    if isinstance(area_value, str) and area_value.strip():
+        parts = [slug(p) for p in area_value.strip().split("/") if p.strip()]
+        area = "/".join(parts)
+        chain = [("/".join(parts[: i + 1]), humanise(area_value.split("/")[i].strip())) for i in range(len(parts))]
+    else:
+        area, chain = area_from_folders(rel, mapping)
+    fields["product_area"] = area
+
+    declared: list[str] = []
+    seen_keys: set[str] = set()
+    key, listed = first(mapping.error_codes)
+    values = listed if isinstance(listed, list) else [listed] if listed is not None else []
+    for value in values:
+        if isinstance(value, str | int) and str(value).strip():
+            code = " ".join(str(value).split())
+            if not seen_keys.intersection(code_keys(code)):
+                declared.append(code)
+                seen_keys.update(code_keys(code))
+    for match in codes_of(title, heading, codes):
+        if not seen_keys.intersection(match.keys):
+            declared.append(match.display)
+            seen_keys.update(match.keys)
+    if declared:
+        fields["error_codes"] = declared
+
+    tags: list[str] = []
+    for key in mapping.tags:
+        value = front.get(key)
+        for tag in value if isinstance(value, list) else [value] if isinstance(value, str) else []:
+            if isinstance(tag, str) and tag.strip():
+                tidy = " ".join(tag.split())
+                if tidy.lower() not in (t.lower() for t in tags):
+                    tags.append(tidy)
+    if tags:
+        fields["tags"] = tags
+
+    key, reviewed_value = first(mapping.reviewed)
+    reviewed = parse_date(reviewed_value, mapping.date_formats)
+    if reviewed_value is not None and reviewed is None:
+        problem("bad-date", f"{key} {reviewed_value!r} is not a date in a known format; left out", key)
+    key, created_value = first(mapping.created)
+    created = parse_date(created_value, mapping.date_formats)
+    if created_value is not None and created is None:
+        problem("bad-date", f"{key} {created_value!r} is not a date in a known format", key)
+    if created is None:
+        created = reviewed
+    if created is None:
+        created = options.today
+        problem("bad-date", f"no creation date; used today ({created.isoformat()})")
+    fields["created"] = created
+    if reviewed is not None:
+        fields["reviewed"] = reviewed
+
+    description = text_of(mapping.description, "description")
+    if description:
+        fields["description"] = description
+    fields["source"] = rel
+    return _Mapped(fields, body, converted.images, chain)
+
+
+_ORDER = ("id", "title", "type", "confidence", "audience", "product_area", "error_codes", "tags", "owner",
+          "created", "reviewed", "description", "source")  # fmt: skip
+
+
+def _ordered(fields: dict[str, Any]) -> dict[str, Any]:
+    return {name: fields[name] for name in _ORDER if name in fields}
+
+
+_PLAIN = re.compile(r"^[A-Za-z][\w\-/.]*$")
+
+
+def _yaml_value(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(_yaml_value(v) for v in value) + "]"
+    text = str(value)
+    if _PLAIN.match(text) and text.lower() not in ("true", "false", "null", "yes", "no", "on", "off"):
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def render_article(fields: dict[str, Any], body: str) -> str:
+    """The article file: front matter in the contract's order, then the body."""
+    lines = ["---", *(f"{name}: {_yaml_value(value)}" for name, value in fields.items()), "---"]
+    return "\n".join(lines) + "\n" + body
+
+
+def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise UsageError(f"unknown {name} {value!r}{did_you_mean(value, allowed)}", hint=f"use one of: {', '.join(allowed)}")
+    return value
+
+
+def _hidden(rel: Path) -> bool:
+    return any(part.startswith((".", "_")) for part in rel.parts) or rel.name.lower() in ("readme.md", "toc.md")
+
+
+def _is_include(relpath: str) -> bool:
+    """Include files are text for other articles, not articles of their own."""
+    return "includes" in relpath.lower().split("/")[:-1]
+
+
+def _existing_imports(kb: KnowledgeBase, target: Path) -> dict[str, Existing]:
+    """Articles that came from an import, by `source`; under `target` first when two claim one."""
+    found: dict[str, Existing] = {}
+    for loaded in load_all(kb).values():
+        article = loaded.article
+        if article is None or not article.id:
+            continue
+        source = article.meta.get("source")
+        if not isinstance(source, str):
+            continue
+        inside = target in article.path.parents
+        if source not in found or inside:
+            found[source] = Existing(article.path, article.id, dict(article.meta))
+    return found
+
+
+def _next_number(kb: KnowledgeBase) -> int:
+    prefix = kb.config.id_prefix
+    highest = 0
+    pattern = re.compile(rf"^id:\s*[\"']?{re.escape(prefix)}(\d+)", re.MULTILINE)
+    for path in kb.article_paths():
+        try:
+            head = path.read_text(encoding="utf-8", errors="replace")[:2000]
+        except OSError:
+            continue
+        for m in pattern.finditer(head):
+            highest = max(highest, int(m.group(1)))
+    return highest + 1
+
+
+def _free_path(wanted: Path, taken: set[Path], relpath: str, report: ImportReport) -> Path:
+    """`wanted`, or `name-2.md`, ... when another article is already there."""
+    if wanted not in taken and not wanted.exists():
+        return wanted
+    for n in range(2, 1000):
+        candidate = wanted.with_name(f"{wanted.stem}-{n}{wanted.suffix}")
+        if candidate not in taken and not candidate.exists():
+            report.problems.append(
+                ImportProblem(relpath, 1, "path-taken", f"{wanted.name} is taken; written as {candidate.name}")
+            )
+            return candidate
+    raise UsageError(f"no free file name for {wanted}")
+
+
+def _copy_images(plan: Planned, src: Path, report: ImportReport, *, dry_run: bool) -> None:
+    """Copy the images an article shows, when the source has them, to the same place beside it."""
+    rel = plan.source.relpath
+    for line, image in dict.fromkeys(plan.images):
+        if re.match(r"^[a-z]+://", image) or image.startswith("/"):
+            continue
+        origin = (plan.source.path.parent / image).resolve()
+        if src not in origin.parents:
+            continue
+        if not origin.is_file():
+            report.problems.append(ImportProblem(rel, line, "missing-image", f"image {image!r} is not in the source"))
+            continue
+        destination = (plan.path.parent / image).resolve()
+        if not dry_run and not destination.exists():
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(origin, destination)
+

@@ -1,0 +1,334 @@
+"""`kb index`: one whoosh index per site, built from exactly what that site publishes.
+
+Layout under `.kb-cache/index/`: `<site>` is a symlink to a build folder in `.builds/`, and
+`.lock` serialises writers. A full build writes a new folder and swaps the symlink in one
+rename, so a failed or interrupted build leaves the previous index as it was. An incremental
+update rewrites only the articles whose bytes changed (each article's digest is kept in the
+index folder's manifest); whoosh commits it as a new generation, so an interrupted update
+also leaves the previous generation readable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import LockError
+
+from kb.article import Article
+from kb.errors import LockTimeout, UsageError
+from kb.load import load_all
+from kb.project import KnowledgeBase
+from kb.publish import site_view
+from kb.search.documents import SCHEMA_VERSION, document, index_schema
+from kb.search.lock import IndexLock
+from kb.taxonomy import Site, did_you_mean
+
+MANIFEST = "kb-manifest.json"
+BUILDS = ".builds"
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class FileState:
+    """What the index knows of one article file: how it looked on disk, and whether it is in."""
+
+    mtime_ns: int
+    size: int
+    digest: str
+    indexed: bool
+
+    def as_list(self) -> list[object]:
+        return [self.mtime_ns, self.size, self.digest, self.indexed]
+
+
+@dataclass
+class Manifest:
+    """The state of one site's index: which settings built it and each article's digest."""
+
+    settings: str
+    files: dict[str, FileState] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, folder: Path) -> Manifest | None:
+        try:
+            data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+            files = {k: FileState(int(v[0]), int(v[1]), str(v[2]), bool(v[3])) for k, v in data["files"].items()}
+            return cls(str(data["settings"]), files)
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            return None  # no manifest, or a broken one: the index is rebuilt
+
+    def write(self, folder: Path) -> None:
+        data = {"settings": self.settings, "files": {k: v.as_list() for k, v in sorted(self.files.items())}}
+        tmp = folder / f".{MANIFEST}.{uuid.uuid4().hex}"
+        tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, folder / MANIFEST)
+
+
+@dataclass
+class SiteReport:
+    """What one site's index update did."""
+
+    site: str
+    full: bool
+    published: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> int:
+        return self.added + self.updated + self.removed
+
+
+@dataclass
+class IndexReport:
+    """What `update_index` did, per site, and the articles it could not read."""
+
+    sites: list[SiteReport] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)  # relpaths; `kb check` says why
+    seconds: float = 0.0
+
+
+@dataclass
+class IndexStatus:
+    """How one site's index compares with the articles on disk."""
+
+    site: str
+    missing: bool
+    changed: list[str] = field(default_factory=list)  # added, modified or removed articles
+    settings_changed: bool = False
+
+    @property
+    def stale(self) -> bool:
+        return self.missing or self.settings_changed or bool(self.changed)
+
+
+def index_root(kb: KnowledgeBase) -> Path:
+    return kb.cache_dir / "index"
+
+
+def index_dir(kb: KnowledgeBase, site: str) -> Path:
+    """The folder (a symlink to the current build) of `site`'s index."""
+    return index_root(kb) / site
+
+
+def sites_to_index(kb: KnowledgeBase, site: str | None) -> list[Site]:
+    sites = kb.taxonomy.sites
+    if site is None:
+        return list(sites.values())
+    if site not in sites:
+        raise UsageError(f"no site {site!r} in the taxonomy{did_you_mean(site, sites)}", hint="sites: " + ", ".join(sites))
+    return [sites[site]]
+
+
+def settings_digest(site: Site) -> str:
+    """What shapes every document of a site's index: the schema and what the site publishes."""
+    spec = [SCHEMA_VERSION, site.name, sorted(site.audiences), sorted(site.confidences), site.public]
+    return hashlib.sha256(json.dumps(spec).encode()).hexdigest()[:16]
+
+
+def _disk_state(kb: KnowledgeBase) -> dict[str, tuple[int, int, Path]]:
+    state: dict[str, tuple[int, int, Path]] = {}
+    for path in kb.article_paths():
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        state[kb.relpath(path)] = (st.st_mtime_ns, st.st_size, path)
+    return state
+
+
+def index_status(kb: KnowledgeBase, site: str) -> IndexStatus:
+    """Whether `site`'s index is missing or behind the articles (by file size and time, cheaply)."""
+    (spec,) = sites_to_index(kb, site)
+    manifest = Manifest.read(index_dir(kb, site))
+    if manifest is None:
+        return IndexStatus(site, missing=True)
+    if manifest.settings != settings_digest(spec):
+        return IndexStatus(site, missing=False, settings_changed=True)
+    disk = _disk_state(kb)
+    changed = [rel for rel, (mtime, size, _) in disk.items() if _differs(manifest.files.get(rel), mtime, size)]
+    changed += [rel for rel in manifest.files if rel not in disk]
+    return IndexStatus(site, missing=False, changed=sorted(changed))
+
+
+def _differs(known: FileState | None, mtime_ns: int, size: int) -> bool:
+    return known is None or known.mtime_ns != mtime_ns or known.size != size
+
+
+def update_index(
+    kb: KnowledgeBase, site: str | None = None, *, full: bool = False, progress: Progress | None = None
+) -> IndexReport:
+    """Bring the index of `site` (default: every site) up to date with the articles.
+
+    Only articles whose bytes changed are re-indexed, unless `full` or the index is missing or
+    was built with other settings. Raises `LockTimeout` when another process holds the lock
+    longer than `search.lock_timeout`.
+    """
+    started = time.perf_counter()
+    sites = sites_to_index(kb, site)
+    report = IndexReport()
+    root = index_root(kb)
+    with IndexLock(root / ".lock", kb.config.search.lock_timeout):
+        disk = _disk_state(kb)
+        manifests = {s.name: None if full else Manifest.read(index_dir(kb, s.name)) for s in sites}
+        rebuild = [s for s in sites if (m := manifests[s.name]) is None or m.settings != settings_digest(s)]
+        if rebuild:
+            wanted = set(disk)
+        else:
+            wanted = set()
+            for s in sites:
+                files = manifests[s.name].files  # type: ignore[union-attr]
+                wanted.update(rel for rel, (mtime, size, _) in disk.items() if _differs(files.get(rel), mtime, size))
+        loaded = load_all(kb, [disk[rel][2] for rel in sorted(wanted)])
+        articles = {rel: item.article for rel, item in loaded.items() if item.article is not None}
+        report.unreadable = sorted(rel for rel, item in loaded.items() if item.article is None)
+        for spec in sites:
+            site_started = time.perf_counter()
+            manifest = manifests[spec.name]
+            if spec in rebuild or manifest is None:
+                result = _build(kb, spec, articles, disk, progress)
+            else:
+                result = _update(kb, spec, manifest, articles, disk, wanted)
+            result.seconds = time.perf_counter() - site_started
+            report.sites.append(result)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _build(
+    kb: KnowledgeBase,
+    site: Site,
+    articles: dict[str, Article],
+    disk: dict[str, tuple[int, int, Path]],
+    progress: Progress | None,
+) -> SiteReport:
+    """A whole new index in a fresh folder, swapped in only once it is complete."""
+    builds = index_root(kb) / BUILDS
+    builds.mkdir(parents=True, exist_ok=True)
+    folder = builds / f"{site.name}-{uuid.uuid4().hex[:12]}"
+    folder.mkdir()
+    view = site_view(site, articles.values())
+    published = {p.article.relpath for p in view.articles}
+    try:
+        ix = whoosh_index.create_in(str(folder), index_schema())
+        writer = ix.writer(limitmb=256)
+        try:
+            total = len(view.articles)
+            for n, item in enumerate(view.articles, 1):
+                writer.add_document(**document(item))
+                if progress is not None and (n % 200 == 0 or n == total):
+                    progress(site.name, n, total)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        ix.close()
+        manifest = Manifest(settings_digest(site))
+        for rel, (mtime, size, _) in disk.items():
+            article = articles.get(rel)
+            digest = article.digest if article is not None else ""
+            manifest.files[rel] = FileState(mtime, size, digest, rel in published)
+        manifest.write(folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    _swap_in(kb, site.name, folder)
+    return SiteReport(site.name, full=True, published=len(published), added=len(published))
+
+
+def _swap_in(kb: KnowledgeBase, site: str, folder: Path) -> None:
+    link = index_dir(kb, site)
+    previous = link.resolve() if link.is_symlink() else None
+    tmp = link.with_name(f".{site}.{uuid.uuid4().hex[:8]}.link")
+    os.symlink(os.path.relpath(folder, link.parent), tmp)
+    if link.exists() and not link.is_symlink():
+        shutil.rmtree(link)  # a plain folder left by hand: nothing can be swapped over it
+    os.replace(tmp, link)
+    # Keep the previous build a little longer: a searcher opened on it may still be reading.
+    keep = {folder.resolve(), previous}
+    for old in (index_root(kb) / BUILDS).glob(f"{site}-*"):
+        if old.resolve() not in keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _update(
+    kb: KnowledgeBase,
+    site: Site,
+    manifest: Manifest,
+    articles: dict[str, Article],
+    disk: dict[str, tuple[int, int, Path]],
+    candidates: set[str],
+) -> SiteReport:
+    """Rewrite the changed articles of an existing index, and drop the removed ones."""
+    report = SiteReport(site.name, full=False)
+    folder = index_dir(kb, site.name).resolve()
+    changed: list[Article] = []
+    gone: list[str] = []
+    for rel in sorted(candidates):
+        known = manifest.files.get(rel)
+        article = articles.get(rel)
+        if article is None:
+            gone.append(rel)
+        elif known is None or known.digest != article.digest:
+            changed.append(article)
+        else:  # touched, not changed: remember the new time so it is not read again
+            mtime, size, _ = disk[rel]
+            manifest.files[rel] = FileState(mtime, size, known.digest, known.indexed)
+    gone += [rel for rel in manifest.files if rel not in disk]
+    view = site_view(site, changed)
+    if view.articles or any(manifest.files[rel].indexed for rel in gone if rel in manifest.files) or changed:
+        ix = whoosh_index.open_dir(str(folder))
+        try:
+            writer = ix.writer(timeout=kb.config.search.lock_timeout)
+        except LockError:
+            raise LockTimeout(f"the whoosh index of site {site.name!r} stayed locked") from None
+        try:
+            for item in view.articles:
+                known = manifest.files.get(item.article.relpath)
+                writer.update_document(**document(item))
+                if known is not None and known.indexed:
+                    report.updated += 1
+                else:
+                    report.added += 1
+            for article in view.withheld:
+                known = manifest.files.get(article.relpath)
+                if known is not None and known.indexed:
+                    writer.delete_by_term("path", article.relpath)
+                    report.removed += 1
+            for rel in gone:
+                known = manifest.files.get(rel)
+                if known is not None and known.indexed:
+                    writer.delete_by_term("path", rel)
+                    report.removed += 1
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        finally:
+            ix.close()
+    published = {p.article.relpath for p in view.articles}
+    for article in changed:
+        mtime, size, _ = disk[article.relpath]
+        manifest.files[article.relpath] = FileState(mtime, size, article.digest, article.relpath in published)
+    for rel in gone:
+        if rel in disk:  # there, but unreadable now
+            mtime, size, _ = disk[rel]
+            manifest.files[rel] = FileState(mtime, size, "", False)
+        else:
+            manifest.files.pop(rel, None)
+    manifest.write(folder)
+    report.published = sum(1 for f in manifest.files.values() if f.indexed)
+    return report
+

@@ -1,0 +1,89 @@
+"""What the index holds: its whoosh schema, and the document one published article becomes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+
+from kb.search.analysis import DeclaredCodesAnalyzer, ExactAnalyzer, ProseAnalyzer, SpellingAnalyzer
+
+if TYPE_CHECKING:
+    from kb.publish import PublishedArticle
+
+# Bump when the schema or the analysis changes: indexes of another version are rebuilt.
+SCHEMA_VERSION = 1
+
+# How much a prose match counts in each field (BM25F: scores per field, weighted and summed).
+FIELD_WEIGHTS = {"title": 3.0, "tags": 2.0, "description": 1.5, "body": 1.0}
+
+
+def index_schema() -> Schema:
+    """Fields: prose fields scored by BM25F with a title boost; exact fields for codes and filters."""
+    prose = ProseAnalyzer()
+    return Schema(
+        path=ID(stored=True, unique=True),  # the article's file, relative to the KB root
+        id=ID(stored=True),
+        title=TEXT(analyzer=prose, phrase=False),  # title and first heading
+        description=TEXT(analyzer=prose, phrase=False, stored=True),
+        body=TEXT(analyzer=prose, phrase=False),
+        tags=TEXT(analyzer=prose, phrase=False),
+        # Exact words and codes of the title and first heading: an exact code hit ranks first.
+        headline=TEXT(analyzer=ExactAnalyzer(), phrase=False),
+        # The declared error_codes, by their keys.
+        codes=TEXT(analyzer=DeclaredCodesAnalyzer(), phrase=False),
+        spell=TEXT(analyzer=SpellingAnalyzer(), phrase=False),
+        area=KEYWORD(commas=False),  # the product area and each area above it
+        type=ID(stored=True),
+        shown_title=STORED,  # the title alone, as hits show it
+        product_area=STORED,
+        error_codes=STORED,
+        source=STORED,
+        text=STORED,  # the plain text the site shows, for snippets
+        digest=STORED,
+    )
+
+
+def first_heading(published: PublishedArticle) -> str:
+    """The text of the first level-1 heading of the body the site shows ('' when none)."""
+    tokens = published.tokens
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag == "h1":
+            children = tokens[i + 1].children or []
+            return "".join(c.content for c in children if c.type in ("text", "code_inline")).strip()
+    return ""
+
+
+def area_and_ancestors(area: str) -> str:
+    parts = area.split("/")
+    return " ".join("/".join(parts[: i + 1]) for i in range(len(parts)))
+
+
+def document(published: PublishedArticle) -> dict[str, Any]:
+    """The index document of an article as one site publishes it."""
+    article = published.article
+    title = article.title or ""
+    heading = first_heading(published)
+    full_title = title if not heading or heading.lower() == title.lower() else f"{title}\n{heading}"
+    description = article.description or ""
+    tags = article.tags
+    text = published.text
+    return {
+        "path": article.relpath,
+        "id": published.id,
+        "title": full_title,
+        "description": description,
+        "body": text,
+        "tags": " ".join(tags),
+        "headline": f"{published.id}\n{title}\n{heading}",
+        "codes": "\n".join(article.error_codes),
+        "spell": f"{title}\n{heading}\n{description}\n{' '.join(tags)}\n{text[:4000]}",
+        "area": area_and_ancestors(article.product_area or ""),
+        "type": article.type or "",
+        "shown_title": title,
+        "product_area": article.product_area or "",
+        "error_codes": article.error_codes,
+        "source": article.meta.get("source") if isinstance(article.meta.get("source"), str) else "",
+        "text": text,
+        "digest": article.digest,
+    }

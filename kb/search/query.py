@@ -1,0 +1,241 @@
+"""Searching one site's index: error codes first, then prose by BM25F, with snippets and did-you-mean.
+
+Ranking: every prose term is scored by BM25F over title (weighted most), tags, description and
+body. A code in the query adds a constant far above any prose score to each article that
+declares it in `error_codes`, and a smaller one to each that names it in its title or first
+heading; articles that merely mention it in the body get only their prose score. So an exact
+code hit always outranks a mention, and prose decides among equals.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.query import And, ConstantScoreQuery, Or, Query, Term
+from whoosh.scoring import BM25F
+from whoosh.searching import Searcher
+
+from kb.errors import KbError
+from kb.project import KnowledgeBase
+from kb.search.analysis import prose_terms, stem_word
+from kb.search.build import IndexStatus, index_dir, index_status, sites_to_index
+from kb.search.codes import code_keys, find_codes, looks_like_code
+from kb.search.documents import FIELD_WEIGHTS
+from kb.search.snippets import Highlighter
+
+DECLARED = 10_000.0  # the article lists the code in error_codes
+HEADLINE = 5_000.0  # the article's title or first heading names the code
+
+_WORD = re.compile(r"\w+(?:[.'’\-]\w+)*")
+_CODE_CONTEXT = frozenset({"error", "code", "status", "event", "id", "http", "sip", "number", "exit", "hresult"})
+
+
+class IndexMissing(KbError):
+    """A site has no search index yet."""
+
+
+@dataclass
+class Hit:
+    """One article found: what a result list shows."""
+
+    id: str
+    title: str
+    path: str  # relative to the KB root
+    score: float
+    snippet: str  # HTML-safe, matches in <mark>
+    error_codes: list[str] = field(default_factory=list)
+    product_area: str = ""
+    type: str = ""
+    source: str = ""  # where an imported article came from
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["score"] = round(self.score, 4)
+        return data
+
+
+@dataclass
+class SearchResult:
+    """Hits best first, and a corrected query when a word looks misspelt."""
+
+    query: str
+    hits: list[Hit]
+    suggestion: str | None = None
+    total: int = 0
+
+
+@dataclass
+class QueryPlan:
+    """What a query asks: codes to match exactly, prose terms to score, words as typed."""
+
+    codes: list[str]
+    terms: list[str]
+    words: list[str]
+
+
+def plan_query(text: str) -> QueryPlan:
+    """Split a query into codes (kept whole) and prose terms (analysed as the index is)."""
+    codes: list[str] = []
+    for match in find_codes(text):
+        codes.extend(match.keys)
+    words = [m.group(0) for m in _WORD.finditer(text)]
+    lowered = [w.lower() for w in words]
+    only_codes = all(looks_like_code(w) or w.isdigit() or w in _CODE_CONTEXT for w in lowered) and bool(words)
+    for i, word in enumerate(lowered):
+        if looks_like_code(word) and "-" not in word:
+            codes.append(word)
+        elif word.isdigit() and len(word) >= 3 and (only_codes or (i > 0 and lowered[i - 1] in _CODE_CONTEXT)):
+            codes.append(word)
+    terms = list(dict.fromkeys(prose_terms(text)))
+    return QueryPlan(list(dict.fromkeys(codes)), terms, lowered)
+
+
+class SearchIndex:
+    """An open search index of one site; keep it open and call `search` as often as needed."""
+
+    def __init__(self, kb: KnowledgeBase, site: str, folder: Path) -> None:
+        self.kb = kb
+        self.site = site
+        self._open(folder)
+
+    def _open(self, folder: Path) -> None:
+        self.folder = folder
+        self._index = whoosh_index.open_dir(str(folder))
+        self._searcher: Searcher = self._index.searcher(weighting=BM25F())
+
+    @classmethod
+    def open(cls, kb: KnowledgeBase, site: str) -> SearchIndex:
+        """The index of `site`; raises `IndexMissing` when `kb index` has not built it."""
+        sites_to_index(kb, site)  # an unknown site is a UsageError with did-you-mean
+        link = index_dir(kb, site)
+        folder = link.resolve()
+        if not folder.is_dir() or not whoosh_index.exists_in(str(folder)):
+            raise IndexMissing(f"site {site!r} has no search index yet", hint="run `kb index`")
+        return cls(kb, site, folder)
+
+    def refresh(self) -> bool:
+        """Pick up a newer index (after `kb index`); True when it changed."""
+        folder = index_dir(self.kb, self.site).resolve()
+        if folder != self.folder:
+            self.close()
+            self._open(folder)
+            return True
+        if not self._searcher.up_to_date():
+            self._searcher = self._searcher.refresh()
+            return True
+        return False
+
+    def close(self) -> None:
+        self._searcher.close()
+        self._index.close()
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def status(self) -> IndexStatus:
+        return index_status(self.kb, self.site)
+
+    @property
+    def size(self) -> int:
+        return int(self._searcher.doc_count())
+
+    # -- searching -------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        *,
+        area: str | None = None,
+        type: str | None = None,
+        code: str | None = None,
+        limit: int = 10,
+    ) -> SearchResult:
+        """Articles of this site matching `query`, best first (see the module docstring)."""
+        plan = plan_query(query)
+        filters: list[Query] = []
+        if area:
+            filters.append(Term("area", area.strip("/")))
+        if type:
+            filters.append(Term("type", type))
+        if code:
+            keys = code_keys(code)
+            filters.append(Or([Term(f, k) for k in keys for f in ("codes", "headline")]))
+            plan.codes.extend(k for k in keys if k not in plan.codes)
+        hits, total = self._run(plan, filters, limit)
+        suggestion = self._suggest(query, plan, total)
+        return SearchResult(query, hits, suggestion, total)
+
+    def lookup_code(self, code: str, *, limit: int = 50) -> list[Hit]:
+        """Articles that declare `code` or name it in their title or first heading, best first."""
+        keys = list(code_keys(code))
+        plan = QueryPlan(keys, list(dict.fromkeys(prose_terms(code))), [])
+        only_exact: list[Query] = [Or([Term(f, k) for k in keys for f in ("codes", "headline")])]
+        hits, _ = self._run(plan, only_exact, limit)
+        return hits
+
+    def _run(self, plan: QueryPlan, filters: list[Query], limit: int) -> tuple[list[Hit], int]:
+        parts: list[Query] = []
+        for term in plan.terms:
+            parts.extend(Term(name, term, boost=weight) for name, weight in FIELD_WEIGHTS.items())
+        for key in plan.codes:
+            parts.append(ConstantScoreQuery(Term("codes", key), DECLARED))
+            parts.append(ConstantScoreQuery(Term("headline", key), HEADLINE))
+        if not parts:
+            return [], 0
+        q = Or(parts)
+        restrict = And(filters) if len(filters) > 1 else (filters[0] if filters else None)
+        results = self._searcher.search(q, limit=max(limit, 1), filter=restrict)
+        highlighter = Highlighter.for_query(
+            [w for w in plan.words if not looks_like_code(w)],
+            [stem_word(w) for w in plan.words if not looks_like_code(w)],
+            [*plan.codes, *(w for w in plan.words if looks_like_code(w))],
+        )
+        hits = []
+        for result in results[:limit]:
+            stored = result.fields()
+            hits.append(
+                Hit(
+                    id=stored["id"],
+                    title=stored.get("shown_title", ""),
+                    path=stored["path"],
+                    score=float(result.score or 0.0),
+                    snippet=highlighter.snippet(stored.get("text", ""), stored.get("description", "")),
+                    error_codes=list(stored.get("error_codes") or []),
+                    product_area=stored.get("product_area", ""),
+                    type=stored.get("type", ""),
+                    source=stored.get("source", "") or "",
+                )
+            )
+        return hits, len(results)
+
+    # -- did you mean ---------------------------------------------------------------------
+
+    def _suggest(self, query: str, plan: QueryPlan, total: int) -> str | None:
+        """The query with misspelt words replaced by the likeliest indexed word, or None."""
+        corrected = query
+        changed = False
+        for word in dict.fromkeys(plan.words):
+            if len(word) < 3 or not word.isalpha() or looks_like_code(word):
+                continue
+            stem = stem_word(word)
+            frequency = self._searcher.doc_frequency("body", stem) + self._searcher.doc_frequency("title", stem)
+            if frequency > 2 and total > 0:
+                continue
+            options = self._searcher.suggest("spell", word, limit=3, maxdist=2)
+            best = None
+            for option in options:
+                option_frequency = self._searcher.doc_frequency("body", stem_word(option))
+                if option != word and option_frequency > frequency:
+                    best = option
+                    break
+            if best:
+                corrected = re.sub(rf"\b{re.escape(word)}\b", best, corrected, flags=re.IGNORECASE)
+                changed = True
+        return corrected if changed else None
