@@ -57,13 +57,16 @@ for _tag, _pattern, _first in [
 
 
 try:  # libyaml parses and composes several times faster; the resolver stays ours
+    # `yaml.CParser` is not exported by `yaml` itself (cyaml's __all__ leaves it out): import it
+    # from where it lives, or every parse silently takes the pure-Python path, 10x slower.
+    from yaml.cyaml import CParser
 
-    class _Composer(yaml.CParser, _Resolver12):  # type: ignore[name-defined, misc]
+    class _Composer(CParser, _Resolver12):  # type: ignore[misc]
         def __init__(self, text: str) -> None:
-            yaml.CParser.__init__(self, text)  # type: ignore[attr-defined]
+            CParser.__init__(self, text)
             _Resolver12.__init__(self)
 
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml.composer import Composer
     from yaml.parser import Parser
     from yaml.reader import Reader

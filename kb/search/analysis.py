@@ -2,8 +2,8 @@
 
 One function, `prose_terms`, turns text into the terms that are indexed and searched, so that
 the index and the query always agree. Words are lower-cased, stop words dropped and plain
-words stemmed (Porter); every code `kb.search.codes` finds is added whole under its key, at
-the position of its first word, next to the words it is made of. So `Event ID 1000` is
+words stemmed (Porter); every code `kb.search.codes` finds is added whole under its key,
+beside the words it is made of. So `Event ID 1000` is
 indexed as `event`, `id`, `1000` and `event id 1000`, and `550 5.7.1` also as `5.7.1`.
 Identifiers keep their exact form beside the stem (`accessdenied` and `accessdeni`).
 
@@ -14,12 +14,15 @@ so they are plain module-level classes without state.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
 from whoosh.analysis import Analyzer, Token
 from whoosh.analysis.filters import STOP_WORDS
+from whoosh.formats import Frequency
+from whoosh.system import pack_uint
 from whoosh.lang.porter import stem
 
 from kb.search.codes import code_keys, find_codes
@@ -36,63 +39,75 @@ def stem_word(word: str) -> str:
     return str(stem(word))
 
 
-def prose_terms(text: str, *, stemming: bool = True, codes: bool = True) -> Iterator[str]:
-    """The terms of `text` for prose fields, in order (see the module docstring)."""
-    spans = find_codes(text) if codes else []
-    next_code = 0
-    for m in _WORD.finditer(text):
-        start = m.start()
-        while next_code < len(spans) and spans[next_code].start <= start:
-            code = spans[next_code]
-            next_code += 1
-            single_word = code.start == start and code.end == m.end()
-            for key in code.keys:
-                if not (single_word and key == m.group(0).lower()):
-                    yield key
-        word = m.group(0)
+def prose_terms(text: str, *, stemming: bool = True) -> list[str]:
+    """The terms of `text` for prose fields (see the module docstring).
+
+    Order does not matter to the index (no phrase positions are kept), so words and codes are
+    collected in two passes with `findall`, which is several times faster than a token stream.
+    """
+    out: list[str] = []
+    append = out.append
+    stems = _STEMS
+    for word in _WORD.findall(text):
         lower = word.lower()
         if lower in STOP_WORDS:
             continue
         if "." in lower and not lower.replace(".", "").isdigit():
             # outlook.exe, System.NullReferenceException: the whole and each part
-            yield lower
+            append(lower)
             for part in lower.split("."):
                 if part and part not in STOP_WORDS:
-                    yield stem_word(part) if stemming else part
+                    append(stem_word(part) if stemming else part)
             continue
-        stemmed = stem_word(lower) if stemming else lower
-        yield stemmed
-        if stemmed != lower and _CASED.search(word):
-            yield lower
-
-
-def exact_terms(text: str) -> Iterator[str]:
-    """Lower-case words and code keys, unstemmed: what a title or first heading names exactly."""
+        if not stemming:
+            append(lower)
+            continue
+        stemmed = stems.get(lower)
+        if stemmed is None:
+            stemmed = stems[lower] = stem_word(lower)
+        append(stemmed)
+        if stemmed != lower and not word.islower() and _CASED.search(word):
+            append(lower)  # an identifier: its exact form beside the stem
     for code in find_codes(text):
-        yield from code.keys
-    for m in _WORD.finditer(text):
-        yield m.group(0).lower()
+        single = _WORD.fullmatch(code.text) is not None
+        for key in code.keys:
+            if not (single and key == code.text.lower()):
+                append(key)
+    return out
 
 
-def declared_terms(codes_text: str) -> Iterator[str]:
+_STEMS: dict[str, str] = {}
+
+
+def exact_terms(text: str) -> list[str]:
+    """Lower-case words and code keys, unstemmed: what a title or first heading names exactly."""
+    keys = [key for code in find_codes(text) for key in code.keys]
+    return keys + _WORD.findall(text.lower())
+
+
+def declared_terms(codes_text: str) -> list[str]:
     """The keys of declared error codes, one code per line."""
-    for line in codes_text.split("\n"):
-        if line.strip():
-            yield from code_keys(line)
+    return [key for line in codes_text.split("\n") if line.strip() for key in code_keys(line)]
 
 
-def spelling_words(text: str) -> Iterator[str]:
+def spelling_words(text: str) -> list[str]:
     """Real words for did-you-mean: alphabetic, three letters or more, unstemmed."""
-    for m in _WORD.finditer(text):
-        word = m.group(0).lower()
-        if len(word) >= 3 and word.isalpha() and word not in STOP_WORDS:
-            yield word
+    return [w for w in _WORD.findall(text.lower()) if len(w) >= 3 and w.isalpha() and w not in STOP_WORDS]
 
 
-class _TermsAnalyzer(Analyzer):
+class CountedTerms(Frequency):
+    """Whoosh's Frequency format, fed by counting the analyzer's terms directly (no token stream)."""
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
+        boost = self.field_boost
+        for term, count in Counter(analyzer.terms(value)).items():
+            yield term, count, count * boost, pack_uint(count)
+
+
+class TermsAnalyzer(Analyzer):
     """A whoosh analyzer yielding the terms of one of the functions above."""
 
-    def terms(self, value: str) -> Iterator[str]:
+    def terms(self, value: str) -> list[str]:
         raise NotImplementedError
 
     def __call__(self, value: str, **kwargs: Any) -> Iterator[Token]:
@@ -112,21 +127,21 @@ class _TermsAnalyzer(Analyzer):
         return hash(type(self).__name__)
 
 
-class ProseAnalyzer(_TermsAnalyzer):
-    def terms(self, value: str) -> Iterator[str]:
+class ProseAnalyzer(TermsAnalyzer):
+    def terms(self, value: str) -> list[str]:
         return prose_terms(value)
 
 
-class ExactAnalyzer(_TermsAnalyzer):
-    def terms(self, value: str) -> Iterator[str]:
+class ExactAnalyzer(TermsAnalyzer):
+    def terms(self, value: str) -> list[str]:
         return exact_terms(value)
 
 
-class DeclaredCodesAnalyzer(_TermsAnalyzer):
-    def terms(self, value: str) -> Iterator[str]:
+class DeclaredCodesAnalyzer(TermsAnalyzer):
+    def terms(self, value: str) -> list[str]:
         return declared_terms(value)
 
 
-class SpellingAnalyzer(_TermsAnalyzer):
-    def terms(self, value: str) -> Iterator[str]:
+class SpellingAnalyzer(TermsAnalyzer):
+    def terms(self, value: str) -> list[str]:
         return spelling_words(value)

@@ -6,7 +6,14 @@ from typing import TYPE_CHECKING, Any
 
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
-from kb.search.analysis import DeclaredCodesAnalyzer, ExactAnalyzer, ProseAnalyzer, SpellingAnalyzer
+from kb.search.analysis import (
+    CountedTerms,
+    DeclaredCodesAnalyzer,
+    ExactAnalyzer,
+    ProseAnalyzer,
+    SpellingAnalyzer,
+    TermsAnalyzer,
+)
 
 if TYPE_CHECKING:
     from kb.publish import PublishedArticle
@@ -18,24 +25,32 @@ SCHEMA_VERSION = 1
 FIELD_WEIGHTS = {"title": 3.0, "tags": 2.0, "description": 1.5, "body": 1.0}
 
 
+def _text(analyzer: TermsAnalyzer) -> TEXT:
+    """A text field without positions, its terms counted straight from `analyzer`."""
+    field = TEXT(analyzer=analyzer, phrase=False)
+    field.format = CountedTerms()
+    return field
+
+
 def index_schema() -> Schema:
     """Fields: prose fields scored by BM25F with a title boost; exact fields for codes and filters."""
     prose = ProseAnalyzer()
     return Schema(
         path=ID(stored=True, unique=True),  # the article's file, relative to the KB root
         id=ID(stored=True),
-        title=TEXT(analyzer=prose, phrase=False),  # title and first heading
-        description=TEXT(analyzer=prose, phrase=False, stored=True),
-        body=TEXT(analyzer=prose, phrase=False),
-        tags=TEXT(analyzer=prose, phrase=False),
+        title=_text(prose),  # title and first heading
+        description=_text(prose),
+        body=_text(prose),
+        tags=_text(prose),
         # Exact words and codes of the title and first heading: an exact code hit ranks first.
-        headline=TEXT(analyzer=ExactAnalyzer(), phrase=False),
+        headline=_text(ExactAnalyzer()),
         # The declared error_codes, by their keys.
-        codes=TEXT(analyzer=DeclaredCodesAnalyzer(), phrase=False),
-        spell=TEXT(analyzer=SpellingAnalyzer(), phrase=False),
+        codes=_text(DeclaredCodesAnalyzer()),
+        spell=_text(SpellingAnalyzer()),
         area=KEYWORD(commas=False),  # the product area and each area above it
         type=ID(stored=True),
-        shown_title=STORED,  # the title alone, as hits show it
+        shown_title=STORED,
+        shown_description=STORED,  # the title alone, as hits show it
         product_area=STORED,
         error_codes=STORED,
         source=STORED,
@@ -52,6 +67,14 @@ def first_heading(published: PublishedArticle) -> str:
             children = tokens[i + 1].children or []
             return "".join(c.content for c in children if c.type in ("text", "code_inline")).strip()
     return ""
+
+
+def headings(published: PublishedArticle) -> str:
+    """The text of every heading: with the title, the words did-you-mean suggests from."""
+    tokens = published.tokens
+    return "\n".join(
+        tokens[i + 1].content for i, token in enumerate(tokens) if token.type == "heading_open" and i + 1 < len(tokens)
+    )
 
 
 def area_and_ancestors(area: str) -> str:
@@ -77,10 +100,11 @@ def document(published: PublishedArticle) -> dict[str, Any]:
         "tags": " ".join(tags),
         "headline": f"{published.id}\n{title}\n{heading}",
         "codes": "\n".join(article.error_codes),
-        "spell": f"{title}\n{heading}\n{description}\n{' '.join(tags)}\n{text[:4000]}",
+        "spell": f"{title}\n{heading}\n{description}\n{' '.join(tags)}\n{headings(published)}",
         "area": area_and_ancestors(article.product_area or ""),
         "type": article.type or "",
         "shown_title": title,
+        "shown_description": description,
         "product_area": article.product_area or "",
         "error_codes": article.error_codes,
         "source": article.meta.get("source") if isinstance(article.meta.get("source"), str) else "",

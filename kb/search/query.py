@@ -206,7 +206,7 @@ class SearchIndex:
                     title=stored.get("shown_title", ""),
                     path=stored["path"],
                     score=float(result.score or 0.0),
-                    snippet=highlighter.snippet(stored.get("text", ""), stored.get("description", "")),
+                    snippet=highlighter.snippet(stored.get("text", ""), stored.get("shown_description", "")),
                     error_codes=list(stored.get("error_codes") or []),
                     product_area=stored.get("product_area", ""),
                     type=stored.get("type", ""),
