@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from kb.cli import check, config, explain, init, new, rules, schema
+from kb.cli import check, config, explain, import_, index, init, new, rules, schema, search
 from kb.cli.common import Env
 from kb.errors import KbError
 
@@ -23,6 +23,9 @@ COMMANDS: list[click.Command] = [
     rules.command,
     explain.command,
     config.command,
+    import_.command,
+    index.command,
+    search.command,
 ]
 
 

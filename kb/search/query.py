@@ -228,14 +228,33 @@ class SearchIndex:
             frequency = self._searcher.doc_frequency("body", stem) + self._searcher.doc_frequency("title", stem)
             if frequency > 2 and total > 0:
                 continue
-            options = self._searcher.suggest("spell", word, limit=3, maxdist=2)
+            options = self._searcher.suggest("spell", word, limit=8, maxdist=2)
+            ranked = sorted(
+                (edit_distance(word, option), -self._searcher.doc_frequency("spell", option), option)
+                for option in options
+                if option != word
+            )
             best = None
-            for option in options:
-                option_frequency = self._searcher.doc_frequency("body", stem_word(option))
-                if option != word and option_frequency > frequency:
+            for _, _, option in ranked:
+                if self._searcher.doc_frequency("body", stem_word(option)) > frequency:
                     best = option
                     break
             if best:
                 corrected = re.sub(rf"\b{re.escape(word)}\b", best, corrected, flags=re.IGNORECASE)
                 changed = True
         return corrected if changed else None
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance with transpositions counted as one edit (Damerau, restricted)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]

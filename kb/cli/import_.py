@@ -1,0 +1,59 @@
+"""`kb import SRC`: bring a folder of foreign Markdown articles into the KB, with a report of what did not map."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from kb.cli.common import Env, pass_env, verbosity
+from kb.importer import ImportOptions, import_articles
+
+
+@click.command("import")
+@click.argument("src", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--mapping", help="Field mapping: 'docfx' (Microsoft Learn front matter) or a YAML mapping file (importer.mapping)."
+)
+@click.option(
+    "--include-root", type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Folder [!INCLUDE] paths resolve against, as the source repository's root (default: SRC).",
+)  # fmt: skip
+@click.option("--into", help="Folder under the articles folder to write to (their own folders are kept beneath).")
+@click.option("--audience", help="Audience of imported articles (default: importer.audience, internal).")
+@click.option("--confidence", help="Confidence of imported articles (default: importer.confidence, not-validated).")
+@click.option("--owner", help="Owner of imported articles (default: team-<top-level area>).")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path), help="Also write the report as JSON.")
+@click.option("--dry-run", is_flag=True, help="Write nothing; report what would happen.")
+@verbosity
+@pass_env
+def command(
+    env: Env, src: Path, mapping: str | None, include_root: Path | None, into: str | None, audience: str | None,
+    confidence: str | None, owner: str | None, report_file: Path | None, dry_run: bool,
+) -> None:  # fmt: skip
+    """Import the Markdown articles under SRC, mapping their front matter and syntax to kb's.
+
+    Each article records its path under SRC in `source:`; running the import again updates
+    those articles in place (keeping their ids, and the audience, confidence and owner set
+    since, unless given here) and never duplicates them. Areas, owners and error codes the
+    articles need are added to schemas/. The report lists everything that did not map, with
+    the source file and line.
+    """
+    kb = env.kb()
+    options = ImportOptions(
+        mapping=mapping, audience=audience, confidence=confidence, owner=owner, into=into,
+        include_root=include_root, dry_run=dry_run,
+    )  # fmt: skip
+
+    def progress(done: int, total: int) -> None:
+        click.echo(f"\rReading {done}/{total} files", nl=done == total, err=True)
+
+    report = import_articles(kb, src, options, progress=progress if env.progress() else None)
+    if report_file is not None:
+        report_file.write_text(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if env.quiet:
+        return
+    click.echo(report.render(per_kind=None if env.verbose else 10))
+    if report_file is not None:
+        env.info(f"Wrote the full report to {report_file}.")
