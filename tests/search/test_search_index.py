@@ -1,0 +1,171 @@
+"""The index on disk: incremental updates, atomic full builds, one writer at a time, staleness."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kb.cli import cli
+from kb.errors import LockTimeout
+from kb.project import KnowledgeBase
+from kb.search import SearchIndex, index_status, update_index
+from kb.search.build import index_dir, index_root
+from kb.search.lock import IndexLock
+
+ARTICLE = "articles/sync/desktop/access-denied-0x80070005.md"
+
+
+def edit(kb: KnowledgeBase, relpath: str, old: str, new: str) -> None:
+    path = kb.root / relpath
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_nothing_changed_means_nothing_rewritten(search_kb: KnowledgeBase) -> None:
+    report = update_index(search_kb)
+    assert [(s.site, s.full, s.changed) for s in report.sites] == [("internal", False, 0), ("public", False, 0)]
+
+
+def test_one_changed_article_is_the_only_one_rewritten(search_kb: KnowledgeBase) -> None:
+    edit(search_kb, ARTICLE, "full control", "full control (the Modify right is not enough)")
+    report = update_index(search_kb)
+    assert [(s.site, s.full, s.updated, s.added, s.removed) for s in report.sites] == [
+        ("internal", False, 1, 0, 0),
+        ("public", False, 1, 0, 0),
+    ]
+    with SearchIndex.open(search_kb, "public") as index:
+        assert [h.id for h in index.search("Modify right").hits][0] == "KB-0002"
+
+
+def test_a_touched_but_unchanged_file_is_not_rewritten(search_kb: KnowledgeBase) -> None:
+    path = search_kb.root / ARTICLE
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    assert index_status(search_kb, "public").changed == [ARTICLE]
+    report = update_index(search_kb)
+    assert all(s.changed == 0 for s in report.sites)
+    assert not index_status(search_kb, "public").stale
+
+
+def test_an_article_made_internal_leaves_the_public_index(search_kb: KnowledgeBase) -> None:
+    edit(search_kb, ARTICLE, "audience: public", "audience: internal")
+    report = update_index(search_kb)
+    public = next(s for s in report.sites if s.site == "public")
+    assert (public.removed, public.published) == (1, 14)
+    with SearchIndex.open(search_kb, "public") as index:
+        assert index.lookup_code("0x80070005") == []
+
+
+def test_added_and_deleted_articles(search_kb: KnowledgeBase) -> None:
+    source = search_kb.root / ARTICLE
+    copy = source.with_name("copy.md")
+    copy.write_text(source.read_text(encoding="utf-8").replace("KB-0002", "KB-0099"), encoding="utf-8")
+    (search_kb.root / "articles/install/error-30010-45.md").unlink()
+    report = update_index(search_kb, "public")
+    (public,) = report.sites
+    assert (public.added, public.removed) == (1, 1)
+    with SearchIndex.open(search_kb, "public") as index:
+        assert {h.id for h in index.lookup_code("0x80070005")} == {"KB-0002", "KB-0099"}
+        assert index.lookup_code("30010-45") == []
+
+
+def test_an_unreadable_article_is_left_out_and_reported(search_kb: KnowledgeBase) -> None:
+    (search_kb.root / ARTICLE).write_text("---\ntitle: [unclosed\n---\nbody\n", encoding="utf-8")
+    report = update_index(search_kb)
+    assert report.unreadable == [ARTICLE]
+    with SearchIndex.open(search_kb, "internal") as index:
+        assert index.lookup_code("0x80070005") == []
+
+
+def test_an_interrupted_full_build_leaves_the_previous_index(search_kb: KnowledgeBase) -> None:
+    before = index_dir(search_kb, "public").resolve()
+
+    def interrupt(site: str, done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        update_index(search_kb, "public", full=True, progress=interrupt)
+    assert index_dir(search_kb, "public").resolve() == before
+    assert sorted(p.name for p in (index_root(search_kb) / ".builds").iterdir()) == sorted(
+        index_dir(search_kb, s).resolve().name for s in ("internal", "public")
+    )
+    with SearchIndex.open(search_kb, "public") as index:
+        assert index.search("0x80070005").hits
+
+
+def test_a_full_build_swaps_in_and_an_open_index_follows(search_kb: KnowledgeBase) -> None:
+    with SearchIndex.open(search_kb, "public") as index:
+        edit(search_kb, ARTICLE, "full control", "full control and ownership")
+        update_index(search_kb, "public", full=True)
+        assert index.refresh()
+        assert index.search("ownership").hits[0].id == "KB-0002"
+
+
+def test_a_second_writer_waits_then_fails_with_a_clear_message(search_kb: KnowledgeBase) -> None:
+    with IndexLock(index_root(search_kb) / ".lock", timeout=1), pytest.raises(LockTimeout) as caught:
+        update_index(search_kb)
+    assert "another kb process" in caught.value.message
+    assert "search.lock_timeout" in caught.value.hint
+
+
+def test_kb_index_in_another_process_exits_2_while_the_lock_is_held(search_kb: KnowledgeBase) -> None:
+    with IndexLock(index_root(search_kb) / ".lock", timeout=1):
+        run = subprocess.run(
+            [sys.executable, "-m", "kb", "index"], cwd=search_kb.root, capture_output=True, text=True, timeout=60
+        )
+    assert run.returncode == 2
+    assert f"pid {os.getpid()}" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_kb_index_reports_what_it_did(tmp_path: Path, search_kb: KnowledgeBase) -> None:
+    edit(search_kb, ARTICLE, "full control", "full control, again")
+    result = CliRunner().invoke(cli, ["--root", str(search_kb.root), "index"])
+    assert result.exit_code == 0, result.output
+    assert "Index of site public: 1 updated; 15 articles in all." in result.output
+
+
+def test_kb_search_updates_a_stale_index_first(search_kb: KnowledgeBase) -> None:
+    edit(search_kb, ARTICLE, "full control", "full control with inheritance")
+    result = CliRunner().invoke(cli, ["--root", str(search_kb.root), "search", "inheritance", "--json"])
+    assert result.exit_code == 0, result.output
+    assert "Updated the index of site internal first (1 article changed)" in result.stderr
+    assert '"id": "KB-0002"' in result.stdout
+
+
+def test_kb_search_no_update_only_warns(search_kb: KnowledgeBase) -> None:
+    edit(search_kb, ARTICLE, "full control", "full control with inheritance")
+    result = CliRunner().invoke(cli, ["--root", str(search_kb.root), "search", "inheritance", "--no-update"])
+    assert result.exit_code == 0, result.output
+    assert "is out of date (1 article changed); run `kb index`" in result.stderr
+    assert "No hits" in result.stderr
+
+
+def test_kb_search_json_is_a_list_of_hits(search_kb: KnowledgeBase) -> None:
+    import json
+
+    result = CliRunner().invoke(cli, ["--root", str(search_kb.root), "search", "550 5.7.1", "--site", "public", "--json"])
+    assert result.exit_code == 0, result.output
+    hits = json.loads(result.stdout)
+    assert isinstance(hits, list)
+    assert hits[0]["id"] == "KB-0004"
+    assert set(hits[0]) >= {"id", "title", "path", "score", "snippet"}
+
+
+def test_kb_search_text_and_an_unknown_site(search_kb: KnowledgeBase) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--root", str(search_kb.root), "search", "Event ID 1000", "--limit", "1"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(" 1. KB-0007  App crashes with Event ID 1000\n")
+    assert "[Event ID 1000]" in result.stdout
+    run = subprocess.run(
+        [sys.executable, "-m", "kb", "search", "x", "--site", "publik"],
+        cwd=search_kb.root, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert run.returncode == 2
+    assert 'no site \'publik\' in the taxonomy (did you mean "public"?)' in run.stderr
