@@ -18,6 +18,7 @@ _FENCE = re.compile(r"^\s*(?:>\s*)*(`{3,}|~{3,})")
 _INCLUDE = re.compile(r"\[!INCLUDE\s*\[(?P<label>[^\]]*)\]\((?P<path>[^)]+)\)\s*\]", re.IGNORECASE)
 _IMAGE = re.compile(r":::image(?P<attrs>(?:\s+[\w-]+=\"[^\"]*\")*)\s*:::", re.IGNORECASE)
 _IMAGE_OPEN = re.compile(r":::image(?P<attrs>(?:\s+[\w-]+=\"[^\"]*\")*)\s*$", re.IGNORECASE)
+_LAYOUT = re.compile(r"^\s*:::(?P<name>zone|row|column|moniker)(?:-end)?\b.*$", re.IGNORECASE)
 _IMAGE_END = re.compile(r"^\s*:::image-end:::\s*$", re.IGNORECASE)
 _ATTR = re.compile(r"([\w-]+)=\"([^\"]*)\"")
 _NO_LOC = re.compile(r":::no-loc\s+text=\"(?P<text>[^\"]*)\"\s*:::", re.IGNORECASE)
@@ -119,6 +120,12 @@ def convert(body: str, article_relpath: str, resolver: IncludeResolver, first_li
             out.append(f"{video.group('indent')}[Watch the video]({video.group('url')})")
             continue
         if _IMAGE_END.match(line):
+            continue
+        layout = _LAYOUT.match(line)
+        if layout:  # zone pivots, rows and columns: every variant is kept, one after the other
+            result.problems.append(
+                SyntaxProblem(number, "unconvertible", f"{line.strip()!r} dropped; the text inside is kept")
+            )
             continue
         line = _ALERT.sub(lambda m: f"{m.group('lead')}[!{m.group('kind').upper()}]{m.group('rest')}", line)
         line = _NO_LOC.sub(lambda m: m.group("text"), line)

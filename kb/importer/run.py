@@ -112,6 +112,8 @@ def import_articles(
             next_number += 1
         item = _map(foreign, article_id, mapping, kb, resolver, codes, report, additions, options)
         fields = item.fields
+        if before is not None and item.dated_today and isinstance(before.meta.get("created"), dt.date):
+            fields["created"] = before.meta["created"]  # a re-run on another day changes nothing
         fields["audience"] = audience if options.audience or before is None else before.meta.get("audience", audience)
         fields["confidence"] = (
             confidence if options.confidence or before is None else before.meta.get("confidence", confidence)
@@ -156,18 +158,25 @@ def import_articles(
                 plan.path.write_text(text, encoding="utf-8")
         _copy_images(plan, src, report, dry_run=options.dry_run)
     report.registry = apply(kb.schemas_dir, additions, dry_run=options.dry_run)
+    kb.__dict__.pop("taxonomy", None)  # read again: the import may have added to it
     report.problems.sort(key=lambda p: (p.source, p.line, p.kind))
     return report
 
 
 class _Mapped:
     def __init__(
-        self, fields: dict[str, Any], body: str, images: list[tuple[int, str]], areas: list[tuple[str, str]]
+        self,
+        fields: dict[str, Any],
+        body: str,
+        images: list[tuple[int, str]],
+        areas: list[tuple[str, str]],
+        dated_today: bool,
     ) -> None:
         self.fields = fields
         self.body = body
         self.images = images
         self.areas = areas
+        self.dated_today = dated_today
 
 
 def _map(
@@ -280,6 +289,7 @@ def _map(
         problem("bad-date", f"{key} {created_value!r} is not a date in a known format", key)
     if created is None:
         created = reviewed
+    dated_today = created is None
     if created is None:
         created = options.today
         problem("bad-date", f"no creation date; used today ({created.isoformat()})")
@@ -291,7 +301,7 @@ def _map(
     if description:
         fields["description"] = description
     fields["source"] = rel
-    return _Mapped(fields, body, converted.images, chain)
+    return _Mapped(fields, body, converted.images, chain, dated_today)
 
 
 _ORDER = ("id", "title", "type", "confidence", "audience", "product_area", "error_codes", "tags", "owner",

@@ -1,0 +1,158 @@
+"""`kb import` of a small DocFX repository: golden articles, the report, re-runs, and checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from importer_fixtures import DOCFX, EXPECTED, FIXTURES, matches_golden
+from kb.check import check
+from kb.cli import cli
+from kb.errors import ConfigError, UsageError
+from kb.importer import ImportOptions, import_articles
+from kb.project import KnowledgeBase
+from kb.scaffold import init_kb
+
+TODAY = dt.date(2026, 1, 15)
+
+
+def run_import(kb: KnowledgeBase, **options: object) -> object:
+    return import_articles(
+        kb, DOCFX / "articles", ImportOptions(include_root=DOCFX / "snippets", today=TODAY, **options)  # type: ignore[arg-type]
+    )
+
+
+def imported_files(kb: KnowledgeBase) -> dict[str, str]:
+    return {
+        p.relative_to(kb.root).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(kb.articles_dir.rglob("*.md"))
+        if "source:" in p.read_text(encoding="utf-8")
+    }
+
+
+def test_articles_match_the_golden_files(fresh_kb: KnowledgeBase) -> None:
+    run_import(fresh_kb)
+    files = imported_files(fresh_kb)
+    assert len(files) == 5
+    for relpath, text in files.items():
+        assert matches_golden(text, EXPECTED / relpath), relpath
+    registry = (fresh_kb.schemas_dir / "error-codes.yaml").read_text(encoding="utf-8")
+    assert matches_golden(registry, EXPECTED / "schemas" / "error-codes.yaml")
+    taxonomy = (fresh_kb.schemas_dir / "taxonomy.yaml").read_text(encoding="utf-8")
+    assert matches_golden(taxonomy, EXPECTED / "schemas" / "taxonomy.yaml")
+
+
+def test_the_report_lists_what_did_not_map_with_file_and_line(fresh_kb: KnowledgeBase) -> None:
+    report = run_import(fresh_kb)
+    text = report.render(per_kind=None).replace(str(DOCFX), "DOCFX")  # type: ignore[attr-defined]
+    assert matches_golden(text + "\n", EXPECTED / "report.txt")
+    found = {str(p) for p in report.problems}  # type: ignore[attr-defined]
+    assert (
+        "Contoso/MailFlow/delivery/relay-denied.md:12: unknown-key: unknown key 'ms.reviwer' "
+        "(did you mean \"ms.reviewer\"?); dropped" in found
+    )
+    assert any("broken-include" in p and "sync-error-codes.md:15" in p for p in found)
+
+
+def test_the_result_passes_schema_and_taxonomy_checks(fresh_kb: KnowledgeBase) -> None:
+    run_import(fresh_kb)
+    result = check(fresh_kb)
+    schema_or_taxonomy = [f for f in result.findings if f.code.startswith(("KB0", "KB30"))]
+    assert schema_or_taxonomy == []
+
+
+def test_ids_are_deterministic(tmp_path: Path) -> None:
+    one, two = init_kb(tmp_path / "one"), init_kb(tmp_path / "two")
+    run_import(one)
+    run_import(two)
+    assert imported_files(one) == imported_files(two)
+    ids = sorted(text.split("\n")[1] for text in imported_files(one).values())
+    assert ids == ["id: KB-0002", "id: KB-0003", "id: KB-0004", "id: KB-0005", "id: KB-0006"]
+
+
+def test_a_rerun_updates_and_never_duplicates(tmp_path: Path, fresh_kb: KnowledgeBase) -> None:
+    source = tmp_path / "source"
+    shutil.copytree(DOCFX / "articles", source)
+    options = ImportOptions(include_root=DOCFX / "snippets", today=TODAY)
+    import_articles(fresh_kb, source, options)
+    before = imported_files(fresh_kb)
+
+    again = import_articles(fresh_kb, source, ImportOptions(include_root=DOCFX / "snippets", today=TODAY.replace(day=20)))
+    assert (len(again.created), len(again.updated), len(again.unchanged)) == (0, 0, 5)
+    assert imported_files(fresh_kb) == before
+
+    relay = source / "Contoso/MailFlow/delivery/relay-denied.md"
+    relay.write_text(relay.read_text(encoding="utf-8").replace("Open the connector", "Open the receive connector"))
+    article = fresh_kb.articles_dir / "Contoso/MailFlow/delivery/relay-denied.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("audience: internal", "audience: public"))
+    third = import_articles(fresh_kb, source, options)
+    assert third.updated == ["articles/Contoso/MailFlow/delivery/relay-denied.md"]
+    text = article.read_text(encoding="utf-8")
+    assert "id: KB-0002" in text and "Open the receive connector" in text
+    assert "audience: public" in text  # set by hand since the first import: kept
+    assert len(imported_files(fresh_kb)) == 5
+
+    import_articles(fresh_kb, source, ImportOptions(include_root=DOCFX / "snippets", today=TODAY, audience="partner"))
+    assert "audience: partner" in article.read_text(encoding="utf-8")  # given on the command line: applied
+
+
+def test_a_moved_article_is_still_found_by_its_source(fresh_kb: KnowledgeBase) -> None:
+    run_import(fresh_kb)
+    old = fresh_kb.articles_dir / "Widgets/reset-widget.md"
+    new = fresh_kb.articles_dir / "how-to/reset.md"
+    new.parent.mkdir()
+    old.rename(new)
+    report = run_import(fresh_kb)
+    assert report.unchanged.count("articles/how-to/reset.md") == 1  # type: ignore[attr-defined]
+    assert not old.exists()
+
+
+def test_flags_and_into(fresh_kb: KnowledgeBase) -> None:
+    run_import(fresh_kb, audience="public", confidence="validated", owner="team-docs", into="imported")
+    article = (fresh_kb.articles_dir / "imported/Widgets/reset-widget.md").read_text(encoding="utf-8")
+    assert "audience: public\n" in article and "confidence: validated\n" in article and "owner: team-docs\n" in article
+    assert "team-docs:" in (fresh_kb.schemas_dir / "taxonomy.yaml").read_text(encoding="utf-8")
+
+
+def test_a_bad_audience_is_a_usage_error(fresh_kb: KnowledgeBase) -> None:
+    with pytest.raises(UsageError, match='unknown audience .publik. \\(did you mean "public"\\?\\)'):
+        run_import(fresh_kb, audience="publik")
+
+
+def test_a_mapping_file_maps_other_front_matter(tmp_path: Path, fresh_kb: KnowledgeBase) -> None:
+    source = FIXTURES / "jekyll"
+    report = import_articles(fresh_kb, source, ImportOptions(mapping=str(FIXTURES / "jekyll-mapping.yaml"), today=TODAY))
+    assert len(report.created) == 1
+    text = (fresh_kb.articles_dir / "2024-05-01-printer-offline.md").read_text(encoding="utf-8")
+    assert "product_area: printing/network\n" in text
+    assert "reviewed: 2024-05-01\n" in text
+    assert "tags: [printer, network]\n" in text
+    assert "error_codes: [\"0x00000709\"]\n" in text
+    assert [p.kind for p in report.problems] == []
+
+
+def test_a_broken_mapping_file_points_at_its_line(fresh_kb: KnowledgeBase) -> None:
+    with pytest.raises(ConfigError) as caught:
+        import_articles(fresh_kb, DOCFX / "articles", ImportOptions(mapping=str(FIXTURES / "bad-mapping.yaml")))
+    assert caught.value.line == 3
+    assert "did you mean 'reviewed'" in caught.value.hint
+
+
+def test_kb_import_writes_a_json_report(tmp_path: Path, fresh_kb: KnowledgeBase) -> None:
+    out = tmp_path / "report.json"
+    result = CliRunner().invoke(
+        cli,
+        ["--root", str(fresh_kb.root), "import", str(DOCFX / "articles"), "--include-root", str(DOCFX / "snippets"),
+         "--report", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Imported 5 articles" in result.stdout
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["imported"] == 5
+    assert {"source", "line", "kind", "message"} <= set(data["problems"][0])
+    assert data["problem_counts"]["unknown-key"] == 2
