@@ -236,7 +236,7 @@ class _Builder:
         if tag == _FLOAT:
             return _float(text)
         if tag == _TIMESTAMP:
-            return _timestamp(text, node, self._astuple(node))
+            return _timestamp(text, node)
         raise YamlProblem("unsupported", f"the tag {tag!r} is not allowed", *self._astuple(node))
 
 
@@ -257,7 +257,7 @@ def _float(text: str) -> float:
     return float(text)
 
 
-def _timestamp(text: str, node: ScalarNode, where: tuple[int, int]) -> dt.date | dt.datetime:
+def _timestamp(text: str, node: ScalarNode) -> dt.date | dt.datetime | str:
     match = _DATE.match(text)
     try:
         if match:
@@ -266,8 +266,10 @@ def _timestamp(text: str, node: ScalarNode, where: tuple[int, int]) -> dt.date |
         value = yaml.SafeLoader("").construct_yaml_timestamp(node)
         assert isinstance(value, dt.datetime | dt.date)
         return value
-    except ValueError as exc:
-        raise YamlProblem("invalid-date", f"{text!r} is not a real date ({exc})", *where) from None
+    except ValueError:
+        # Not a real date (2025-02-30): keep the text. In a text field (a title) that is what the
+        # writer meant; in a date field the schema stage reports it as an invalid date.
+        return text
 
 
 def tab_in_indentation(text: str) -> Position | None:
@@ -286,9 +288,6 @@ def parse(text: str, *, line_offset: int = 0) -> YamlDocument:
     Positions are in `text`; `line_offset` (the lines of the file before `text`, such as the
     opening `---` of front matter) only shifts line numbers that messages quote.
     """
-    tab = tab_in_indentation(text)
-    if tab is not None:
-        raise YamlProblem("tab", "a tab is used for indentation (YAML allows only spaces)", tab.line, tab.col)
     lines = _Lines(text)
     composer: _Composer | None = None
     try:
@@ -297,6 +296,12 @@ def parse(text: str, *, line_offset: int = 0) -> YamlDocument:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = lines.at(mark.index) if mark else Position(1, 1)
+        tab = tab_in_indentation(text)
+        if tab is not None and tab.line <= where.line:
+            # libyaml's own words ("found character that cannot start any token") hide the cause.
+            raise YamlProblem(
+                "tab", "a tab is used for indentation (YAML allows only spaces)", tab.line, tab.col
+            ) from None
         problem = exc.problem or exc.context or "invalid YAML"
         raise YamlProblem("syntax", _describe(problem, exc.context), where.line, where.col) from None
     except yaml.YAMLError as exc:  # reader errors: control characters and the like

@@ -79,7 +79,7 @@ MISTAKES: dict[str, tuple[Callable[[bytes], bytes], str, int, str]] = {
         _replace(b"## Resolution\n", b"## Next steps\n"),
         "KB101",
         30,
-        "a troubleshooting article needs a 'Resolution' section; add it before '## Cause'",
+        "the 'Resolution' section is missing (required for troubleshooting articles); add it before '## Cause'",
     ),
     "unregistered-code.md": (
         _replace(b"error_codes: [E-2040]", b"error_codes: [INV-2040]"),

@@ -186,7 +186,6 @@ def test_a_byte_that_is_not_utf8_is_reported_at_its_line_and_column() -> None:
         ("alias-bomb.md", "KB012", 9, 17),
         ("too-many-digits.md", "KB012", 9, 17),
         ("nested-too-deeply.md", "KB008", 9, 1006),
-        ("invalid-date.md", "KB013", 11, 10),
     ],
 )
 def test_every_trap_is_exactly_one_finding_with_file_and_line(case: str, code: str, line: int, col: int) -> None:
