@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from importer_fixtures import DOCFX, EXPECTED, FIXTURES, matches_golden
+from tests.importer.importer_fixtures import DOCFX, EXPECTED, FIXTURES, matches_golden
 from kb.check import check
 from kb.cli import cli
 from kb.errors import ConfigError, UsageError

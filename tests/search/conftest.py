@@ -11,7 +11,7 @@ import pytest
 from kb.project import KnowledgeBase
 from kb.search import SearchIndex, update_index
 
-from search_fixtures import FIXTURES
+from tests.search.search_fixtures import FIXTURES
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from kb.load import load_articles
 from kb.search import SearchIndex, update_index
 from kb.search.build import index_dir
 from kb.taxonomy import AUDIENCES, CONFIDENCES
-from search_fixtures import FIXTURES
+from tests.search.search_fixtures import FIXTURES
 
 OPENERS = ["::: internal", ":::internal", "::: Internal", "::: INTERNAL staff only"]
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from kb.search.analysis import prose_terms
 from kb.search.codes import ErrorCodeFilter, code_keys, find_codes
-from search_fixtures import read_table
+from tests.search.search_fixtures import read_table
 
 
 @pytest.mark.parametrize(("text", "expected"), read_table("code-shapes.tsv"))
