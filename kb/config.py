@@ -69,7 +69,8 @@ class ImporterSettings:
     """Defaults of `kb import`; each can be overridden by a flag."""
 
     mapping: str = setting(
-        "docfx", "Field mapping: 'docfx' (Microsoft Learn front matter) or a YAML mapping file, relative to the KB root."
+        "docfx",
+        "Field mapping: 'docfx' (Microsoft Learn front matter) or a YAML mapping file, relative to the KB root.",
     )
     audience: str = setting("internal", "Audience of imported articles (KCS: until someone reviews them).")
     confidence: str = setting("not-validated", "Confidence of imported articles.")

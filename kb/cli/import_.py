@@ -24,7 +24,9 @@ from kb.importer import ImportOptions, import_articles
 @click.option("--audience", help="Audience of imported articles (default: importer.audience, internal).")
 @click.option("--confidence", help="Confidence of imported articles (default: importer.confidence, not-validated).")
 @click.option("--owner", help="Owner of imported articles (default: team-<top-level area>).")
-@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path), help="Also write the report as JSON.")
+@click.option(
+    "--report", "report_file", type=click.Path(dir_okay=False, path_type=Path), help="Also write the report as JSON."
+)
 @click.option("--dry-run", is_flag=True, help="Write nothing; report what would happen.")
 @verbosity
 @pass_env

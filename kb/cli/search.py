@@ -64,9 +64,7 @@ def command(
             report = update_index(kb, site)
             env.info(f"Updated the index of site {site} first ({_behind(status)}) in {report.seconds:.2f} s.")
     with SearchIndex.open(kb, site) as index:
-        result = index.search(
-            text, area=area, type=type_name, code=code, limit=limit or kb.config.search.limit
-        )
+        result = index.search(text, area=area, type=type_name, code=code, limit=limit or kb.config.search.limit)
     if as_json:
         click.echo(json.dumps([hit.as_dict() for hit in result.hits], indent=2, ensure_ascii=False))
         if result.suggestion:

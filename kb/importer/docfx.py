@@ -12,6 +12,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 _FENCE = re.compile(r"^\s*(?:>\s*)*(`{3,}|~{3,})")
@@ -24,7 +25,9 @@ _ATTR = re.compile(r"([\w-]+)=\"([^\"]*)\"")
 _NO_LOC = re.compile(r":::no-loc\s+text=\"(?P<text>[^\"]*)\"\s*:::", re.IGNORECASE)
 _DIV = re.compile(r"^(?P<indent>\s*)>\s*\[!div(?P<attrs>[^\]]*)\]\s*$", re.IGNORECASE)
 _VIDEO = re.compile(r"^(?P<indent>\s*)>\s*\[!VIDEO\s+(?P<url>[^\]\s]+)\s*\]\s*$", re.IGNORECASE)
-_ALERT = re.compile(r"^(?P<lead>\s*(?:>\s*)+)\[!(?P<kind>note|tip|important|warning|caution)\](?P<rest>.*)$", re.IGNORECASE)
+_ALERT = re.compile(
+    r"^(?P<lead>\s*(?:>\s*)+)\[!(?P<kind>note|tip|important|warning|caution)\](?P<rest>.*)$", re.IGNORECASE
+)
 _QUOTED = re.compile(r"^(?P<indent>\s*)>\s?(?P<rest>.*)$")
 _LEFTOVER = re.compile(r":::[a-z][\w-]*|\[!(?!NOTE|TIP|IMPORTANT|WARNING|CAUTION)[A-Za-z-]+", re.IGNORECASE)
 _CODE_SPAN = re.compile(r"`+[^`]*`+")
@@ -111,7 +114,9 @@ def convert(body: str, article_relpath: str, resolver: IncludeResolver, first_li
         if div:
             if "nextstepaction" not in div.group("attrs").lower():
                 result.problems.append(
-                    SyntaxProblem(number, "unconvertible", f"[!div{div.group('attrs')}] dropped (only its content kept)")
+                    SyntaxProblem(
+                        number, "unconvertible", f"[!div{div.group('attrs')}] dropped (only its content kept)"
+                    )
                 )
             unquote = True
             continue
@@ -129,7 +134,7 @@ def convert(body: str, article_relpath: str, resolver: IncludeResolver, first_li
             continue
         line = _ALERT.sub(lambda m: f"{m.group('lead')}[!{m.group('kind').upper()}]{m.group('rest')}", line)
         line = _NO_LOC.sub(lambda m: m.group("text"), line)
-        line = _IMAGE.sub(lambda m: _image(m.group("attrs"), number, result), line)
+        line = _IMAGE.sub(partial(_image_match, number=number, result=result), line)
         opened = _IMAGE_OPEN.search(line)
         if opened:  # a complex image whose long description follows until :::image-end:::
             line = line[: opened.start()] + _image(opened.group("attrs"), number, result)
@@ -145,6 +150,10 @@ def convert(body: str, article_relpath: str, resolver: IncludeResolver, first_li
         out.append(line)
     result.body = "\n".join(out)
     return result
+
+
+def _image_match(match: re.Match[str], *, number: int, result: Converted) -> str:
+    return _image(match.group("attrs"), number, result)
 
 
 def _image(attrs: str, number: int, result: Converted) -> str:

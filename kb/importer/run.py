@@ -136,10 +136,7 @@ def import_articles(
         for code in fields.get("error_codes", []):
             if not taxonomy.is_registered(code):
                 additions.codes.setdefault(code, (str(fields["product_area"]), str(fields["title"])))
-        if before is not None:
-            destination = before.path
-        else:
-            destination = _free_path(target / relpath, taken, relpath, report)
+        destination = before.path if before is not None else _free_path(target / relpath, taken, relpath, report)
         taken.add(destination)
         planned.append(Planned(foreign, destination, _ordered(fields), item.body, item.images))
         if progress is not None and (n % 100 == 0 or n == len(sources)):
@@ -242,7 +239,7 @@ def _map(
         problem("unmapped-type", why, type_key)
     fields["type"] = kind
 
-    area_key, area_value = first(mapping.area)
+    _area_key, area_value = first(mapping.area)
     if isinstance(area_value, str) and area_value.strip():
         parts = [slug(p) for p in area_value.strip().split("/") if p.strip()]
         area = "/".join(parts)
@@ -253,7 +250,7 @@ def _map(
 
     declared: list[str] = []
     seen_keys: set[str] = set()
-    key, listed = first(mapping.error_codes)
+    _, listed = first(mapping.error_codes)
     values = listed if isinstance(listed, list) else [listed] if listed is not None else []
     for value in values:
         if isinstance(value, str | int) and str(value).strip():
@@ -269,8 +266,8 @@ def _map(
         fields["error_codes"] = declared
 
     tags: list[str] = []
-    for key in mapping.tags:
-        value = front.get(key)
+    for tag_key in mapping.tags:
+        value = front.get(tag_key)
         for tag in value if isinstance(value, list) else [value] if isinstance(value, str) else []:
             if isinstance(tag, str) and tag.strip():
                 tidy = " ".join(tag.split())
@@ -279,14 +276,15 @@ def _map(
     if tags:
         fields["tags"] = tags
 
-    key, reviewed_value = first(mapping.reviewed)
+    reviewed_key, reviewed_value = first(mapping.reviewed)
     reviewed = parse_date(reviewed_value, mapping.date_formats)
     if reviewed_value is not None and reviewed is None:
-        problem("bad-date", f"{key} {reviewed_value!r} is not a date in a known format; left out", key)
-    key, created_value = first(mapping.created)
+        message = f"{reviewed_key} {reviewed_value!r} is not a date in a known format; left out"
+        problem("bad-date", message, reviewed_key)
+    created_key, created_value = first(mapping.created)
     created = parse_date(created_value, mapping.date_formats)
     if created_value is not None and created is None:
-        problem("bad-date", f"{key} {created_value!r} is not a date in a known format", key)
+        problem("bad-date", f"{created_key} {created_value!r} is not a date in a known format", created_key)
     if created is None:
         created = reviewed
     dated_today = created is None
@@ -334,7 +332,9 @@ def render_article(fields: dict[str, Any], body: str) -> str:
 
 def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
-        raise UsageError(f"unknown {name} {value!r}{did_you_mean(value, allowed)}", hint=f"use one of: {', '.join(allowed)}")
+        raise UsageError(
+            f"unknown {name} {value!r}{did_you_mean(value, allowed)}", hint=f"use one of: {', '.join(allowed)}"
+        )
     return value
 
 
@@ -407,4 +407,3 @@ def _copy_images(plan: Planned, src: Path, report: ImportReport, *, dry_run: boo
         if not dry_run and not destination.exists():
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(origin, destination)
-

@@ -19,11 +19,12 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from whoosh.analysis import Analyzer, Token
+from whoosh.analysis.acore import Token
+from whoosh.analysis.analyzers import Analyzer
 from whoosh.analysis.filters import STOP_WORDS
 from whoosh.formats import Frequency
-from whoosh.system import pack_uint
 from whoosh.lang.porter import stem
+from whoosh.system import pack_uint
 
 from kb.search.codes import code_keys, find_codes
 
@@ -36,7 +37,7 @@ def stem_word(word: str) -> str:
     """The Porter stem of a lower-case alphabetic word; other words as they are."""
     if len(word) < 3 or not word.isalpha():
         return word
-    return str(stem(word))
+    return str(stem(word))  # type: ignore[no-untyped-call]
 
 
 def prose_terms(text: str, *, stemming: bool = True) -> list[str]:
@@ -98,9 +99,10 @@ def spelling_words(text: str) -> list[str]:
 class CountedTerms(Frequency):
     """Whoosh's Frequency format, fed by counting the analyzer's terms directly (no token stream)."""
 
-    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[Any, int, float, bytes]]:
         boost = self.field_boost
         for term, count in Counter(analyzer.terms(value)).items():
+            # whoosh encodes the term itself (FieldType.index): a str goes through, as with its own formats
             yield term, count, count * boost, pack_uint(count)
 
 

@@ -71,7 +71,7 @@ class Manifest:
         data = {"settings": self.settings, "files": {k: v.as_list() for k, v in sorted(self.files.items())}}
         tmp = folder / f".{MANIFEST}.{uuid.uuid4().hex}"
         tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, folder / MANIFEST)
+        tmp.replace(folder / MANIFEST)
 
 
 @dataclass
@@ -128,7 +128,9 @@ def sites_to_index(kb: KnowledgeBase, site: str | None) -> list[Site]:
     if site is None:
         return list(sites.values())
     if site not in sites:
-        raise UsageError(f"no site {site!r} in the taxonomy{did_you_mean(site, sites)}", hint="sites: " + ", ".join(sites))
+        raise UsageError(
+            f"no site {site!r} in the taxonomy{did_you_mean(site, sites)}", hint="sites: " + ", ".join(sites)
+        )
     return [sites[site]]
 
 
@@ -234,7 +236,7 @@ def _build(
         except BaseException:
             writer.cancel()
             raise
-        ix.close()
+        ix.close()  # type: ignore[no-untyped-call]
         manifest = Manifest(settings_digest(site))
         for rel, (mtime, size, _) in disk.items():
             article = articles.get(rel)
@@ -252,10 +254,10 @@ def _swap_in(kb: KnowledgeBase, site: str, folder: Path) -> None:
     link = index_dir(kb, site)
     previous = link.resolve() if link.is_symlink() else None
     tmp = link.with_name(f".{site}.{uuid.uuid4().hex[:8]}.link")
-    os.symlink(os.path.relpath(folder, link.parent), tmp)
+    tmp.symlink_to(os.path.relpath(folder, link.parent))
     if link.exists() and not link.is_symlink():
         shutil.rmtree(link)  # a plain folder left by hand: nothing can be swapped over it
-    os.replace(tmp, link)
+    tmp.replace(link)
     # Keep the previous build a little longer: a searcher opened on it may still be reading.
     keep = {folder.resolve(), previous}
     for old in (index_root(kb) / BUILDS).glob(f"{site}-*"):
@@ -317,7 +319,7 @@ def _update(
             writer.cancel()
             raise
         finally:
-            ix.close()
+            ix.close()  # type: ignore[no-untyped-call]
     published = {p.article.relpath for p in view.articles}
     for article in changed:
         mtime, size, _ = disk[article.relpath]
@@ -331,4 +333,3 @@ def _update(
     manifest.write(folder)
     report.published = sum(1 for f in manifest.files.values() if f.indexed)
     return report
-

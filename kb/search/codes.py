@@ -134,7 +134,9 @@ def _statuses(text: str) -> Iterator[CodeMatch]:
     for m in _STATUS.finditer(text):
         proto = m.group("proto").lower().removesuffix("s")
         number = m.group("num")
-        yield CodeMatch(STATUS, m.group(0), f"{proto} {number}", m.start(), m.end(), (number,), f"{proto.upper()} {number}")
+        yield CodeMatch(
+            STATUS, m.group(0), f"{proto} {number}", m.start(), m.end(), (number,), f"{proto.upper()} {number}"
+        )
 
 
 def _ndrs(text: str) -> Iterator[CodeMatch]:
@@ -221,7 +223,9 @@ class ErrorCodeFilter:
                 found.append(CodeMatch(kind, number, number, start, end))
                 taken.append((start, end))
         # "Error 1401, 1402 or 1406": numbers listed after a number that counts.
-        for m in re.finditer(r"(?<=\d)(?:[ \t]*,[ \t]*(?:or[ \t]+|and[ \t]+)?|[ \t]+(?:or|and)[ \t]+)(\d{3,10})\b", text):
+        for m in re.finditer(
+            r"(?<=\d)(?:[ \t]*,[ \t]*(?:or[ \t]+|and[ \t]+)?|[ \t]+(?:or|and)[ \t]+)(\d{3,10})\b", text
+        ):
             start, end = m.span(1)
             if any(s < end and start < e for s, e in taken):
                 continue

@@ -15,7 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.query import And, ConstantScoreQuery, Or, Query, Term
+from whoosh.query.compound import And, Or
+from whoosh.query.qcore import Query
+from whoosh.query.terms import Term
+from whoosh.query.wrappers import ConstantScoreQuery
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
@@ -86,9 +89,9 @@ def plan_query(text: str) -> QueryPlan:
     lowered = [w.lower() for w in words]
     only_codes = all(looks_like_code(w) or w.isdigit() or w in _CODE_CONTEXT for w in lowered) and bool(words)
     for i, word in enumerate(lowered):
-        if looks_like_code(word) and "-" not in word:
-            codes.append(word)
-        elif word.isdigit() and len(word) >= 3 and (only_codes or (i > 0 and lowered[i - 1] in _CODE_CONTEXT)):
+        after_context = i > 0 and lowered[i - 1] in _CODE_CONTEXT
+        number = word.isdigit() and len(word) >= 3 and (only_codes or after_context)
+        if number or (looks_like_code(word) and "-" not in word):
             codes.append(word)
     terms = list(dict.fromkeys(prose_terms(text)))
     return QueryPlan(list(dict.fromkeys(codes)), terms, lowered)
@@ -107,6 +110,10 @@ class SearchIndex:
         self._index = whoosh_index.open_dir(str(folder))
         self._searcher: Searcher = self._index.searcher(weighting=BM25F())
 
+    @property
+    def _reader(self) -> Any:
+        return self._searcher.reader()
+
     @classmethod
     def open(cls, kb: KnowledgeBase, site: str) -> SearchIndex:
         """The index of `site`; raises `IndexMissing` when `kb index` has not built it."""
@@ -124,14 +131,14 @@ class SearchIndex:
             self.close()
             self._open(folder)
             return True
-        if not self._searcher.up_to_date():
-            self._searcher = self._searcher.refresh()
+        if not self._searcher.up_to_date():  # type: ignore[no-untyped-call]
+            self._searcher = self._searcher.refresh()  # type: ignore[no-untyped-call]
             return True
         return False
 
     def close(self) -> None:
-        self._searcher.close()
-        self._index.close()
+        self._searcher.close()  # type: ignore[no-untyped-call]
+        self._index.close()  # type: ignore[no-untyped-call]
 
     def __enter__(self) -> SearchIndex:
         return self
@@ -225,18 +232,18 @@ class SearchIndex:
             if len(word) < 3 or not word.isalpha() or looks_like_code(word):
                 continue
             stem = stem_word(word)
-            frequency = self._searcher.doc_frequency("body", stem) + self._searcher.doc_frequency("title", stem)
+            frequency = self._reader.doc_frequency("body", stem) + self._reader.doc_frequency("title", stem)
             if frequency > 2 and total > 0:
                 continue
-            options = self._searcher.suggest("spell", word, limit=8, maxdist=2)
+            options = self._searcher.suggest("spell", word, limit=8, maxdist=2)  # type: ignore[no-untyped-call]
             ranked = sorted(
-                (edit_distance(word, option), -self._searcher.doc_frequency("spell", option), option)
+                (edit_distance(word, option), -self._reader.doc_frequency("spell", option), option)
                 for option in options
                 if option != word
             )
             best = None
             for _, _, option in ranked:
-                if self._searcher.doc_frequency("body", stem_word(option)) > frequency:
+                if self._reader.doc_frequency("body", stem_word(option)) > frequency:
                     best = option
                     break
             if best:

@@ -10,20 +10,22 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.importer.importer_fixtures import DOCFX, EXPECTED, FIXTURES, matches_golden
 from kb.check import check
 from kb.cli import cli
 from kb.errors import ConfigError, UsageError
 from kb.importer import ImportOptions, import_articles
 from kb.project import KnowledgeBase
 from kb.scaffold import init_kb
+from tests.importer.importer_fixtures import DOCFX, EXPECTED, FIXTURES, matches_golden
 
 TODAY = dt.date(2026, 1, 15)
 
 
 def run_import(kb: KnowledgeBase, **options: object) -> object:
     return import_articles(
-        kb, DOCFX / "articles", ImportOptions(include_root=DOCFX / "snippets", today=TODAY, **options)  # type: ignore[arg-type]
+        kb,
+        DOCFX / "articles",
+        ImportOptions(include_root=DOCFX / "snippets", today=TODAY, **options),  # type: ignore[arg-type]
     )
 
 
@@ -54,7 +56,7 @@ def test_the_report_lists_what_did_not_map_with_file_and_line(fresh_kb: Knowledg
     found = {str(p) for p in report.problems}  # type: ignore[attr-defined]
     assert (
         "Contoso/MailFlow/delivery/relay-denied.md:12: unknown-key: unknown key 'ms.reviwer' "
-        "(did you mean \"ms.reviewer\"?); dropped" in found
+        '(did you mean "ms.reviewer"?); dropped' in found
     )
     assert any("broken-include" in p and "sync-error-codes.md:15" in p for p in found)
 
@@ -82,7 +84,9 @@ def test_a_rerun_updates_and_never_duplicates(tmp_path: Path, fresh_kb: Knowledg
     import_articles(fresh_kb, source, options)
     before = imported_files(fresh_kb)
 
-    again = import_articles(fresh_kb, source, ImportOptions(include_root=DOCFX / "snippets", today=TODAY.replace(day=20)))
+    again = import_articles(
+        fresh_kb, source, ImportOptions(include_root=DOCFX / "snippets", today=TODAY.replace(day=20))
+    )
     assert (len(again.created), len(again.updated), len(again.unchanged)) == (0, 0, 5)
     assert imported_files(fresh_kb) == before
 
@@ -93,7 +97,8 @@ def test_a_rerun_updates_and_never_duplicates(tmp_path: Path, fresh_kb: Knowledg
     third = import_articles(fresh_kb, source, options)
     assert third.updated == ["articles/Contoso/MailFlow/delivery/relay-denied.md"]
     text = article.read_text(encoding="utf-8")
-    assert "id: KB-0002" in text and "Open the receive connector" in text
+    assert "id: KB-0002" in text
+    assert "Open the receive connector" in text
     assert "audience: public" in text  # set by hand since the first import: kept
     assert len(imported_files(fresh_kb)) == 5
 
@@ -115,24 +120,28 @@ def test_a_moved_article_is_still_found_by_its_source(fresh_kb: KnowledgeBase) -
 def test_flags_and_into(fresh_kb: KnowledgeBase) -> None:
     run_import(fresh_kb, audience="public", confidence="validated", owner="team-docs", into="imported")
     article = (fresh_kb.articles_dir / "imported/Widgets/reset-widget.md").read_text(encoding="utf-8")
-    assert "audience: public\n" in article and "confidence: validated\n" in article and "owner: team-docs\n" in article
+    assert "audience: public\n" in article
+    assert "confidence: validated\n" in article
+    assert "owner: team-docs\n" in article
     assert "team-docs:" in (fresh_kb.schemas_dir / "taxonomy.yaml").read_text(encoding="utf-8")
 
 
 def test_a_bad_audience_is_a_usage_error(fresh_kb: KnowledgeBase) -> None:
-    with pytest.raises(UsageError, match='unknown audience .publik. \\(did you mean "public"\\?\\)'):
+    with pytest.raises(UsageError, match=r'unknown audience .publik. \(did you mean "public"\?\)'):
         run_import(fresh_kb, audience="publik")
 
 
 def test_a_mapping_file_maps_other_front_matter(tmp_path: Path, fresh_kb: KnowledgeBase) -> None:
     source = FIXTURES / "jekyll"
-    report = import_articles(fresh_kb, source, ImportOptions(mapping=str(FIXTURES / "jekyll-mapping.yaml"), today=TODAY))
+    report = import_articles(
+        fresh_kb, source, ImportOptions(mapping=str(FIXTURES / "jekyll-mapping.yaml"), today=TODAY)
+    )
     assert len(report.created) == 1
     text = (fresh_kb.articles_dir / "2024-05-01-printer-offline.md").read_text(encoding="utf-8")
     assert "product_area: printing/network\n" in text
     assert "reviewed: 2024-05-01\n" in text
     assert "tags: [printer, network]\n" in text
-    assert "error_codes: [\"0x00000709\"]\n" in text
+    assert 'error_codes: ["0x00000709"]\n' in text
     assert [p.kind for p in report.problems] == []
 
 

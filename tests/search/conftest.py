@@ -10,7 +10,6 @@ import pytest
 
 from kb.project import KnowledgeBase
 from kb.search import SearchIndex, update_index
-
 from tests.search.search_fixtures import FIXTURES
 
 

@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 
+from kb.load import load_articles
 from kb.project import KnowledgeBase
 from kb.publish import site_view
-from kb.load import load_articles
 from kb.search import SearchIndex, update_index
 from kb.search.build import index_dir
 from kb.taxonomy import AUDIENCES, CONFIDENCES
@@ -51,10 +51,10 @@ class Draft:
             "heading": f"## Staff notes {self.block_marker}\n\nMore.",
         }[self.block_shape]
         return (
-            f"---\nid: KB-{self.number:04d}\ntitle: \"Article {self.article_marker}\"\ntype: troubleshooting\n"
+            f'---\nid: KB-{self.number:04d}\ntitle: "Article {self.article_marker}"\ntype: troubleshooting\n'
             f"confidence: {self.confidence}\naudience: {self.audience}\nproduct_area: sync/desktop\n"
-            f"error_codes: [\"0x8004DEF4\"]\nowner: team-support\ncreated: 2025-01-01\n"
-            f"description: \"About {self.article_marker}.\"\n---\n"
+            f'error_codes: ["0x8004DEF4"]\nowner: team-support\ncreated: 2025-01-01\n'
+            f'description: "About {self.article_marker}."\n---\n'
             f"## Issue\n\nPublic words {self.article_marker} and 0x8004DEF4.\n\n"
             f"{self.opener}\n{block}\n:::\n\n## Resolution\n\nDone.\n"
         )
@@ -110,7 +110,7 @@ def test_public_index_never_holds_internal_articles_or_blocks(articles: list[Dra
         with ix.searcher() as searcher:
             stored = repr(list(searcher.all_stored_fields())).lower()
             terms = " ".join(f"{field}:{text!r}" for field, text in searcher.reader().all_terms()).lower()
-        ix.close()
+        ix.close()  # type: ignore[no-untyped-call]
         for marker in forbidden:
             assert marker not in stored, marker
             assert marker not in terms, marker

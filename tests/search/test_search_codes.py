@@ -77,4 +77,5 @@ def test_a_code_in_any_prose_is_found_whatever_its_case(before: str, code: str, 
 def test_analysis_never_fails_and_terms_are_lower_case(text: str) -> None:
     for term in prose_terms(text):
         assert term == term.lower()
-        assert term.strip() == term and term
+        assert term.strip() == term
+        assert term

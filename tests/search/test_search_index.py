@@ -40,7 +40,7 @@ def test_one_changed_article_is_the_only_one_rewritten(search_kb: KnowledgeBase)
         ("public", False, 1, 0, 0),
     ]
     with SearchIndex.open(search_kb, "public") as index:
-        assert [h.id for h in index.search("Modify right").hits][0] == "KB-0002"
+        assert next(h.id for h in index.search("Modify right").hits) == "KB-0002"
 
 
 def test_a_touched_but_unchanged_file_is_not_rewritten(search_kb: KnowledgeBase) -> None:
@@ -149,7 +149,9 @@ def test_kb_search_no_update_only_warns(search_kb: KnowledgeBase) -> None:
 def test_kb_search_json_is_a_list_of_hits(search_kb: KnowledgeBase) -> None:
     import json
 
-    result = CliRunner().invoke(cli, ["--root", str(search_kb.root), "search", "550 5.7.1", "--site", "public", "--json"])
+    result = CliRunner().invoke(
+        cli, ["--root", str(search_kb.root), "search", "550 5.7.1", "--site", "public", "--json"]
+    )
     assert result.exit_code == 0, result.output
     hits = json.loads(result.stdout)
     assert isinstance(hits, list)
@@ -168,4 +170,4 @@ def test_kb_search_text_and_an_unknown_site(search_kb: KnowledgeBase) -> None:
         cwd=search_kb.root, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert run.returncode == 2
-    assert 'no site \'publik\' in the taxonomy (did you mean "public"?)' in run.stderr
+    assert "no site 'publik' in the taxonomy (did you mean \"public\"?)" in run.stderr
