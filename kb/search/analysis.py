@@ -106,6 +106,29 @@ class CountedTerms(Frequency):
             yield term, count, count * boost, pack_uint(count)
 
 
+class WeightedTerms(Frequency):
+    """BM25F's weighted term frequency: one field fed by several parts, each counted `weights` times.
+
+    The value is a list of texts (title, tags, description, body); a term's frequency is the
+    sum over the parts of its count times the part's weight, so one term query scores a match
+    in the title above the same match in the body, and BM25 saturates the sum, not each part.
+    """
+
+    def __init__(self, weights: tuple[int, ...] = (1,), **options: Any) -> None:
+        super().__init__(**options)
+        self.weights = weights
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[Any, int, float, bytes]]:
+        parts = [value] if isinstance(value, str) else list(value)
+        counts: Counter[str] = Counter()
+        for text, weight in zip(parts, self.weights, strict=True):
+            for term, count in Counter(analyzer.terms(text)).items():
+                counts[term] += count * weight
+        boost = self.field_boost
+        for term, count in counts.items():
+            yield term, count, count * boost, pack_uint(count)
+
+
 class TermsAnalyzer(Analyzer):
     """A whoosh analyzer yielding the terms of one of the functions above."""
 

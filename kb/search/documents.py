@@ -9,6 +9,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from kb.search.analysis import (
     CountedTerms,
     DeclaredCodesAnalyzer,
+    WeightedTerms,
     ExactAnalyzer,
     ProseAnalyzer,
     SpellingAnalyzer,
@@ -19,10 +20,12 @@ if TYPE_CHECKING:
     from kb.publish import PublishedArticle
 
 # Bump when the schema or the analysis changes: indexes of another version are rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-# How much a prose match counts in each field (BM25F: scores per field, weighted and summed).
-FIELD_WEIGHTS = {"title": 3.0, "tags": 2.0, "description": 1.5, "body": 1.0}
+# How often a word counts in each part of an article (BM25F's field weights): the title and its
+# first heading most, then tags and description, then the body.
+CONTENT_PARTS = ("title", "tags", "description", "body")
+CONTENT_WEIGHTS = (4, 2, 2, 1)
 
 
 def _text(analyzer: TermsAnalyzer) -> TEXT:
@@ -32,16 +35,19 @@ def _text(analyzer: TermsAnalyzer) -> TEXT:
     return field
 
 
+def _weighted(analyzer: TermsAnalyzer) -> TEXT:
+    field = TEXT(analyzer=analyzer, phrase=False)
+    field.format = WeightedTerms(CONTENT_WEIGHTS)
+    return field
+
+
 def index_schema() -> Schema:
     """Fields: prose fields scored by BM25F with a title boost; exact fields for codes and filters."""
     prose = ProseAnalyzer()
     return Schema(
         path=ID(stored=True, unique=True),  # the article's file, relative to the KB root
         id=ID(stored=True),
-        title=_text(prose),  # title and first heading
-        description=_text(prose),
-        body=_text(prose),
-        tags=_text(prose),
+        content=_weighted(prose),  # title and first heading, tags, description, body: BM25F
         # Exact words and codes of the title and first heading: an exact code hit ranks first.
         headline=_text(ExactAnalyzer()),
         # The declared error_codes, by their keys.
@@ -94,10 +100,7 @@ def document(published: PublishedArticle) -> dict[str, Any]:
     return {
         "path": article.relpath,
         "id": published.id,
-        "title": full_title,
-        "description": description,
-        "body": text,
-        "tags": " ".join(tags),
+        "content": [full_title, " ".join(tags), description, text],
         "headline": f"{published.id}\n{title}\n{heading}",
         "codes": "\n".join(article.error_codes),
         "spell": f"{title}\n{heading}\n{description}\n{' '.join(tags)}\n{headings(published)}",

@@ -27,7 +27,6 @@ from kb.project import KnowledgeBase
 from kb.search.analysis import prose_terms, stem_word
 from kb.search.build import IndexStatus, index_dir, index_status, sites_to_index
 from kb.search.codes import code_keys, find_codes, looks_like_code
-from kb.search.documents import FIELD_WEIGHTS
 from kb.search.snippets import Highlighter
 
 DECLARED = 10_000.0  # the article lists the code in error_codes
@@ -189,8 +188,7 @@ class SearchIndex:
 
     def _run(self, plan: QueryPlan, filters: list[Query], limit: int) -> tuple[list[Hit], int]:
         parts: list[Query] = []
-        for term in plan.terms:
-            parts.extend(Term(name, term, boost=weight) for name, weight in FIELD_WEIGHTS.items())
+        parts.extend(Term("content", term) for term in plan.terms)
         for key in plan.codes:
             parts.append(ConstantScoreQuery(Term("codes", key), DECLARED))
             parts.append(ConstantScoreQuery(Term("headline", key), HEADLINE))
@@ -220,7 +218,7 @@ class SearchIndex:
                     source=stored.get("source", "") or "",
                 )
             )
-        return hits, len(results)
+        return hits, results.estimated_length()
 
     # -- did you mean ---------------------------------------------------------------------
 
@@ -232,9 +230,9 @@ class SearchIndex:
             if len(word) < 3 or not word.isalpha() or looks_like_code(word):
                 continue
             stem = stem_word(word)
-            frequency = self._reader.doc_frequency("body", stem) + self._reader.doc_frequency("title", stem)
-            if frequency > 2 and total > 0:
-                continue
+            frequency = self._reader.doc_frequency("content", stem)
+            if frequency > 0 and total > 0:
+                continue  # a known word in a query that finds something: leave it
             options = self._searcher.suggest("spell", word, limit=8, maxdist=2)  # type: ignore[no-untyped-call]
             ranked = sorted(
                 (edit_distance(word, option), -self._reader.doc_frequency("spell", option), option)
@@ -243,7 +241,7 @@ class SearchIndex:
             )
             best = None
             for _, _, option in ranked:
-                if self._reader.doc_frequency("body", stem_word(option)) > frequency:
+                if self._reader.doc_frequency("content", stem_word(option)) > frequency:
                     best = option
                     break
             if best:
