@@ -83,7 +83,7 @@ def replicate(source: KnowledgeBase, root: Path, count: int) -> KnowledgeBase:
 
 def prose_queries(index: SearchIndex, count: int, seed: int = 7) -> list[str]:
     """Two to four longer words of article titles, as people describe a problem."""
-    titles = [stored["shown_title"] for stored in index._searcher.all_stored_fields()]  # noqa: SLF001
+    titles = [stored["shown_title"] for stored in index._searcher.all_stored_fields()]
     rng = random.Random(seed)
     queries = []
     for title in rng.sample(titles, min(count, len(titles))):

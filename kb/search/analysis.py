@@ -83,7 +83,9 @@ _STEMS: dict[str, str] = {}
 def exact_terms(text: str) -> list[str]:
     """Lower-case words and code keys, unstemmed: what a title or first heading names exactly."""
     keys = [key for code in find_codes(text) for key in code.keys]
-    return keys + _WORD.findall(text.lower())
+    words = _WORD.findall(text.lower())
+    parts = [part for word in words if "." in word for part in word.split(".") if part]
+    return keys + words + parts
 
 
 def declared_terms(codes_text: str) -> list[str]:

@@ -147,7 +147,11 @@ def _disk_state(kb: KnowledgeBase) -> dict[str, tuple[int, int, Path]]:
             st = path.stat()
         except OSError:
             continue
-        state[kb.relpath(path)] = (st.st_mtime_ns, st.st_size, path)
+        try:  # paths of a whole-KB listing lie under the root: no need to resolve each one
+            relpath = path.relative_to(kb.root).as_posix()
+        except ValueError:
+            relpath = kb.relpath(path)
+        state[relpath] = (st.st_mtime_ns, st.st_size, path)
     return state
 
 

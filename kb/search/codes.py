@@ -70,7 +70,8 @@ _PREFIX_DASH = re.compile(r"(?<![\w\-.])(?P<prefix>[A-Za-z]{1,12})-(?P<num>\d{2,
 _PREFIXED = re.compile(r"(?<![\w\-])(?P<prefix>[A-Z]{2,10})(?P<num>\d{2,10})(?![\w\-])")
 _PREFIXED_ANY_CASE = re.compile(r"^[a-z]{2,10}\d{2,10}$", re.IGNORECASE)
 _CONSTANT = re.compile(r"(?<![\w])[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?![\w])")
-_IDENTIFIER = re.compile(r"(?<![\w.])[A-Z][a-z0-9]+(?:[A-Z]+[a-z0-9]*)+(?![\w])")
+# Also inside dotted names: System.NullReferenceException, APPROVAL.InvalidExpiry.
+_IDENTIFIER = re.compile(r"(?<![\w])[A-Z][a-z0-9]+(?:[A-Z]+[a-z0-9]*)+(?![\w])")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 # Code-shaped, but not errors: registry hives and value types, Windows message and privilege

@@ -9,18 +9,18 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from kb.search.analysis import (
     CountedTerms,
     DeclaredCodesAnalyzer,
-    WeightedTerms,
     ExactAnalyzer,
     ProseAnalyzer,
     SpellingAnalyzer,
     TermsAnalyzer,
+    WeightedTerms,
 )
 
 if TYPE_CHECKING:
     from kb.publish import PublishedArticle
 
 # Bump when the schema or the analysis changes: indexes of another version are rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # How often a word counts in each part of an article (BM25F's field weights): the title and its
 # first heading most, then tags and description, then the body.

@@ -14,12 +14,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import index as whoosh_index
-from whoosh.query.compound import And, Or
-from whoosh.query.qcore import Query
-from whoosh.query.terms import Term
-from whoosh.query.wrappers import ConstantScoreQuery
-from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
 from kb.errors import KbError
@@ -27,6 +23,7 @@ from kb.project import KnowledgeBase
 from kb.search.analysis import prose_terms, stem_word
 from kb.search.build import IndexStatus, index_dir, index_status, sites_to_index
 from kb.search.codes import code_keys, find_codes, looks_like_code
+from kb.search.ranking import Ranker
 from kb.search.snippets import Highlighter
 
 DECLARED = 10_000.0  # the article lists the code in error_codes
@@ -34,6 +31,10 @@ HEADLINE = 5_000.0  # the article's title or first heading names the code
 
 _WORD = re.compile(r"\w+(?:[.'’\-]\w+)*")
 _CODE_CONTEXT = frozenset({"error", "code", "status", "event", "id", "http", "sip", "number", "exit", "hresult"})
+
+
+# A filter: documents with any of these terms in any of these fields.
+Filter = list[tuple[str, list[str]]]
 
 
 class IndexMissing(KbError):
@@ -72,11 +73,19 @@ class SearchResult:
 
 @dataclass
 class QueryPlan:
-    """What a query asks: codes to match exactly, prose terms to score, words as typed."""
+    """What a query asks: codes to match exactly, prose terms to score, words as typed.
+
+    `groups` are the query's words and codes, each as the terms that stand for it (a code's
+    keys, an identifier's stem and exact form); an article matches a word if it has any of them.
+    """
 
     codes: list[str]
-    terms: list[str]
+    groups: list[list[str]]
     words: list[str]
+
+    @property
+    def terms(self) -> list[str]:
+        return list(dict.fromkeys(term for group in self.groups for term in group))
 
 
 def plan_query(text: str) -> QueryPlan:
@@ -92,8 +101,23 @@ def plan_query(text: str) -> QueryPlan:
         number = word.isdigit() and len(word) >= 3 and (only_codes or after_context)
         if number or (looks_like_code(word) and "-" not in word):
             codes.append(word)
-    terms = list(dict.fromkeys(prose_terms(text)))
-    return QueryPlan(list(dict.fromkeys(codes)), terms, lowered)
+    # The words a code is made of ("event", "id") are not asked for apart from it: the code's
+    # keys stand for them, and common words would drag in thousands of articles.
+    prose = text
+    spans = find_codes(text)
+    for match in reversed(spans):
+        prose = prose[: match.start] + " " + prose[match.end :]
+    groups: list[list[str]] = []
+    for word in _WORD.findall(prose):
+        terms = list(dict.fromkeys(prose_terms(word)))
+        if terms and terms not in groups:
+            groups.append(terms)
+    for match in spans:
+        group = list(match.keys)
+        if _WORD.fullmatch(match.text):  # one word (an identifier, a constant): its stem finds it too
+            group.extend(term for term in prose_terms(match.text) if term not in group)
+        groups.append(group)
+    return QueryPlan(list(dict.fromkeys(codes)), groups, lowered)
 
 
 class SearchIndex:
@@ -107,7 +131,8 @@ class SearchIndex:
     def _open(self, folder: Path) -> None:
         self.folder = folder
         self._index = whoosh_index.open_dir(str(folder))
-        self._searcher: Searcher = self._index.searcher(weighting=BM25F())
+        self._searcher: Searcher = self._index.searcher()
+        self._ranker = Ranker(self._searcher.reader())
 
     @property
     def _reader(self) -> Any:
@@ -132,6 +157,7 @@ class SearchIndex:
             return True
         if not self._searcher.up_to_date():  # type: ignore[no-untyped-call]
             self._searcher = self._searcher.refresh()  # type: ignore[no-untyped-call]
+            self._ranker = Ranker(self._searcher.reader())
             return True
         return False
 
@@ -165,14 +191,14 @@ class SearchIndex:
     ) -> SearchResult:
         """Articles of this site matching `query`, best first (see the module docstring)."""
         plan = plan_query(query)
-        filters: list[Query] = []
+        filters: list[Filter] = []
         if area:
-            filters.append(Term("area", area.strip("/")))
+            filters.append([("area", [area.strip("/")])])
         if type:
-            filters.append(Term("type", type))
+            filters.append([("type", [type])])
         if code:
-            keys = code_keys(code)
-            filters.append(Or([Term(f, k) for k in keys for f in ("codes", "headline")]))
+            keys = list(code_keys(code))
+            filters.append([("codes", keys), ("headline", keys)])
             plan.codes.extend(k for k in keys if k not in plan.codes)
         hits, total = self._run(plan, filters, limit)
         suggestion = self._suggest(query, plan, total)
@@ -181,36 +207,39 @@ class SearchIndex:
     def lookup_code(self, code: str, *, limit: int = 50) -> list[Hit]:
         """Articles that declare `code` or name it in their title or first heading, best first."""
         keys = list(code_keys(code))
-        plan = QueryPlan(keys, list(dict.fromkeys(prose_terms(code))), [])
-        only_exact: list[Query] = [Or([Term(f, k) for k in keys for f in ("codes", "headline")])]
-        hits, _ = self._run(plan, only_exact, limit)
+        plan = QueryPlan(keys, [keys], [])
+        hits, _ = self._run(plan, [[("codes", keys), ("headline", keys)]], limit)
         return hits
 
-    def _run(self, plan: QueryPlan, filters: list[Query], limit: int) -> tuple[list[Hit], int]:
-        parts: list[Query] = []
-        parts.extend(Term("content", term) for term in plan.terms)
+    def _run(self, plan: QueryPlan, filters: list[Filter], limit: int) -> tuple[list[Hit], int]:
+        """Articles with every word of the query (or an exact code hit) first; when no article
+        has them all, those with any of them (see `kb.search.ranking`)."""
+        tiers: list[tuple[str, str, float]] = []
         for key in plan.codes:
-            parts.append(ConstantScoreQuery(Term("codes", key), DECLARED))
-            parts.append(ConstantScoreQuery(Term("headline", key), HEADLINE))
-        if not parts:
+            tiers.append(("codes", key, DECLARED))
+            tiers.append(("headline", key, HEADLINE))
+        if not plan.groups and not tiers:
             return [], 0
-        q = Or(parts)
-        restrict = And(filters) if len(filters) > 1 else (filters[0] if filters else None)
-        results = self._searcher.search(q, limit=max(limit, 1), filter=restrict)
+        allowed = None
+        for alternatives in filters:
+            docs = [self._ranker.docs(field_name, values) for field_name, values in alternatives]
+            mask = self._ranker.mask(np.concatenate(docs))
+            allowed = mask if allowed is None else allowed & mask
+        ranked, total = self._ranker.rank(plan.groups, tiers, allowed, max(limit, 1))
         highlighter = Highlighter.for_query(
             [w for w in plan.words if not looks_like_code(w)],
             [stem_word(w) for w in plan.words if not looks_like_code(w)],
             [*plan.codes, *(w for w in plan.words if looks_like_code(w))],
         )
         hits = []
-        for result in results[:limit]:
-            stored = result.fields()
+        for docnum, score in ranked:
+            stored = self._searcher.stored_fields(docnum)
             hits.append(
                 Hit(
                     id=stored["id"],
                     title=stored.get("shown_title", ""),
                     path=stored["path"],
-                    score=float(result.score or 0.0),
+                    score=score,
                     snippet=highlighter.snippet(stored.get("text", ""), stored.get("shown_description", "")),
                     error_codes=list(stored.get("error_codes") or []),
                     product_area=stored.get("product_area", ""),
@@ -218,7 +247,7 @@ class SearchIndex:
                     source=stored.get("source", "") or "",
                 )
             )
-        return hits, results.estimated_length()
+        return hits, total
 
     # -- did you mean ---------------------------------------------------------------------
 
