@@ -1,6 +1,6 @@
 """Search quality on real articles: success@1 and MRR per `kind` of the known-answer queries.
 
-    python -m bench.search_quality              # imports the corpus into bench/work/corpus-kb first
+    python -m bench.search_quality              # imports the corpus into bench/work/search/ first
     python -m bench.search_quality --kb DIR     # a KB that already holds the imported corpus
 
 Each row of `error-queries.detail.tsv` names a code and the article whose title or first
@@ -16,13 +16,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.importer import ImportOptions, import_articles
+from bench.content import CORPUS, prepare, real_size
+from bench.search_kb import imported_kb
 from kb.project import KnowledgeBase
-from kb.scaffold import init_kb
 from kb.search import SearchIndex, update_index
 
-CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "officedocs-support"
-WORK = Path(__file__).resolve().parent / "work"
 TARGET = 0.95
 
 
@@ -105,15 +103,6 @@ def measure(index: SearchIndex, answers: list[KnownAnswer], *, depth: int = 10) 
     return report
 
 
-def imported_corpus(work: Path, corpus: Path = CORPUS) -> KnowledgeBase:
-    """A KB in `work` holding the corpus, imported and indexed (reused when already there)."""
-    root = work / "corpus-kb"
-    kb = KnowledgeBase(root) if (root / "kb.yaml").is_file() else init_kb(root, name="Corpus")
-    import_articles(kb, corpus / "articles", ImportOptions(include_root=corpus / "snippets"))
-    update_index(kb)
-    return kb
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.search_quality", description=__doc__.split("\n")[0])
     parser.add_argument("--kb", type=Path, help="a KB holding the imported corpus (default: import it)")
@@ -123,9 +112,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.queries.is_file():
         print(f"no known-answer queries at {args.queries}", file=sys.stderr)
         return 2
-    kb = KnowledgeBase(args.kb) if args.kb else imported_corpus(WORK)
     if args.kb:
+        kb = KnowledgeBase(args.kb)
         update_index(kb, args.site)
+    else:
+        kb = imported_kb(prepare("corpus", real_size("corpus")))
     with SearchIndex.open(kb, args.site) as index:
         report = measure(index, known_answers(args.queries))
     print(report.render())

@@ -11,7 +11,7 @@ import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bench import parse
+from bench import indexing, parse, querying
 from bench.content import Workload
 from bench.errors import BenchError
 from bench.timing import Measurement
@@ -36,6 +36,38 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         versus="kb's parse only (front matter + Markdown tokens, one core) vs each anchor's full build "
         "(read, parse, render, write)",
         run=parse.parse,
+    ),
+    Benchmark(
+        name="index",
+        label="kb index (full)",
+        about="kb.search.update_index(full=True): load, site views, analysis and whoosh writes of both sites' "
+        "search indexes (articles imported as public, so each site indexes all of them)",
+        versus="kb's search-index build vs each anchor's full site build",
+        run=indexing.index,
+    ),
+    Benchmark(
+        name="index-update",
+        label="kb index (one edit)",
+        about="kb.search.update_index after one article changed: stat every file, re-index the one, commit "
+        "(target: under 1 s at 10,000 articles)",
+        versus="one incremental index update vs a full anchor build",
+        run=indexing.index_update,
+    ),
+    Benchmark(
+        name="search-code",
+        label="kb search (code)",
+        about="SearchIndex.search per error code of error-queries.tsv, in one process; median = p50, p95 in "
+        "the facts (target: p95 under 5 ms at 10,000 articles)",
+        versus="one query vs a full anchor build: read as how many searches fit in one build",
+        run=querying.search_code,
+    ),
+    Benchmark(
+        name="search-prose",
+        label="kb search (prose)",
+        about="SearchIndex.search per query of 2-4 title words, in one process; median = p50, p95 in the facts "
+        "(target: p95 under 30 ms at 10,000 articles)",
+        versus="one query vs a full anchor build: read as how many searches fit in one build",
+        run=querying.search_prose,
     ),
 )
 

@@ -125,8 +125,8 @@ class KnowledgeBase:
                 rel = name if rel_folder == "." else f"{rel_folder}/{name}"
                 if not any(fnmatch.fnmatch(rel, pattern) for pattern in self.config.exclude):
                     found[rel] = here / name
-        for folder in linked:
-            for path in folder.rglob("*.md"):
+        for linked_folder in linked:
+            for path in linked_folder.rglob("*.md"):
                 if (path.is_file() or path.is_symlink()) and self.is_article(path):
                     found[path.relative_to(base).as_posix()] = path
         return [found[rel] for rel in sorted(found)]

@@ -178,6 +178,10 @@ class SearchIndex:
     def size(self) -> int:
         return int(self._searcher.doc_count())
 
+    def titles(self) -> list[str]:
+        """The title of every article in the index."""
+        return [str(stored.get("shown_title", "")) for stored in self._reader.all_stored_fields()]
+
     # -- searching -------------------------------------------------------------------------
 
     def search(
@@ -233,7 +237,7 @@ class SearchIndex:
         )
         hits = []
         for docnum, score in ranked:
-            stored = self._searcher.stored_fields(docnum)
+            stored = self._reader.stored_fields(docnum)
             hits.append(
                 Hit(
                     id=stored["id"],
