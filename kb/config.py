@@ -59,6 +59,9 @@ class SearchSettings:
         "update", "What `kb search` does when articles changed since the last `kb index`: update, or warn."
     )
     limit: int = setting(10, "Hits `kb search` shows unless --limit says otherwise.")
+    workers: int = setting(
+        0, "Processes that read and analyse articles for a full index build; 0: one per CPU from 500 articles."
+    )
     not_codes: list[str] = setting(
         [], "Regular expressions of code-shaped words that are not error codes (REG_DWORD and HKEY_... are built in)."
     )

@@ -108,12 +108,26 @@ class CountedTerms(Frequency):
             yield term, count, count * boost, pack_uint(count)
 
 
+class AnalysedTerms(list[tuple[str, int]]):
+    """(term, frequency) pairs already counted, so that a field's analysis can run in another process."""
+
+
+def weighted_terms(parts: list[str], weights: tuple[int, ...]) -> AnalysedTerms:
+    """BM25F's weighted term frequencies of a field fed by several parts (see `WeightedTerms`)."""
+    counts: Counter[str] = Counter()
+    for text, weight in zip(parts, weights, strict=True):
+        for term, count in Counter(prose_terms(text)).items():
+            counts[term] += count * weight
+    return AnalysedTerms(counts.items())
+
+
 class WeightedTerms(Frequency):
     """BM25F's weighted term frequency: one field fed by several parts, each counted `weights` times.
 
-    The value is a list of texts (title, tags, description, body); a term's frequency is the
-    sum over the parts of its count times the part's weight, so one term query scores a match
-    in the title above the same match in the body, and BM25 saturates the sum, not each part.
+    The value is a list of texts (title, tags, description, body), or their `weighted_terms`; a
+    term's frequency is the sum over the parts of its count times the part's weight, so one term
+    query scores a match in the title above the same match in the body, and BM25 saturates the
+    sum, not each part.
     """
 
     def __init__(self, weights: tuple[int, ...] = (1,), **options: Any) -> None:
@@ -121,13 +135,10 @@ class WeightedTerms(Frequency):
         self.weights = weights
 
     def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[Any, int, float, bytes]]:
-        parts = [value] if isinstance(value, str) else list(value)
-        counts: Counter[str] = Counter()
-        for text, weight in zip(parts, self.weights, strict=True):
-            for term, count in Counter(analyzer.terms(text)).items():
-                counts[term] += count * weight
+        if not isinstance(value, AnalysedTerms):
+            value = weighted_terms([value] if isinstance(value, str) else list(value), self.weights)
         boost = self.field_boost
-        for term, count in counts.items():
+        for term, count in value:
             yield term, count, count * boost, pack_uint(count)
 
 

@@ -12,20 +12,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
 from kb.article import Article
 from kb.errors import LockTimeout, UsageError
-from kb.load import load_all
+from kb.load import load_all, load_article
 from kb.project import KnowledgeBase
 from kb.publish import site_view
 from kb.search.documents import SCHEMA_VERSION, document, index_schema
@@ -191,67 +194,119 @@ def update_index(
         manifests = {s.name: None if full else Manifest.read(index_dir(kb, s.name)) for s in sites}
         rebuild = [s for s in sites if (m := manifests[s.name]) is None or m.settings != settings_digest(s)]
         if rebuild:
-            wanted = set(disk)
-        else:
-            wanted = set()
-            for s in sites:
-                files = manifests[s.name].files  # type: ignore[union-attr]
-                wanted.update(rel for rel, (mtime, size, _) in disk.items() if _differs(files.get(rel), mtime, size))
-        loaded = load_all(kb, [disk[rel][2] for rel in sorted(wanted)])
-        articles = {rel: item.article for rel, item in loaded.items() if item.article is not None}
-        report.unreadable = sorted(rel for rel, item in loaded.items() if item.article is None)
+            started_build = time.perf_counter()
+            built = _build(kb, rebuild, disk, report, progress)
+            for result in built:
+                result.seconds = time.perf_counter() - started_build
+            report.sites.extend(built)
         for spec in sites:
-            site_started = time.perf_counter()
             manifest = manifests[spec.name]
             if spec in rebuild or manifest is None:
-                result = _build(kb, spec, articles, disk, progress)
-            else:
-                result = _update(kb, spec, manifest, articles, disk, wanted)
+                continue
+            site_started = time.perf_counter()
+            candidates = {
+                rel for rel, (mtime, size, _) in disk.items() if _differs(manifest.files.get(rel), mtime, size)
+            }
+            loaded = load_all(kb, [disk[rel][2] for rel in sorted(candidates)])
+            articles = {rel: item.article for rel, item in loaded.items() if item.article is not None}
+            report.unreadable = sorted({*report.unreadable, *(r for r, item in loaded.items() if item.article is None)})
+            result = _update(kb, spec, manifest, articles, disk, candidates)
             result.seconds = time.perf_counter() - site_started
             report.sites.append(result)
+    report.sites.sort(key=lambda r: [s.name for s in sites].index(r.site))
     report.seconds = time.perf_counter() - started
     return report
 
 
+# One article prepared for indexing: its path, digest (None: unreadable) and a document per site.
+Prepared = tuple[str, str | None, dict[str, dict[str, Any]]]
+PARALLEL_FROM = 500  # articles; fewer are not worth starting processes for
+CHUNK = 50
+
+
+def _prepare(job: tuple[list[tuple[str, str]], tuple[Site, ...]]) -> list[Prepared]:
+    """Read, publish and analyse some articles for every site (runs in a worker process too)."""
+    items, sites = job
+    prepared: list[Prepared] = []
+    for path, relpath in items:
+        article = load_article(Path(path), relpath).article
+        if article is None:
+            prepared.append((relpath, None, {}))
+            continue
+        docs = {}
+        for site in sites:
+            view = site_view(site, [article])
+            if view.articles:
+                docs[site.name] = document(view.articles[0])
+        prepared.append((relpath, article.digest, docs))
+    return prepared
+
+
+def _prepared(kb: KnowledgeBase, sites: list[Site], disk: dict[str, tuple[int, int, Path]]) -> Iterator[Prepared]:
+    """Every article prepared, in path order; in worker processes when there are many."""
+    items = [(str(disk[rel][2]), rel) for rel in sorted(disk)]
+    workers = kb.config.search.workers or (os.cpu_count() or 1 if len(items) >= PARALLEL_FROM else 1)
+    size = max(1, min(CHUNK, len(items) // (workers * 4)))  # enough chunks to keep every worker busy
+    jobs = [(items[i : i + size], tuple(sites)) for i in range(0, len(items), size)]
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield from _prepare(job)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for chunk in pool.map(_prepare, jobs):
+            yield from chunk
+
+
 def _build(
     kb: KnowledgeBase,
-    site: Site,
-    articles: dict[str, Article],
+    sites: list[Site],
     disk: dict[str, tuple[int, int, Path]],
+    report: IndexReport,
     progress: Progress | None,
-) -> SiteReport:
-    """A whole new index in a fresh folder, swapped in only once it is complete."""
+) -> list[SiteReport]:
+    """Whole new indexes of `sites`, in fresh folders, swapped in only once all are complete.
+
+    Each article is read and analysed once for all the sites (in worker processes when there
+    are many); each site's document goes to that site's writer.
+    """
     builds = index_root(kb) / BUILDS
     builds.mkdir(parents=True, exist_ok=True)
-    folder = builds / f"{site.name}-{uuid.uuid4().hex[:12]}"
-    folder.mkdir()
-    view = site_view(site, articles.values())
-    published = {p.article.relpath for p in view.articles}
+    folders = {site.name: builds / f"{site.name}-{uuid.uuid4().hex[:12]}" for site in sites}
+    manifests = {site.name: Manifest(settings_digest(site)) for site in sites}
+    results = {site.name: SiteReport(site.name, full=True) for site in sites}
+    writers: dict[str, Any] = {}
     try:
-        ix = whoosh_index.create_in(str(folder), index_schema())
-        writer = ix.writer(limitmb=256)
-        try:
-            total = len(view.articles)
-            for n, item in enumerate(view.articles, 1):
-                writer.add_document(**document(item))
-                if progress is not None and (n % 200 == 0 or n == total):
-                    progress(site.name, n, total)
+        for site in sites:
+            folders[site.name].mkdir()
+            writers[site.name] = whoosh_index.create_in(str(folders[site.name]), index_schema()).writer(limitmb=256)
+        total = len(disk)
+        for n, (relpath, digest, docs) in enumerate(_prepared(kb, sites, disk), 1):
+            mtime, size, _ = disk[relpath]
+            if digest is None:
+                report.unreadable.append(relpath)
+            for site in sites:
+                doc = docs.get(site.name)
+                if doc is not None:
+                    writers[site.name].add_document(**doc)
+                    results[site.name].added += 1
+                manifests[site.name].files[relpath] = FileState(mtime, size, digest or "", doc is not None)
+            if progress is not None and (n % 200 == 0 or n == total):
+                progress(", ".join(s.name for s in sites), n, total)
+        while writers:
+            name, writer = writers.popitem()
             writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
-        ix.close()  # type: ignore[no-untyped-call]
-        manifest = Manifest(settings_digest(site))
-        for rel, (mtime, size, _) in disk.items():
-            article = articles.get(rel)
-            digest = article.digest if article is not None else ""
-            manifest.files[rel] = FileState(mtime, size, digest, rel in published)
-        manifest.write(folder)
+            manifests[name].write(folders[name])
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+        for writer in writers.values():
+            writer.cancel()
+        for folder in folders.values():
+            shutil.rmtree(folder, ignore_errors=True)
         raise
-    _swap_in(kb, site.name, folder)
-    return SiteReport(site.name, full=True, published=len(published), added=len(published))
+    for site in sites:
+        _swap_in(kb, site.name, folders[site.name])
+        results[site.name].published = results[site.name].added
+    return [results[site.name] for site in sites]
 
 
 def _swap_in(kb: KnowledgeBase, site: str, folder: Path) -> None:

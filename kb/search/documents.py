@@ -14,6 +14,7 @@ from kb.search.analysis import (
     SpellingAnalyzer,
     TermsAnalyzer,
     WeightedTerms,
+    weighted_terms,
 )
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ def document(published: PublishedArticle) -> dict[str, Any]:
     return {
         "path": article.relpath,
         "id": published.id,
-        "content": [full_title, " ".join(tags), description, text],
+        "content": weighted_terms([full_title, " ".join(tags), description, text], CONTENT_WEIGHTS),
         "headline": f"{published.id}\n{title}\n{heading}",
         "codes": "\n".join(article.error_codes),
         "spell": f"{title}\n{heading}\n{description}\n{' '.join(tags)}\n{headings(published)}",

@@ -171,3 +171,18 @@ def test_kb_search_text_and_an_unknown_site(search_kb: KnowledgeBase) -> None:
     )  # fmt: skip
     assert run.returncode == 2
     assert "no site 'publik' in the taxonomy (did you mean \"public\"?)" in run.stderr
+
+
+def test_a_build_in_worker_processes_gives_the_same_index(search_kb: KnowledgeBase) -> None:
+    def answers() -> list[list[tuple[str, float, str]]]:
+        with SearchIndex.open(search_kb, "public") as index:
+            queries = ["0x8004DEF4", "5.7.1", "crashing calendars", "sign in", "HCW8078"]
+            return [[(h.id, round(h.score, 6), h.snippet) for h in index.search(q).hits] for q in queries]
+
+    sequential = answers()
+    config = search_kb.root / "kb.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("lock_timeout: 1", "lock_timeout: 1\n  workers: 2"))
+    parallel_kb = KnowledgeBase(search_kb.root)
+    report = update_index(parallel_kb, full=True)
+    assert [s.published for s in report.sites] == [17, 15]
+    assert answers() == sequential
