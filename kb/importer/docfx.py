@@ -84,6 +84,15 @@ class IncludeResolver:
                     return path
         return None
 
+    def relpath(self, path: Path) -> str:
+        """An include file's path from the root it was found under."""
+        for root in (self.include_root, self.source_root):
+            try:
+                return path.resolve().relative_to(root.resolve()).as_posix()
+            except ValueError:
+                continue
+        return path.name
+
 
 def convert(body: str, article_relpath: str, resolver: IncludeResolver, first_line: int, depth: int = 0) -> Converted:
     """Convert the DocFX body of the article at `article_relpath`; `first_line` is the body's file line."""
@@ -192,7 +201,7 @@ def _include(
         result.problems.append(SyntaxProblem(number, "broken-include", f"include {target!r} unreadable: {exc}"))
         return []
     text = _FRONT.sub("", text).strip("\n")
-    inner = convert(text, article_relpath, resolver, number, depth + 1)
+    inner = convert(text, resolver.relpath(path), resolver, number, depth + 1)  # nested paths: from the include
     for problem in inner.problems:
         problem.line = number  # the include line is the place in this article
     result.problems.extend(inner.problems)

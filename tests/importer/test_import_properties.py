@@ -1,0 +1,51 @@
+"""Properties of the DocFX conversion: it never fails, and leaves plain Markdown alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kb.importer.docfx import IncludeResolver, convert
+from tests.importer.importer_fixtures import DOCFX
+
+RESOLVER = IncludeResolver(DOCFX / "articles", DOCFX / "snippets")
+DOCFX_BITS = st.sampled_from(
+    [
+        ':::image type="content" source="a.png" alt-text="x":::',
+        ':::image source="b c.png":::',
+        ':::no-loc text="GUID":::',
+        '> [!div class="nextstepaction"]',
+        "> [!note]",
+        "> [!VIDEO https://example.com/v]",
+        "[!INCLUDE [x](../../includes/registry-warning.md)]",
+        "[!INCLUDE [x](nowhere.md)]",
+        ':::zone pivot="a"',
+        ":::zone-end",
+        "```",
+        "> ",
+        "- item",
+    ]
+)
+
+
+@given(st.lists(st.one_of(st.text(max_size=30), DOCFX_BITS), max_size=12))
+def test_conversion_never_fails_and_reports_lines_inside_the_body(lines: list[str]) -> None:
+    body = "\n".join(lines)
+    result = convert(body, "Contoso/Sync/a.md", RESOLVER, first_line=5)
+    for problem in result.problems:
+        assert 5 <= problem.line < 5 + max(len(body.split("\n")), 1)
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters=":[!"), max_size=200))
+def test_markdown_without_docfx_syntax_is_unchanged(body: str) -> None:
+    assert convert(body, "a.md", RESOLVER, first_line=1).body == body
+
+
+def test_an_include_cycle_stops(tmp_path: Path) -> None:
+    (tmp_path / "includes").mkdir()
+    (tmp_path / "includes" / "loop.md").write_text("[!INCLUDE [me](loop.md)]\n", encoding="utf-8")
+    result = convert("[!INCLUDE [loop](includes/loop.md)]", "a.md", IncludeResolver(tmp_path, tmp_path), first_line=1)
+    assert [p.kind for p in result.problems] == ["broken-include"]
+    assert "too deeply nested" in result.problems[0].message
