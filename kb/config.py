@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import enum
+import functools
 import types
 import typing
 from collections.abc import Callable
@@ -147,7 +148,7 @@ def read_settings(
             path=file, line=pos.line, col=pos.col,
         )  # fmt: skip
     fields = {f.name: f for f in dataclasses.fields(cls) if f.init and f.name != "path"}  # type: ignore[arg-type]
-    hints = typing.get_type_hints(cls)
+    hints = _type_hints(cls)
     kwargs: dict[str, Any] = {}
     for key, item in value.items():
         if key not in fields:
@@ -159,6 +160,12 @@ def read_settings(
             )
         kwargs[key] = _convert(hints[key], item, document, file, (*where, key))
     return cls(**kwargs)
+
+
+@functools.cache
+def _type_hints(cls: type[Any]) -> dict[str, Any]:
+    """The field types of a settings class (resolving them is slow; a taxonomy reads thousands)."""
+    return typing.get_type_hints(cls)
 
 
 def _convert(tp: Any, value: Any, document: yaml12.YamlDocument, file: Path, where: yaml12.Path) -> Any:

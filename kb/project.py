@@ -113,18 +113,26 @@ class KnowledgeBase:
             raise UsageError(f"no such file or folder: {base}")
         found: dict[str, Path] = {}
         linked: list[Path] = []
-        for folder, subfolders, files in os.walk(base):
-            here = Path(folder)
-            rel_folder = here.relative_to(base).as_posix()
-            visible = [name for name in subfolders if not name.startswith((".", "_"))]
-            linked.extend(here / name for name in visible if (here / name).is_symlink())
-            subfolders[:] = [name for name in visible if not (here / name).is_symlink()]
-            for name in files:
-                if not name.endswith(".md") or name.lower() == "readme.md" or name.startswith((".", "_")):
-                    continue
-                rel = name if rel_folder == "." else f"{rel_folder}/{name}"
-                if not any(fnmatch.fnmatch(rel, pattern) for pattern in self.config.exclude):
-                    found[rel] = here / name
+        exclude = self.config.exclude
+        pending = [(str(base), "")]
+        while pending:  # os.scandir: the directory entries say what is a folder or a link, no stat needed
+            folder, rel_folder = pending.pop()
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    name = entry.name
+                    if name.startswith((".", "_")):
+                        continue
+                    rel = f"{rel_folder}{name}"
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append((entry.path, rel + "/"))
+                    elif entry.is_symlink() and entry.is_dir():
+                        linked.append(Path(entry.path))
+                    elif (
+                        name.endswith(".md")
+                        and name.lower() != "readme.md"
+                        and not any(fnmatch.fnmatch(rel, pattern) for pattern in exclude)
+                    ):
+                        found[rel] = Path(entry.path)
         for linked_folder in linked:
             for path in linked_folder.rglob("*.md"):
                 if (path.is_file() or path.is_symlink()) and self.is_article(path):
