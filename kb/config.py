@@ -163,7 +163,7 @@ def read_settings(
 
 
 @functools.cache
-def _type_hints(cls: type[Any]) -> dict[str, Any]:
+def _type_hints(cls: Any) -> dict[str, Any]:
     """The field types of a settings class (resolving them is slow; a taxonomy reads thousands)."""
     return typing.get_type_hints(cls)
 

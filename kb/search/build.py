@@ -373,7 +373,7 @@ def _update(
                     report.removed += 1
             # Merging segments costs a third of a second at 10,000 articles: let a few small ones
             # pile up (search reads them all the same) and merge them now and then.
-            with ix.reader() as reader:
+            with ix.reader() as reader:  # type: ignore[no-untyped-call]
                 merge = len(reader.leaf_readers()) >= MAX_SEGMENTS
             writer.commit(mergetype=None if merge else NO_MERGE)
         except BaseException:
