@@ -148,7 +148,7 @@ def read_settings(
             path=file, line=pos.line, col=pos.col,
         )  # fmt: skip
     fields = {f.name: f for f in dataclasses.fields(cls) if f.init and f.name != "path"}  # type: ignore[arg-type]
-    hints = _type_hints(cls)
+    hints = _type_hints(cls)  # type: ignore[arg-type]  # a class is hashable; mypy sees type[T]
     kwargs: dict[str, Any] = {}
     for key, item in value.items():
         if key not in fields:
