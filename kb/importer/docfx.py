@@ -65,6 +65,11 @@ class IncludeResolver:
 
     def resolve(self, article_relpath: str, target: str) -> Path | None:
         target = target.strip().split("#", 1)[0]
+        if not target.startswith("/"):
+            # Where the path leads on disk, even above the source (a source that is a repository's subfolder).
+            beside = (self.source_root / posixpath.dirname(article_relpath) / target).resolve()
+            if beside.is_file():
+                return beside
         if target.startswith("/"):
             candidates = [target.lstrip("/")]
         else:

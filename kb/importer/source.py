@@ -47,6 +47,13 @@ def read_foreign(path: Path, relpath: str) -> ForeignArticle:
         text = data.decode("cp1252", errors="replace")
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     lines = text.split("\n")
+    skipped = 0
+    while len(lines) > 1 and not lines[0].strip() and skipped < 5:  # blank lines before the front matter
+        lines.pop(0)
+        skipped += 1
+    if skipped and not _FENCE.match(lines[0]):
+        lines = text.split("\n")
+        skipped = 0
     if not lines or not _FENCE.match(lines[0]):
         problems.append((1, "no-front-matter", "no front matter: title and dates come from the body and defaults"))
         return ForeignArticle(path, relpath, {}, {}, text, 1, problems)
@@ -56,8 +63,10 @@ def read_foreign(path: Path, relpath: str) -> ForeignArticle:
         return ForeignArticle(path, relpath, {}, {}, "\n".join(lines[1:]), 2, problems)
     yaml_text = "\n".join(lines[1:close])
     front, key_lines = _parse_front(yaml_text, problems)
+    if skipped:
+        key_lines = {key: line + skipped for key, line in key_lines.items()}
     body = "\n".join(lines[close + 1 :])
-    return ForeignArticle(path, relpath, front, key_lines, body, close + 2, problems)
+    return ForeignArticle(path, relpath, front, key_lines, body, close + 2 + skipped, problems)
 
 
 def _parse_front(text: str, problems: list[tuple[int, str, str]]) -> tuple[dict[str, Any], dict[str, int]]:
