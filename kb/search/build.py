@@ -17,8 +17,9 @@ import os
 import shutil
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -252,8 +253,14 @@ def _prepared(kb: KnowledgeBase, sites: list[Site], disk: dict[str, tuple[int, i
         return
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for chunk in pool.map(_prepare, jobs):
-            yield from chunk
+        # A few chunks in flight, not all: documents waiting for the writers would pile up in memory.
+        waiting: deque[Future[list[Prepared]]] = deque()
+        for job in jobs:
+            waiting.append(pool.submit(_prepare, job))
+            if len(waiting) > workers * 2:
+                yield from waiting.popleft().result()
+        while waiting:
+            yield from waiting.popleft().result()
 
 
 def _build(
@@ -277,7 +284,7 @@ def _build(
     try:
         for site in sites:
             folders[site.name].mkdir()
-            writers[site.name] = whoosh_index.create_in(str(folders[site.name]), index_schema()).writer(limitmb=256)
+            writers[site.name] = whoosh_index.create_in(str(folders[site.name]), index_schema()).writer(limitmb=128)
         total = len(disk)
         for n, (relpath, digest, docs) in enumerate(_prepared(kb, sites, disk), 1):
             mtime, size, _ = disk[relpath]
