@@ -1,10 +1,13 @@
 """Searching one site's index: error codes first, then prose by BM25F, with snippets and did-you-mean.
 
-Ranking: every prose term is scored by BM25F over title (weighted most), tags, description and
-body. A code in the query adds a constant far above any prose score to each article that
-declares it in `error_codes`, and a smaller one to each that names it in its title or first
-heading; articles that merely mention it in the body get only their prose score. So an exact
-code hit always outranks a mention, and prose decides among equals.
+Ranking (scores computed in `kb.search.ranking`): each word of the query is scored by BM25 on
+BM25F's weighted term frequencies (title and first heading count four times, tags and
+description twice, the body once), words stemmed, codes whole. Articles with every word come
+first; only when none has them all do articles with some of them count. A code in the query
+adds a constant far above any prose score to each article that declares it in `error_codes`,
+and a smaller one to each that names it in its title or first heading; articles that merely
+mention it get only their prose score. So an exact code hit always outranks a mention, and
+prose decides among equals.
 """
 
 from __future__ import annotations
