@@ -29,6 +29,8 @@ from kb.search.codes import code_keys, find_codes, looks_like_code
 from kb.search.ranking import Ranker
 from kb.search.snippets import Highlighter
 
+# A word in at most this share of articles (or two) may be a misspelling: real corpora have typos too.
+RARE_SHARE = 1 / 500
 DECLARED = 10_000.0  # the article lists the code in error_codes
 HEADLINE = 5_000.0  # the article's title or first heading names the code
 
@@ -267,8 +269,9 @@ class SearchIndex:
                 continue
             stem = stem_word(word)
             frequency = self._reader.doc_frequency("content", stem)
-            if frequency > 0 and total > 0:
-                continue  # a known word in a query that finds something: leave it
+            rare = max(2, int(self._ranker.documents * RARE_SHARE))
+            if frequency > rare or (frequency and self._ranker.every_word_found):
+                continue  # a known word in a query whose words were all found: leave it
             options = self._searcher.suggest("spell", word, limit=8, maxdist=2)  # type: ignore[no-untyped-call]
             ranked = sorted(
                 (edit_distance(word, option), -self._reader.doc_frequency("spell", option), option)
@@ -277,7 +280,9 @@ class SearchIndex:
             )
             best = None
             for _, _, option in ranked:
-                if self._reader.doc_frequency("content", stem_word(option)) > frequency:
+                # An unknown word takes any known one; a rare word only one that is far more common.
+                wanted = 1 if frequency == 0 else max(frequency * 10, frequency + 2)
+                if self._reader.doc_frequency("content", stem_word(option)) >= wanted:
                     best = option
                     break
             if best:

@@ -50,6 +50,7 @@ class Ranker:
         # BM25's length normalisation, the same for every term: k1 * (1 - b + b * length / average)
         self.norm = K1 * (1 - B + B * lengths / max(average, 1.0))
         self._cache: OrderedDict[tuple[str, str], Postings] = OrderedDict()
+        self.every_word_found = True  # whether the last `rank` found articles with every word
 
     def postings(self, field: str, term: str) -> Postings:
         key = (field, term)
@@ -123,6 +124,7 @@ class Ranker:
             exact[docs] = True
         usable = self.live if allowed is None else self.live & allowed
         candidates = usable & (exact | (matched == len(groups))) if groups else usable & exact
+        self.every_word_found = bool(groups) and bool((usable & (matched == len(groups))).any())
         if groups and not candidates.any():
             candidates = usable & (matched > 0)
         total = int(candidates.sum())
