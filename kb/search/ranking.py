@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
+from functools import partial
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,9 +44,13 @@ class Ranker:
         self.live = np.zeros(self.size, dtype=bool)
         self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
         self.documents = int(self.live.sum())
-        lengths = np.fromiter(
-            (reader.doc_field_length(d, "content", 0) for d in range(self.size)), dtype=np.float64, count=self.size
-        )
+        lengths = np.zeros(self.size, dtype=np.float64)
+        for leaf, offset in reader.leaf_readers():
+            count = leaf.doc_count_all()
+            # whoosh3's per-document reader has a fast length accessor; other codecs go one by one.
+            fast = getattr(getattr(leaf, "_perdoc", None), "doc_field_length_reader", None)
+            length = fast("content", 0) if fast is not None else partial(leaf.doc_field_length, fieldname="content")
+            lengths[offset : offset + count] = [length(d) or 0 for d in range(count)]
         average = float(lengths[self.live].mean()) if self.documents else 1.0
         # BM25's length normalisation, the same for every term: k1 * (1 - b + b * length / average)
         self.norm = K1 * (1 - B + B * lengths / max(average, 1.0))
@@ -102,11 +107,13 @@ class Ranker:
 
         A document must match every group (a group: the terms that stand for one word or code)
         or one of the `tiers` (field, term, constant); only when none does, any group will do.
+        Only the documents in the posting lists are touched, so a rare code costs microseconds.
         """
-        scores = np.zeros(self.size, dtype=np.float64)
-        matched = np.zeros(self.size, dtype=np.int32)
+        docs: list[Ints] = []
+        gains: list[Floats] = []
+        in_groups: list[Ints] = []
         for group in groups:
-            in_group = np.zeros(self.size, dtype=bool)
+            found = []
             for term in group:
                 postings = self.postings("content", term)
                 if not len(postings.docs):
@@ -114,27 +121,40 @@ class Ranker:
                 frequency = len(postings.docs)
                 idf = math.log(1 + (self.documents - frequency + 0.5) / (frequency + 0.5))
                 w = postings.weights
-                scores[postings.docs] += idf * w * (K1 + 1) / (w + self.norm[postings.docs])
-                in_group[postings.docs] = True
-            matched += in_group
-        exact = np.zeros(self.size, dtype=bool)
+                docs.append(postings.docs)
+                gains.append(idf * w * (K1 + 1) / (w + self.norm[postings.docs]))
+                found.append(postings.docs)
+            in_groups.append(np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64))
+        exact_docs = []
         for field, term, bonus in tiers:
-            docs = self.postings(field, term).docs
-            scores[docs] += bonus
-            exact[docs] = True
-        usable = self.live if allowed is None else self.live & allowed
-        candidates = usable & (exact | (matched == len(groups))) if groups else usable & exact
-        self.every_word_found = bool(groups) and bool((usable & (matched == len(groups))).any())
-        if groups and not candidates.any():
-            candidates = usable & (matched > 0)
-        total = int(candidates.sum())
+            tier = self.postings(field, term).docs
+            docs.append(tier)
+            gains.append(np.full(len(tier), bonus))
+            exact_docs.append(tier)
+        if not docs:
+            self.every_word_found = False
+            return [], 0
+        candidates, where = np.unique(np.concatenate(docs), return_inverse=True)
+        scores = np.bincount(where, weights=np.concatenate(gains), minlength=len(candidates))
+        matched = np.zeros(len(candidates), dtype=np.int64)
+        for group_docs in in_groups:
+            matched[np.searchsorted(candidates, group_docs)] += 1
+        exact = np.zeros(len(candidates), dtype=bool)
+        for tier in exact_docs:
+            exact[np.searchsorted(candidates, tier)] = True
+        usable = self.live[candidates] if allowed is None else self.live[candidates] & allowed[candidates]
+        every = usable & (matched == len(groups)) if groups else np.zeros(len(candidates), dtype=bool)
+        self.every_word_found = bool(every.any())
+        chosen = usable & (exact | every)
+        if groups and not chosen.any():
+            chosen = usable & (matched > 0)
+        picked = np.flatnonzero(chosen)
+        total = len(picked)
         if not total:
             return [], 0
-        chosen = np.flatnonzero(candidates)
-        if len(chosen) > limit:
-            top = np.argpartition(-scores[chosen], limit - 1)[:limit]
-            chosen = chosen[top]
-        order = sorted(((float(scores[d]), -int(d)) for d in chosen), reverse=True)
+        if total > limit:
+            picked = picked[np.argpartition(-scores[picked], limit - 1)[:limit]]
+        order = sorted(((float(scores[i]), -int(candidates[i])) for i in picked), reverse=True)
         return [(-negative, score) for score, negative in order], total
 
     def mask(self, docs: Ints) -> npt.NDArray[np.bool_]:
