@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from functools import partial
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
