@@ -284,7 +284,9 @@ def _build(
     try:
         for site in sites:
             folders[site.name].mkdir()
-            writers[site.name] = whoosh_index.create_in(str(folders[site.name]), index_schema()).writer(limitmb=128)
+            writers[site.name] = whoosh_index.create_in(str(folders[site.name]), index_schema()).writer(
+                limitmb=128, timeout=kb.config.search.lock_timeout
+            )
         total = len(disk)
         for n, (relpath, digest, docs) in enumerate(_prepared(kb, sites, disk), 1):
             mtime, size, _ = disk[relpath]
