@@ -13,6 +13,7 @@ prose decides among equals.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -126,11 +127,16 @@ def plan_query(text: str) -> QueryPlan:
 
 
 class SearchIndex:
-    """An open search index of one site; keep it open and call `search` as often as needed."""
+    """An open search index of one site; keep it open and call `search` as often as needed.
+
+    Calls may come from several threads (a web server's): they take turns, as the whoosh
+    searcher and the posting cache are not shared safely. `refresh()` picks up a new index.
+    """
 
     def __init__(self, kb: KnowledgeBase, site: str, folder: Path) -> None:
         self.kb = kb
         self.site = site
+        self._lock = threading.RLock()
         self._open(folder)
 
     def _open(self, folder: Path) -> None:
@@ -155,6 +161,10 @@ class SearchIndex:
 
     def refresh(self) -> bool:
         """Pick up a newer index (after `kb index`); True when it changed."""
+        with self._lock:
+            return self._refresh()
+
+    def _refresh(self) -> bool:
         folder = index_dir(self.kb, self.site).resolve()
         if folder != self.folder:
             self.close()
@@ -199,6 +209,10 @@ class SearchIndex:
         limit: int = 10,
     ) -> SearchResult:
         """Articles of this site matching `query`, best first (see the module docstring)."""
+        with self._lock:
+            return self._search(query, area=area, type=type, code=code, limit=limit)
+
+    def _search(self, query: str, *, area: str | None, type: str | None, code: str | None, limit: int) -> SearchResult:
         plan = plan_query(query)
         filters: list[Filter] = []
         if area:
@@ -217,7 +231,8 @@ class SearchIndex:
         """Articles that declare `code` or name it in their title or first heading, best first."""
         keys = list(code_keys(code))
         plan = QueryPlan(keys, [keys], [])
-        hits, _ = self._run(plan, [[("codes", keys), ("headline", keys)]], limit)
+        with self._lock:
+            hits, _ = self._run(plan, [[("codes", keys), ("headline", keys)]], limit)
         return hits
 
     def _run(self, plan: QueryPlan, filters: list[Filter], limit: int) -> tuple[list[Hit], int]:

@@ -104,3 +104,12 @@ def test_opening_a_missing_index_says_how_to_build_it(tmp_path: object, search_k
     with pytest.raises(IndexMissing, match="no search index") as caught:
         SearchIndex.open(search_kb, "public")
     assert "kb index" in caught.value.hint
+
+
+def test_searches_from_several_threads_agree(public_index: SearchIndex) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    queries = ["0x8004DEF4", "550 5.7.1", "crashing calendars", "HTTP 403", "relay"] * 8
+    expected = [ids(public_index, q) for q in queries]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(lambda q: ids(public_index, q), queries)) == expected
