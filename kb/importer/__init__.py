@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from kb.importer.article import render_article
 from kb.importer.mapping import FieldMapping, docfx_mapping, load_mapping
 from kb.importer.report import ImportProblem, ImportReport
-from kb.importer.run import ImportOptions, import_articles, render_article
+from kb.importer.run import ImportOptions, import_articles
 
 __all__ = [
     "FieldMapping",
