@@ -165,3 +165,11 @@ def test_kb_import_writes_a_json_report(tmp_path: Path, fresh_kb: KnowledgeBase)
     assert data["imported"] == 5
     assert {"source", "line", "kind", "message"} <= set(data["problems"][0])
     assert data["problem_counts"]["unknown-key"] == 2
+
+
+def test_a_dry_run_writes_nothing(fresh_kb: KnowledgeBase) -> None:
+    taxonomy = (fresh_kb.schemas_dir / "taxonomy.yaml").read_bytes()
+    report = run_import(fresh_kb, dry_run=True)
+    assert report.render().startswith("Would import 5 articles")  # type: ignore[attr-defined]
+    assert imported_files(fresh_kb) == {}
+    assert (fresh_kb.schemas_dir / "taxonomy.yaml").read_bytes() == taxonomy
