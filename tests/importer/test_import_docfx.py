@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -13,7 +14,7 @@ from click.testing import CliRunner
 from kb.check import check
 from kb.cli import cli
 from kb.errors import ConfigError, UsageError
-from kb.importer import ImportOptions, import_articles
+from kb.importer import ImportOptions, ImportReport, import_articles
 from kb.project import KnowledgeBase
 from kb.scaffold import init_kb
 from tests.importer.importer_fixtures import DOCFX, EXPECTED, FIXTURES, matches_golden
@@ -21,11 +22,11 @@ from tests.importer.importer_fixtures import DOCFX, EXPECTED, FIXTURES, matches_
 TODAY = dt.date(2026, 1, 15)
 
 
-def run_import(kb: KnowledgeBase, **options: object) -> object:
+def run_import(kb: KnowledgeBase, **options: Any) -> ImportReport:
     return import_articles(
         kb,
         DOCFX / "articles",
-        ImportOptions(include_root=DOCFX / "snippets", today=TODAY, **options),  # type: ignore[arg-type]
+        ImportOptions(include_root=DOCFX / "snippets", today=TODAY, **options),
     )
 
 
@@ -51,9 +52,9 @@ def test_articles_match_the_golden_files(fresh_kb: KnowledgeBase) -> None:
 
 def test_the_report_lists_what_did_not_map_with_file_and_line(fresh_kb: KnowledgeBase) -> None:
     report = run_import(fresh_kb)
-    text = report.render(per_kind=None).replace(str(DOCFX), "DOCFX")  # type: ignore[attr-defined]
+    text = report.render(per_kind=None).replace(str(DOCFX), "DOCFX")
     assert matches_golden(text + "\n", EXPECTED / "report.txt")
-    found = {str(p) for p in report.problems}  # type: ignore[attr-defined]
+    found = {str(p) for p in report.problems}
     assert (
         "Contoso/MailFlow/delivery/relay-denied.md:12: unknown-key: unknown key 'ms.reviwer' "
         '(did you mean "ms.reviewer"?); dropped' in found
@@ -113,7 +114,7 @@ def test_a_moved_article_is_still_found_by_its_source(fresh_kb: KnowledgeBase) -
     new.parent.mkdir()
     old.rename(new)
     report = run_import(fresh_kb)
-    assert report.unchanged.count("articles/how-to/reset.md") == 1  # type: ignore[attr-defined]
+    assert report.unchanged.count("articles/how-to/reset.md") == 1
     assert not old.exists()
 
 
@@ -170,6 +171,6 @@ def test_kb_import_writes_a_json_report(tmp_path: Path, fresh_kb: KnowledgeBase)
 def test_a_dry_run_writes_nothing(fresh_kb: KnowledgeBase) -> None:
     taxonomy = (fresh_kb.schemas_dir / "taxonomy.yaml").read_bytes()
     report = run_import(fresh_kb, dry_run=True)
-    assert report.render().startswith("Would import 5 articles")  # type: ignore[attr-defined]
+    assert report.render().startswith("Would import 5 articles")
     assert imported_files(fresh_kb) == {}
     assert (fresh_kb.schemas_dir / "taxonomy.yaml").read_bytes() == taxonomy
