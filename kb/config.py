@@ -46,6 +46,13 @@ class CheckSettings:
     cache: bool = setting(True, "Keep results by content hash in .kb-cache/ so unchanged articles are not re-read.")
 
 
+class WhenStale(enum.Enum):
+    """What `kb search` does with an index that is behind the articles."""
+
+    UPDATE = "update"
+    WARN = "warn"
+
+
 @dataclass
 class SearchSettings:
     """How `kb index` builds the search indexes and how `kb search` ranks."""
@@ -56,8 +63,8 @@ class SearchSettings:
     lock_timeout: float = setting(
         30.0, "Seconds a second `kb index` waits for the one already running before it gives up."
     )
-    when_stale: str = setting(
-        "update", "What `kb search` does when articles changed since the last `kb index`: update, or warn."
+    when_stale: WhenStale = setting(
+        WhenStale.UPDATE, "What `kb search` does when articles changed since the last `kb index`: update, or warn."
     )
     limit: int = setting(10, "Hits `kb search` shows unless --limit says otherwise.")
     workers: int = setting(

@@ -9,6 +9,7 @@ import sys
 import click
 
 from kb.cli.common import Env, pass_env, plural, verbosity
+from kb.config import WhenStale
 from kb.errors import UsageError
 from kb.project import KnowledgeBase
 from kb.publish import shows_internal_notes
@@ -56,7 +57,7 @@ def command(
         raise UsageError("the query is empty")
     status = index_status(kb, site)
     if status.stale:
-        if no_update or kb.config.search.when_stale == "warn":
+        if no_update or kb.config.search.when_stale is WhenStale.WARN:
             if status.missing:
                 raise IndexMissing(f"site {site!r} has no search index yet", hint="run `kb index`")
             env.info(f"Warning: the index of site {site} is out of date ({_behind(status)}); run `kb index`.")
