@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from kb.publish import PublishedArticle
 
 # Bump when the schema or the analysis changes: indexes of another version are rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # How often a word counts in each part of an article (BM25F's field weights): the title and its
 # first heading most, then tags and description, then the body.
@@ -43,7 +43,8 @@ def _weighted(analyzer: TermsAnalyzer) -> TEXT:
 
 
 def index_schema() -> Schema:
-    """Fields: prose fields scored by BM25F with a title boost; exact fields for codes and filters."""
+    """Fields: `content` scored by BM25F (title weighted most); exact fields for codes and filters; stored
+    fields (id, title, description, body, tags, error codes, area, type) for hits and snippets."""
     prose = ProseAnalyzer()
     return Schema(
         path=ID(stored=True, unique=True),  # the article's file, relative to the KB root
@@ -56,12 +57,14 @@ def index_schema() -> Schema:
         spell=_text(SpellingAnalyzer()),
         area=KEYWORD(commas=False),  # the product area and each area above it
         type=ID(stored=True),
-        shown_title=STORED,
-        shown_description=STORED,  # the title alone, as hits show it
+        # Stored as the site shows them, for hits and snippets; searched through `content`.
+        title=STORED,
+        description=STORED,
+        body=STORED,  # the plain text the site shows (internal blocks left out for non-staff sites)
+        tags=STORED,
         product_area=STORED,
         error_codes=STORED,
         source=STORED,
-        text=STORED,  # the plain text the site shows, for snippets
         digest=STORED,
     )
 
@@ -107,11 +110,12 @@ def document(published: PublishedArticle) -> dict[str, Any]:
         "spell": f"{title}\n{heading}\n{description}\n{' '.join(tags)}\n{headings(published)}",
         "area": area_and_ancestors(article.product_area or ""),
         "type": article.type or "",
-        "shown_title": title,
-        "shown_description": description,
+        "title": title,
+        "description": description,
+        "tags": tags,
         "product_area": article.product_area or "",
         "error_codes": article.error_codes,
         "source": article.meta.get("source") if isinstance(article.meta.get("source"), str) else "",
-        "text": text,
+        "body": text,
         "digest": article.digest,
     }

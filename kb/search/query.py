@@ -195,7 +195,7 @@ class SearchIndex:
 
     def titles(self) -> list[str]:
         """The title of every article in the index."""
-        return [str(stored.get("shown_title", "")) for stored in self._reader.all_stored_fields()]
+        return [str(stored.get("title", "")) for stored in self._reader.all_stored_fields()]
 
     # -- searching -------------------------------------------------------------------------
 
@@ -261,10 +261,10 @@ class SearchIndex:
             hits.append(
                 Hit(
                     id=stored["id"],
-                    title=stored.get("shown_title", ""),
+                    title=stored.get("title", ""),
                     path=stored["path"],
                     score=score,
-                    snippet=highlighter.snippet(stored.get("text", ""), stored.get("shown_description", "")),
+                    snippet=highlighter.snippet(stored.get("body", ""), stored.get("description", "")),
                     error_codes=list(stored.get("error_codes") or []),
                     product_area=stored.get("product_area", ""),
                     type=stored.get("type", ""),
