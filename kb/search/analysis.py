@@ -103,13 +103,18 @@ class CountedTerms(Frequency):
 
     def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[Any, int, float, bytes]]:
         boost = self.field_boost
-        for term, count in Counter(analyzer.terms(value)).items():
+        counted = value if isinstance(value, AnalysedTerms) else Counter(analyzer.terms(value)).items()
+        for term, count in counted:
             # whoosh encodes the term itself (FieldType.index): a str goes through, as with its own formats
             yield term, count, count * boost, pack_uint(count)
 
 
 class AnalysedTerms(list[tuple[str, int]]):
     """(term, frequency) pairs already counted, so that a field's analysis can run in another process."""
+
+    @classmethod
+    def of(cls, terms: list[str]) -> AnalysedTerms:
+        return cls(Counter(terms).items())
 
 
 def weighted_terms(parts: list[str], weights: tuple[int, ...]) -> AnalysedTerms:

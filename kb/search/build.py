@@ -232,11 +232,15 @@ def _prepare(job: tuple[list[tuple[str, str]], tuple[Site, ...]]) -> list[Prepar
         if article is None:
             prepared.append((relpath, None, {}))
             continue
-        docs = {}
+        docs: dict[str, dict[str, Any]] = {}
+        made: dict[str, dict[str, Any]] = {}  # by visible body: sites that show the same text share a document
         for site in sites:
             view = site_view(site, [article])
             if view.articles:
-                docs[site.name] = document(view.articles[0])
+                published = view.articles[0]
+                if published.body not in made:
+                    made[published.body] = document(published)
+                docs[site.name] = made[published.body]
         prepared.append((relpath, article.digest, docs))
     return prepared
 

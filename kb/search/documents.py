@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from kb.search.analysis import (
+    AnalysedTerms,
     CountedTerms,
     DeclaredCodesAnalyzer,
     ExactAnalyzer,
@@ -14,6 +15,9 @@ from kb.search.analysis import (
     SpellingAnalyzer,
     TermsAnalyzer,
     WeightedTerms,
+    declared_terms,
+    exact_terms,
+    spelling_words,
     weighted_terms,
 )
 
@@ -105,9 +109,12 @@ def document(published: PublishedArticle) -> dict[str, Any]:
         "path": article.relpath,
         "id": published.id,
         "content": weighted_terms([full_title, " ".join(tags), description, text], CONTENT_WEIGHTS),
-        "headline": f"{published.id}\n{title}\n{heading}",
-        "codes": "\n".join(article.error_codes),
-        "spell": f"{title}\n{heading}\n{description}\n{' '.join(tags)}\n{headings(published)}",
+        # Analysed here, not by whoosh, so that worker processes do it for a full build.
+        "headline": AnalysedTerms.of(exact_terms(f"{published.id}\n{title}\n{heading}")),
+        "codes": AnalysedTerms.of(declared_terms("\n".join(article.error_codes))),
+        "spell": AnalysedTerms.of(
+            spelling_words(f"{title}\n{heading}\n{description}\n{' '.join(tags)}\n{headings(published)}")
+        ),
         "area": area_and_ancestors(article.product_area or ""),
         "type": article.type or "",
         "title": title,
