@@ -23,6 +23,7 @@ KINDS = {
     "front-matter": "front matter that is not valid YAML",
     "no-front-matter": "files without front matter",
     "encoding": "files that are not UTF-8",
+    "unreadable": "files that could not be read (left out)",
     "path-taken": "articles written under another name because the path was taken",
 }
 

@@ -100,7 +100,11 @@ def import_articles(
         relpath = path.relative_to(src).as_posix()
         if _is_include(relpath):
             continue
-        foreign = read_foreign(path, relpath)
+        try:
+            foreign = read_foreign(path, relpath)
+        except OSError as exc:
+            report.problems.append(ImportProblem(relpath, 1, "unreadable", f"cannot read the file: {exc.strerror}"))
+            continue
         for line, kind, message in foreign.problems:
             report.problems.append(ImportProblem(relpath, line, kind, message))
         before = existing.get(relpath)
