@@ -87,8 +87,7 @@ def import_articles(
     resolver = IncludeResolver(src, include_root.resolve())
     report = ImportReport(source=str(src), dry_run=options.dry_run)
 
-    existing = _existing_imports(kb, target)
-    next_number = _next_number(kb)
+    existing, next_number = _existing_imports(kb, target)
     sources = sorted(
         (p for p in src.rglob("*.md") if p.is_file() and not _hidden(p.relative_to(src))),
         key=lambda p: p.relative_to(src).as_posix(),
@@ -182,34 +181,29 @@ def _is_include(relpath: str) -> bool:
     return "includes" in relpath.lower().split("/")[:-1]
 
 
-def _existing_imports(kb: KnowledgeBase, target: Path) -> dict[str, Existing]:
-    """Articles that came from an import, by `source`; under `target` first when two claim one."""
+def _existing_imports(kb: KnowledgeBase, target: Path) -> tuple[dict[str, Existing], int]:
+    """Articles that came from an import, by `source` (under `target` first when two claim one),
+    and the next free id number: above every id in the KB, even in files that do not load."""
     found: dict[str, Existing] = {}
+    highest = 0
+    id_pattern = re.compile(rf"^id:\s*[\"']?{re.escape(kb.config.id_prefix)}(\d+)", re.MULTILINE)
     for loaded in load_all(kb).values():
         article = loaded.article
-        if article is None or not article.id:
+        if article is None:
+            path = kb.root / loaded.relpath
+            text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+            highest = max([highest, *(int(m.group(1)) for m in id_pattern.finditer(text))])
             continue
+        number = re.fullmatch(rf"{re.escape(kb.config.id_prefix)}(\d+)", article.id or "")
+        if number:
+            highest = max(highest, int(number.group(1)))
         source = article.meta.get("source")
-        if not isinstance(source, str):
+        if not article.id or not isinstance(source, str):
             continue
         inside = target in article.path.parents
         if source not in found or inside:
             found[source] = Existing(article.path, article.id, dict(article.meta))
-    return found
-
-
-def _next_number(kb: KnowledgeBase) -> int:
-    prefix = kb.config.id_prefix
-    highest = 0
-    pattern = re.compile(rf"^id:\s*[\"']?{re.escape(prefix)}(\d+)", re.MULTILINE)
-    for path in kb.article_paths():
-        try:
-            head = path.read_text(encoding="utf-8", errors="replace")[:2000]
-        except OSError:
-            continue
-        for m in pattern.finditer(head):
-            highest = max(highest, int(m.group(1)))
-    return highest + 1
+    return found, highest + 1
 
 
 def _free_path(wanted: Path, taken: set[Path], relpath: str, report: ImportReport) -> Path:
