@@ -57,13 +57,15 @@ for _tag, _pattern, _first in [
 
 
 try:  # libyaml parses and composes several times faster; the resolver stays ours
+    # `CParser` is not exported by `yaml` itself (not in cyaml's __all__): import it from cyaml.
+    from yaml.cyaml import CParser  # type: ignore[attr-defined]
 
-    class _Composer(yaml.CParser, _Resolver12):  # type: ignore[name-defined, misc]
+    class _Composer(CParser, _Resolver12):
         def __init__(self, text: str) -> None:
-            yaml.CParser.__init__(self, text)  # type: ignore[attr-defined]
+            CParser.__init__(self, text)
             _Resolver12.__init__(self)
 
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml.composer import Composer
     from yaml.parser import Parser
     from yaml.reader import Reader
@@ -184,7 +186,7 @@ class _Builder:
 
     def _scalar(self, node: ScalarNode, path: Path) -> Any:
         text: str = node.value
-        if node.style is None:  # plain scalar: keep its text for string fields
+        if not node.style:  # plain scalar (None from PyYAML, '' from libyaml): keep its text for string fields
             self.doc.raw[path] = text
         tag = node.tag
         if tag == _STR:
