@@ -1,31 +1,56 @@
 """`kb check`: load every article, validate it, run the rules, and collect every finding.
 
-The stages, in order: load (file and YAML traps) → schema → article rules → corpus rules.
+The stages, in order:
+1. examine each article (load with its file and YAML traps → schema → article rules → facts and
+   inline suppressions), taken from the result cache when the file is unchanged, in a process
+   pool when many are not;
+2. run the rules across articles on the facts of the whole KB (ids, links, near-duplicates,
+   staleness), so that they see every article even when only some are checked;
+3. apply the KB's policy (select, ignore, levels, per-path overrides), the inline suppressions
+   and the baseline.
 One unreadable article never stops the others from being checked.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
+from collections import defaultdict
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 
 from kb.article import Article
 from kb.findings import Finding, Level
-from kb.load import load_all
+from kb.load import load_bytes
 from kb.project import KnowledgeBase
-from kb.rules import article_rules, corpus_rules
+from kb.quality import baseline as baselines
+from kb.quality import suppression
+from kb.quality.cache import Examined, ResultCache, fingerprint
+from kb.quality.policy import Policy, load_policy
+from kb.rules import ArticleRule, article_rules, corpus_rules
 from kb.rules.context import CheckContext
+from kb.rules.facts import ArticleFacts, CorpusContext, facts_of
+from kb.taxonomy import ERROR_CODES_FILE, TAXONOMY_FILE
 from kb.validate import validate_front_matter
+
+# Below this many articles to examine, starting worker processes costs more than it saves.
+POOL_THRESHOLD = 400
+CHUNK = 64
 
 
 @dataclass
 class CheckResult:
-    """Findings for the checked articles, sorted by place; `articles` are those that loaded."""
+    """Findings for the checked articles, sorted by place, and the facts of every article."""
 
     findings: list[Finding]
     checked: list[str]
-    articles: list[Article] = field(default_factory=list)
+    facts: dict[str, ArticleFacts] = field(default_factory=dict)
+    examined: int = 0  # articles read and checked afresh (the others came from the cache)
+    accepted: list[Finding] = field(default_factory=list)  # findings the baseline accepts
 
     def count(self, level: Level) -> int:
         return sum(1 for f in self.findings if f.level == level)
@@ -39,34 +64,179 @@ def check(
     paths: list[Path] | None = None,
     *,
     today: dt.date | None = None,
+    only: set[str] | None = None,
+    use_cache: bool | None = None,
+    use_baseline: bool = True,
 ) -> CheckResult:
-    """Check the articles under `paths` (default: the whole KB) against everything kb knows.
+    """Check the articles under `paths` (default: the whole KB), or those in `only` (paths from
+    the KB root), against everything kb knows."""
+    policy = load_policy(kb.config)  # a config mistake is a ConfigError before any article is read
+    taxonomy = kb.taxonomy
+    everything = kb.article_relpaths()
+    targets = [kb.relpath(p) for p in kb.article_paths(paths)] if paths else everything
+    if only is not None:
+        targets = [t for t in targets if t in only]
+    known = set(everything)
+    extra = [t for t in targets if t not in known]  # files named explicitly outside the articles folder
+    cache_on = kb.config.check.cache if use_cache is None else use_cache
+    cache = ResultCache(kb.cache_dir, fingerprint(kb.root, _settings_files(kb))) if cache_on else None
 
-    Rules that compare articles (duplicate ids, replacements) see the whole KB even when only
-    some articles are checked.
-    """
-    targets = [kb.relpath(p) for p in kb.article_paths(paths)]
-    taxonomy = kb.taxonomy  # a broken taxonomy is a ConfigError before any article is read
-    everything = load_all(kb, sorted({*kb.article_paths(), *(kb.root / t for t in targets)}))
-    articles = [loaded.article for loaded in everything.values() if loaded.article is not None]
-    context = CheckContext(kb.root, kb.config, taxonomy, articles, today=today or dt.date.today())
+    results, examined = _examine_all(kb, [*everything, *extra], cache, policy)
+    if cache is not None:
+        cache.forget_except(set(results))
+        cache.save()
 
+    facts = {relpath: r.facts for relpath, r in results.items() if r.facts is not None}
+    context = CorpusContext(kb.root, kb.config, taxonomy, list(facts.values()), today or dt.date.today())
     wanted = set(targets)
-    findings: list[Finding] = []
-    checked_articles: list[Article] = []
-    rules = article_rules()
+    by_path: dict[str, list[Finding]] = defaultdict(list)
     for relpath in targets:
-        loaded = everything[relpath]
-        findings.extend(loaded.findings)
-        article = loaded.article
-        if article is None:
-            continue
-        checked_articles.append(article)
-        findings.extend(validate_front_matter(article, kb.config.id_prefix))
-        for rule in rules:
-            findings.extend(rule.check(article, context))
-    for corpus_rule in corpus_rules():
-        findings.extend(f for f in corpus_rule.check_corpus(articles, context) if f.location.path in wanted)
+        by_path[relpath].extend(results[relpath].findings)
+    for rule in corpus_rules():
+        if policy.enabled(rule.code):
+            for finding in rule.check_corpus(context):
+                if finding.location.path in wanted:
+                    by_path[finding.location.path].append(finding)
 
+    findings: list[Finding] = []
+    for relpath, found in by_path.items():
+        kept = policy.apply(found)
+        findings.extend(suppression.apply(kept, results[relpath].suppressions))
+    accepted: list[Finding] = []
+    if use_baseline:
+        findings, accepted = _apply_baseline(kb, findings, wanted)
     findings.sort(key=Finding.sort_key)
-    return CheckResult(findings, targets, checked_articles)
+    return CheckResult(findings, targets, facts, examined, accepted)
+
+
+def baseline_path(kb: KnowledgeBase) -> Path:
+    return kb.root / kb.config.lint.baseline
+
+
+def _apply_baseline(
+    kb: KnowledgeBase, findings: list[Finding], wanted: set[str]
+) -> tuple[list[Finding], list[Finding]]:
+    path = baseline_path(kb)
+    baseline = baselines.Baseline.read(path, kb.relpath(path))
+    if baseline is None:
+        return findings, []
+    kept, accepted, stale = baseline.filter(findings, wanted)
+    return kept + stale, accepted
+
+
+def _settings_files(kb: KnowledgeBase) -> list[Path]:
+    return [kb.root / "kb.yaml", kb.schemas_dir / TAXONOMY_FILE, kb.schemas_dir / ERROR_CODES_FILE]
+
+
+# -- examining articles -------------------------------------------------------------------------
+
+
+class _Examiner:
+    """Runs the article rules on one file; lives once per process."""
+
+    def __init__(self, kb: KnowledgeBase, policy: Policy) -> None:
+        self.root = kb.root
+        self.id_prefix = kb.config.id_prefix
+        self.rules: list[ArticleRule] = [r for r in article_rules() if policy.enabled(r.code)]
+        self.context = CheckContext(kb.root, kb.config, kb.taxonomy)
+
+    def examine(self, relpath: str) -> Examined:
+        path = self.root / relpath
+        try:
+            stat = path.stat()
+            data = path.read_bytes()
+        except OSError:
+            data, size, mtime = b"", -1, -1
+        else:
+            size, mtime = stat.st_size, stat.st_mtime_ns
+        return self.examine_bytes(relpath, data, size, mtime)
+
+    def examine_bytes(self, relpath: str, data: bytes, size: int, mtime: int) -> Examined:
+        path = self.root / relpath
+        if size < 0:
+            from kb.load import load_article
+
+            loaded = load_article(path, relpath)
+        else:
+            loaded = load_bytes(data, path, relpath)
+        findings = list(loaded.findings)
+        article = loaded.article
+        digest = hashlib.sha256(data).hexdigest()
+        if article is None:
+            return Examined(relpath, digest, size, mtime, findings, None, [])
+        findings.extend(self.findings(article))
+        facts = facts_of(article, self.context.text(article))
+        suppressions, problems = suppression.read_suppressions(relpath, article.text, article.body_line)
+        findings.extend(problems)
+        return Examined(relpath, digest, size, mtime, findings, facts, suppressions)
+
+    def findings(self, article: Article) -> Iterable[Finding]:
+        yield from validate_front_matter(article, self.id_prefix)
+        for rule in self.rules:
+            yield from rule.check(article, self.context)
+
+
+_WORKER: _Examiner | None = None
+
+
+def _start_worker(examiner: _Examiner) -> None:
+    global _WORKER
+    _WORKER = examiner
+
+
+def _examine_chunk(relpaths: list[str]) -> list[Examined]:
+    assert _WORKER is not None
+    return [_WORKER.examine(relpath) for relpath in relpaths]
+
+
+def _examine_all(
+    kb: KnowledgeBase, relpaths: list[str], cache: ResultCache | None, policy: Policy
+) -> tuple[dict[str, Examined], int]:
+    """Every file's article-rule results (cached or fresh), and how many were examined afresh."""
+    results: dict[str, Examined] = {}
+    todo: list[str] = []
+    for relpath in relpaths:
+        cached = _from_cache(kb.root / relpath, relpath, cache)
+        if cached is not None:
+            results[relpath] = cached
+        else:
+            todo.append(relpath)
+    if not todo:
+        return results, 0
+    examiner = _Examiner(kb, policy)
+    workers = min(os.cpu_count() or 1, 8)
+    if len(todo) >= POOL_THRESHOLD and workers > 1 and "fork" in _start_methods():
+        chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
+        # fork: the workers inherit the loaded config, taxonomy and rules instead of re-reading them.
+        with ProcessPoolExecutor(workers, get_context("fork"), initializer=_start_worker, initargs=(examiner,)) as pool:
+            fresh = [e for chunk in pool.map(_examine_chunk, chunks) for e in chunk]
+    else:
+        fresh = [examiner.examine(relpath) for relpath in todo]
+    for examined in fresh:
+        results[examined.relpath] = examined
+        if cache is not None and examined.size >= 0:
+            cache.store(examined)
+    return results, len(fresh)
+
+
+def _from_cache(path: Path, relpath: str, cache: ResultCache | None) -> Examined | None:
+    if cache is None:
+        return None
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    found = cache.lookup(relpath, stat.st_size, stat.st_mtime_ns)
+    if found is not None:
+        return found
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+    return cache.lookup_digest(relpath, digest, stat.st_size, stat.st_mtime_ns)
+
+
+def _start_methods() -> list[str]:
+    from multiprocessing import get_all_start_methods
+
+    return get_all_start_methods()

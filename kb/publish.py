@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from kb import markdown
 
@@ -29,7 +29,20 @@ def shows_internal_notes(site: Site) -> bool:
     return "internal" in site.audiences and not site.public
 
 
-def publishes(site: Site, article: Article) -> bool:
+class Publishable(Protocol):
+    """What decides whether a site publishes something: an `Article`, or the cached facts of one."""
+
+    @property
+    def id(self) -> str | None: ...
+
+    @property
+    def audience(self) -> str | None: ...
+
+    @property
+    def confidence(self) -> str | None: ...
+
+
+def publishes(site: Site, article: Publishable) -> bool:
     """Whether `site` publishes `article`. An article without a valid audience is never public."""
     if site.public and article.audience not in ("customer", "public", "partner"):
         return False

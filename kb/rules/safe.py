@@ -1,0 +1,420 @@
+"""Safe: nothing secret or personal where customers can see it.
+
+Secrets are never fine, in any article or internal block. E-mail addresses, public IP addresses,
+payment card numbers and customer names are findings in what a customer-facing site shows: the
+text of articles such a site publishes, outside `::: internal` blocks, plus their title and
+description. Documentation addresses (RFC 5737, RFC 3849), private ranges and example domains
+(RFC 2606) are fine.
+
+The secret families are those detect-secrets knows, implemented here so that every finding has
+a column and no plugin machinery runs per line (see `SECRET_FAMILIES`).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import ipaddress
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from kb.findings import Finding, Location
+from kb.rules.base import ArticleRule, Group, Rule
+
+if TYPE_CHECKING:
+    from kb.article import Article
+    from kb.rules.context import CheckContext
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    pattern: re.Pattern[str]
+    group: int = 0  # which group holds the secret itself
+
+
+SECRET_FAMILIES = (
+    Family("AWS access key", re.compile(r"\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b")),
+    Family(
+        "AWS secret access key",
+        re.compile(r"(?i)aws.{0,20}?(?:secret|key).{0,20}?[\s'\"=:]([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"),
+        1,
+    ),
+    Family("Azure storage account key", re.compile(r"AccountKey=([A-Za-z0-9+/]{86}==)"), 1),
+    Family("GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{70,})\b")),
+    Family("GitLab token", re.compile(r"\bgl(?:pat|ptt|dt|rt|soat|cbt|imt|ft|agent)-[A-Za-z0-9_-]{20,}")),
+    Family("Slack token", re.compile(r"\bxox[abposr]-(?:[0-9]+-)+[A-Za-z0-9]+")),
+    Family("Slack webhook", re.compile(r"https://hooks\.slack\.com/services/T[A-Za-z0-9_]+/B[A-Za-z0-9_]+/\w+")),
+    Family("Stripe key", re.compile(r"\b[rs]k_live_[0-9a-zA-Z]{24,}\b")),
+    Family("Twilio key", re.compile(r"\b(?:AC|SK)[a-f0-9]{32}\b")),
+    Family("SendGrid key", re.compile(r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b")),
+    Family("npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b")),
+    Family("private key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")),
+    Family("JSON Web Token", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*")),
+    Family(
+        "password in a URL", re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/?#\[\]@\"'`]+:([^\s:/?#\[\]@\"'`]+)@"), 1
+    ),
+    Family(
+        "secret value",
+        re.compile(
+            r"(?i)\b(?:password|passwd|pwd|secret|client[_-]?secret|api[_-]?key|apikey|access[_-]?key|"
+            r"auth[_-]?token|access[_-]?token|bearer|token|private[_-]?key)\b[\"']?\s*(?:[:=]|=>|\s)\s*"
+            r"[\"']?([A-Za-z0-9+/=_\-.!@#%^&*~]{12,})[\"']?"
+        ),
+        1,
+    ),
+)
+
+# Values that are placeholders, not secrets: `<your-key>`, `YOUR_API_KEY`, `****`, `EXAMPLE`.
+_PLACEHOLDER = re.compile(
+    r"(?i)example|your[_-]?|xxxx|\*\*\*|<|>|\{|\}|\$|redacted|placeholder|changeme|dummy|sample|"
+    r"(?:abc|123|secret|password|token|key)[_-]?(?:here|value)|^\.+$"
+)
+
+
+def entropy(value: str) -> float:
+    """Shannon entropy in bits per character."""
+    counts = Counter(value)
+    return -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
+
+
+def _real_secret(family: Family, value: str) -> bool:
+    if _PLACEHOLDER.search(value):
+        return False
+    if family.name == "JSON Web Token":
+        return _decodes_to_json(value.split(".", 1)[0])
+    if family.name in ("secret value", "password in a URL"):
+        # A word ("password: required") is not a secret; a random-looking string is.
+        return entropy(value) >= (3.0 if family.name == "secret value" else 2.0) and not value.isalpha()
+    return True
+
+
+def _decodes_to_json(segment: str) -> bool:
+    try:
+        data = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+        return isinstance(json.loads(data), dict)
+    except (binascii.Error, ValueError):
+        return False
+
+
+def find_secrets(line: str) -> Iterator[tuple[str, int, str]]:
+    """(family, 0-based column, secret) for each secret in `line`, one per place."""
+    seen: set[int] = set()
+    for family in SECRET_FAMILIES:
+        for match in family.pattern.finditer(line):
+            value = match.group(family.group)
+            start = match.start(family.group)
+            if start in seen or not _real_secret(family, value):
+                continue
+            seen.add(start)
+            yield family.name, start, value
+
+
+def _mask(secret: str) -> str:
+    return secret[:4] + "…" if len(secret) > 8 else "…"
+
+
+# -- what customers can see -----------------------------------------------------------------------
+
+_FRONT_VISIBLE = ("title", "description")
+
+
+def customer_lines(article: Article, context: CheckContext) -> list[tuple[int, str]] | None:
+    """(file line, text) of what a customer-facing site shows of `article`; None when no such
+    site publishes it."""
+    from kb.publish import publishes, shows_internal_notes
+
+    sites = [s for s in context.taxonomy.sites.values() if not shows_internal_notes(s) and publishes(s, article)]
+    if not sites:
+        return None
+    lines = [(article.body_line + i, text) for i, text in context.text(article).visible_lines(staff=False)]
+    return _front_lines(article, _FRONT_VISIBLE) + lines
+
+
+def _front_lines(article: Article, names: tuple[str, ...]) -> list[tuple[int, str]]:
+    file_lines = article.text.split("\n")
+    found = []
+    for name in names:
+        if name not in article.meta:
+            continue
+        line = article.field_location(name, key=True).line
+        found.append((line, file_lines[line - 1]))
+        for following in range(line, article.body_line - 2):  # folded or block scalars
+            text = file_lines[following]
+            if not text.startswith((" ", "\t")):
+                break
+            found.append((following + 1, text))
+    return found
+
+
+class Secret(ArticleRule):
+    """## What it does
+    Reports secrets anywhere in the article, internal blocks and internal articles included: the
+    families detect-secrets knows (AWS keys and secret keys, Azure storage keys, GitHub, GitLab,
+    Slack, Stripe, Twilio, SendGrid and npm tokens, Slack webhooks, private keys, JSON Web
+    Tokens, passwords in URLs) and random-looking values after words like `password`, `secret`,
+    `token` or `api_key`. Placeholders (`<your-key>`, `YOUR_API_KEY`, `****`, values with
+    `EXAMPLE`) are not reported.
+
+    ## Why it matters
+    Articles are copied into tickets, exported and published. A key pasted from a customer's
+    log is a breach waiting to happen, and git keeps it forever: rotate it, do not just delete it.
+
+    ## Example
+    ```markdown
+    curl -H "Authorization: Bearer ghp_8Tb1w2yQ0cXfRk3mN5pL7sV9dZ4hJ6gA1eUo"
+    ```
+
+    ## Use instead
+    ```markdown
+    curl -H "Authorization: Bearer <your-api-token>"
+    ```
+    """
+
+    code = "KB501"
+    name = "secret"
+    group = Group.SAFE
+    summary = "A secret (key, token, password, private key) is in the article."
+    hint = "replace it with a placeholder such as <your-api-key>, and have the secret rotated"
+
+    def check(self, article: Article, context: CheckContext) -> Iterator[Finding]:
+        for number, line in enumerate(article.text.split("\n"), start=1):
+            for family, col, secret in find_secrets(line):
+                yield self.at(
+                    _file_location(article, number, col + 1),
+                    f"{family} {_mask(secret)}",
+                    context=f"{family}:{secret}",
+                )
+
+
+_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\b")
+_EXAMPLE_DOMAINS = re.compile(r"(?:^|\.)(?:example\.(?:com|net|org)|example|test|invalid|localhost)$", re.IGNORECASE)
+
+
+class EmailAddress(ArticleRule):
+    """## What it does
+    Reports e-mail addresses in what customers can see. Example domains (RFC 2606:
+    `example.com`, `*.example`, `*.test`, `*.invalid`) and the addresses or `@domain`s listed in
+    `lint.allowed_emails` (your support address) are fine.
+
+    ## Why it matters
+    An address in a public article is usually a customer's or a colleague's, copied from a
+    ticket: personal data that must not be published, and spam bait.
+
+    ## Example
+    ```markdown
+    The export was sent to jane.doe@contoso.com.
+    ```
+
+    ## Use instead
+    ```markdown
+    The export is sent to the address of the admin who started it (for example `admin@example.com`).
+    ```
+    """
+
+    code = "KB502"
+    name = "email-address"
+    group = Group.SAFE
+    summary = "An e-mail address is in what customers can see."
+    hint = "use an example address (name@example.com), or list your support address in lint.allowed_emails"
+
+    def check(self, article: Article, context: CheckContext) -> Iterator[Finding]:
+        lines = customer_lines(article, context)
+        if lines is None:
+            return
+        allowed = {a.lower().lstrip("@") for a in context.config.lint.allowed_emails}
+        for number, line in lines:
+            for match in _EMAIL.finditer(line):
+                address, domain = match.group(0), match.group(1).lower()
+                if _EXAMPLE_DOMAINS.search(domain) or address.lower() in allowed or domain in allowed:
+                    continue
+                yield self.at(
+                    _file_location(article, number, match.start() + 1),
+                    f"the e-mail address {address} is published to customers",
+                    context=address,
+                )
+
+
+_IPV4 = re.compile(r"(?<![\w.])(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?![\w]|\.\d)")
+_IPV6 = re.compile(r"(?<![\w:.])((?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4})(?![\w:])")
+_DOCUMENTATION = (
+    ipaddress.ip_network("192.0.2.0/24"),
+    ipaddress.ip_network("198.51.100.0/24"),
+    ipaddress.ip_network("203.0.113.0/24"),
+    ipaddress.ip_network("2001:db8::/32"),
+)
+
+
+@lru_cache(maxsize=4096)
+def is_public_ip(text: str) -> bool:
+    """A globally routable address that is not reserved for documentation."""
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    if any(address in network for network in _DOCUMENTATION):
+        return False
+    return address.is_global and not address.is_multicast
+
+
+class PublicIpAddress(ArticleRule):
+    """## What it does
+    Reports public IPv4 and IPv6 addresses in what customers can see. Private ranges
+    (`10.0.0.0/8`, `192.168.0.0/16`, ...), loopback and the documentation ranges (RFC 5737:
+    `192.0.2.0/24`, `198.51.100.0/24`, `203.0.113.0/24`; RFC 3849: `2001:db8::/32`) are fine.
+
+    ## Why it matters
+    A public address in an article usually comes from a customer's log or from our own
+    infrastructure: it identifies a customer's network or maps our attack surface.
+
+    ## Example
+    ```markdown
+    Requests from 81.2.69.160 were blocked.
+    ```
+
+    ## Use instead
+    ```markdown
+    Requests from an address outside the allowlist (for example `203.0.113.45`) were blocked.
+    ```
+    """
+
+    code = "KB503"
+    name = "public-ip"
+    group = Group.SAFE
+    summary = "A public IP address is in what customers can see."
+    hint = "use a documentation address (203.0.113.x, 198.51.100.x, 192.0.2.x, 2001:db8::)"
+
+    def check(self, article: Article, context: CheckContext) -> Iterator[Finding]:
+        lines = customer_lines(article, context)
+        if lines is None:
+            return
+        for number, line in lines:
+            if "." not in line and ":" not in line:
+                continue
+            for pattern in (_IPV4, _IPV6):
+                for match in pattern.finditer(line):
+                    if is_public_ip(match.group(1)):
+                        yield self.at(
+                            _file_location(article, number, match.start(1) + 1),
+                            f"the public IP address {match.group(1)} is published to customers",
+                            context=match.group(1),
+                        )
+
+
+_CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
+_CARD_PREFIX = re.compile(r"^(?:4|5[1-5]|2[2-7]|3[47]|3[068]|35|6(?:011|5|4[4-9]|2)|5[06-8])")
+
+
+def luhn(digits: str) -> bool:
+    total = 0
+    for i, char in enumerate(reversed(digits)):
+        n = int(char)
+        if i % 2 == 1:
+            n = n * 2 - 9 if n > 4 else n * 2
+        total += n
+    return total % 10 == 0
+
+
+class CardNumber(ArticleRule):
+    """## What it does
+    Reports payment card numbers in what customers can see: 13 to 19 digits (spaces and hyphens
+    allowed) that start like a card network's numbers and pass the Luhn checksum. Test numbers
+    (4242 4242 4242 4242) are reported too: write them as placeholders.
+
+    ## Why it matters
+    A card number copied from a ticket is cardholder data: publishing it breaks PCI DSS and the
+    customer's trust.
+
+    ## Example
+    ```markdown
+    The payment with card 4111 1111 1111 1111 was declined.
+    ```
+
+    ## Use instead
+    ```markdown
+    The payment with the card ending in 1111 was declined.
+    ```
+    """
+
+    code = "KB504"
+    name = "card-number"
+    group = Group.SAFE
+    summary = "A payment card number is in what customers can see."
+    hint = "keep at most the last four digits (the card ending in 1111)"
+
+    def check(self, article: Article, context: CheckContext) -> Iterator[Finding]:
+        lines = customer_lines(article, context)
+        if lines is None:
+            return
+        for number, line in lines:
+            for match in _CARD.finditer(line):
+                digits = re.sub(r"[ -]", "", match.group(0))
+                if 13 <= len(digits) <= 19 and _CARD_PREFIX.match(digits) and luhn(digits):
+                    yield self.at(
+                        _file_location(article, number, match.start() + 1),
+                        f"a payment card number ending in {digits[-4:]} is published to customers",
+                        context=digits[-4:] + ":" + str(len(digits)),
+                    )
+
+
+@lru_cache(maxsize=16)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    words = [r"\s+".join(re.escape(w) for w in name.split()) for name in names if name.strip()]
+    if not words:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(sorted(words, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE)
+
+
+class CustomerName(ArticleRule):
+    """## What it does
+    Reports the names in `lint.customer_names` (customers, tenants, partners under NDA) in what
+    customers can see, whole words, any case.
+
+    ## Why it matters
+    Articles start from tickets. "Contoso's tenant failed because..." tells every other customer
+    who had the problem, and breaks the confidentiality we promised Contoso.
+
+    ## Example
+    ```markdown
+    Contoso Pharma saw this after moving to 5.0.
+    ```
+
+    ## Use instead
+    ```markdown
+    Some workspaces see this after moving to 5.0.
+    ```
+    """
+
+    code = "KB505"
+    name = "customer-name"
+    group = Group.SAFE
+    summary = "A customer's name is in what customers can see."
+    hint = "describe the situation without naming the customer"
+
+    def check(self, article: Article, context: CheckContext) -> Iterator[Finding]:
+        pattern = _names_pattern(tuple(context.config.lint.customer_names))
+        if pattern is None:
+            return
+        lines = customer_lines(article, context)
+        if lines is None:
+            return
+        for number, line in lines:
+            for match in pattern.finditer(line):
+                yield self.at(
+                    _file_location(article, number, match.start() + 1),
+                    f"the customer name {match.group(0)!r} is published to customers",
+                    context=match.group(0).lower(),
+                )
+
+
+def _file_location(article: Article, line: int, col: int) -> Location:
+    return Location(article.relpath, line, col)
+
+
+RULES: list[type[Rule]] = [Secret, EmailAddress, PublicIpAddress, CardNumber, CustomerName]
