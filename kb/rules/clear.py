@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kb.findings import Finding, Level
@@ -24,6 +25,7 @@ _VOWELS = re.compile(r"[aeiouy]+")
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
 
 
+@lru_cache(maxsize=65536)
 def syllables(word: str) -> int:
     """Syllables of an English word, by vowel groups (good to about 90%, plenty for a score)."""
     word = word.lower().strip("'’")

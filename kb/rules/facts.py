@@ -7,7 +7,10 @@ corpus rules (duplicate ids, links, near-duplicates, staleness) look at.
 
 from __future__ import annotations
 
+import array
+import base64
 import datetime as dt
+import posixpath
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
@@ -79,16 +82,26 @@ class ArticleFacts:
         return self.confidence == "archived"
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["links"] = [astuple_link(link) for link in self.links]
+        # 128 integers as JSON are slow to read back for 10,000 articles; packed bytes are not.
+        data["sketch"] = base64.b64encode(array.array("L", self.sketch).tobytes()).decode() if self.sketch else None
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ArticleFacts:
         values = dict(data)
-        values["links"] = [LinkFact(**link) for link in data["links"]]
+        values["links"] = [LinkFact(*link) for link in data["links"]]
         values["versions"] = [tuple(v) for v in data["versions"]]
         for key in ("id_at", "title_at", "reviewed_at", "replaced_by_at"):
             values[key] = tuple(data[key])
+        if data["sketch"]:
+            values["sketch"] = array.array("L", base64.b64decode(data["sketch"])).tolist()
         return cls(**values)
+
+
+def astuple_link(link: LinkFact) -> list[Any]:
+    return [link.href, link.text, link.line, link.col, link.image, link.internal]
 
 
 def facts_of(article: Article, text: ArticleText) -> ArticleFacts:
@@ -163,6 +176,14 @@ class CorpusContext:
     @cached_property
     def by_path(self) -> dict[str, ArticleFacts]:
         return {facts.relpath: facts for facts in self.facts}
+
+    @cached_property
+    def by_folder(self) -> dict[str, list[str]]:
+        """Article paths by their folder (for did-you-mean on broken links)."""
+        table: dict[str, list[str]] = defaultdict(list)
+        for facts in self.facts:
+            table[posixpath.dirname(facts.relpath)].append(facts.relpath)
+        return dict(table)
 
     def article(self, article_id: str) -> ArticleFacts | None:
         found = self.by_id.get(article_id)

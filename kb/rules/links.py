@@ -158,8 +158,7 @@ class BrokenLink(CorpusRule):
     def check_corpus(self, context: CorpusContext) -> Iterator[Finding]:
         for facts, link, target in _links(context):
             if target.kind == "missing":
-                known = [p for p in context.by_path if posixpath.dirname(p) == posixpath.dirname(target.path)]
-                close = did_you_mean(target.path, known)
+                close = did_you_mean(target.path, context.by_folder.get(posixpath.dirname(target.path), []))
                 yield self.at(
                     facts.at((link.line, link.col)),
                     f"{link.href} leads nowhere: {target.path} does not exist{close}",
