@@ -24,6 +24,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from kb.article import Article
+from kb.errors import UsageError
 from kb.findings import Finding, Level
 from kb.load import load_bytes
 from kb.project import KnowledgeBase
@@ -52,6 +53,11 @@ class CheckResult:
     examined: int = 0  # articles read and checked afresh (the others came from the cache)
     accepted: list[Finding] = field(default_factory=list)  # findings the baseline accepts
 
+    @property
+    def articles(self) -> list[ArticleFacts]:
+        """The checked articles that could be read (as the rules across articles see them)."""
+        return [self.facts[relpath] for relpath in self.checked if relpath in self.facts]
+
     def count(self, level: Level) -> int:
         return sum(1 for f in self.findings if f.level == level)
 
@@ -72,6 +78,9 @@ def check(
     the KB root), against everything kb knows."""
     policy = load_policy(kb.config)  # a config mistake is a ConfigError before any article is read
     taxonomy = kb.taxonomy
+    if not kb.articles_dir.is_dir():
+        hint = f"articles: in {kb.config.path} names the articles folder"
+        raise UsageError(f"no such file or folder: {kb.articles_dir}", hint=hint)
     everything = kb.article_relpaths()
     targets = [kb.relpath(p) for p in kb.article_paths(paths)] if paths else everything
     if only is not None:
@@ -87,7 +96,7 @@ def check(
         cache.save()
 
     facts = {relpath: r.facts for relpath, r in results.items() if r.facts is not None}
-    context = CorpusContext(kb.root, kb.config, taxonomy, list(facts.values()), today or dt.date.today())
+    context = CorpusContext(kb.root, kb.config, taxonomy, list(facts.values()), today or run_date())
     wanted = set(targets)
     by_path: dict[str, list[Finding]] = defaultdict(list)
     for relpath in targets:
@@ -107,6 +116,18 @@ def check(
         findings, accepted = _apply_baseline(kb, findings, wanted)
     findings.sort(key=Finding.sort_key)
     return CheckResult(findings, targets, facts, examined, accepted)
+
+
+def run_date() -> dt.date:
+    """The date review dates are compared with: `$KB_TODAY` (YYYY-MM-DD) when set, for
+    reproducible CI runs and tests, else today."""
+    value = os.environ.get("KB_TODAY", "").strip()
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"KB_TODAY={value!r} is not a date", hint="write it as YYYY-MM-DD") from None
 
 
 def baseline_path(kb: KnowledgeBase) -> Path:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.article import Article
-from kb.check import CheckResult, check
+from kb.check import CheckResult, check, run_date
 from kb.findings import Finding, Level
 from kb.load import load_article
 from kb.project import KnowledgeBase
@@ -113,7 +113,7 @@ def audit(
 ) -> AuditReport:
     """Audit the articles under `paths` (default: all), or only those changed since git ref
     `changed_since`, as of `today`."""
-    today = today or dt.date.today()
+    today = today or run_date()
     only = git_changed_since(kb.root, changed_since) if changed_since else None
     result = check(kb, paths, today=today, only=only, use_cache=use_cache)
     return build_report(kb, result, today)

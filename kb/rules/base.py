@@ -87,6 +87,11 @@ class Rule:
         return f"{cls.code} {cls.name}"
 
 
+def retired(article: Article) -> bool:
+    """An archived article is kept for its redirect, not read: style and findability rules skip it."""
+    return article.confidence == "archived"
+
+
 class ArticleRule(Rule):
     """A rule that looks at one article at a time, and at nothing else but the KB's settings:
     its findings are cached by the article's content."""

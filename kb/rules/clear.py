@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kb.findings import Finding, Level
-from kb.rules.base import ArticleRule, Group, Rule
+from kb.rules.base import ArticleRule, Group, Rule, retired
 from kb.rules.text import WORD, Paragraph
 
 if TYPE_CHECKING:
@@ -91,6 +91,8 @@ class TooLong(ArticleRule):
     hint = "split it into one article per issue, or move background into a linked reference article"
 
     def check(self, article: Article, context: CheckContext) -> Iterator[Finding]:
+        if retired(article):
+            return
         limit = context.config.lint.thresholds.max_words
         words = context.text(article).prose_words
         if words > limit:
@@ -132,6 +134,8 @@ class WallOfText(ArticleRule):
     hint = "break it into short paragraphs, or turn the actions into numbered steps"
 
     def check(self, article: Article, context: CheckContext) -> Iterator[Finding]:
+        if retired(article):
+            return
         limit = context.config.lint.thresholds.wall_of_text_words
         for paragraph in context.text(article).prose:
             words = paragraph.words
@@ -173,6 +177,8 @@ class HardToRead(ArticleRule):
     hint = "use shorter sentences and everyday words; one idea per sentence"
 
     def check(self, article: Article, context: CheckContext) -> Iterator[Finding]:
+        if retired(article):
+            return
         thresholds = context.config.lint.thresholds
         score = readability(context.text(article).prose)
         if score.words < thresholds.readability_min_words:
@@ -194,10 +200,15 @@ _VAGUE_WORDS = """a an the with in on of for to and or my our your it this that 
 _VAGUE = frozenset(_VAGUE_WORDS.split())
 
 
+# Types whose title names a problem; a how-to or a reference is titled by its subject.
+ISSUE_TYPES = ("troubleshooting", "known-issue")
+
+
 class VagueTitle(ArticleRule):
     """## What it does
-    Reports a title that does not state the issue: fewer than `lint.thresholds.title_min_words`
-    words, or nothing but generic words ("Error", "Login not working", "Problem with the app").
+    Reports a title that does not state the issue: a troubleshooting or known-issue title of
+    fewer than `lint.thresholds.title_min_words` words, or any title of nothing but generic words
+    ("Error", "Login not working", "Problem with the app").
 
     ## Why it matters
     Customers search with the words they see: the symptom and the error code. KCS asks for
@@ -222,6 +233,8 @@ class VagueTitle(ArticleRule):
     hint = "write the symptom in the customer's words, with the error code they see"
 
     def check(self, article: Article, context: CheckContext) -> Iterator[Finding]:
+        if retired(article):
+            return
         title = article.title
         if not title:
             return
@@ -229,7 +242,7 @@ class VagueTitle(ArticleRule):
         words = WORD.findall(title)
         minimum = context.config.lint.thresholds.title_min_words
         specific = [w for w in words if w.lower() not in _VAGUE]
-        if len(words) < minimum:
+        if len(words) < minimum and article.type in ISSUE_TYPES:
             yield self.at(location, f"the title has {len(words)} words; say what fails and how", context=title)
         elif len(specific) < 2:
             yield self.at(location, "the title has only generic words; name the symptom", context=title)

@@ -187,40 +187,4 @@ class EndOfLifeVersion(CorpusRule):
                 )
 
 
-class NoReviewDate(CorpusRule):
-    """## What it does
-    Reports a live article without a `reviewed` date. Its staleness is then judged from the last
-    commit that changed the file, which also moves when someone only fixes a typo.
-
-    ## Why it matters
-    `reviewed` records that a person checked the article is still right, which a commit does not.
-
-    ## Example
-    ```yaml
-    created: 2025-03-02
-    ```
-
-    ## Use instead
-    ```yaml
-    created: 2025-03-02
-    reviewed: 2026-06-14
-    ```
-    """
-
-    code = "KB704"
-    name = "no-review-date"
-    group = Group.CURRENT
-    level = Level.INFO
-    summary = "The article has no reviewed date."
-    hint = "add reviewed: YYYY-MM-DD once someone has checked the article"
-
-    def check_corpus(self, context: CorpusContext) -> Iterator[Finding]:
-        for facts in _live(context):
-            if facts.reviewed:
-                continue
-            changed = context.last_changed.get(facts.relpath)
-            known = f"; git last changed it on {changed}" if changed else "; git has no history for it"
-            yield self.at(facts.at((facts.end_line, 1)), f"no reviewed date{known}", context="reviewed")
-
-
-RULES: list[type[Rule]] = [ReviewOverdue, ReviewDueSoon, EndOfLifeVersion, NoReviewDate]
+RULES: list[type[Rule]] = [ReviewOverdue, ReviewDueSoon, EndOfLifeVersion]

@@ -11,7 +11,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kb.findings import Finding, Level
-from kb.rules.base import ArticleRule, Group, Rule
+from kb.rules.base import ArticleRule, Group, Rule, retired
+from kb.rules.complete import PLACEHOLDER
 
 if TYPE_CHECKING:
     from kb.article import Article
@@ -76,6 +77,8 @@ class UndeclaredErrorCode(ArticleRule):
     hint = "add the code to error_codes (or link to the article that resolves it)"
 
     def check(self, article: Article, context: CheckContext) -> Iterator[Finding]:
+        if retired(article):
+            return
         pattern = mention_pattern(context.taxonomy)
         if pattern is None:
             return
@@ -126,6 +129,8 @@ class MissingDescription(ArticleRule):
     hint = "add a description: one or two sentences saying what the article solves"
 
     def check(self, article: Article, context: CheckContext) -> Iterator[Finding]:
+        if retired(article):
+            return
         if "description" in article.meta and article.description:
             return
         if "description" in article.meta:
@@ -163,8 +168,10 @@ class DescriptionLength(ArticleRule):
     hint = "one or two sentences: what the reader sees, and what the article does about it"
 
     def check(self, article: Article, context: CheckContext) -> Iterator[Finding]:
+        if retired(article):
+            return
         description = article.description
-        if not description:
+        if not description or PLACEHOLDER.search(description):
             return
         thresholds = context.config.lint.thresholds
         length = len(description)
