@@ -106,6 +106,9 @@ class LintSettings:
         [], "Addresses (or @domain) that may be published, such as your support address (KB502)."
     )
     baseline: str = setting(".kb-baseline.json", "Baseline file of accepted findings, relative to the KB root.")
+    rules_url: str = setting(
+        "", "Where your team publishes rule docs, with {code} and {name} filled in (links in SARIF and reviewdog)."
+    )
 
 
 @dataclass

@@ -11,13 +11,14 @@ from typing import Any
 
 import click
 
-from kb.cli import check, config, explain, init, new, rules, schema
+from kb.cli import audit, check, config, explain, init, new, rules, schema
 from kb.cli.common import Env
 from kb.errors import KbError
 
 COMMANDS: list[click.Command] = [
     init.command,
     check.command,
+    audit.command,
     new.command,
     schema.command,
     rules.command,

@@ -20,6 +20,7 @@ from kb.load import load_article
 from kb.project import KnowledgeBase
 from kb.publish import publishes
 from kb.quality.history import changed_since as git_changed_since
+from kb.quality.history import repo_prefix
 from kb.quality.score import GroupCheck, health
 from kb.quality.staleness import Staleness, staleness
 from kb.rules.current import review_due
@@ -97,6 +98,35 @@ class AuditReport:
     today: dt.date = field(default_factory=dt.date.today)
     kb_name: str = ""
     root: Path | None = None
+    path_prefix: str = ""  # the KB root inside its git repository, for CI reports
+    fail_level: Level = Level.ERROR
+    fail_under: int | None = None  # articles scoring less fail the run
+    rules_url: str = ""
+    accepted: list[Finding] = field(default_factory=list)  # findings the baseline accepts
+
+    def repo_path(self, relpath: str) -> str:
+        """`relpath` (from the KB root) as the repository names it."""
+        return self.path_prefix + relpath
+
+    def rule_url(self, code: str, name: str) -> str:
+        if self.rules_url:
+            return self.rules_url.format(code=code, name=name)
+        return f"urn:kb:rule:{code}"
+
+    @property
+    def failing_articles(self) -> list[ArticleHealth]:
+        if self.fail_under is None:
+            return []
+        return [a for a in self.articles if a.score < self.fail_under]
+
+    @property
+    def failed(self) -> bool:
+        """Whether the run fails: a finding at the failing level, or an article under `fail_under`."""
+        if any(f.level >= self.fail_level for f in self.findings):
+            return True
+        if self.fail_under is not None and self.unreadable:
+            return True
+        return bool(self.failing_articles)
 
     def worst_first(self) -> list[ArticleHealth]:
         """Articles to fix first: lowest score, then most findings."""
@@ -140,7 +170,19 @@ def build_report(kb: KnowledgeBase, result: CheckResult, today: dt.date) -> Audi
         state = staleness(found, due.due if due else None)
         healths.append(ArticleHealth(loaded.article, score.score, score.checks, found, state))
     summary = summarise(kb, healths, unreadable, result)
-    return AuditReport(healths, summary, unreadable, result.findings, today, kb.config.name, kb.root)
+    return AuditReport(
+        healths,
+        summary,
+        unreadable,
+        result.findings,
+        today,
+        kb.config.name,
+        kb.root,
+        path_prefix=repo_prefix(kb.root),
+        fail_level=kb.config.check.fail_level,
+        rules_url=kb.config.lint.rules_url,
+        accepted=result.accepted,
+    )
 
 
 def summarise(

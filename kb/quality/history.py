@@ -52,3 +52,13 @@ def changed_since(root: Path, ref: str) -> set[str]:
     if diff.returncode != 0:
         raise UsageError(f"git diff failed: {diff.stderr.strip()}")
     return {line for line in (diff.stdout + untracked.stdout).splitlines() if line}
+
+
+def repo_prefix(root: Path) -> str:
+    """The KB root's path inside its git repository ("" at the top or outside git), so that
+    CI reports name files as the repository does."""
+    try:
+        result = _git(root, "rev-parse", "--show-prefix")
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return result.stdout.strip() if result.returncode == 0 else ""
