@@ -13,7 +13,7 @@ from kb.check import baseline_path, check
 from kb.cli.common import Env, display_path, pass_env, plural, verbosity
 from kb.findings import Level
 from kb.project import KnowledgeBase
-from kb.quality.baseline import write_baseline
+from kb.quality.baseline import write_baseline, written_message
 from kb.quality.health import audit
 from kb.report import FORMATS
 
@@ -87,5 +87,4 @@ def _write_baseline(env: Env, kb: KnowledgeBase, paths: list[Path], day: dt.date
     result = check(kb, paths, today=day, use_cache=False if no_cache else None, use_baseline=False)
     path = baseline_path(kb)
     count = write_baseline(path, result.findings)
-    env.info(f"Wrote {plural(count, 'entry')} accepting {plural(len(result.findings), 'finding')} to "
-             f"{display_path(kb, kb.relpath(path))}")  # fmt: skip
+    env.info(written_message(count, len(result.findings), display_path(kb, kb.relpath(path))))

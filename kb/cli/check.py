@@ -15,6 +15,7 @@ from kb.cli.common import Env, display_path, format_finding, pass_env, plural, v
 from kb.findings import Level
 from kb.fix import fix_files
 from kb.quality.baseline import write_baseline as write_baseline_file
+from kb.quality.baseline import written_message
 
 
 @click.command("check")
@@ -59,10 +60,7 @@ def command(
         result = check(kb, list(paths), today=day, use_cache=cache, use_baseline=False)
         path = baseline_path(kb)
         count = write_baseline_file(path, result.findings)
-        env.info(
-            f"Wrote {plural(count, 'entry')} accepting {plural(len(result.findings), 'finding')} "
-            f"to {display_path(kb, kb.relpath(path))}"
-        )
+        env.info(written_message(count, len(result.findings), display_path(kb, kb.relpath(path))))
         return
     started = time.perf_counter()
     result = check(kb, list(paths), today=day, use_cache=cache)

@@ -130,3 +130,11 @@ def write_baseline(path: Path, findings: list[Finding]) -> int:
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
     return len(rows)
+
+
+def written_message(entries: int, findings: int, where: str) -> str:
+    """What `--write-baseline` tells the user."""
+    return (
+        f"Wrote {entries} baseline {'entry' if entries == 1 else 'entries'} accepting "
+        f"{findings} finding{'' if findings == 1 else 's'} to {where}"
+    )

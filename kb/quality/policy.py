@@ -178,7 +178,10 @@ def _error(
 def _unknown(
     selector: str, document: yaml12.YamlDocument, path: Path | None, where: yaml12.Path, *, key: bool = False
 ) -> ConfigError:
-    close = difflib.get_close_matches(selector, _choices(), n=1, cutoff=0.6)
+    # Codes misread as letters (KB2O1, KB2l0) first, then whatever is closest.
+    as_code = selector.upper().replace("O", "0").replace("I", "1").replace("L", "1")
+    exact = [as_code] if as_code.startswith("KB") and rule_codes(as_code) else []
+    close = exact or difflib.get_close_matches(selector, _choices(), n=1, cutoff=0.6)
     pos = document.position(where, key=key)
     hint = f'did you mean "{close[0]}"?' if close else "kb rules lists every code and name"
     return ConfigError(f"no rule {selector!r}", path=path, line=pos.line, col=pos.col, hint=hint)

@@ -43,9 +43,7 @@ def test_each_planted_mistake_alone_is_reported_at_its_place(
     assert reported(sample_kb, today) == sorted(item["expect"])
 
 
-def test_all_mistakes_together_and_the_untouched_articles_stay_clean(
-    sample_kb: KnowledgeBase, today: dt.date
-) -> None:
+def test_all_mistakes_together_and_the_untouched_articles_stay_clean(sample_kb: KnowledgeBase, today: dt.date) -> None:
     for item in PLANTS:
         plant(sample_kb, item)
 
