@@ -293,11 +293,20 @@ def is_public_ip(text: str) -> bool:
     return address.is_global and not address.is_multicast
 
 
+_VERSION_BEFORE = re.compile(r"(?i)(?:version|ver\.?|build|release|update|v)[\s\"':=]*$")
+
+
+def _looks_like_version(text: str, start: int, value: str) -> bool:
+    """`version 5.1.24.0`, `AppVersion":"4.13.132.0"`, `16.0.0.0`: four numbers, not an address."""
+    return value.endswith(".0.0") or bool(_VERSION_BEFORE.search(text, max(0, start - 24), start))
+
+
 class PublicIpAddress(ArticleRule):
     """## What it does
     Reports public IPv4 and IPv6 addresses in what customers can see. Private ranges
     (`10.0.0.0/8`, `192.168.0.0/16`, ...), loopback and the documentation ranges (RFC 5737:
-    `192.0.2.0/24`, `198.51.100.0/24`, `203.0.113.0/24`; RFC 3849: `2001:db8::/32`) are fine.
+    `192.0.2.0/24`, `198.51.100.0/24`, `203.0.113.0/24`; RFC 3849: `2001:db8::/32`) are fine, and
+    so are four-part version numbers (`version 5.1.24.0`, `16.0.0.0`).
 
     ## Why it matters
     A public address in an article usually comes from a customer's log or from our own
@@ -326,6 +335,8 @@ class PublicIpAddress(ArticleRule):
             return
         for pattern in (_IPV4, _IPV6):
             for match in pattern.finditer(shown.text):
+                if _looks_like_version(shown.text, match.start(1), match.group(1)):
+                    continue
                 if is_public_ip(match.group(1)):
                     yield self.at(
                         shown.location(article, match.start(1)),
