@@ -11,7 +11,7 @@ import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bench import parse
+from bench import check, parse
 from bench.content import Workload
 from bench.errors import BenchError
 from bench.timing import Measurement
@@ -36,6 +36,20 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         versus="kb's parse only (front matter + Markdown tokens, one core) vs each anchor's full build "
         "(read, parse, render, write)",
         run=parse.parse,
+    ),
+    Benchmark(
+        name="check-cold",
+        label="kb check (cold)",
+        about="`python -m kb check -q` on a kb-format KB of the workload's size, .kb-cache/ removed before each run",
+        versus="a whole `kb check` (load, schema, every rule, cache written) vs each anchor's full build",
+        run=check.check_cold,
+    ),
+    Benchmark(
+        name="check-warm",
+        label="kb check (warm)",
+        about="`python -m kb check -q` again with nothing changed: per-article results from .kb-cache/",
+        versus="a `kb check` with nothing changed vs each anchor's full build",
+        run=check.check_warm,
     ),
 )
 

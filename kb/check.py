@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -49,9 +50,14 @@ class CheckResult:
 
     findings: list[Finding]
     checked: list[str]
-    facts: dict[str, ArticleFacts] = field(default_factory=dict)
+    results: dict[str, Examined] = field(default_factory=dict)  # every file of the KB
     examined: int = 0  # articles read and checked afresh (the others came from the cache)
     accepted: list[Finding] = field(default_factory=list)  # findings the baseline accepts
+
+    @cached_property
+    def facts(self) -> dict[str, ArticleFacts]:
+        """The facts of every readable article of the KB, by path."""
+        return {relpath: f for relpath, r in self.results.items() if (f := r.facts) is not None}
 
     @property
     def articles(self) -> list[ArticleFacts]:
@@ -77,7 +83,8 @@ def check(
     """Check the articles under `paths` (default: the whole KB), or those in `only` (paths from
     the KB root), against everything kb knows."""
     policy = load_policy(kb.config)  # a config mistake is a ConfigError before any article is read
-    taxonomy = kb.taxonomy
+    if not kb.taxonomy.sites and not kb.taxonomy.types:
+        pass  # reading it now makes a broken taxonomy a ConfigError before any article is read
     if not kb.articles_dir.is_dir():
         hint = f"articles: in {kb.config.path} names the articles folder"
         raise UsageError(f"no such file or folder: {kb.articles_dir}", hint=hint)
@@ -91,21 +98,18 @@ def check(
     cache = ResultCache(kb.cache_dir, fingerprint(kb.root, _settings_files(kb))) if cache_on else None
 
     results, examined = _examine_all(kb, [*everything, *extra], cache, policy)
-    if cache is not None:
-        cache.forget_except(set(results))
-        cache.save()
 
-    facts = {relpath: r.facts for relpath, r in results.items() if r.facts is not None}
-    context = CorpusContext(kb.root, kb.config, taxonomy, list(facts.values()), today or run_date())
+    day = today or run_date()
     wanted = set(targets)
     by_path: dict[str, list[Finding]] = defaultdict(list)
     for relpath in targets:
         by_path[relpath].extend(results[relpath].findings)
-    for rule in corpus_rules():
-        if policy.enabled(rule.code):
-            for finding in rule.check_corpus(context):
-                if finding.location.path in wanted:
-                    by_path[finding.location.path].append(finding)
+    for relpath, found in _corpus_findings(kb, results, day, cache, policy).items():
+        if relpath in wanted:
+            by_path[relpath].extend(found)
+    if cache is not None:
+        cache.forget_except(set(results))
+        cache.save()
 
     findings: list[Finding] = []
     for relpath, found in by_path.items():
@@ -115,7 +119,31 @@ def check(
     if use_baseline:
         findings, accepted = _apply_baseline(kb, findings, wanted)
     findings.sort(key=Finding.sort_key)
-    return CheckResult(findings, targets, facts, examined, accepted)
+    return CheckResult(findings, targets, results, examined, accepted)
+
+
+def _corpus_findings(
+    kb: KnowledgeBase, results: dict[str, Examined], day: dt.date, cache: ResultCache | None, policy: Policy
+) -> dict[str, list[Finding]]:
+    """The findings of the rules across articles, by file: from the cache when the last run saw the
+    same articles on the same day (and the same settings: the cache's own key), else computed."""
+    key = hashlib.sha256(day.isoformat().encode())
+    for relpath in sorted(results):
+        key.update(f"\0{relpath}\0{results[relpath].digest}".encode())
+    if cache is not None:
+        cached = cache.corpus_findings(key.hexdigest())
+        if cached is not None:
+            return cached
+    facts = [f for r in results.values() if (f := r.facts) is not None]
+    context = CorpusContext(kb.root, kb.config, kb.taxonomy, facts, day)
+    found: dict[str, list[Finding]] = defaultdict(list)
+    for rule in corpus_rules():
+        if policy.enabled(rule.code):
+            for finding in rule.check_corpus(context):
+                found[finding.location.path].append(finding)
+    if cache is not None:
+        cache.store_corpus(key.hexdigest(), found)
+    return dict(found)
 
 
 def run_date() -> dt.date:
@@ -184,12 +212,12 @@ class _Examiner:
         article = loaded.article
         digest = hashlib.sha256(data).hexdigest()
         if article is None:
-            return Examined(relpath, digest, size, mtime, findings, None, [])
+            return Examined.fresh(relpath, digest, size, mtime, findings, None, [])
         findings.extend(self.findings(article))
         facts = facts_of(article, self.context.text(article))
         suppressions, problems = suppression.read_suppressions(relpath, article.text, article.body_line)
         findings.extend(problems)
-        return Examined(relpath, digest, size, mtime, findings, facts, suppressions)
+        return Examined.fresh(relpath, digest, size, mtime, findings, facts, suppressions)
 
     def findings(self, article: Article) -> Iterable[Finding]:
         yield from validate_front_matter(article, self.id_prefix)

@@ -19,23 +19,48 @@ from typing import Any
 
 from kb.findings import Finding, Level, Location
 from kb.quality.suppression import Suppression
+from kb.rules import ALL_RULES
 from kb.rules.facts import ArticleFacts
 
 CACHE_FILE = "check.json"
-FORMAT = 2
+FORMAT = 3
 
 
 @dataclass
 class Examined:
-    """What the article rules found in one file (and what the corpus rules need from it)."""
+    """What the article rules found in one file (and what the corpus rules need from it).
+
+    Facts read from the cache stay JSON until a rule across articles asks for them: when
+    nothing changed, those rules' findings come from the cache too and the facts are never needed.
+    """
 
     relpath: str
     digest: str
     size: int
     mtime_ns: int
     findings: list[Finding]
-    facts: ArticleFacts | None
+    facts_data: dict[str, Any] | None
     suppressions: list[Suppression]
+    _facts: ArticleFacts | None = None
+
+    @classmethod
+    def fresh(
+        cls, relpath: str, digest: str, size: int, mtime_ns: int, findings: list[Finding],
+        facts: ArticleFacts | None, suppressions: list[Suppression],
+    ) -> Examined:  # fmt: skip
+        examined = cls(relpath, digest, size, mtime_ns, findings, facts.to_json() if facts else None, suppressions)
+        examined._facts = facts
+        return examined
+
+    @property
+    def readable(self) -> bool:
+        return self.facts_data is not None
+
+    @property
+    def facts(self) -> ArticleFacts | None:
+        if self._facts is None and self.facts_data is not None:
+            self._facts = ArticleFacts.from_json(self.facts_data)
+        return self._facts
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -43,7 +68,7 @@ class Examined:
             "size": self.size,
             "mtime_ns": self.mtime_ns,
             "findings": [_finding_json(f) for f in self.findings],
-            "facts": self.facts.to_json() if self.facts else None,
+            "facts": self.facts_data,
             "suppressions": [s.to_json() for s in self.suppressions],
         }
 
@@ -55,17 +80,31 @@ class Examined:
             data["size"],
             data["mtime_ns"],
             [_finding_from(relpath, f) for f in data["findings"]],
-            ArticleFacts.from_json(data["facts"]) if data["facts"] else None,
+            data["facts"],
             [Suppression.from_json(s) for s in data["suppressions"]],
         )
 
 
 def _finding_json(f: Finding) -> list[Any]:
-    return [f.code, f.name, int(f.level), f.location.line, f.location.col, f.message, f.hint, f.context, f.extra]
+    # The rule's name and usual hint are not stored: at 10,000 articles the cache is read on every run.
+    row: list[Any] = [f.code, int(f.level), f.location.line, f.location.col, f.message, f.context]
+    rule = _RULES.get(f.code)
+    if rule is None or f.name != rule.name or f.hint != rule.hint or f.extra:
+        row += [f.name, f.hint, f.extra]
+    return row
 
 
 def _finding_from(relpath: str, d: list[Any]) -> Finding:
-    return Finding(d[0], d[1], Level(d[2]), Location(relpath, d[3], d[4]), d[5], d[6], d[7], d[8])
+    if len(d) > 6:
+        name, hint, extra = d[6], d[7], d[8]
+    else:
+        rule = _RULES[d[0]]
+        name, hint, extra = rule.name, rule.hint, {}
+    return Finding(d[0], name, _LEVELS[d[1]], Location(relpath, d[2], d[3]), d[4], hint, d[5], extra)
+
+
+_RULES = {rule.code: rule for rule in ALL_RULES}
+_LEVELS = {int(level): level for level in Level}
 
 
 def fingerprint(root: Path, files: list[Path]) -> str:
@@ -88,6 +127,7 @@ class ResultCache:
         self.path = folder / CACHE_FILE
         self.key = key
         self.entries: dict[str, dict[str, Any]] = {}
+        self.corpus: dict[str, Any] = {}
         self.changed = False
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
@@ -95,6 +135,20 @@ class ResultCache:
             return  # no cache yet, or a damaged one: start afresh
         if isinstance(data, dict) and data.get("key") == key and isinstance(data.get("articles"), dict):
             self.entries = data["articles"]
+            self.corpus = data.get("corpus") or {}
+
+    def corpus_findings(self, key: str) -> dict[str, list[Finding]] | None:
+        """The findings of the rules across articles from the last run, if it saw the same articles
+        on the same day (`key`)."""
+        if self.corpus.get("key") != key:
+            return None
+        rows: dict[str, list[list[Any]]] = self.corpus["findings"]
+        return {relpath: [_finding_from(relpath, row) for row in found] for relpath, found in rows.items()}
+
+    def store_corpus(self, key: str, findings: dict[str, list[Finding]]) -> None:
+        rows = {relpath: [_finding_json(f) for f in found] for relpath, found in findings.items()}
+        self.corpus = {"key": key, "findings": rows}
+        self.changed = True
 
     def lookup(self, relpath: str, size: int, mtime_ns: int) -> Examined | None:
         """The cached result when the file has the same size and modification time."""
@@ -131,6 +185,7 @@ class ResultCache:
         if not ignore.exists():
             ignore.write_text("*\n", encoding="utf-8")
         tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"key": self.key, "articles": self.entries}, separators=(",", ":")), encoding="utf-8")
+        data = {"key": self.key, "articles": self.entries, "corpus": self.corpus}
+        tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
         tmp.replace(self.path)
         self.changed = False

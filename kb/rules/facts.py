@@ -85,7 +85,7 @@ class ArticleFacts:
         data = asdict(self)
         data["links"] = [astuple_link(link) for link in self.links]
         # 128 integers as JSON are slow to read back for 10,000 articles; packed bytes are not.
-        data["sketch"] = base64.b64encode(array.array("L", self.sketch).tobytes()).decode() if self.sketch else None
+        data["sketch"] = base64.b64encode(array.array("I", self.sketch).tobytes()).decode() if self.sketch else None
         return data
 
     @classmethod
@@ -96,7 +96,7 @@ class ArticleFacts:
         for key in ("id_at", "title_at", "reviewed_at", "replaced_by_at"):
             values[key] = tuple(data[key])
         if data["sketch"]:
-            values["sketch"] = array.array("L", base64.b64decode(data["sketch"])).tolist()
+            values["sketch"] = array.array("I", base64.b64decode(data["sketch"])).tolist()
         return cls(**values)
 
 
@@ -164,6 +164,8 @@ class CorpusContext:
     taxonomy: Taxonomy
     facts: list[ArticleFacts]
     today: dt.date
+    # What one rule works out for others in the same run (resolved links); empty at the start.
+    memo: dict[str, object] = field(default_factory=dict, repr=False)
 
     @cached_property
     def by_id(self) -> dict[str, list[ArticleFacts]]:

@@ -6,12 +6,13 @@ paths, `#anchors` (GitHub-style heading slugs), and links by id (`KB-1042`, `KB-
 
 from __future__ import annotations
 
+import difflib
+import os
 import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
@@ -59,20 +60,35 @@ def resolve(source: ArticleFacts, href: str, context: CorpusContext) -> Target:
     article = context.by_path.get(joined)
     if article is not None:
         return Target("article", article, anchor, joined)
-    if _exists(context.root / joined):
+    if _exists(posixpath.join(context.root.as_posix(), joined)):
         return Target("file", None, anchor, joined)
     return Target("missing", None, anchor, joined)
 
 
 @lru_cache(maxsize=65536)
-def _exists(path: Path) -> bool:
-    return path.exists()
+def _exists(path: str) -> bool:
+    return os.path.exists(path)  # noqa: PTH110 - a string path: pathlib costs more than the check
 
 
-def _links(context: CorpusContext) -> Iterator[tuple[ArticleFacts, LinkFact, Target]]:
-    for facts in context.facts:
-        for link in facts.links:
-            yield facts, link, resolve(facts, link.href, context)
+def _links(context: CorpusContext) -> list[tuple[ArticleFacts, LinkFact, Target]]:
+    """Every link of every article with where it leads, resolved once per run for all link rules."""
+    memo = context.memo.get("links")
+    if isinstance(memo, list):
+        return memo
+    found = [(facts, link, resolve(facts, link.href, context)) for facts in context.facts for link in facts.links]
+    context.memo["links"] = found
+    return found
+
+
+def _suggest(path: str, context: CorpusContext) -> str:
+    """' (did you mean "...")' for an article of the same folder with a close file name."""
+    folder, name = posixpath.split(path)
+    siblings = context.by_folder.get(folder, [])
+    if not siblings or len(siblings) > 2000:
+        return ""
+    names = {posixpath.basename(p): p for p in siblings}
+    close = difflib.get_close_matches(name, list(names), n=1, cutoff=0.75)
+    return f' (did you mean "{names[close[0]]}"?)' if close else ""
 
 
 class ReplacedByUnknown(CorpusRule):
@@ -158,7 +174,7 @@ class BrokenLink(CorpusRule):
     def check_corpus(self, context: CorpusContext) -> Iterator[Finding]:
         for facts, link, target in _links(context):
             if target.kind == "missing":
-                close = did_you_mean(target.path, context.by_folder.get(posixpath.dirname(target.path), []))
+                close = _suggest(target.path, context)
                 yield self.at(
                     facts.at((link.line, link.col)),
                     f"{link.href} leads nowhere: {target.path} does not exist{close}",

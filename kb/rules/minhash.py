@@ -42,13 +42,40 @@ def sketch(words: list[str]) -> list[int] | None:
 
 def similarity(a: list[int], b: list[int]) -> float:
     """Estimated Jaccard similarity of two texts from their sketches."""
-    union = heapq.nsmallest(min(SIZE, len(set(a) | set(b))), set(a) | set(b))
-    both = set(a) & set(b)
+    return _similarity(a, b, frozenset(a), frozenset(b))
+
+
+def _similarity(a: list[int], b: list[int], set_a: frozenset[int], set_b: frozenset[int]) -> float:
+    if a == b:
+        return 1.0
+    union = sorted(set_a | set_b)[:SIZE]
+    both = set_a & set_b
     return sum(1 for h in union if h in both) / len(union) if union else 0.0
 
 
 def similar_pairs(sketches: Iterable[tuple[str, list[int]]], threshold: float) -> Iterator[tuple[str, str, float]]:
     """(key, key, similarity) for every pair of sketches at or above `threshold`, each pair once."""
+    # Identical texts (copies) have identical sketches: pair them directly and compare one of each
+    # group with the others, so that a KB of many copies costs no more than its originals.
+    groups: dict[tuple[int, ...], list[str]] = defaultdict(list)
+    for key, hashes in sketches:
+        groups[tuple(hashes)].append(key)
+    members_of: dict[str, list[str]] = {}
+    representatives: list[tuple[str, list[int]]] = []
+    for shared, members in groups.items():
+        members.sort()
+        members_of[members[0]] = members
+        representatives.append((members[0], list(shared)))
+        for i, first in enumerate(members):
+            for second in members[i + 1 :]:
+                yield first, second, 1.0
+    for one, other, score in _similar(representatives, threshold):
+        for first in members_of[one]:
+            for second in members_of[other]:
+                yield (first, second, score) if first < second else (second, first, score)
+
+
+def _similar(sketches: Iterable[tuple[str, list[int]]], threshold: float) -> Iterator[tuple[str, str, float]]:
     table = dict(sketches)
     index: dict[int, list[str]] = defaultdict(list)
     for key, hashes in table.items():
@@ -62,9 +89,13 @@ def similar_pairs(sketches: Iterable[tuple[str, list[int]]], threshold: float) -
         for i, first in enumerate(members):
             for second in members[i + 1 :]:
                 shared[(first, second)] += 1
+    sets: dict[str, frozenset[int]] = {}
     for (first, second), count in sorted(shared.items()):
         if count < SHARED:
             continue
-        score = similarity(table[first], table[second])
+        a, b = table[first], table[second]
+        set_a = sets.get(first) or sets.setdefault(first, frozenset(a))
+        set_b = sets.get(second) or sets.setdefault(second, frozenset(b))
+        score = _similarity(a, b, set_a, set_b)
         if score >= threshold:
             yield first, second, score
