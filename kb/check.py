@@ -6,8 +6,9 @@ The stages, in order:
    pool when many are not;
 2. run the rules across articles on the facts of the whole KB (ids, links, near-duplicates,
    staleness), so that they see every article even when only some are checked;
-3. apply the KB's policy (select, ignore, levels, per-path overrides), the inline suppressions
-   and the baseline.
+3. apply the KB's policy (select, ignore, levels, per-path overrides) and the inline
+   suppressions (both before results are cached: the settings are part of the cache's key),
+   then the baseline.
 One unreadable article never stops the others from being checked.
 """
 
@@ -111,10 +112,7 @@ def check(
         cache.forget_except(set(results))
         cache.save()
 
-    findings: list[Finding] = []
-    for relpath, found in by_path.items():
-        kept = policy.apply(found)
-        findings.extend(suppression.apply(kept, results[relpath].suppressions))
+    findings = [f for found in by_path.values() for f in found]
     accepted: list[Finding] = []
     if use_baseline:
         findings, accepted = _apply_baseline(kb, findings, wanted)
@@ -141,9 +139,13 @@ def _corpus_findings(
         if policy.enabled(rule.code):
             for finding in rule.check_corpus(context):
                 found[finding.location.path].append(finding)
+    reported = {
+        relpath: suppression.apply(policy.apply(findings), results[relpath].suppressions)
+        for relpath, findings in found.items()
+    }
     if cache is not None:
-        cache.store_corpus(key.hexdigest(), found)
-    return dict(found)
+        cache.store_corpus(key.hexdigest(), reported)
+    return reported
 
 
 def run_date() -> dt.date:
@@ -184,6 +186,7 @@ class _Examiner:
     """Runs the article rules on one file; lives once per process."""
 
     def __init__(self, kb: KnowledgeBase, policy: Policy) -> None:
+        self.policy = policy
         self.root = kb.root
         self.id_prefix = kb.config.id_prefix
         self.rules: list[ArticleRule] = [r for r in article_rules() if policy.enabled(r.code)]
@@ -212,12 +215,13 @@ class _Examiner:
         article = loaded.article
         digest = hashlib.sha256(data).hexdigest()
         if article is None:
-            return Examined.fresh(relpath, digest, size, mtime, findings, None, [])
+            return Examined.fresh(relpath, digest, size, mtime, self.policy.apply(findings), None, [])
         findings.extend(self.findings(article))
         facts = facts_of(article, self.context.text(article))
         suppressions, problems = suppression.read_suppressions(relpath, article.text, article.body_line)
-        findings.extend(problems)
-        return Examined.fresh(relpath, digest, size, mtime, findings, facts, suppressions)
+        # Stored as reported: the policy and the settings are part of the cache's key.
+        reported = suppression.apply(self.policy.apply(findings), suppressions) + self.policy.apply(problems)
+        return Examined.fresh(relpath, digest, size, mtime, reported, facts, suppressions)
 
     def findings(self, article: Article) -> Iterable[Finding]:
         yield from validate_front_matter(article, self.id_prefix)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,43 +23,39 @@ from kb.rules import ALL_RULES
 from kb.rules.facts import ArticleFacts
 
 CACHE_FILE = "check.json"
-FORMAT = 3
+FACTS_FILE = "facts.json"
+FORMAT = 4
 
 
 @dataclass
 class Examined:
     """What the article rules found in one file (and what the corpus rules need from it).
 
-    Facts read from the cache stay JSON until a rule across articles asks for them: when
-    nothing changed, those rules' findings come from the cache too and the facts are never needed.
+    Facts of cached articles are read (from their own file) only when a rule across articles
+    asks for them: when nothing changed, those rules' findings come from the cache too.
     """
 
     relpath: str
     digest: str
     size: int
     mtime_ns: int
-    findings: list[Finding]
-    facts_data: dict[str, Any] | None
+    findings: list[Finding]  # as reported: policy and suppressions applied
+    readable: bool
     suppressions: list[Suppression]
-    _facts: ArticleFacts | None = None
+    _facts: ArticleFacts | None = field(default=None, repr=False)
+    _source: ResultCache | None = field(default=None, repr=False)
 
     @classmethod
     def fresh(
         cls, relpath: str, digest: str, size: int, mtime_ns: int, findings: list[Finding],
         facts: ArticleFacts | None, suppressions: list[Suppression],
     ) -> Examined:  # fmt: skip
-        examined = cls(relpath, digest, size, mtime_ns, findings, facts.to_json() if facts else None, suppressions)
-        examined._facts = facts
-        return examined
-
-    @property
-    def readable(self) -> bool:
-        return self.facts_data is not None
+        return cls(relpath, digest, size, mtime_ns, findings, facts is not None, suppressions, facts)
 
     @property
     def facts(self) -> ArticleFacts | None:
-        if self._facts is None and self.facts_data is not None:
-            self._facts = ArticleFacts.from_json(self.facts_data)
+        if self._facts is None and self.readable and self._source is not None:
+            self._facts = ArticleFacts.from_json(self._source.facts_data(self.relpath))
         return self._facts
 
     def to_json(self) -> dict[str, Any]:
@@ -68,20 +64,22 @@ class Examined:
             "size": self.size,
             "mtime_ns": self.mtime_ns,
             "findings": [_finding_json(f) for f in self.findings],
-            "facts": self.facts_data,
+            "readable": self.readable,
             "suppressions": [s.to_json() for s in self.suppressions],
         }
 
     @classmethod
-    def from_json(cls, relpath: str, data: dict[str, Any]) -> Examined:
+    def from_json(cls, relpath: str, data: dict[str, Any], source: ResultCache) -> Examined:
         return cls(
             relpath,
             data["digest"],
             data["size"],
             data["mtime_ns"],
             [_finding_from(relpath, f) for f in data["findings"]],
-            data["facts"],
+            data["readable"],
             [Suppression.from_json(s) for s in data["suppressions"]],
+            None,
+            source,
         )
 
 
@@ -100,7 +98,18 @@ def _finding_from(relpath: str, d: list[Any]) -> Finding:
     else:
         rule = _RULES[d[0]]
         name, hint, extra = rule.name, rule.hint, {}
-    return Finding(d[0], name, _LEVELS[d[1]], Location(relpath, d[2], d[3]), d[4], hint, d[5], extra)
+    # A frozen dataclass sets each field through object.__setattr__; a warm check of 10,000
+    # articles builds 100,000 findings, so fill the instances' dicts in one step instead.
+    location = object.__new__(Location)
+    object.__setattr__(location, "__dict__", {"path": relpath, "line": d[2], "col": d[3]})
+    finding = object.__new__(Finding)
+    object.__setattr__(
+        finding,
+        "__dict__",
+        {"code": d[0], "name": name, "level": _LEVELS[d[1]], "location": location, "message": d[4],
+         "hint": hint, "context": d[5], "extra": extra},
+    )  # fmt: skip
+    return finding
 
 
 _RULES = {rule.code: rule for rule in ALL_RULES}
@@ -125,17 +134,41 @@ class ResultCache:
 
     def __init__(self, folder: Path, key: str) -> None:
         self.path = folder / CACHE_FILE
+        self.facts_path = folder / FACTS_FILE
         self.key = key
         self.entries: dict[str, dict[str, Any]] = {}
         self.corpus: dict[str, Any] = {}
         self.changed = False
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return  # no cache yet, or a damaged one: start afresh
-        if isinstance(data, dict) and data.get("key") == key and isinstance(data.get("articles"), dict):
+        self._facts: dict[str, dict[str, Any]] | None = None  # read on first use
+        self.facts_changed = False
+        self.token = ""
+        data = _read(self.path)
+        # The two files are written together; the token says they belong together.
+        if data.get("key") == key and isinstance(data.get("articles"), dict) and self._facts_match(data):
             self.entries = data["articles"]
             self.corpus = data.get("corpus") or {}
+            self.token = data["token"]
+
+    def _facts_match(self, data: dict[str, Any]) -> bool:
+        try:
+            with self.facts_path.open("rb") as file:
+                head = file.read(200).decode("utf-8", "replace")
+        except OSError:
+            return False
+        token = data.get("token")
+        return isinstance(token, str) and head.startswith(
+            json.dumps({"token": token}, separators=(",", ":"))[:-1] + ","
+        )
+
+    def facts_data(self, relpath: str) -> dict[str, Any]:
+        return self.all_facts()[relpath]
+
+    def all_facts(self) -> dict[str, dict[str, Any]]:
+        if self._facts is None:
+            data = _read(self.facts_path) if self.entries else {}
+            facts = data.get("facts")
+            self._facts = facts if data.get("token") == self.token and isinstance(facts, dict) else {}
+        return self._facts
 
     def corpus_findings(self, key: str) -> dict[str, list[Finding]] | None:
         """The findings of the rules across articles from the last run, if it saw the same articles
@@ -155,7 +188,7 @@ class ResultCache:
         entry = self.entries.get(relpath)
         if entry is None or entry["size"] != size or entry["mtime_ns"] != mtime_ns:
             return None
-        return Examined.from_json(relpath, entry)
+        return Examined.from_json(relpath, entry, self)
 
     def lookup_digest(self, relpath: str, digest: str, size: int, mtime_ns: int) -> Examined | None:
         """The cached result for the same content (the file was touched, not changed)."""
@@ -164,28 +197,49 @@ class ResultCache:
             return None
         entry["size"], entry["mtime_ns"] = size, mtime_ns
         self.changed = True
-        return Examined.from_json(relpath, entry)
+        return Examined.from_json(relpath, entry, self)
 
     def store(self, examined: Examined) -> None:
+        facts = self.all_facts()
         self.entries[examined.relpath] = examined.to_json()
-        self.changed = True
+        if examined.facts is not None:
+            facts[examined.relpath] = examined.facts.to_json()
+        self.changed = self.facts_changed = True
 
     def forget_except(self, relpaths: set[str]) -> None:
         """Drop entries of files that are gone."""
         gone = set(self.entries) - relpaths
         for relpath in gone:
             del self.entries[relpath]
+            if self._facts is not None:
+                self._facts.pop(relpath, None)
         self.changed = self.changed or bool(gone)
+        self.facts_changed = self.facts_changed or (bool(gone) and self._facts is not None)
 
     def save(self) -> None:
-        if not self.changed:
+        if not self.changed and not self.facts_changed:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         ignore = self.path.parent / ".gitignore"
         if not ignore.exists():
             ignore.write_text("*\n", encoding="utf-8")
-        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        data = {"key": self.key, "articles": self.entries, "corpus": self.corpus}
-        tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
-        tmp.replace(self.path)
-        self.changed = False
+        if self.facts_changed and self._facts is not None:
+            self.token = os.urandom(8).hex()
+            _write(self.facts_path, {"token": self.token, "facts": self._facts})
+        data = {"key": self.key, "token": self.token, "articles": self.entries, "corpus": self.corpus}
+        _write(self.path, data)
+        self.changed = self.facts_changed = False
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # no cache yet, or a damaged one: start afresh
+    return data if isinstance(data, dict) else {}
+
+
+def _write(path: Path, data: dict[str, Any]) -> None:
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    tmp.replace(path)
