@@ -28,7 +28,6 @@ from pathlib import Path
 from kb.article import Article
 from kb.errors import UsageError
 from kb.findings import Finding, Level
-from kb.load import load_bytes
 from kb.project import KnowledgeBase
 from kb.quality import baseline as baselines
 from kb.quality import suppression
@@ -38,7 +37,6 @@ from kb.rules import ArticleRule, article_rules, corpus_rules
 from kb.rules.context import CheckContext
 from kb.rules.facts import ArticleFacts, CorpusContext, facts_of
 from kb.taxonomy import ERROR_CODES_FILE, TAXONOMY_FILE
-from kb.validate import validate_front_matter
 
 # Below this many articles to examine, starting worker processes costs more than it saves.
 POOL_THRESHOLD = 400
@@ -186,6 +184,12 @@ class _Examiner:
     """Runs the article rules on one file; lives once per process."""
 
     def __init__(self, kb: KnowledgeBase, policy: Policy) -> None:
+        # Loading and validation (YAML, jsonschema) are imported only when an article must be
+        # read: a run with nothing changed never needs them.
+        from kb.load import load_article, load_bytes
+        from kb.validate import validate_front_matter
+
+        self.load_article, self.load_bytes, self.validate = load_article, load_bytes, validate_front_matter
         self.policy = policy
         self.root = kb.root
         self.id_prefix = kb.config.id_prefix
@@ -205,12 +209,7 @@ class _Examiner:
 
     def examine_bytes(self, relpath: str, data: bytes, size: int, mtime: int) -> Examined:
         path = self.root / relpath
-        if size < 0:
-            from kb.load import load_article
-
-            loaded = load_article(path, relpath)
-        else:
-            loaded = load_bytes(data, path, relpath)
+        loaded = self.load_article(path, relpath) if size < 0 else self.load_bytes(data, path, relpath)
         findings = list(loaded.findings)
         article = loaded.article
         digest = hashlib.sha256(data).hexdigest()
@@ -224,7 +223,7 @@ class _Examiner:
         return Examined.fresh(relpath, digest, size, mtime, reported, facts, suppressions)
 
     def findings(self, article: Article) -> Iterable[Finding]:
-        yield from validate_front_matter(article, self.id_prefix)
+        yield from self.validate(article, self.id_prefix)
         for rule in self.rules:
             yield from rule.check(article, self.context)
 

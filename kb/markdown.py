@@ -10,18 +10,22 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_core.text_join import _join_text_tokens
-from markdown_it.token import Token
-from mdit_py_plugins.container import container_plugin
-from mdit_py_plugins.footnote import footnote_plugin
+if TYPE_CHECKING:  # markdown-it is imported when the first article is parsed: a `kb check` with
+    # nothing changed never parses one.
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 INTERNAL = "internal"  # `::: internal` ... `:::` holds text only staff may see
 
 
 @cache
 def parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.container import container_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
+
     md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.options["alerts"] = True  # GitHub-style `> [!NOTE]` callouts (markdown-it-py >= 4.1)
@@ -43,6 +47,10 @@ def parse(body: str) -> list[Token]:
 
 @cache
 def _block_parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.container import container_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
+
     md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.options["alerts"] = True
@@ -73,6 +81,8 @@ def parse_blocks(body: str) -> tuple[list[Token], dict[str, object]]:
 def inline_children(inline: Token, env: dict[str, object]) -> list[Token]:
     """The inline tokens of `inline` (parsed now unless already parsed)."""
     if inline.children is None:
+        from markdown_it.rules_core.text_join import _join_text_tokens
+
         children: list[Token] = []
         md = _block_parser()
         md.inline.parse(inline.content, md, env, children)

@@ -14,7 +14,6 @@ from kb.cli.common import Env, display_path, pass_env, plural, verbosity
 from kb.findings import Level
 from kb.project import KnowledgeBase
 from kb.quality.baseline import write_baseline, written_message
-from kb.quality.health import audit
 from kb.report import FORMATS
 
 
@@ -58,6 +57,8 @@ def command(
     Exit status: 0 when nothing reaches the failing level and no article scores under
     --fail-under, 1 otherwise, 2 on a usage or configuration error.
     """
+    from kb.quality.health import audit  # loading articles: only when auditing
+
     kb = env.kb()
     day = today.date() if today else None
     if write_baseline:

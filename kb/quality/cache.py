@@ -24,7 +24,7 @@ from kb.rules.facts import ArticleFacts
 
 CACHE_FILE = "check.json"
 FACTS_FILE = "facts.json"
-FORMAT = 4
+FORMAT = 5
 
 
 @dataclass
@@ -87,17 +87,23 @@ def _finding_json(f: Finding) -> list[Any]:
     # The rule's name and usual hint are not stored: at 10,000 articles the cache is read on every run.
     row: list[Any] = [f.code, int(f.level), f.location.line, f.location.col, f.message, f.context]
     rule = _RULES.get(f.code)
-    if rule is None or f.name != rule.name or f.hint != rule.hint or f.extra:
-        row += [f.name, f.hint, f.extra]
+    other: dict[str, Any] = {}
+    if rule is None or f.name != rule.name:
+        other["n"] = f.name
+    if rule is None or f.hint != rule.hint:
+        other["h"] = f.hint
+    if f.extra:
+        other["x"] = f.extra
+    if other:
+        row.append(other)
     return row
 
 
 def _finding_from(relpath: str, d: list[Any]) -> Finding:
-    if len(d) > 6:
-        name, hint, extra = d[6], d[7], d[8]
-    else:
-        rule = _RULES[d[0]]
-        name, hint, extra = rule.name, rule.hint, {}
+    rule = _RULES.get(d[0])
+    other: dict[str, Any] = d[6] if len(d) > 6 else {}
+    name = other.get("n") or (rule.name if rule else d[0])
+    hint = other.get("h", rule.hint if rule else "")
     # A frozen dataclass sets each field through object.__setattr__; a warm check of 10,000
     # articles builds 100,000 findings, so fill the instances' dicts in one step instead.
     location = object.__new__(Location)
@@ -107,7 +113,7 @@ def _finding_from(relpath: str, d: list[Any]) -> Finding:
         finding,
         "__dict__",
         {"code": d[0], "name": name, "level": _LEVELS[d[1]], "location": location, "message": d[4],
-         "hint": hint, "context": d[5], "extra": extra},
+         "hint": hint, "context": d[5], "extra": other.get("x", {})},
     )  # fmt: skip
     return finding
 

@@ -16,7 +16,6 @@ from pathlib import Path
 from kb.article import Article
 from kb.check import CheckResult, check, run_date
 from kb.findings import Finding, Level
-from kb.load import load_article
 from kb.project import KnowledgeBase
 from kb.publish import publishes
 from kb.quality.history import changed_since as git_changed_since
@@ -151,6 +150,8 @@ def audit(
 
 def build_report(kb: KnowledgeBase, result: CheckResult, today: dt.date) -> AuditReport:
     """Scores, staleness and the summary for the articles of a check result."""
+    from kb.load import load_article  # YAML and jsonschema: not needed until here
+
     weights = kb.config.lint.weights
     context = CorpusContext(kb.root, kb.config, kb.taxonomy, list(result.facts.values()), today)
     by_path: dict[str, list[Finding]] = defaultdict(list)
