@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -51,7 +52,9 @@ class NearDuplicate(CorpusRule):
     """## What it does
     Reports two articles whose text is nearly the same (by default 70% or more of their
     four-word sequences in common, estimated with MinHash), on both of them, with their
-    similarity. Archived articles are left out: they are expected to resemble their replacement.
+    similarity; an article like several others names the closest and counts the rest (the JSON
+    report lists them all). Archived articles are left out: they are expected to resemble their
+    replacement.
 
     ## Why it matters
     KCS keeps one article per issue. Two copies drift apart: one gets the fix, the other keeps
@@ -77,16 +80,25 @@ class NearDuplicate(CorpusRule):
     def check_corpus(self, context: CorpusContext) -> Iterator[Finding]:
         threshold = context.config.lint.thresholds.duplicate_similarity
         sketches = ((f.relpath, f.sketch) for f in context.facts if f.sketch is not None and not f.archived)
+        similar: dict[str, list[tuple[float, str]]] = defaultdict(list)
         for first, second, score in minhash.similar_pairs(sketches, threshold):
-            a, b = context.by_path[first], context.by_path[second]
-            for this, other in ((a, b), (b, a)):
-                finding = self.at(
-                    this.at(this.title_at),
-                    f"{score:.0%} similar to {other.relpath} ({other.label})",
-                    context=other.id or other.relpath,
-                )
-                finding.extra.update(similarity=round(score, 3), other=other.relpath)
-                yield finding
+            similar[first].append((score, second))
+            similar[second].append((score, first))
+        # One finding per article, naming the closest: a KB with five copies of an article gets
+        # six findings, not thirty.
+        for relpath, others in sorted(similar.items()):
+            others.sort(key=lambda pair: (-pair[0], pair[1]))
+            this = context.by_path[relpath]
+            score, closest = others[0]
+            other = context.by_path[closest]
+            more = f", and {len(others) - 1} more" if len(others) > 1 else ""
+            finding = self.at(
+                this.at(this.title_at),
+                f"{score:.0%} similar to {other.relpath} ({other.label}){more}",
+                context=other.id or other.relpath,
+            )
+            finding.extra.update(similar=[{"path": path, "similarity": round(s, 3)} for s, path in others])
+            yield finding
 
 
 RULES: list[type[Rule]] = [DuplicateId, NearDuplicate]
