@@ -55,7 +55,7 @@ class Readability:
 def readability(paragraphs: list[Paragraph]) -> Readability:
     words = sentences = count = 0
     for paragraph in paragraphs:
-        found = [w for w in WORD.findall(paragraph.text) if not w[0].isdigit()]
+        found = [w for w in paragraph.word_list if not w[0].isdigit()]
         if not found:
             continue
         words += len(found)

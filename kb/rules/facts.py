@@ -128,7 +128,8 @@ def facts_of(article: Article, text: ArticleText) -> ArticleFacts:
         )
         for link in text.links
     ]
-    words = WORD.findall(" ".join([article.title or "", *(p.text for p in text.paragraphs)]).lower())
+    words = [w.lower() for w in WORD.findall(article.title or "")]
+    words += [w.lower() for p in text.paragraphs for w in p.word_list]
     return ArticleFacts(
         relpath=article.relpath,
         digest=article.digest,

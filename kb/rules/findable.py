@@ -26,9 +26,10 @@ def _mention_pattern(codes: tuple[str, ...], families: tuple[str, ...]) -> re.Pa
     parts.extend(f"(?:{family})" for family in families)
     if not parts:
         return None
-    # Longest first, so that "550 5.7.1" wins over a shorter code inside it.
+    # Longest first, so that "550 5.7.1" wins over a shorter code inside it. No look-behind at
+    # the start: the engine can then skip to places where a code may begin (checked in code).
     parts.sort(key=len, reverse=True)
-    return re.compile(r"(?<![\w.-])(?:" + "|".join(parts) + r")(?![\w-]|\.\d)", re.IGNORECASE)
+    return re.compile(r"(?:" + "|".join(parts) + r")(?![\w-]|\.\d)", re.IGNORECASE)
 
 
 def mention_pattern(taxonomy: Taxonomy) -> re.Pattern[str] | None:
@@ -84,20 +85,22 @@ class UndeclaredErrorCode(ArticleRule):
             return
         declared = {normalise_code(code) for code in article.error_codes}
         text = context.text(article)
+        body = text.visible_body
         reported: set[str] = set()
-        for number, line in enumerate(article.body_lines):
-            if number in text.internal_lines:
+        for match in pattern.finditer(body):
+            start = match.start()
+            if start and (body[start - 1].isalnum() or body[start - 1] in "_.-"):
+                continue  # inside a longer word or number
+            found = normalise_code(match.group(0))
+            if found in declared or found in reported:
                 continue
-            for match in pattern.finditer(line):
-                found = normalise_code(match.group(0))
-                if found in declared or found in reported:
-                    continue
-                reported.add(found)
-                yield self.at(
-                    article.body_location(number, match.start() + 1),
-                    f"the text mentions {match.group(0)}, which error_codes does not list",
-                    context=found,
-                )
+            reported.add(found)
+            line, col = text.place(start)
+            yield self.at(
+                article.body_location(line, col),
+                f"the text mentions {match.group(0)}, which error_codes does not list",
+                context=found,
+            )
 
 
 class MissingDescription(ArticleRule):

@@ -13,6 +13,7 @@ import heapq
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from itertools import accumulate
 
 SHINGLE = 4  # words per shingle
 SIZE = 128  # hashes kept per sketch
@@ -27,14 +28,10 @@ def sketch(words: list[str]) -> list[int] | None:
     count = len(words) - SHINGLE + 1
     if count < MIN_SHINGLES:
         return None
-    data = " ".join(words).encode("utf-8")
+    encoded = [w.encode("utf-8") for w in words]
+    data = b" ".join(encoded)
     # Start of every word in `data`, then one slice per shingle: no string joins in the loop.
-    starts = [0]
-    position = data.find(b" ")
-    while position >= 0:
-        starts.append(position + 1)
-        position = data.find(b" ", position + 1)
-    starts.append(len(data) + 1)
+    starts = list(accumulate((len(w) + 1 for w in encoded), initial=0))
     crc32 = zlib.crc32
     hashes = {crc32(data[starts[i] : starts[i + SHINGLE] - 1]) for i in range(count)}
     return heapq.nsmallest(SIZE, hashes)

@@ -160,16 +160,21 @@ def customer_text(article: Article, context: CheckContext) -> FileText | None:
     such site publishes it."""
     from kb.publish import publishes, shows_internal_notes
 
+    body = context.text(article)
+    if "customer_text" in body.memo:  # four rules ask; build it once
+        cached = body.memo["customer_text"]
+        return cached if isinstance(cached, FileText) else None
     sites = [s for s in context.taxonomy.sites.values() if not shows_internal_notes(s) and publishes(s, article)]
-    if not sites:
-        return None
-    file_lines = article.text.split("\n")
-    shown = [""] * len(file_lines)
-    for line, text in _front_lines(article, _FRONT_VISIBLE):
-        shown[line - 1] = text
-    for index, text in context.text(article).visible_lines(staff=False):
-        shown[article.body_line - 1 + index] = text
-    return FileText("\n".join(shown))
+    result = None
+    if sites:
+        shown = [""] * len(article.text.split("\n"))
+        for number, line in _front_lines(article, _FRONT_VISIBLE):
+            shown[number - 1] = line
+        for index, line in body.visible_lines(staff=False):
+            shown[article.body_line - 1 + index] = line
+        result = FileText("\n".join(shown))
+    body.memo["customer_text"] = result
+    return result
 
 
 def _front_lines(article: Article, names: tuple[str, ...]) -> list[tuple[int, str]]:
@@ -271,8 +276,10 @@ class EmailAddress(ArticleRule):
             )
 
 
-_IPV4 = re.compile(r"(?<![\w.])(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?![\w]|\.\d)")
-_IPV6 = re.compile(r"(?<![\w:.])((?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4})(?![\w:])")
+# No look-behind at the start, so that the engine can skip ahead; the boundary before is checked in code.
+_IPV4 = re.compile(r"(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?![\w]|\.\d)")
+_IPV6 = re.compile(r"((?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4})(?![\w:])")
+_IPV6_HINT = re.compile(r"[0-9A-Fa-f]:[0-9A-Fa-f]{0,4}:")
 _DOCUMENTATION = (
     ipaddress.ip_network("192.0.2.0/24"),
     ipaddress.ip_network("198.51.100.0/24"),
@@ -333,8 +340,12 @@ class PublicIpAddress(ArticleRule):
         shown = customer_text(article, context)
         if shown is None:
             return
-        for pattern in (_IPV4, _IPV6):
+        patterns = (_IPV4, _IPV6) if _IPV6_HINT.search(shown.text) else (_IPV4,)
+        for pattern in patterns:
             for match in pattern.finditer(shown.text):
+                start = match.start(1)
+                if start and (shown.text[start - 1].isalnum() or shown.text[start - 1] in "_.:"):
+                    continue
                 if _looks_like_version(shown.text, match.start(1), match.group(1)):
                     continue
                 if is_public_ip(match.group(1)):
@@ -345,7 +356,7 @@ class PublicIpAddress(ArticleRule):
                     )
 
 
-_CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
+_CARD = re.compile(r"\d(?:[ -]?\d){12,18}(?![\d-])")
 _CARD_PREFIX = re.compile(r"^(?:4|5[1-5]|2[2-7]|3[47]|3[068]|35|6(?:011|5|4[4-9]|2)|5[06-8])")
 
 
@@ -391,6 +402,8 @@ class CardNumber(ArticleRule):
         if shown is None:
             return
         for match in _CARD.finditer(shown.text):
+            if match.start() and shown.text[match.start() - 1] in "0123456789-":
+                continue
             digits = re.sub(r"[ -]", "", match.group(0))
             if 13 <= len(digits) <= 19 and _CARD_PREFIX.match(digits) and luhn(digits):
                 yield self.at(

@@ -7,6 +7,7 @@ blocks that can hold a link or an image.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -28,10 +29,11 @@ class Paragraph:
     end: int
     text: str  # without markup
     in_list: bool
+    word_list: tuple[str, ...] = ()  # found once: several rules count and read them
 
     @property
     def words(self) -> int:
-        return len(WORD.findall(self.text))
+        return len(self.word_list)
 
 
 @dataclass(frozen=True)
@@ -76,10 +78,28 @@ class ArticleText:
         self.article = article
         self.tokens: list[Token]
         self.tokens, self.env = article.blocks
+        self.memo: dict[str, object] = {}  # what one rule works out for others (what customers see)
 
     @cached_property
     def internal(self) -> list[tuple[int, int]]:
         return markdown.internal_blocks(self.tokens)
+
+    @cached_property
+    def visible_body(self) -> str:
+        """The body with internal blocks blanked (lines kept), for rules that scan it whole."""
+        return markdown.without_lines(self.article.body, self.internal)
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        starts = [0]
+        for line in self.article.body_lines[:-1]:
+            starts.append(starts[-1] + len(line) + 1)
+        return starts
+
+    def place(self, offset: int) -> tuple[int, int]:
+        """The 0-based body line and 1-based column of `offset` in the body."""
+        line = bisect.bisect_right(self._line_starts, offset) - 1
+        return line, offset - self._line_starts[line] + 1
 
     @cached_property
     def internal_lines(self) -> frozenset[int]:
@@ -105,7 +125,8 @@ class ArticleText:
                 depth -= 1
             elif token.type == "paragraph_open" and token.map:
                 inline = self.tokens[i + 1]
-                found.append(Paragraph(token.map[0], token.map[1], strip_markup(inline.content), depth > 0))
+                text = strip_markup(inline.content)
+                found.append(Paragraph(token.map[0], token.map[1], text, depth > 0, tuple(WORD.findall(text))))
         return found
 
     @cached_property
