@@ -26,10 +26,10 @@ def _mention_pattern(codes: tuple[str, ...], families: tuple[str, ...]) -> re.Pa
     parts.extend(f"(?:{family})" for family in families)
     if not parts:
         return None
-    # Longest first, so that "550 5.7.1" wins over a shorter code inside it. No look-behind at
-    # the start: the engine can then skip to places where a code may begin (checked in code).
+    # Longest first, so that "550 5.7.1" wins over a shorter code inside it. The look-behind comes
+    # first on purpose: it rejects most places (inside words) before any alternative is tried.
     parts.sort(key=len, reverse=True)
-    return re.compile(r"(?:" + "|".join(parts) + r")(?![\w-]|\.\d)", re.IGNORECASE)
+    return re.compile(r"(?<![\w.-])(?:" + "|".join(parts) + r")(?![\w-]|\.\d)", re.IGNORECASE)
 
 
 def mention_pattern(taxonomy: Taxonomy) -> re.Pattern[str] | None:
@@ -89,8 +89,6 @@ class UndeclaredErrorCode(ArticleRule):
         reported: set[str] = set()
         for match in pattern.finditer(body):
             start = match.start()
-            if start and (body[start - 1].isalnum() or body[start - 1] in "_.-"):
-                continue  # inside a longer word or number
             found = normalise_code(match.group(0))
             if found in declared or found in reported:
                 continue
