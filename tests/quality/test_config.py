@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 
 import pytest
@@ -102,3 +103,19 @@ def test_a_config_mistake_exits_2_with_file_and_line_never_zero_findings(
         assert "kb.yaml:5:7: no rule 'wall-of-txt'" in result.stderr
         assert 'did you mean "wall-of-text"?' in result.stderr
         assert result.stdout == ""
+
+
+def test_kb_rules_says_how_this_kb_reports_each_rule(
+    quality_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use_config(quality_kb, "policy.yaml")
+    monkeypatch.chdir(quality_kb.root)
+
+    text = CliRunner().invoke(cli, ["rules", "--group", "clear"])
+    rows = json.loads(CliRunner().invoke(cli, ["rules", "--json"]).stdout)
+
+    assert "KB202  wall-of-text" in text.stdout
+    assert "[error here]" in text.stdout
+    assert "KB501" not in text.stdout
+    here = {r["code"]: r["in_this_kb"] for r in rows}
+    assert (here["KB202"], here["KB322"], here["KB701"], here["KB501"]) == ("error", "off", "info", "error")
