@@ -18,7 +18,7 @@ import datetime as dt
 import hashlib
 import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -78,9 +78,11 @@ def check(
     only: set[str] | None = None,
     use_cache: bool | None = None,
     use_baseline: bool = True,
+    progress: Progress | None = None,
 ) -> CheckResult:
     """Check the articles under `paths` (default: the whole KB), or those in `only` (paths from
-    the KB root), against everything kb knows."""
+    the KB root), against everything kb knows. `progress` hears how many articles were read
+    afresh so far (a terminal shows it; CI does not ask)."""
     policy = load_policy(kb.config)  # a config mistake is a ConfigError before any article is read
     if not kb.taxonomy.sites and not kb.taxonomy.types:
         pass  # reading it now makes a broken taxonomy a ConfigError before any article is read
@@ -96,7 +98,7 @@ def check(
     cache_on = kb.config.check.cache if use_cache is None else use_cache
     cache = ResultCache(kb.cache_dir, fingerprint(kb.root, _settings_files(kb))) if cache_on else None
 
-    results, examined = _examine_all(kb, [*everything, *extra], cache, policy)
+    results, examined = _examine_all(kb, [*everything, *extra], cache, policy, progress)
 
     day = today or run_date()
     wanted = set(targets)
@@ -241,14 +243,22 @@ def _examine_chunk(relpaths: list[str]) -> list[Examined]:
     return [_WORKER.examine(relpath) for relpath in relpaths]
 
 
+Progress = Callable[[int, int], None]  # (articles examined so far, articles to examine)
+
+
 def _examine_all(
-    kb: KnowledgeBase, relpaths: list[str], cache: ResultCache | None, policy: Policy
+    kb: KnowledgeBase,
+    relpaths: list[str],
+    cache: ResultCache | None,
+    policy: Policy,
+    progress: Progress | None = None,
 ) -> tuple[dict[str, Examined], int]:
     """Every file's article-rule results (cached or fresh), and how many were examined afresh."""
     results: dict[str, Examined] = {}
     todo: list[str] = []
+    root = str(kb.root)
     for relpath in relpaths:
-        cached = _from_cache(kb.root / relpath, relpath, cache)
+        cached = _from_cache(f"{root}/{relpath}", relpath, cache)
         if cached is not None:
             results[relpath] = cached
         else:
@@ -260,10 +270,18 @@ def _examine_all(
     if len(todo) >= POOL_THRESHOLD and workers > 1 and "fork" in _start_methods():
         chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
         # fork: the workers inherit the loaded config, taxonomy and rules instead of re-reading them.
+        fresh: list[Examined] = []
         with ProcessPoolExecutor(workers, get_context("fork"), initializer=_start_worker, initargs=(examiner,)) as pool:
-            fresh = [e for chunk in pool.map(_examine_chunk, chunks) for e in chunk]
+            for chunk in pool.map(_examine_chunk, chunks):
+                fresh.extend(chunk)
+                if progress is not None:
+                    progress(len(fresh), len(todo))
     else:
-        fresh = [examiner.examine(relpath) for relpath in todo]
+        fresh = []
+        for relpath in todo:
+            fresh.append(examiner.examine(relpath))
+            if progress is not None and (len(fresh) % CHUNK == 0 or len(fresh) == len(todo)):
+                progress(len(fresh), len(todo))
     for examined in fresh:
         results[examined.relpath] = examined
         if cache is not None and examined.size >= 0:
@@ -271,18 +289,19 @@ def _examine_all(
     return results, len(fresh)
 
 
-def _from_cache(path: Path, relpath: str, cache: ResultCache | None) -> Examined | None:
+def _from_cache(path: str, relpath: str, cache: ResultCache | None) -> Examined | None:
     if cache is None:
         return None
     try:
-        stat = path.stat()
+        stat = os.stat(path)  # noqa: PTH116 - a string, not a Path: 10,000 of these on every run
     except OSError:
         return None
     found = cache.lookup(relpath, stat.st_size, stat.st_mtime_ns)
     if found is not None:
         return found
     try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        with open(path, "rb") as file:  # noqa: PTH123 - a string path, as above
+            digest = hashlib.sha256(file.read()).hexdigest()
     except OSError:
         return None
     return cache.lookup_digest(relpath, digest, stat.st_size, stat.st_mtime_ns)

@@ -65,7 +65,10 @@ def command(
         _write_baseline(env, kb, list(paths), day, no_cache)
         return
     started = time.perf_counter()
-    report = audit(kb, paths=list(paths), changed_since=changed_since, today=day, use_cache=False if no_cache else None)
+    report = audit(
+        kb, paths=list(paths), changed_since=changed_since, today=day,
+        use_cache=False if no_cache else None, progress=env.progress_line,
+    )  # fmt: skip
     if fail_level:
         report.fail_level = Level.parse(fail_level)
     report.fail_under = fail_under

@@ -63,7 +63,7 @@ def command(
         env.info(written_message(count, len(result.findings), display_path(kb, kb.relpath(path))))
         return
     started = time.perf_counter()
-    result = check(kb, list(paths), today=day, use_cache=cache)
+    result = check(kb, list(paths), today=day, use_cache=cache, progress=env.progress_line)
     elapsed = time.perf_counter() - started
     threshold = Level.parse(fail_level) if fail_level else kb.config.check.fail_level
 

@@ -35,6 +35,13 @@ class Env:
         """Show progress only on an interactive terminal, and never in CI."""
         return not self.quiet and sys.stderr.isatty() and not os.environ.get("CI")
 
+    def progress_line(self, done: int, total: int) -> None:
+        """`Checked 1,200 of 10,000 articles` rewritten in place on a terminal; nothing in CI."""
+        if self.progress():
+            end = "\n" if done >= total else ""
+            click.echo(f"\rChecked {done:,} of {total:,} articles", err=True, nl=False)
+            click.echo(end, err=True, nl=False)
+
     def info(self, message: str) -> None:
         if not self.quiet:
             click.echo(message, err=True)

@@ -99,26 +99,33 @@ def _finding_json(f: Finding) -> list[Any]:
     return row
 
 
-def _finding_from(relpath: str, d: list[Any]) -> Finding:
-    rule = _RULES.get(d[0])
-    other: dict[str, Any] = d[6] if len(d) > 6 else {}
-    name = other.get("n") or (rule.name if rule else d[0])
-    hint = other.get("h", rule.hint if rule else "")
+def _finding_from(
+    relpath: str,
+    d: list[Any],
+    _new: Any = object.__new__,
+    _set: Any = object.__setattr__,
+) -> Finding:
+    if len(d) == 6:
+        name, hint = _NAMES[d[0]]
+        extra: dict[str, Any] = {}
+    else:
+        other: dict[str, Any] = d[6]
+        name, hint = _NAMES.get(d[0], (d[0], ""))
+        name, hint, extra = str(other.get("n", name)), str(other.get("h", hint)), dict(other.get("x", {}))
     # A frozen dataclass sets each field through object.__setattr__; a warm check of 10,000
-    # articles builds 100,000 findings, so fill the instances' dicts in one step instead.
-    location = object.__new__(Location)
-    object.__setattr__(location, "__dict__", {"path": relpath, "line": d[2], "col": d[3]})
-    finding = object.__new__(Finding)
-    object.__setattr__(
-        finding,
-        "__dict__",
-        {"code": d[0], "name": name, "level": _LEVELS[d[1]], "location": location, "message": d[4],
-         "hint": hint, "context": d[5], "extra": other.get("x", {})},
-    )  # fmt: skip
+    # articles builds 50,000 findings, so fill the instances' dicts in one step instead.
+    location = _new(Location)
+    _set(location, "__dict__", {"path": relpath, "line": d[2], "col": d[3]})
+    finding: Finding = _new(Finding)
+    _set(finding, "__dict__", {
+        "code": d[0], "name": name, "level": _LEVELS[d[1]], "location": location, "message": d[4],
+        "hint": hint, "context": d[5], "extra": extra,
+    })  # fmt: skip
     return finding
 
 
 _RULES = {rule.code: rule for rule in ALL_RULES}
+_NAMES = {rule.code: (rule.name, rule.hint) for rule in ALL_RULES}
 _LEVELS = {int(level): level for level in Level}
 
 
