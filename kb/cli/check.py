@@ -81,6 +81,8 @@ def command(
                 env.info(f"Found {', '.join(parts)} in {files} of {plural(len(result.checked), 'article')}.")
             else:
                 env.info(f"All {plural(len(result.checked), 'article')} pass.")
+            if result.accepted:
+                env.info(f"The baseline accepts {plural(len(result.accepted), 'more finding')}.")
         if env.verbose:
             fresh = f"{result.examined} read afresh, the others from the cache"
             env.info(f"Checked {plural(len(result.checked), 'article')} in {elapsed:.2f} s ({fresh}).")
