@@ -1,0 +1,342 @@
+"""`kb build`: every configured site from the same articles, each written whole or not at all.
+
+The stages, per site: publish (what the site shows, `kb.publish.site_view`) → render bodies
+(`kb.site.render`) → collect pages (`kb.site.collect`) → write the files that changed
+(`kb.site.output`) → search index (`kb.site.searchindex`) → leak scan of everything written
+(`kb.site.leaks`, customer sites) → commit. A leak or any error leaves the previous site as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kb import __version__
+from kb.article import Article
+from kb.config import OverduePolicy
+from kb.errors import KbError, UsageError
+from kb.findings import Finding
+from kb.project import KnowledgeBase
+from kb.publish import PublishedArticle, SiteView, shows_internal_notes, site_view
+from kb.site import leaks, output, render, searchindex, urls
+from kb.site.cache import BuildCache, body_cache_key, body_key, other_files
+from kb.site.collect import Inputs, Page, Plan, collect
+from kb.site.health import Health, assess
+from kb.site.templates import Templates
+from kb.site.views import ArticleView, SiteInfo
+from kb.taxonomy import Site
+
+FULL_REBUILD_SHARE = 0.5  # above this share of changed files, write a fresh folder and swap it in
+
+
+class LeakError(KbError):
+    """A customer site would contain what it must not: the build is refused."""
+
+    def __init__(self, site: str, found: list[leaks.Leak]) -> None:
+        shown = "\n".join(f"  {leak}" for leak in found[:20])
+        more = f"\n  ... and {len(found) - 20} more" if len(found) > 20 else ""
+        super().__init__(
+            f"the {site} site would leak internal content; nothing was published:\n{shown}{more}",
+            hint="an article or template prints a withheld article's id or title, or text of an internal block",
+        )
+        self.site = site
+        self.leaks = found
+
+
+@dataclass
+class SiteReport:
+    name: str
+    folder: Path
+    articles: int
+    pages: int
+    rendered: int  # pages rendered this time (the others were unchanged)
+    written: int
+    removed: int
+    full: bool  # written as a fresh folder (else only the changed files)
+    indexed: bool
+
+
+@dataclass
+class BuildReport:
+    sites: list[SiteReport] = field(default_factory=list)
+    articles: int = 0
+    unreadable: list[Finding] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def today_for_build() -> dt.date:
+    """The build's date: `SOURCE_DATE_EPOCH` (reproducible builds) when set, else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.date.today()
+
+
+class Builder:
+    """Builds the sites of one KB; keeps a cache between builds (what `kb serve` reuses)."""
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        out: Path | None = None,
+        today: dt.date | None = None,
+        search: bool | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> None:
+        self.root = root
+        self.out = out
+        self.today = today
+        self.search = search
+        self.cache = BuildCache()
+        self.progress = progress or (lambda message: None)
+
+    def build(self, sites: list[str] | None = None, *, full: bool = False) -> BuildReport:
+        started = time.perf_counter()
+        kb = KnowledgeBase(self.root)  # config and taxonomy read afresh: they may have changed
+        taxonomy = kb.taxonomy
+        chosen = _choose_sites(taxonomy.sites, sites)
+        today = self.today or today_for_build()
+        loaded = self.cache.load(kb)
+        report = BuildReport(articles=len(loaded.articles), unreadable=loaded.findings)
+        health = assess(kb, loaded.articles, today)
+        templates = Templates(kb.root / kb.config.site.templates)
+        fingerprint = templates.fingerprint()
+        files = other_files(kb.articles_dir, kb.root)
+        out = self.out or kb.root / kb.config.site.output
+        search = kb.config.site.search if self.search is None else self.search
+        for site in chosen:
+            view = _with_overdue_policy(site_view(site, loaded.articles), health, kb.config.site.overdue)
+            info = SiteInfo(
+                name=site.name,
+                title=site.title,
+                kb_name=kb.config.name,
+                staff=shows_internal_notes(site),
+                public=site.public,
+                language=kb.config.site.language,
+                base_url=kb.config.base_url if site.public else "",
+                search=search,
+                has_health=shows_internal_notes(site),
+            )
+            bodies = self._render_bodies(view, loaded.articles, files)
+            inputs = Inputs(kb.root, kb.config, taxonomy, health, today, loaded.articles, bodies)
+            plan = collect(info, view, inputs)
+            forbidden = leaks.Forbidden.of(
+                item for item in view.forbidden if not (item[0].startswith("id of") and item[1] in plan.redirected_ids)
+            )
+            site_fingerprint = _digest(fingerprint, __version__, repr(info), _config_key(kb))
+            report.sites.append(
+                _write_site(out / site.name, plan, templates, site_fingerprint, forbidden, bodies, search=search, full=full)
+            )
+            self.progress(f"built {site.name}")
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _render_bodies(
+        self, view: SiteView, articles: list[Article], files: frozenset[str]
+    ) -> dict[str, tuple[str, render.RenderedBody]]:
+        table = render.LinkTable(
+            by_relpath={p.article.relpath: urls.article_path(p.id) for p in view.articles},
+            by_id={p.id: urls.article_path(p.id) for p in view.articles},
+            known_ids=frozenset(a.id for a in articles if a.id),
+            known_relpaths=frozenset(a.relpath for a in articles),
+            files=files,
+        )
+        bodies: dict[str, tuple[str, render.RenderedBody]] = {}
+        for published in view.articles:
+            key = body_cache_key(published)
+            hit = self.cache.bodies.get(key)
+            if hit is None or not render.still_valid(hit[1], table):
+                body = render.render(published.tokens, published.article.relpath, table, staff=published.internal_notes)
+                hit = (body_key(body), body)
+                self.cache.bodies[key] = hit
+            bodies[published.id] = hit
+        return bodies
+
+
+def build(
+    kb: KnowledgeBase,
+    *,
+    sites: list[str] | None = None,
+    out: Path | None = None,
+    today: dt.date | None = None,
+    search: bool | None = None,
+    full: bool = False,
+) -> BuildReport:
+    """Build the KB's sites (default: all configured) into `out` (default: `site.output`)."""
+    return Builder(kb.root, out=out, today=today, search=search).build(sites, full=full)
+
+
+def _choose_sites(configured: dict[str, Site], wanted: list[str] | None) -> list[Site]:
+    if not configured:
+        raise UsageError("the taxonomy configures no sites", hint="add a `sites:` section to schemas/taxonomy.yaml")
+    if not wanted:
+        return [configured[name] for name in sorted(configured)]
+    unknown = [name for name in wanted if name not in configured]
+    if unknown:
+        raise UsageError(f"no site named {unknown[0]!r}", hint="configured sites: " + ", ".join(sorted(configured)))
+    return [configured[name] for name in sorted(set(wanted))]
+
+
+def _with_overdue_policy(view: SiteView, health: Health, policy: OverduePolicy) -> SiteView:
+    """On a customer site with the `hide` policy, overdue articles are withheld like internal ones."""
+    if not view.site.public or policy is not OverduePolicy.HIDE:
+        return view
+    kept: list[PublishedArticle] = []
+    hidden: list[PublishedArticle] = []
+    for published in view.articles:
+        known = health.of(published.article)
+        (hidden if known and known.staleness.state == "overdue" else kept).append(published)
+    if not hidden:
+        return view
+    return SiteView(view.site, kept, [*view.withheld, *(p.article for p in hidden)])
+
+
+def _config_key(kb: KnowledgeBase) -> str:
+    """The KB settings and taxonomy that pages show (titles, owners, codes): any change re-renders."""
+    parts = []
+    for path in (kb.config.path, kb.schemas_dir / "taxonomy.yaml", kb.schemas_dir / "error-codes.yaml"):
+        if path is not None and path.is_file():
+            parts.append(path.read_bytes())
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()
+
+
+def _digest(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
+def _page_key(fingerprint: str, page: Page) -> str:
+    return _digest(fingerprint, page.path, page.template, page.title, page.description,
+                   repr((page.searchable, page.listed)), repr(page.view))  # fmt: skip
+
+
+def _write_site(
+    folder: Path,
+    plan: Plan,
+    templates: Templates,
+    fingerprint: str,
+    forbidden: leaks.Forbidden,
+    bodies: dict[str, tuple[str, render.RenderedBody]],
+    *,
+    search: bool,
+    full: bool,
+) -> SiteReport:
+    site = SiteFolder(folder)
+    site.recover()
+    previous = site.manifest()
+    html_by_key = {key: body.html for key, body in bodies.values()}
+
+    producers: dict[str, Callable[[], bytes]] = {}
+    keys: dict[str, str] = {}
+    for page in plan.pages:
+        keys[page.path] = _page_key(fingerprint, page)
+        producers[page.path] = _page_producer(page, plan.site, templates, html_by_key)
+    for name, data in plan.files.items():
+        keys[name] = hashlib.sha256(data).hexdigest()
+        producers[name] = _constant(data)
+    for item in templates.static_files():
+        name = f"{urls.STATIC}/{item.name}"
+        keys[name] = hashlib.sha256(item.data).hexdigest()
+        producers[name] = _constant(item.data)
+    for name, source in plan.assets.items():
+        try:
+            info = source.stat()
+        except OSError:
+            continue
+        keys[name] = f"asset:{info.st_size}:{info.st_mtime_ns}"
+        producers[name] = _file(source)
+
+    known = previous.files if previous else {}
+    changed = sorted(name for name, key in keys.items() if known.get(name) != key)
+    removed = sorted(name for name in known if name not in keys)
+    manifest = output.Manifest(dict(sorted(keys.items())), list(forbidden.items))
+    incremental = previous is not None and not full and len(changed) <= FULL_REBUILD_SHARE * max(len(keys), 1)
+    newly_forbidden = leaks.Forbidden.of(set(forbidden.items) - set(previous.forbidden if previous else []))
+
+    found: list[leaks.Leak] = []
+    try:
+        if incremental:
+            stage = site.start_incremental()
+            for name in changed:
+                data = producers[name]()
+                found.extend(leaks.scan_file(name, data, forbidden))
+                output.write_file(stage, name, data)
+            unchanged = [name for name in keys if name not in set(changed)]
+            found.extend(leaks.scan_folder(site.folder, newly_forbidden, unchanged))
+            if found:
+                raise LeakError(plan.site.name, found)
+            site.commit_incremental(changed, removed, manifest)
+            if search and (changed or removed or not (site.folder / urls.SEARCH_BUNDLE).is_dir()):
+                _index_in_place(site, plan.site, forbidden)
+        else:
+            target = site.start_full()
+            for name in sorted(keys):
+                if name in changed or not site.reuse(target, name):
+                    output.write_file(target, name, producers[name]())
+            if search:
+                searchindex.build_index(target, target / urls.SEARCH_BUNDLE, plan.site.language)
+            found.extend(leaks.scan_folder(target, forbidden))
+            if found:
+                raise LeakError(plan.site.name, found)
+            site.commit_full(manifest)
+    except BaseException:
+        site.abandon()
+        raise
+    return SiteReport(
+        plan.site.name, folder, sum(1 for p in plan.pages if isinstance(p.view, ArticleView)), len(plan.pages),
+        sum(1 for p in plan.pages if p.path in set(changed)), len(changed), len(removed), not incremental, search,
+    )  # fmt: skip
+
+
+def _index_in_place(site: SiteFolder, info: SiteInfo, forbidden: leaks.Forbidden) -> None:
+    """After an incremental commit: index the live site into a new bundle, scan it, swap it in."""
+    fresh = site.state / f"{site.name}.pagefind"
+    if fresh.exists():
+        shutil.rmtree(fresh)
+    live = site.folder / urls.SEARCH_BUNDLE
+    try:
+        searchindex.build_index(site.folder, fresh, info.language)
+        found = leaks.scan_folder(fresh, forbidden)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    if found:
+        shutil.rmtree(fresh, ignore_errors=True)
+        if live.exists() and leaks.scan_folder(live, forbidden):
+            shutil.rmtree(live)  # better no search than a search that leaks
+        raise LeakError(info.name, [leaks.Leak(f"{urls.SEARCH_BUNDLE}/{leak.file}", leak.what, leak.text) for leak in found])
+    retired = site.state / f"{site.name}.pagefind-old"
+    if live.exists():
+        live.rename(retired)
+    fresh.rename(live)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _page_producer(
+    page: Page, info: SiteInfo, templates: Templates, html_by_key: dict[str, str]
+) -> Callable[[], bytes]:
+    def produce() -> bytes:
+        body = html_by_key.get(page.view.body_key, "") if isinstance(page.view, ArticleView) else ""
+        return templates.render(page, info, body)
+
+    return produce
+
+
+def _constant(data: bytes) -> Callable[[], bytes]:
+    return lambda: data
+
+
+def _file(path: Path) -> Callable[[], bytes]:
+    return path.read_bytes
+
+
+SiteFolder = output.SiteFolder

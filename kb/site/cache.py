@@ -1,0 +1,95 @@
+"""What one build keeps for the next: articles by file state, and rendered bodies by content.
+
+`kb serve` keeps one `BuildCache` in memory between rebuilds, so a rebuild after one article
+changes reads and renders that article alone. An article is re-read when its size or
+modification time changes; a body is re-rendered when its text changes or when a link it made
+would now resolve differently (`kb.site.render.still_valid`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kb.article import Article
+from kb.findings import Finding
+from kb.load import load_article
+from kb.project import KnowledgeBase
+from kb.publish import PublishedArticle
+from kb.site.render import RENDERER_VERSION, RenderedBody
+
+
+@dataclass
+class LoadedArticles:
+    articles: list[Article]
+    findings: list[Finding]  # why some files could not be read (they are left out of the sites)
+    changed: int  # files read this time
+
+
+@dataclass
+class BuildCache:
+    """Articles by (size, mtime) and rendered bodies by content, kept between builds."""
+
+    files: dict[str, tuple[tuple[int, int], Article | None, list[Finding]]] = field(default_factory=dict)
+    bodies: dict[str, tuple[str, RenderedBody]] = field(default_factory=dict)
+
+    def load(self, kb: KnowledgeBase) -> LoadedArticles:
+        articles: list[Article] = []
+        findings: list[Finding] = []
+        seen: set[str] = set()
+        changed = 0
+        for path in kb.article_paths():
+            relpath = kb.relpath(path)
+            seen.add(relpath)
+            try:
+                info = os.stat(path)
+            except OSError:
+                continue
+            state = (info.st_size, info.st_mtime_ns)
+            known = self.files.get(relpath)
+            if known is None or known[0] != state:
+                loaded = load_article(path, relpath)
+                known = (state, loaded.article, loaded.findings)
+                self.files[relpath] = known
+                changed += 1
+            if known[1] is not None:
+                articles.append(known[1])
+            findings.extend(known[2])
+        for gone in set(self.files) - seen:
+            del self.files[gone]
+        return LoadedArticles(articles, findings, changed)
+
+
+def body_cache_key(published: PublishedArticle) -> str:
+    """What a rendered body depends on besides its links: its file's place and its text.
+
+    The staff flag matters only to bodies with internal blocks, so a body without any is
+    rendered once for both sites.
+    """
+    staff = "staff" if published.internal_notes and ":::" in published.body else "-"
+    digest = hashlib.sha256()
+    for part in (RENDERER_VERSION, staff, published.article.relpath, published.body):
+        digest.update(part.encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
+def body_key(body: RenderedBody) -> str:
+    """A digest of what a rendered body shows (part of its article page's key)."""
+    digest = hashlib.sha256(body.html.encode("utf-8"))
+    digest.update(repr((body.outline, body.assets)).encode("utf-8"))
+    return digest.hexdigest()[:32]
+
+
+def other_files(articles_dir: Path, root: Path) -> frozenset[str]:
+    """Files under the articles folder that are not Markdown (images, attachments)."""
+    found: set[str] = set()
+    if not articles_dir.is_dir():
+        return frozenset()
+    for folder, dirs, names in os.walk(articles_dir):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in names:
+            if not name.lower().endswith(".md") and not name.startswith("."):
+                found.add(Path(folder, name).relative_to(root).as_posix())
+    return frozenset(found)

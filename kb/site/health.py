@@ -1,0 +1,117 @@
+"""Health score and staleness for the internal site: the one place kb's quality audit plugs in.
+
+The internal site shows, per article, its health score, the checks it fails and its staleness,
+and a knowledge-health page. Those come from `kb.quality.audit` (the quality audit) when it is
+installed; `assess()` is the only function that talks to it. Without it, staleness is worked
+out here from the taxonomy (review interval per type, end-of-life versions) and the score is
+shown as not measured. The public site uses only `Staleness.state` (its overdue policy).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kb.article import Article
+    from kb.project import KnowledgeBase
+    from kb.taxonomy import Taxonomy
+
+DUE_SOON_DAYS = 30  # "due soon" this many days before the review date
+DEFAULT_INTERVAL_DAYS = 365  # an article of a type the taxonomy does not know
+
+
+@dataclass(frozen=True)
+class Staleness:
+    state: str  # "current", "due-soon" or "overdue"
+    due: dt.date | None
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ArticleHealth:
+    """What the internal site shows about one article's quality."""
+
+    staleness: Staleness
+    score: int | None = None  # 0-100; None until the quality audit is installed
+    findings: tuple[str, ...] = ()  # "KB104 missing-resolution: ..." lines
+
+
+@dataclass
+class Health:
+    by_id: dict[str, ArticleHealth] = field(default_factory=dict)
+    report_html: str | None = None  # the knowledge-health page (the `kb audit` report), if available
+
+    def of(self, article: Article) -> ArticleHealth | None:
+        return self.by_id.get(article.id or "")
+
+
+def assess(kb: KnowledgeBase, articles: list[Article], today: dt.date) -> Health:
+    """Health of every article: from the quality audit when installed, else staleness alone."""
+    audit = _quality_audit()
+    if audit is not None:
+        return _from_audit(kb, audit, today)
+    return Health({a.id: ArticleHealth(staleness(a, kb.taxonomy, today)) for a in articles if a.id})
+
+
+def staleness(article: Article, taxonomy: Taxonomy, today: dt.date) -> Staleness:
+    """Due when `reviewed` (else `created`) plus the type's review interval has passed, or when
+    the article names a product version past its end of life."""
+    reasons: list[str] = []
+    kind = taxonomy.types.get(article.type or "")
+    interval = kind.review_interval_days if kind else DEFAULT_INTERVAL_DAYS
+    checked = article.reviewed or article.created
+    due = checked + dt.timedelta(days=interval) if checked else None
+    state = "current"
+    if due is None:
+        state = "overdue"
+        reasons.append("never reviewed: no reviewed or created date")
+    elif due < today:
+        state = "overdue"
+        reasons.append(f"review was due {due.isoformat()} ({interval} days after {checked})")
+    elif (due - today).days <= DUE_SOON_DAYS:
+        state = "due-soon"
+        reasons.append(f"review due {due.isoformat()}")
+    product = article.environment.get("product")
+    for version in article.versions:
+        release = taxonomy.release(product, version) if isinstance(product, str) else None
+        if release and release.end_of_life and release.end_of_life <= today:
+            state = "overdue"
+            reasons.append(f"{product} {version} reached end of life on {release.end_of_life.isoformat()}")
+    return Staleness(state, due, tuple(reasons))
+
+
+# -- the quality audit (kb.quality, kb.report.html) -------------------------------------------
+
+
+def _quality_audit() -> Any:
+    """`kb.quality.audit` if this kb has it, else None."""
+    try:
+        module = importlib.import_module("kb.quality")
+    except ModuleNotFoundError:
+        return None
+    return getattr(module, "audit", None)
+
+
+def _from_audit(kb: KnowledgeBase, audit: Any, today: dt.date) -> Health:
+    """Read an `AuditReport`: `articles: list[ArticleHealth]` with `article`, `score`, `findings`
+    and `staleness` (`state`, `due`, `reasons`); the page from `kb.report.html.render(report)`."""
+    report = audit(kb, today=today)
+    health = Health()
+    for item in report.articles:
+        if not item.article.id:
+            continue
+        stale = item.staleness
+        health.by_id[item.article.id] = ArticleHealth(
+            Staleness(str(stale.state), stale.due, tuple(str(r) for r in stale.reasons)),
+            int(item.score),
+            tuple(f"{f.code} {f.name}: {f.message}" for f in item.findings),
+        )
+    try:
+        page = importlib.import_module("kb.report.html")
+    except ModuleNotFoundError:
+        return health
+    health.report_html = str(page.render(report))
+    return health

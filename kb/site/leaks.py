@@ -1,0 +1,130 @@
+"""The leak scan: after a customer site is written, look for anything it must not contain.
+
+Every file written is read back as the world would see it: HTML both as markup and as visible
+text (entities decoded, tags removed, spaces collapsed), JSON and XML as text and with escapes
+decoded, gzip files (the Pagefind index) decompressed. A withheld article's id counts only as a
+whole word (KB-12 is not found inside KB-123); titles and internal notes are matched as text.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import re
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+TEXT_SUFFIXES = frozenset({".html", ".htm", ".json", ".xml", ".txt", ".js", ".css", ".md", ".svg", ""})
+GZIP_SUFFIXES = frozenset({".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter", ".gz"})
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Leak:
+    file: str  # path inside the site folder
+    what: str  # e.g. "title of withheld article articles/x.md"
+    text: str  # the forbidden text found
+
+    def __str__(self) -> str:
+        return f"{self.file}: contains the {self.what}: {self.text!r}"
+
+
+@dataclass(frozen=True)
+class Forbidden:
+    """What a site must not contain, compiled for scanning."""
+
+    items: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, items: Iterable[tuple[str, str]]) -> Forbidden:
+        return cls(tuple(sorted({(what, text) for what, text in items if text.strip()})))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def find(self, texts: list[str]) -> list[tuple[str, str]]:
+        found = []
+        for what, needle in self.items:
+            if what.startswith("id of"):
+                pattern = re.compile(rf"(?<![\w-]){re.escape(needle)}(?![\w])", re.IGNORECASE)
+                if any(pattern.search(text) for text in texts):
+                    found.append((what, needle))
+            else:
+                squeezed = _SPACE.sub(" ", needle)
+                if any(needle in text or squeezed in text for text in texts):
+                    found.append((what, needle))
+        return found
+
+
+def readable_forms(name: str, data: bytes) -> list[str] | None:
+    """The texts a file shows (None for a file that holds no text, such as an image)."""
+    suffix = Path(name).suffix.lower()
+    if suffix in GZIP_SUFFIXES:
+        data = _decompress(data)
+    elif suffix not in TEXT_SUFFIXES:
+        return None
+    text = data.decode("utf-8", errors="replace")
+    forms = [text]
+    if suffix in (".html", ".htm", ".xml", ".svg"):
+        forms.append(_SPACE.sub(" ", html.unescape(_TAG.sub(" ", text))))
+        forms.append(html.unescape(text))
+    if suffix == ".json" or suffix in GZIP_SUFFIXES:
+        forms.extend(_json_strings(text))
+    if suffix in GZIP_SUFFIXES:
+        forms.append(_SPACE.sub(" ", html.unescape(_TAG.sub(" ", text))))
+    return forms
+
+
+def _decompress(data: bytes) -> bytes:
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError, zlib.error):
+        return data
+
+
+def _json_strings(text: str) -> list[str]:
+    """Every string of a JSON document, joined, so escapes (\\u00e9, \\") are decoded."""
+    start = text.find("{")
+    try:
+        value = json.loads(text[start:] if start > 0 else text)
+    except ValueError:
+        return []
+    strings: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, str):
+            strings.append(node)
+        elif isinstance(node, dict):
+            for key, item in node.items():
+                strings.append(str(key))
+                walk(item)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(value)
+    return ["\n".join(strings), _SPACE.sub(" ", html.unescape(_TAG.sub(" ", "\n".join(strings))))]
+
+
+def scan_file(name: str, data: bytes, forbidden: Forbidden) -> list[Leak]:
+    if not forbidden:
+        return []
+    forms = readable_forms(name, data) or []
+    forms.append(name)  # a file named after a withheld article is a leak too
+    return [Leak(name, what, text) for what, text in forbidden.find(forms)]
+
+
+def scan_folder(folder: Path, forbidden: Forbidden, names: Iterable[str] | None = None) -> list[Leak]:
+    """Scan the files `names` (default: every file) under `folder`."""
+    if not forbidden:
+        return []
+    if names is None:
+        names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    leaks: list[Leak] = []
+    for name in names:
+        leaks.extend(scan_file(name, (folder / name).read_bytes(), forbidden))
+    return leaks
