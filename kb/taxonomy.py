@@ -232,8 +232,15 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str:
     lowered = {c.lower(): c for c in options}
     if value.lower() in lowered:
         return f' (did you mean "{lowered[value.lower()]}"?)'
+    words = sorted(_WORDS.split(value.lower()))
+    for option in options:  # the same words in another order: billing-team for team-billing
+        if sorted(_WORDS.split(option.lower())) == words:
+            return f' (did you mean "{option}"?)'
     close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
     return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+_WORDS = re.compile(r"[-_/ .]+")
 
 
 def load_taxonomy(folder: Path) -> Taxonomy:

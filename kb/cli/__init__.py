@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from kb.cli import build, check, explain, init, new, rules, schema
+from kb.cli import build, check, config, explain, init, new, rules, schema
 from kb.cli.common import Env
 from kb.errors import KbError
 
@@ -22,6 +22,7 @@ COMMANDS: list[click.Command] = [
     schema.command,
     rules.command,
     explain.command,
+    config.command,
     build.command,
 ]
 
