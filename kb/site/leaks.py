@@ -14,7 +14,7 @@ import json
 import re
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 TEXT_SUFFIXES = frozenset({".html", ".htm", ".json", ".xml", ".txt", ".js", ".css", ".md", ".svg", ""})
@@ -38,26 +38,35 @@ class Forbidden:
     """What a site must not contain, compiled for scanning."""
 
     items: tuple[tuple[str, str], ...]
+    ids: dict[str, str] = field(default_factory=dict, compare=False)  # upper-cased id -> what
+    texts: tuple[tuple[str, str, str], ...] = field(default=(), compare=False)  # (what, text, squeezed)
+    id_pattern: re.Pattern[str] | None = field(default=None, compare=False)
 
     @classmethod
     def of(cls, items: Iterable[tuple[str, str]]) -> Forbidden:
-        return cls(tuple(sorted({(what, text) for what, text in items if text.strip()})))
+        kept = tuple(sorted({(what, text) for what, text in items if text.strip()}))
+        ids = {text.upper(): what for what, text in kept if what.startswith("id of")}
+        texts = tuple((what, text, _SPACE.sub(" ", text)) for what, text in kept if not what.startswith("id of"))
+        pattern = None
+        if ids:
+            # One pass for every id, as a whole word: KB-12 is not found inside KB-123.
+            alternatives = "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
+            pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w])", re.IGNORECASE)
+        return cls(kept, ids, texts, pattern)
 
     def __bool__(self) -> bool:
         return bool(self.items)
 
     def find(self, texts: list[str]) -> list[tuple[str, str]]:
-        found = []
-        for what, needle in self.items:
-            if what.startswith("id of"):
-                pattern = re.compile(rf"(?<![\w-]){re.escape(needle)}(?![\w])", re.IGNORECASE)
-                if any(pattern.search(text) for text in texts):
-                    found.append((what, needle))
-            else:
-                squeezed = _SPACE.sub(" ", needle)
-                if any(needle in text or squeezed in text for text in texts):
-                    found.append((what, needle))
-        return found
+        found: set[tuple[str, str]] = set()
+        if self.id_pattern is not None:
+            for text in texts:
+                for match in self.id_pattern.finditer(text):
+                    found.add((self.ids[match.group(0).upper()], match.group(0).upper()))
+        for what, needle, squeezed in self.texts:
+            if any(needle in text or squeezed in text for text in texts):
+                found.add((what, needle))
+        return sorted(found)
 
 
 def readable_forms(name: str, data: bytes) -> list[str] | None:
