@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from kb.cli import build, check, config, explain, init, new, rules, schema
+from kb.cli import build, check, config, explain, init, new, rules, schema, serve
 from kb.cli.common import Env
 from kb.errors import KbError
 
@@ -24,6 +24,7 @@ COMMANDS: list[click.Command] = [
     explain.command,
     config.command,
     build.command,
+    serve.command,
 ]
 
 
