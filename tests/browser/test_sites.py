@@ -107,7 +107,8 @@ def test_keyboard_skip_link_and_visible_focus(tab: Tab, built_sites: Sites) -> N
     assert page.evaluate("document.activeElement.id") == "main"
     page.keyboard.press("Tab")
     tag = page.evaluate("document.activeElement.tagName")
-    assert tag == "A" and page.evaluate("document.activeElement.closest('main') !== null")
+    assert tag == "A"
+    assert page.evaluate("document.activeElement.closest('main') !== null")
     assert tab.errors == []
 
 
