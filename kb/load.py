@@ -72,7 +72,7 @@ def load_bytes(data: bytes, path: Path, relpath: str) -> Loaded:
     """Read an article from its bytes (what `load_article` does after reading the file)."""
     result = Loaded(relpath, None)
     start = Location(relpath)
-    if not data.strip():
+    if not data.removeprefix(b"\xef\xbb\xbf").strip():  # a BOM alone is still an empty file
         result.findings.append(rules.EmptyFile.at(start, "the file is empty"))
         return result
     if b"\x00" in data[:8192]:
@@ -115,7 +115,7 @@ def load_bytes(data: bytes, path: Path, relpath: str) -> Loaded:
 
     yaml_text = "\n".join(lines[1:close])
     try:
-        document = yaml12.parse(yaml_text)
+        document = yaml12.parse(yaml_text, line_offset=1)  # line 1 is the opening '---'
     except yaml12.YamlProblem as problem:
         heading = _first_heading(lines, 1, problem.line + 1)
         if heading is not None and problem.kind == "syntax":

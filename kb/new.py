@@ -130,7 +130,7 @@ def new_article(
 
     folder = kb.articles_dir / area
     folder.mkdir(parents=True, exist_ok=True)
-    stem = slugify(title)[:60].strip("-") or article_id.lower()
+    stem = re.sub(r"-{2,}", "-", slugify(title))[:60].strip("-") or article_id.lower()
     path = folder / f"{stem}.md"
     if path.exists():
         path = folder / f"{stem}-{article_id.lower()}.md"

@@ -63,16 +63,20 @@ class KnowledgeBase:
 
     def relpath(self, path: Path) -> str:
         """`path` relative to the root, POSIX style (how findings and pages name files)."""
+        # Links keep their own name (a broken link must be reported where it is), so resolve the
+        # folder, not the file.
+        located = path.absolute().parent.resolve() / path.name
         try:
-            return path.resolve().relative_to(self.root).as_posix()
+            return located.relative_to(self.root).as_posix()
         except ValueError:
-            return path.resolve().as_posix()
+            return located.as_posix()
 
     def is_article(self, path: Path) -> bool:
         if path.suffix.lower() != ".md" or path.name.lower() == "readme.md":
             return False
-        try:
-            rel = path.resolve().relative_to(self.articles_dir.resolve()).as_posix()
+        try:  # the link itself, not its target, decides where an article lives
+            located = path.absolute().parent.resolve() / path.name
+            rel = located.relative_to(self.articles_dir.resolve()).as_posix()
         except ValueError:
             return False
         if any(part.startswith((".", "_")) for part in rel.split("/")):
@@ -87,7 +91,8 @@ class KnowledgeBase:
         for given in paths:
             path = given if given.is_absolute() else Path.cwd() / given
             if path.is_dir():
-                found.update(p for p in path.rglob("*.md") if p.is_file() and self.is_article(p))
+                # A broken link named like an article is kept: loading reports it (KB000).
+                found.update(p for p in path.rglob("*.md") if (p.is_file() or p.is_symlink()) and self.is_article(p))
             elif path.exists() or path.is_symlink():
                 # A file named explicitly (by a pre-commit hook, say) counts only if it is an
                 # article: README.md or docs elsewhere in the repository are not.

@@ -158,6 +158,8 @@ _STRING_FIELDS = ("id", "title", "type", "confidence", "audience", "product_area
                   "description", "replaced_by", "source")  # fmt: skip
 _LIST_FIELDS = ("error_codes", "tags", "aliases")
 _DATE_FIELDS = ("created", "reviewed")
+# Python's fromisoformat also reads "20260614" and "2026-W24-7"; the contract is YYYY-MM-DD.
+_ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
 
 
 def normalise(document: YamlDocument) -> dict[str, Any]:
@@ -191,7 +193,7 @@ def normalise(document: YamlDocument) -> dict[str, Any]:
         meta["environment"] = env
     for name in _DATE_FIELDS:
         value = meta.get(name)
-        if isinstance(value, str):
+        if isinstance(value, str) and _ISO_DATE.match(value.strip()):
             with contextlib.suppress(ValueError):  # otherwise left as text: the schema reports it
                 meta[name] = dt.date.fromisoformat(value.strip())
         elif isinstance(value, dt.datetime):

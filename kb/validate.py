@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from jsonschema import ValidationError
@@ -10,7 +11,10 @@ from kb import schema
 from kb.article import Article
 from kb.findings import Finding, Location
 from kb.rules.metadata import InvalidField, MissingField
+from kb.rules.source import InvalidDate
 from kb.taxonomy import did_you_mean
+
+_DATE_SHAPED = re.compile(r"^\d{4}-\d\d-\d\d$")
 
 
 def validate_front_matter(article: Article, id_prefix: str) -> list[Finding]:
@@ -37,6 +41,8 @@ def _finding(article: Article, error: ValidationError, id_prefix: str) -> Findin
         wanted = {"string": "text", "array": "a list", "object": "a mapping"}.get(str(expected), str(expected))
         message = f"{name} must be {wanted}, not {_describe(value)}"
     elif keyword == "format" and error.validator_value == "date":
+        if isinstance(value, str) and _DATE_SHAPED.match(value.strip()):
+            return InvalidDate.at(location, f"{name} {value!r} is not a real date", context=name)
         message = f"{name} must be a date written YYYY-MM-DD, not {value!r}"
     elif keyword == "pattern" and path and path[-1] in ("id", "replaced_by"):
         message = f"{name} {value!r} is not an id like {id_prefix}1042"

@@ -7,6 +7,7 @@ present) and builds the values itself, so every value keeps the line and column 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 import re
@@ -56,14 +57,15 @@ for _tag, _pattern, _first in [
     _Resolver12.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
 
 
-try:  # libyaml parses and composes several times faster; the resolver stays ours
+if yaml.__with_libyaml__:  # libyaml parses and composes several times faster; the resolver stays ours
+    from yaml._yaml import CParser
 
-    class _Composer(yaml.CParser, _Resolver12):  # type: ignore[name-defined, misc]
+    class _Composer(CParser, _Resolver12):
         def __init__(self, text: str) -> None:
-            yaml.CParser.__init__(self, text)  # type: ignore[attr-defined]
+            CParser.__init__(self, text)
             _Resolver12.__init__(self)
 
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+else:  # pragma: no cover
     from yaml.composer import Composer
     from yaml.parser import Parser
     from yaml.reader import Reader
@@ -126,19 +128,52 @@ class YamlDocument:
         return self.positions.get((), Position(1, 1))
 
 
-def _pos(node: Node) -> Position:
-    return Position(node.start_mark.line + 1, node.start_mark.column + 1)
+# Aliases may repeat a value; repeating it this many times is an attack ("billion laughs"),
+# not metadata, and building it would take minutes and gigabytes.
+MAX_REPEATED_VALUES = 10_000
+
+
+class _Lines:
+    """Turns a character index into a line and column counted by `\n` alone.
+
+    PyYAML's own marks also break lines at \r, U+0085, U+2028 and U+2029 (YAML 1.1), so its
+    line numbers can point past the lines that the file and every editor have.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0, *(m.end() for m in re.finditer("\n", text))]
+
+    def at(self, index: int) -> Position:
+        line = bisect.bisect_right(self.starts, index)
+        return Position(line, index - self.starts[line - 1] + 1)
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, lines: _Lines, line_offset: int) -> None:
         self.doc = YamlDocument(value=None)
+        self._lines = lines
+        self._line_offset = line_offset
         self._active: set[int] = set()
+        self._built: set[int] = set()
+        self._repeated = 0
+
+    def _pos(self, node: Node) -> Position:
+        return self._lines.at(node.start_mark.index)
+
+    def _astuple(self, node: Node) -> tuple[int, int]:
+        p = self._pos(node)
+        return p.line, p.col
 
     def build(self, node: Node, path: Path) -> Any:
-        self.doc.positions[path] = _pos(node)
+        self.doc.positions[path] = self._pos(node)
         if id(node) in self._active:
-            raise YamlProblem("unsupported", "an alias refers to itself", *_astuple(node))
+            raise YamlProblem("unsupported", "an alias refers to itself", *self._astuple(node))
+        if id(node) in self._built:
+            self._repeated += 1
+            if self._repeated > MAX_REPEATED_VALUES:
+                message = f"aliases repeat values more than {MAX_REPEATED_VALUES} times"
+                raise YamlProblem("unsupported", message, *self._astuple(node))
+        self._built.add(id(node))
         self._active.add(id(node))
         try:
             if isinstance(node, ScalarNode):
@@ -151,11 +186,11 @@ class _Builder:
                 return self._mapping(node, path)
         finally:
             self._active.discard(id(node))
-        raise YamlProblem("unsupported", "unknown YAML node", *_astuple(node))  # pragma: no cover
+        raise YamlProblem("unsupported", "unknown YAML node", *self._astuple(node))  # pragma: no cover
 
     def _expect_tag(self, node: Node, tag: str) -> None:
         if node.tag != tag:
-            raise YamlProblem("unsupported", f"the tag {node.tag!r} is not allowed", *_astuple(node))
+            raise YamlProblem("unsupported", f"the tag {node.tag!r} is not allowed", *self._astuple(node))
 
     def _mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -164,27 +199,27 @@ class _Builder:
             if not isinstance(key_node, ScalarNode) or key_node.tag == _NULL:
                 raise YamlProblem(
                     "unsupported", "a key must be a plain name, not a list or mapping",
-                    *_astuple(key_node),
+                    *self._astuple(key_node),
                 )  # fmt: skip
             if key_node.tag == "tag:yaml.org,2002:merge" or key_node.value == "<<":
-                raise YamlProblem("unsupported", "merge keys ('<<') are not YAML 1.2", *_astuple(key_node))
+                raise YamlProblem("unsupported", "merge keys ('<<') are not YAML 1.2", *self._astuple(key_node))
             key = str(key_node.value)
             if key in first_seen:
                 first = first_seen[key]
                 raise YamlProblem(
                     "duplicate-key",
-                    f"the key {key!r} is already set on line {first.line}",
-                    *_astuple(key_node),
+                    f"the key {key!r} is already set on line {first.line + self._line_offset}",
+                    *self._astuple(key_node),
                 )
-            first_seen[key] = _pos(key_node)
+            first_seen[key] = self._pos(key_node)
             child = (*path, key)
-            self.doc.key_positions[child] = _pos(key_node)
+            self.doc.key_positions[child] = self._pos(key_node)
             result[key] = self.build(value_node, child)
         return result
 
     def _scalar(self, node: ScalarNode, path: Path) -> Any:
         text: str = node.value
-        if node.style is None:  # plain scalar: keep its text for string fields
+        if not node.style:  # plain scalar (None in PyYAML, '' in libyaml): keep its text for string fields
             self.doc.raw[path] = text
         tag = node.tag
         if tag == _STR:
@@ -194,17 +229,15 @@ class _Builder:
         if tag == _BOOL:
             return text.lower() == "true"
         if tag == _INT:
-            return _int(text)
+            try:
+                return _int(text)
+            except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+                raise YamlProblem("unsupported", "the number has too many digits", *self._astuple(node)) from None
         if tag == _FLOAT:
             return _float(text)
         if tag == _TIMESTAMP:
             return _timestamp(text, node)
-        raise YamlProblem("unsupported", f"the tag {tag!r} is not allowed", *_astuple(node))
-
-
-def _astuple(node: Node) -> tuple[int, int]:
-    p = _pos(node)
-    return p.line, p.col
+        raise YamlProblem("unsupported", f"the tag {tag!r} is not allowed", *self._astuple(node))
 
 
 def _int(text: str) -> int:
@@ -224,7 +257,7 @@ def _float(text: str) -> float:
     return float(text)
 
 
-def _timestamp(text: str, node: ScalarNode) -> dt.date | dt.datetime:
+def _timestamp(text: str, node: ScalarNode) -> dt.date | dt.datetime | str:
     match = _DATE.match(text)
     try:
         if match:
@@ -233,8 +266,10 @@ def _timestamp(text: str, node: ScalarNode) -> dt.date | dt.datetime:
         value = yaml.SafeLoader("").construct_yaml_timestamp(node)
         assert isinstance(value, dt.datetime | dt.date)
         return value
-    except ValueError as exc:
-        raise YamlProblem("invalid-date", f"{text!r} is not a real date ({exc})", *_astuple(node)) from None
+    except ValueError:
+        # Not a real date (2025-02-30): keep the text. In a text field (a title) that is what the
+        # writer meant; in a date field the schema stage reports it as an invalid date.
+        return text
 
 
 def tab_in_indentation(text: str) -> Position | None:
@@ -247,29 +282,51 @@ def tab_in_indentation(text: str) -> Position | None:
     return None
 
 
-def parse(text: str) -> YamlDocument:
-    """Parse one YAML document. Raises `YamlProblem` with a 1-based position on any problem."""
-    tab = tab_in_indentation(text)
-    if tab is not None:
-        raise YamlProblem("tab", "a tab is used for indentation (YAML allows only spaces)", tab.line, tab.col)
-    composer = _Composer(text)
+def parse(text: str, *, line_offset: int = 0) -> YamlDocument:
+    """Parse one YAML document. Raises `YamlProblem` with a 1-based position on any problem.
+
+    Positions are in `text`; `line_offset` (the lines of the file before `text`, such as the
+    opening `---` of front matter) only shifts line numbers that messages quote.
+    """
+    lines = _Lines(text)
+    composer: _Composer | None = None
     try:
+        composer = _Composer(text)  # the reader refuses control characters here already
         node = composer.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        where = lines.at(mark.index) if mark else Position(1, 1)
+        tab = tab_in_indentation(text)
+        if tab is not None and tab.line <= where.line:
+            # libyaml's own words ("found character that cannot start any token") hide the cause.
+            raise YamlProblem(
+                "tab", "a tab is used for indentation (YAML allows only spaces)", tab.line, tab.col
+            ) from None
         problem = exc.problem or exc.context or "invalid YAML"
-        raise YamlProblem("syntax", _describe(problem, exc.context), line, col) from None
+        raise YamlProblem("syntax", _describe(problem, exc.context), where.line, where.col) from None
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
-        mark = getattr(exc, "position", None)
-        raise YamlProblem("syntax", str(exc).splitlines()[0], 1, 1 if mark is None else mark + 1) from None
+        # libyaml counts the position in UTF-8 bytes; the refused character itself says where it is.
+        character = getattr(exc, "character", None)
+        index = text.find(chr(character)) if isinstance(character, int) else -1
+        where = lines.at(index) if index >= 0 else Position(1, 1)
+        raise YamlProblem("syntax", str(exc).splitlines()[0], where.line, where.col) from None
+    except UnicodeEncodeError as exc:  # libyaml reads UTF-8: a lone surrogate cannot be encoded
+        where = lines.at(exc.start)
+        message = f"U+{ord(text[exc.start]):04X} is half of a surrogate pair, not a character"
+        raise YamlProblem("syntax", message, where.line, where.col) from None
+    except RecursionError:
+        raise YamlProblem("unsupported", "the YAML is nested too deeply", 1, 1) from None
     finally:
-        composer.dispose()
-    builder = _Builder()
+        if composer is not None:
+            composer.dispose()
+    builder = _Builder(lines, line_offset)
     if node is None:
         builder.doc.value = None
         return builder.doc
-    builder.doc.value = builder.build(node, ())
+    try:
+        builder.doc.value = builder.build(node, ())
+    except RecursionError:
+        raise YamlProblem("unsupported", "the YAML is nested too deeply", 1, 1) from None
     return builder.doc
 
 

@@ -28,7 +28,29 @@ COMMANDS: list[click.Command] = [
 ]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class UserError(click.ClickException):
+    """A `KbError` shown the click way (`Error: ...`, exit 2), wherever `cli` is invoked from."""
+
+    exit_code = 2
+
+    def __init__(self, error: KbError) -> None:
+        super().__init__(error.render())
+
+    def show(self, file: Any = None) -> None:
+        click.echo(click.style("Error: ", fg="red", bold=True) + self.message, err=True)
+
+
+class _Group(click.Group):
+    # The group, not only `main()`, turns user errors into exit 2: click's CliRunner and any
+    # program that embeds `cli` then see what a user sees, never a traceback.
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KbError as exc:
+            raise UserError(exc) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="kb", prog_name="kb")
 @click.option(
     "--root",

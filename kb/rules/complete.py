@@ -82,7 +82,7 @@ class MissingSection(ArticleRule):
                 where = ""
             yield self.at(
                 location,
-                f"a {kind.name} article needs a '{name}' section{where}",
+                f"the '{name}' section is missing (required for {kind.name} articles){where}",
                 context=name,
             )
 

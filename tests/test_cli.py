@@ -1,0 +1,345 @@
+"""CLI tests through click's CliRunner: output formats, exit codes 0/1/2, and every command's contract."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from kb.cli import cli
+from kb.project import KnowledgeBase
+from kb.rules import ALL_RULES
+from tests.conftest import FIXTURES
+
+CASES = FIXTURES / "cases"
+
+
+def run(*args: str, cwd: Path, monkeypatch: pytest.MonkeyPatch) -> Result:
+    """`kb ARGS...` from folder `cwd`; a traceback (a bug) fails the test."""
+    monkeypatch.chdir(cwd)
+    result = CliRunner().invoke(cli, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
+
+
+def add_case(kb: KnowledgeBase, name: str, folder: str = "billing") -> Path:
+    target = kb.articles_dir / folder / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(CASES / name, target)
+    return target
+
+
+# -- kb check ---------------------------------------------------------------------------------
+
+
+def test_check_a_clean_kb_exits_0(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run("check", cwd=kb.root, monkeypatch=monkeypatch)
+
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr == "All 1 article pass.\n"
+
+
+def test_check_prints_path_line_col_code_name_message_and_exits_1(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_case(kb, "unknown-owner.md")
+    add_case(kb, "tab-indentation.md")
+
+    result = run("check", cwd=kb.root, monkeypatch=monkeypatch)
+
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "articles/billing/tab-indentation.md:14:1: KB009 tab-indentation: "
+        "a tab is used for indentation (YAML allows only spaces)",
+        "articles/billing/unknown-owner.md:10:8: KB306 unknown-owner: "
+        "unknown owner 'team-suport' (did you mean \"team-support\"?)",
+    ]
+    assert result.stderr == "Found 2 errors in 2 of 3 articles.\n"
+
+
+def test_check_finds_the_kb_from_a_subfolder_and_shows_paths_from_there(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_case(kb, "unknown-owner.md")
+
+    result = run("check", cwd=kb.articles_dir / "billing", monkeypatch=monkeypatch)
+
+    assert result.exit_code == 1
+    assert result.stdout.startswith("unknown-owner.md:10:8: KB306 unknown-owner: ")
+
+
+def test_check_only_the_paths_given(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    add_case(kb, "unknown-owner.md", "billing")
+    add_case(kb, "unknown-type.md", "account")
+
+    result = run("check", "billing", "account/unknown-type.md", cwd=kb.articles_dir, monkeypatch=monkeypatch)
+    only_billing = run("check", "billing", cwd=kb.articles_dir, monkeypatch=monkeypatch)
+
+    assert [line.split(":")[0] for line in result.stdout.splitlines()] == [
+        "account/unknown-type.md",
+        "billing/unknown-owner.md",
+    ]
+    assert [line.split(":")[0] for line in only_billing.stdout.splitlines()] == ["billing/unknown-owner.md"]
+
+
+def test_check_json_has_every_field(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    add_case(kb, "unregistered-error-code.md")
+    add_case(kb, "unknown-field.md")
+
+    result = run("check", "--format", "json", cwd=kb.articles_dir, monkeypatch=monkeypatch)
+
+    assert result.exit_code == 1
+    findings = json.loads(result.stdout)
+    assert [{k: f[k] for k in ("path", "line", "col", "code", "name", "level")} for f in findings] == [
+        {"path": "articles/billing/unknown-field.md", "line": 12, "col": 1, "code": "KB303",
+         "name": "unknown-field", "level": "warning"},
+        {"path": "articles/billing/unregistered-error-code.md", "line": 8, "col": 23, "code": "KB307",
+         "name": "unregistered-error-code", "level": "error"},
+        {"path": "articles/billing/unregistered-error-code.md", "line": 8, "col": 31, "code": "KB307",
+         "name": "unregistered-error-code", "level": "error"},
+    ]  # fmt: skip
+    assert findings[0]["message"] == "unknown field 'reviwed' (did you mean \"reviewed\"?)"
+    assert all(f["hint"] for f in findings)
+
+
+def test_check_json_of_a_clean_kb_is_an_empty_list(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run("check", "--format", "json", cwd=kb.root, monkeypatch=monkeypatch)
+
+    assert (result.exit_code, json.loads(result.stdout)) == (0, [])
+
+
+def test_warnings_fail_only_at_the_warning_level(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    add_case(kb, "unknown-field.md")  # KB303 is a warning
+
+    default = run("check", cwd=kb.root, monkeypatch=monkeypatch)
+    strict = run("check", "--fail-level", "warning", cwd=kb.root, monkeypatch=monkeypatch)
+    config = kb.root / "kb.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("fail_level: error", "fail_level: warning"), encoding="utf-8"
+    )
+    from_config = run("check", cwd=kb.root, monkeypatch=monkeypatch)
+    overridden = run("check", "--fail-level", "error", cwd=kb.root, monkeypatch=monkeypatch)
+
+    assert (default.exit_code, strict.exit_code, from_config.exit_code, overridden.exit_code) == (0, 1, 1, 0)
+    assert "KB303 unknown-field" in default.stdout
+
+
+def test_quiet_prints_only_findings_and_verbose_adds_hints(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    add_case(kb, "unknown-owner.md")
+
+    quiet = run("check", "-q", cwd=kb.root, monkeypatch=monkeypatch)
+    verbose = run("-v", "check", cwd=kb.root, monkeypatch=monkeypatch)
+
+    assert quiet.stderr == ""
+    assert len(quiet.stdout.splitlines()) == 1
+    assert verbose.stdout.splitlines()[1] == "    hint: use an owner from schemas/taxonomy.yaml"
+
+
+def test_fix_removes_bom_and_crlf_then_checks(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    bom = add_case(kb, "byte-order-mark.md")
+    crlf = add_case(kb, "crlf-line-endings.md")
+
+    before = run("check", cwd=kb.root, monkeypatch=monkeypatch)
+    fixed = run("check", "--fix", cwd=kb.root, monkeypatch=monkeypatch)
+
+    assert before.exit_code == 1
+    assert fixed.exit_code == 0
+    assert fixed.stdout == ""
+    assert "Fixed 2 files" in fixed.stderr
+    assert not bom.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert b"\r" not in crlf.read_bytes()
+
+
+# -- exit 2: usage and configuration errors -----------------------------------------------------
+
+
+def test_a_bad_config_exits_2_with_file_line_and_suggestion(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copyfile(FIXTURES / "config" / "unknown-setting.yaml", kb.root / "kb.yaml")
+
+    result = run("check", cwd=kb.articles_dir, monkeypatch=monkeypatch)
+
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"Error: {kb.root / 'kb.yaml'}:4:1: unknown setting 'id_digit'\n")
+    assert ">    4 | id_digit: 4" in result.stderr
+    assert result.stderr.endswith("hint: did you mean 'id_digits'?\n")
+    assert "Traceback" not in result.output
+
+
+def test_a_bad_taxonomy_exits_2(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copyfile(FIXTURES / "taxonomy" / "site-audience" / "taxonomy.yaml", kb.schemas_dir / "taxonomy.yaml")
+
+    result = run("check", cwd=kb.root, monkeypatch=monkeypatch)
+
+    assert result.exit_code == 2
+    assert "taxonomy.yaml:9:17: site 'public': unknown audience 'publik'" in result.stderr
+
+
+def test_outside_a_kb_exits_2_with_a_clear_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run("check", cwd=tmp_path, monkeypatch=monkeypatch)
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: not inside a knowledge base: no kb.yaml in {tmp_path.resolve()}")
+    assert "hint: run `kb init` to make one, or pass --root DIR" in result.stderr
+
+
+def test_a_missing_path_exits_2(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run("check", "articles/nowhere.md", cwd=kb.root, monkeypatch=monkeypatch)
+
+    assert result.exit_code == 2
+    assert result.stderr == "Error: no such file or folder: articles/nowhere.md\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["check", "--format", "xml"], ["check", "--fail-level", "fatal"], ["chekc"], ["new", "--title", "x"]],
+)
+def test_usage_mistakes_exit_2(args: list[str], kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run(*args, cwd=kb.root, monkeypatch=monkeypatch)
+
+    assert result.exit_code == 2
+    assert "Error: " in result.stderr
+
+
+def test_root_option_and_env_var_point_at_a_kb_from_elsewhere(
+    kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    add_case(kb, "unknown-owner.md")
+
+    by_option = run("--root", str(kb.root), "check", cwd=elsewhere, monkeypatch=monkeypatch)
+    monkeypatch.setenv("KB_ROOT", str(kb.root))
+    by_env = run("check", cwd=elsewhere, monkeypatch=monkeypatch)
+
+    assert by_option.exit_code == by_env.exit_code == 1
+    assert "unknown-owner.md:10:8: KB306" in by_option.stdout
+    assert by_env.stdout == by_option.stdout
+
+
+# -- kb init, kb new, kb schema -----------------------------------------------------------------
+
+
+def test_init_makes_a_kb_that_passes_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    made = run("init", "help-center", "--name", "Help center", cwd=tmp_path, monkeypatch=monkeypatch)
+    checked = run("check", cwd=tmp_path / "help-center", monkeypatch=monkeypatch)
+
+    assert made.exit_code == 0
+    assert f"Created a knowledge base in {tmp_path.resolve() / 'help-center'}" in made.stderr
+    assert KnowledgeBase(tmp_path / "help-center").config.name == "Help center"
+    assert checked.exit_code == 0
+
+
+def test_init_refuses_an_existing_kb(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = (kb.root / "kb.yaml").read_bytes()
+
+    result = run("init", str(kb.root), cwd=kb.root.parent, monkeypatch=monkeypatch)
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {kb.root / 'kb.yaml'} already exists")
+    assert (kb.root / "kb.yaml").read_bytes() == config
+
+
+def test_new_writes_the_next_id_and_today_and_passes_check_but_for_placeholders(
+    good_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = dt.date.today()
+    made = run(
+        "new", "--type", "troubleshooting", "--title", "Refund: not shown on the invoice", "--area", "billing",
+        "--code", "E-2041", "--tag", "refunds", cwd=good_kb.articles_dir / "good", monkeypatch=monkeypatch,
+    )  # fmt: skip
+    after = dt.date.today()
+
+    assert made.exit_code == 0
+    assert made.stdout == "../billing/refund-not-shown-on-the-invoice.md\n"  # from where the writer stands
+    assert "Created KB-0107." in made.stderr
+    path = good_kb.articles_dir / "billing" / "refund-not-shown-on-the-invoice.md"
+    text = path.read_text(encoding="utf-8")
+    assert "id: KB-0107\n" in text
+    assert 'title: "Refund: not shown on the invoice"\n' in text
+    assert "error_codes: [E-2041]\n" in text
+    assert any(f"created: {day}\nreviewed: {day}\n" in text for day in {before, after})
+
+    checked = run("check", "--format", "json", cwd=good_kb.root, monkeypatch=monkeypatch)
+    assert checked.exit_code == 1
+    findings = json.loads(checked.stdout)
+    assert {(f["path"], f["code"]) for f in findings} == {(good_kb.relpath(path), "KB103")}
+
+
+def test_new_with_an_unknown_area_exits_2_with_a_suggestion(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run(
+        "new", "--type", "how-to", "--title", "Export", "--area", "biling", cwd=kb.root, monkeypatch=monkeypatch
+    )
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: unknown product area 'biling' (did you mean \"billing\"?)")
+    assert list((kb.articles_dir).rglob("*export*")) == []
+
+
+def test_schema_check_fails_when_the_taxonomy_changed_until_rewritten(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    current = run("schema", "--check", cwd=kb.root, monkeypatch=monkeypatch)
+    taxonomy = kb.schemas_dir / "taxonomy.yaml"
+    taxonomy.write_text(
+        taxonomy.read_text(encoding="utf-8").replace("owners:\n", "owners:\n  team-billing: {name: Billing team}\n"),
+        encoding="utf-8",
+    )
+    stale = run("schema", "--check", cwd=kb.root, monkeypatch=monkeypatch)
+    written = run("schema", cwd=kb.root, monkeypatch=monkeypatch)
+    again = run("schema", "--check", cwd=kb.root, monkeypatch=monkeypatch)
+
+    assert (current.exit_code, stale.exit_code, written.exit_code, again.exit_code) == (0, 1, 0, 0)
+    assert stale.stderr == "schemas/article.schema.json is out of date: run kb schema\n"
+    schema = json.loads((kb.schemas_dir / "article.schema.json").read_text(encoding="utf-8"))
+    assert schema["properties"]["owner"]["enum"] == ["team-billing", "team-support"]
+
+
+def test_schema_stdout_is_the_editor_schema(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run("schema", "--stdout", cwd=kb.root, monkeypatch=monkeypatch)
+
+    schema = json.loads(result.stdout)
+    assert schema["properties"]["product_area"]["enum"] == ["account", "account/sign-in", "billing", "getting-started"]
+    assert result.stdout == (kb.schemas_dir / "article.schema.json").read_text(encoding="utf-8")
+
+
+# -- kb rules, kb explain -----------------------------------------------------------------------
+
+
+def test_rules_lists_every_rule(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    text = run("rules", cwd=tmp_path, monkeypatch=monkeypatch)
+    as_json = run("rules", "--json", cwd=tmp_path, monkeypatch=monkeypatch)
+
+    assert text.exit_code == as_json.exit_code == 0
+    for rule in ALL_RULES:
+        assert f"  {rule.code}  {rule.name} " in text.stdout
+    assert [(r["code"], r["name"], r["level"]) for r in json.loads(as_json.stdout)] == [
+        (r.code, r.name, r.level.label) for r in ALL_RULES
+    ]
+
+
+@pytest.mark.parametrize("name", ["KB101", "kb101", "missing-section"])
+def test_explain_shows_a_rules_documentation_by_code_or_name(
+    name: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    result = run("explain", name, cwd=tmp_path, monkeypatch=monkeypatch)
+
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "# KB101 missing-section"
+    assert lines[2] == "A section the article's type requires is missing. (group: complete, level: error)"
+    assert "## What it does" in lines
+    assert "## Use instead" in lines
+
+
+def test_explain_an_unknown_rule_exits_2(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    result = run("explain", "KB999", cwd=tmp_path, monkeypatch=monkeypatch)
+
+    assert result.exit_code == 2
+    assert result.stderr == "Error: no rule 'KB999'\nhint: kb rules lists them all\n"

@@ -1,0 +1,232 @@
+"""Library tests of `kb.load`: bytes to an article with positions, or to one clear finding per trap."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kb.findings import Location
+from kb.load import Loaded, load_article, load_bytes
+from kb.schema import to_json
+from tests.conftest import FIXTURES
+
+GOOD = FIXTURES / "good" / "billing-invoice-email-missing.md"
+TRAPS = FIXTURES / "good" / "sign-in-code-not-accepted.md"
+CASES = FIXTURES / "cases"
+RELPATH = "articles/billing/article.md"
+
+
+def load(data: bytes) -> Loaded:
+    return load_bytes(data, Path("/kb") / RELPATH, RELPATH)
+
+
+def loaded_article(data: bytes) -> Loaded:
+    result = load(data)
+    assert result.article is not None, [str(f) for f in result.findings]
+    return result
+
+
+# -- a good article ---------------------------------------------------------------------------
+
+
+def test_a_good_article_keeps_front_matter_body_and_digest() -> None:
+    data = GOOD.read_bytes()
+
+    result = loaded_article(data)
+
+    article = result.article
+    assert article is not None
+    assert result.findings == []
+    assert article.relpath == RELPATH
+    assert article.id == "KB-0101"
+    assert article.error_codes == ["E-2040"]
+    assert article.versions == ["1.0"]
+    assert article.body.startswith("## Issue\n")
+    assert article.body_line == 16
+    assert article.text == data.decode("utf-8")
+    assert article.digest == hashlib.sha256(data).hexdigest()
+    assert [s.title for s in article.sections] == ["Issue", "Environment", "Resolution", "Cause"]
+
+
+def test_front_matter_values_and_keys_keep_their_file_positions() -> None:
+    article = loaded_article(GOOD.read_bytes()).article
+    assert article is not None
+
+    assert article.field_location("title") == Location(RELPATH, 3, 8)
+    assert article.field_location("title", key=True) == Location(RELPATH, 3, 1)
+    assert article.field_location("error_codes", 0) == Location(RELPATH, 8, 15)
+    assert article.field_location("environment", "versions", 0) == Location(RELPATH, 13, 47)
+    assert article.field_location("replaced_by") == Location(RELPATH, 2, 1)  # absent: the mapping's start
+
+
+def test_body_lines_map_to_file_lines() -> None:
+    article = loaded_article(GOOD.read_bytes()).article
+    assert article is not None
+    lines = GOOD.read_text(encoding="utf-8").split("\n")
+
+    for section in article.sections:
+        location = article.body_location(section.line)
+        assert lines[location.line - 1] == f"## {section.title}"
+
+
+# -- the YAML traps that must not bite ----------------------------------------------------------
+
+
+def test_yaml_1_1_booleans_unquoted_versions_and_dates_read_as_meant() -> None:
+    article = loaded_article(TRAPS.read_bytes()).article
+    assert article is not None
+
+    assert article.tags == ["NO", "yes", "on", "off"]
+    assert article.versions == ["1.0"]
+    assert article.meta["created"] == dt.date(2026, 1, 12)
+    assert article.meta["reviewed"] == dt.date(2026, 2, 3)  # a quoted ISO date in a date field is a date
+    assert to_json(article.meta)["created"] == "2026-01-12"
+    assert to_json(article.meta)["reviewed"] == "2026-02-03"
+
+
+def test_plain_scalars_in_text_fields_read_back_as_written() -> None:
+    article = loaded_article((FIXTURES / "load" / "values-as-written.md").read_bytes()).article
+    assert article is not None
+
+    assert article.meta["title"] == "2024-05-01"
+    assert article.meta["description"] == "yes"
+    assert article.meta["error_codes"] == ["0x8004DEF4", "550", "E-1001"]
+    assert article.meta["tags"] == ["NO", "yes", "on", "off", "true", "4.10"]
+    assert article.meta["environment"] == {
+        "product": "My Product",
+        "version": "4.10",
+        "versions": ["4.10", "1.0", "4.2"],
+        "platforms": ["on", "0755"],
+    }
+    assert article.meta["created"] == dt.date(2026, 1, 10)  # a date and time in a date field is its date
+    assert type(article.meta["created"]) is dt.date
+
+
+# -- file traps: one clear finding each ---------------------------------------------------------
+
+
+def _crlf(data: bytes) -> bytes:
+    return data.replace(b"\n", b"\r\n")
+
+
+def _cr(data: bytes) -> bytes:
+    return data.replace(b"\n", b"\r")
+
+
+def _bom(data: bytes) -> bytes:
+    return b"\xef\xbb\xbf" + data
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [(_crlf, "KB005"), (_cr, "KB005"), (_bom, "KB004")],
+    ids=["crlf", "cr", "bom"],
+)
+def test_bom_and_line_endings_are_one_finding_and_the_article_still_loads(
+    change: Callable[[bytes], bytes], code: str
+) -> None:
+    clean = loaded_article(GOOD.read_bytes()).article
+    assert clean is not None
+
+    result = loaded_article(change(GOOD.read_bytes()))
+
+    assert [(f.code, str(f.location)) for f in result.findings] == [(code, f"{RELPATH}:1:1")]
+    article = result.article
+    assert article is not None
+    assert (article.meta, article.body, article.body_line) == (clean.meta, clean.body, clean.body_line)
+    assert article.field_location("owner") == clean.field_location("owner")
+
+
+def test_crlf_is_reported_at_its_first_line() -> None:
+    data = GOOD.read_bytes().replace(b"## Environment\n", b"## Environment\r\n")
+
+    findings = load(data).findings
+
+    assert [(f.code, f.location.line) for f in findings] == [("KB005", 21)]
+
+
+def test_a_byte_that_is_not_utf8_is_reported_at_its_line_and_column() -> None:
+    data = GOOD.read_bytes().replace(b"monthly invoice", "monthly \u00e9-invoice".encode("latin-1"))
+    line = data[: data.index(b"\xe9")].count(b"\n") + 1
+    col = data.index(b"\xe9") - data.rfind(b"\n", 0, data.index(b"\xe9"))
+
+    result = load(data)
+
+    assert result.article is None
+    assert [str(f) for f in result.findings] == [
+        f"{RELPATH}:{line}:{col}: KB002 not-utf8: byte 0xE9 is not valid UTF-8"
+    ]
+    assert (line, col) == (18, 50)
+
+
+@pytest.mark.parametrize(
+    ("case", "code", "line", "col"),
+    [
+        ("empty.md", "KB003", 1, 1),
+        ("bom-only.md", "KB003", 1, 1),
+        ("binary.md", "KB001", 1, 1),
+        ("not-utf8.md", "KB002", 22, 48),
+        ("no-front-matter.md", "KB006", 1, 1),
+        ("unclosed-front-matter.md", "KB007", 1, 1),
+        ("unclosed-front-matter-at-end.md", "KB007", 1, 1),
+        ("heading-in-front-matter.md", "KB007", 15, 1),
+        ("front-matter-list.md", "KB011", 2, 1),
+        ("front-matter-scalar.md", "KB011", 2, 1),
+        ("yaml-syntax.md", "KB008", 3, 13),
+        ("control-character.md", "KB008", 3, 35),
+        ("tab-indentation.md", "KB009", 14, 1),
+        ("duplicate-key.md", "KB010", 11, 1),
+        ("duplicate-key-nested.md", "KB010", 16, 3),
+        ("python-tag.md", "KB012", 9, 7),
+        ("merge-key.md", "KB012", 15, 3),
+        ("alias-bomb.md", "KB012", 9, 17),
+        ("too-many-digits.md", "KB012", 9, 17),
+        ("nested-too-deeply.md", "KB008", 9, 1006),
+    ],
+)
+def test_every_trap_is_exactly_one_finding_with_file_and_line(case: str, code: str, line: int, col: int) -> None:
+    result = load((CASES / case).read_bytes())
+
+    assert result.article is None
+    assert [(f.code, f.location) for f in result.findings] == [(code, Location(RELPATH, line, col))]
+    assert result.findings[0].message
+    assert result.findings[0].hint
+
+
+def test_a_yaml_finding_carries_the_offending_line_as_context() -> None:
+    (finding,) = load((CASES / "duplicate-key.md").read_bytes()).findings
+
+    assert finding.context == "audience: internal"
+
+
+def test_front_matter_may_close_with_three_dots() -> None:
+    data = GOOD.read_bytes().replace(b"\n---\n## Issue", b"\n...\n## Issue")
+
+    assert loaded_article(data).article is not None
+
+
+def test_empty_front_matter_is_an_article_without_fields() -> None:
+    article = loaded_article(b"---\n---\n## Issue\n").article
+    assert article is not None
+
+    assert article.meta == {}
+    assert article.body_line == 3
+
+
+def test_a_file_that_cannot_be_read_is_a_finding(tmp_path: Path) -> None:
+    folder = tmp_path / "looks-like-an-article.md"
+    folder.mkdir()
+
+    missing = load_article(tmp_path / "gone.md", "gone.md")
+    unreadable = load_article(folder, "looks-like-an-article.md")
+
+    assert [(f.code, f.message) for f in missing.findings] == [
+        ("KB000", "cannot read the file: No such file or directory")
+    ]
+    assert [(f.code, f.message) for f in unreadable.findings] == [("KB000", "cannot read the file: Is a directory")]
+    assert missing.article is None
+    assert unreadable.article is None
