@@ -24,7 +24,7 @@ from kb.errors import KbError, UsageError
 from kb.findings import Finding
 from kb.project import KnowledgeBase
 from kb.publish import PublishedArticle, SiteView, shows_internal_notes, site_view
-from kb.site import leaks, output, render, searchindex, urls
+from kb.site import leaks, output, render, searchindex, urls, workers
 from kb.site.cache import BuildCache, body_cache_key, body_key, other_files
 from kb.site.collect import Inputs, Page, Plan, collect
 from kb.site.health import Health, assess
@@ -148,16 +148,16 @@ class Builder:
             known_relpaths=frozenset(a.relpath for a in articles),
             files=files,
         )
-        bodies: dict[str, tuple[str, render.RenderedBody]] = {}
+        keys: dict[str, str] = {}
+        jobs: dict[str, workers.RenderJob] = {}
         for published in view.articles:
-            key = body_cache_key(published)
+            key = keys[published.id] = body_cache_key(published)
             hit = self.cache.bodies.get(key)
-            if hit is None or not render.still_valid(hit[1], table):
-                body = render.render(published.tokens, published.article.relpath, table, staff=published.internal_notes)
-                hit = (body_key(body), body)
-                self.cache.bodies[key] = hit
-            bodies[published.id] = hit
-        return bodies
+            if (hit is None or not render.still_valid(hit[1], table)) and key not in jobs:
+                jobs[key] = (key, published.body, published.article.relpath, published.internal_notes)
+        for key, body in workers.run(workers.render_chunk, [(table, job) for job in jobs.values()], per_worker=1):
+            self.cache.bodies[key] = (body_key(body), body)
+        return {article_id: self.cache.bodies[key] for article_id, key in keys.items()}
 
 
 def build(

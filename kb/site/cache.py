@@ -15,9 +15,9 @@ from pathlib import Path
 
 from kb.article import Article
 from kb.findings import Finding
-from kb.load import load_article
 from kb.project import KnowledgeBase
 from kb.publish import PublishedArticle
+from kb.load import load_article
 from kb.site.render import RENDERER_VERSION, RenderedBody
 
 
@@ -39,24 +39,30 @@ class BuildCache:
         articles: list[Article] = []
         findings: list[Finding] = []
         seen: set[str] = set()
-        changed = 0
+        folders: dict[Path, Path] = {}
+        states: dict[str, tuple[int, int]] = {}
+        stale: list[tuple[Path, str]] = []
         for path in kb.article_paths():
-            relpath = kb.relpath(path)
+            relpath = kb.relpath(path, folders)
             seen.add(relpath)
             try:
                 info = os.stat(path)
             except OSError:
-                continue
-            state = (info.st_size, info.st_mtime_ns)
+                info = None  # a broken link: loading reports it
+            states[relpath] = (info.st_size, info.st_mtime_ns) if info else (-1, -1)
             known = self.files.get(relpath)
-            if known is None or known[0] != state:
-                loaded = load_article(path, relpath)
-                known = (state, loaded.article, loaded.findings)
-                self.files[relpath] = known
-                changed += 1
-            if known[1] is not None:
-                articles.append(known[1])
-            findings.extend(known[2])
+            if known is None or known[0] != states[relpath]:
+                stale.append((path, relpath))
+        # Read in this process: sending parsed articles back from a pool costs more than parsing them.
+        for path, relpath in stale:
+            loaded = load_article(path, relpath)
+            self.files[relpath] = (states[relpath], loaded.article, loaded.findings)
+        changed = len(stale)
+        for relpath in sorted(seen):
+            _, article, problems = self.files[relpath]
+            if article is not None:
+                articles.append(article)
+            findings.extend(problems)
         for gone in set(self.files) - seen:
             del self.files[gone]
         return LoadedArticles(articles, findings, changed)

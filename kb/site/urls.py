@@ -7,7 +7,6 @@ of any static host (and under `/public/` in `kb serve`).
 
 from __future__ import annotations
 
-import posixpath
 import re
 
 from kb.markdown import slugify
@@ -68,13 +67,19 @@ def relative(from_page: str, to_page: str) -> str:
     A folder's `index.html` is linked as the folder (`errors/`), as static hosts serve it.
     """
     target, _, anchor = to_page.partition("#")
-    here = posixpath.dirname(from_page)
     folder_index = target == "index.html" or target.endswith("/index.html")
     if folder_index:
-        target = posixpath.dirname(target)
-    url = posixpath.relpath(target or ".", here or ".")
-    if folder_index:
-        url = "./" if url == "." else url + "/"
+        target = target[: -len("index.html")]
+    # Site paths are normalised (no '.', '..' or '//'), so plain string work is enough; this
+    # runs for every link of every page.
+    here = from_page.split("/")[:-1]
+    there = target.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    url = "../" * (len(here) - common) + "/".join(there[common:])
+    if not url:
+        url = "./"
     return url + (f"#{anchor}" if anchor else "")
 
 
