@@ -235,11 +235,11 @@ def _write_site(
     previous = site.manifest()
     html_by_key = {key: body.html for key, body in bodies.values()}
 
-    producers: dict[str, Callable[[], bytes]] = {}
+    producers: dict[str, Callable[[], bytes]] = {}  # files that are not pages
     keys: dict[str, str] = {}
+    pages = {page.path: page for page in plan.pages}
     for page in plan.pages:
         keys[page.path] = _page_key(fingerprint, page)
-        producers[page.path] = _page_producer(page, plan.site, templates, html_by_key)
     for name, data in plan.files.items():
         keys[name] = hashlib.sha256(data).hexdigest()
         producers[name] = _constant(data)
@@ -262,31 +262,42 @@ def _write_site(
     incremental = previous is not None and not full and len(changed) <= FULL_REBUILD_SHARE * max(len(keys), 1)
     newly_forbidden = leaks.Forbidden.of(set(forbidden.items) - set(previous.forbidden if previous else []))
 
-    found: list[leaks.Leak] = []
+    changed_set = set(changed)
     try:
         if incremental:
-            stage = site.start_incremental()
-            for name in changed:
+            target = site.start_incremental()
+            to_write = changed
+        else:
+            target = site.start_full()
+            to_write = [name for name in sorted(keys) if name in changed_set or not site.reuse(target, name)]
+        # What is written now is scanned as it is written; what is kept from the last build was
+        # scanned then, so it is read back only for what has become forbidden since.
+        batch = workers.PageBatch(templates.override, fingerprint, plan.site, target, forbidden)
+        written = set(to_write)
+        found = workers.run(
+            workers.write_pages, [(batch, pages[n], _body_of(pages[n], html_by_key)) for n in to_write if n in pages]
+        )
+        for name in to_write:
+            if name not in pages:
                 data = producers[name]()
                 found.extend(leaks.scan_file(name, data, forbidden))
-                output.write_file(stage, name, data)
-            unchanged = [name for name in keys if name not in set(changed)]
-            found.extend(leaks.scan_folder(site.folder, newly_forbidden, unchanged))
-            if found:
-                raise LeakError(plan.site.name, found)
+                output.write_file(target, name, data)
+        kept = [name for name in keys if name not in written]
+        found.extend(leaks.scan_folder(site.folder if incremental else target, newly_forbidden, kept))
+        if search and not incremental:
+            searchindex.build_index(target, target / urls.SEARCH_BUNDLE, plan.site.language)
+            bundle = target / urls.SEARCH_BUNDLE
+            found.extend(
+                leaks.Leak(f"{urls.SEARCH_BUNDLE}/{leak.file}", leak.what, leak.text)
+                for leak in leaks.scan_folder(bundle, forbidden)
+            )
+        if found:
+            raise LeakError(plan.site.name, sorted(found, key=lambda leak: (leak.file, leak.what)))
+        if incremental:
             site.commit_incremental(changed, removed, manifest)
             if search and (changed or removed or not (site.folder / urls.SEARCH_BUNDLE).is_dir()):
                 _index_in_place(site, plan.site, forbidden)
         else:
-            target = site.start_full()
-            for name in sorted(keys):
-                if name in changed or not site.reuse(target, name):
-                    output.write_file(target, name, producers[name]())
-            if search:
-                searchindex.build_index(target, target / urls.SEARCH_BUNDLE, plan.site.language)
-            found.extend(leaks.scan_folder(target, forbidden))
-            if found:
-                raise LeakError(plan.site.name, found)
             site.commit_full(manifest)
     except BaseException:
         site.abandon()
@@ -321,14 +332,8 @@ def _index_in_place(site: SiteFolder, info: SiteInfo, forbidden: leaks.Forbidden
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def _page_producer(
-    page: Page, info: SiteInfo, templates: Templates, html_by_key: dict[str, str]
-) -> Callable[[], bytes]:
-    def produce() -> bytes:
-        body = html_by_key.get(page.view.body_key, "") if isinstance(page.view, ArticleView) else ""
-        return templates.render(page, info, body)
-
-    return produce
+def _body_of(page: Page, html_by_key: dict[str, str]) -> str:
+    return html_by_key.get(page.view.body_key, "") if isinstance(page.view, ArticleView) else ""
 
 
 def _constant(data: bytes) -> Callable[[], bytes]:

@@ -20,6 +20,7 @@ from pathlib import Path
 TEXT_SUFFIXES = frozenset({".html", ".htm", ".json", ".xml", ".txt", ".js", ".css", ".md", ".svg", ""})
 GZIP_SUFFIXES = frozenset({".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter", ".gz"})
 _TAG = re.compile(r"<[^>]*>")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
 _SPACE = re.compile(r"\s+")
 
 
@@ -41,6 +42,10 @@ class Forbidden:
     ids: dict[str, str] = field(default_factory=dict, compare=False)  # upper-cased id -> what
     texts: tuple[tuple[str, str, str], ...] = field(default=(), compare=False)  # (what, text, squeezed)
     id_pattern: re.Pattern[str] | None = field(default=None, compare=False)
+    # The longest ASCII word of each forbidden text, lower-cased: HTML, JSON and gzip never
+    # encode ASCII letters and digits, so a file holding none of these words holds none of
+    # the texts, and the costly readable forms need not be made. None: some text has no such word.
+    probes: tuple[str, ...] | None = field(default=None, compare=False)
 
     @classmethod
     def of(cls, items: Iterable[tuple[str, str]]) -> Forbidden:
@@ -52,7 +57,16 @@ class Forbidden:
             # One pass for every id, as a whole word: KB-12 is not found inside KB-123.
             alternatives = "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
             pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w])", re.IGNORECASE)
-        return cls(kept, ids, texts, pattern)
+        words = [max(_ASCII_WORD.findall(text), key=len, default="").lower() for _, text in kept]
+        probes = None if any(len(word) < 3 for word in words) else tuple(sorted(set(words)))
+        return cls(kept, ids, texts, pattern, probes)
+
+    def may_be_in(self, data: bytes) -> bool:
+        """False only when none of the forbidden texts can be in `data` (decompressed)."""
+        if self.probes is None:
+            return True
+        lowered = data.lower()
+        return any(probe.encode("ascii") in lowered for probe in self.probes)
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -122,9 +136,15 @@ def _json_strings(text: str) -> list[str]:
 def scan_file(name: str, data: bytes, forbidden: Forbidden) -> list[Leak]:
     if not forbidden:
         return []
+    if not forbidden.may_be_in(_decompress(data) if Path(name).suffix.lower() in GZIP_SUFFIXES else data):
+        return [] if not forbidden.may_be_in(name.encode("utf-8")) else _scan_name(name, forbidden)
     forms = readable_forms(name, data) or []
     forms.append(name)  # a file named after a withheld article is a leak too
     return [Leak(name, what, text) for what, text in forbidden.find(forms)]
+
+
+def _scan_name(name: str, forbidden: Forbidden) -> list[Leak]:
+    return [Leak(name, what, text) for what, text in forbidden.find([name])]
 
 
 def scan_folder(folder: Path, forbidden: Forbidden, names: Iterable[str] | None = None) -> list[Leak]:

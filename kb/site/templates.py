@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 
+from kb.errors import ConfigError
 from kb.site import urls
 from kb.site.collect import Page
 from kb.site.views import SiteInfo
@@ -72,6 +73,36 @@ class Templates:
         return [StaticFile(name, files[name]) for name in sorted(files)]
 
     def render(self, page: Page, site: SiteInfo, body_html: str = "") -> bytes:
+        """The page's HTML. A mistake in a KB's own template is a `ConfigError` at its file and line."""
+        try:
+            return self._render(page, site, body_html)
+        except jinja2.TemplateSyntaxError as exc:
+            if exc.filename and self._overridden(exc.filename):
+                raise ConfigError(f"template error: {exc.message}", path=Path(exc.filename), line=exc.lineno) from None
+            raise
+        except Exception as exc:
+            where = self._override_frame(exc)
+            if where is None:
+                raise  # kb's own templates failing is a bug: keep the traceback
+            raise ConfigError(
+                f"template {page.template!r} failed writing {page.path}: {exc}", path=where[0], line=where[1]
+            ) from None
+
+    def _overridden(self, filename: str) -> bool:
+        return self.override is not None and Path(filename).resolve().is_relative_to(self.override.resolve())
+
+    def _override_frame(self, exc: BaseException) -> tuple[Path, int] | None:
+        """The innermost place in a KB's own template that the error passed through."""
+        found = None
+        trace = exc.__traceback__
+        while trace is not None:
+            filename = trace.tb_frame.f_code.co_filename
+            if self._overridden(filename):
+                found = (Path(filename), trace.tb_lineno)
+            trace = trace.tb_next
+        return found
+
+    def _render(self, page: Page, site: SiteInfo, body_html: str) -> bytes:
         template = self.env.get_template(page.template)
         # The 404 page is served at any depth, so its links start at the site's root path.
         rooted = _base_path(site.base_url) if page.path == urls.NOT_FOUND else ""

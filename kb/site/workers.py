@@ -10,10 +10,17 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
 from kb import markdown
+from kb.site.collect import Page
+from kb.site.leaks import Forbidden, Leak, scan_file
+from kb.site.output import write_file
 from kb.site.render import LinkTable, RenderedBody, render
+from kb.site.templates import Templates
+from kb.site.views import SiteInfo
 
 POOL_THRESHOLD = 200  # fewer jobs than this run in the calling process
 T = TypeVar("T")
@@ -44,6 +51,34 @@ def run(function: Callable[[list[T]], list[R]], items: Sequence[T], *, per_worke
         for part in pool.map(function, chunks):
             results.extend(part)
     return results
+
+
+@dataclass(frozen=True)
+class PageBatch:
+    """What writing any page of one site needs besides the page itself."""
+
+    override: Path | None  # the KB's templates folder
+    fingerprint: str  # of the templates in use (a worker reuses its compiled templates while it matches)
+    site: SiteInfo
+    target: Path  # the folder being written
+    forbidden: Forbidden
+
+
+_TEMPLATES: dict[tuple[Path | None, str], Templates] = {}
+
+
+def write_pages(items: list[tuple[PageBatch, Page, str]]) -> list[Leak]:
+    """Render, scan and write pages; returns what the scan found."""
+    found: list[Leak] = []
+    for batch, page, body in items:
+        templates = _TEMPLATES.get((batch.override, batch.fingerprint))
+        if templates is None:
+            _TEMPLATES.clear()
+            templates = _TEMPLATES[(batch.override, batch.fingerprint)] = Templates(batch.override)
+        data = templates.render(page, batch.site, body)
+        found.extend(scan_file(page.path, data, batch.forbidden))
+        write_file(batch.target, page.path, data)
+    return found
 
 
 RenderJob = tuple[str, str, str, bool]  # (cache key, body, relpath, staff)

@@ -125,3 +125,12 @@ def test_staff_site_output_has_nothing_forbidden(kb: KnowledgeBase) -> None:
     report = build(kb, today=TODAY, search=False)
     assert [s.name for s in report.sites] == ["internal", "public"]
     assert read_tree(kb.root / "site" / "internal")
+
+
+def test_a_broken_kb_template_is_a_user_error_at_its_line(kb_root: Path) -> None:
+    shutil.copytree(FIXTURES / "broken-templates", kb_root / "templates")
+    result = CliRunner().invoke(cli, ["--root", str(kb_root), "build", "--no-search"])
+    assert result.exit_code == 2
+    assert "templates/tags.html:4:1: template 'tags.html' failed writing tags/index.html" in result.output
+    assert "no_such_field" in result.output
+    assert "Traceback" not in result.output
