@@ -8,6 +8,7 @@ The stages, per site: publish (what the site shows, `kb.publish.site_view`) → 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import os
@@ -25,11 +26,11 @@ from kb.findings import Finding
 from kb.project import KnowledgeBase
 from kb.publish import PublishedArticle, SiteView, shows_internal_notes, site_view
 from kb.site import leaks, output, render, searchindex, urls, workers
-from kb.site.cache import BuildCache, body_cache_key, body_key, other_files
-from kb.site.collect import Inputs, Page, Plan, collect
+from kb.site.cache import BuildCache, body_key, other_files
+from kb.site.collect import Inputs, Memo, Page, Plan, collect
 from kb.site.health import Health, assess
 from kb.site.templates import Templates
-from kb.site.views import ArticleView, SiteInfo
+from kb.site.views import ArticleSummary, ArticleView, SiteInfo
 from kb.taxonomy import Site
 
 FULL_REBUILD_SHARE = 0.5  # above this share of changed files, write a fresh folder and swap it in
@@ -95,15 +96,21 @@ class Builder:
         self.today = today
         self.search = search
         self.cache = BuildCache()
+        self.memos: dict[str, Memo] = {}  # per site
+        self.page_keys: dict[str, PageKeys] = {}  # per site
         self.progress = progress or (lambda message: None)
 
-    def build(self, sites: list[str] | None = None, *, full: bool = False) -> BuildReport:
+    def build(
+        self, sites: list[str] | None = None, *, full: bool = False, changed: set[Path] | None = None
+    ) -> BuildReport:
+        """Build `sites` (default: all). `changed`: the article files edited since the last build,
+        when the caller knows (kb serve's watcher); otherwise every file is checked."""
         started = time.perf_counter()
         kb = KnowledgeBase(self.root)  # config and taxonomy read afresh: they may have changed
         taxonomy = kb.taxonomy
         chosen = _choose_sites(taxonomy.sites, sites)
         today = self.today or today_for_build()
-        loaded = self.cache.load(kb)
+        loaded = self.cache.load(kb, changed)
         report = BuildReport(articles=len(loaded.articles), unreadable=loaded.findings)
         health = assess(kb, loaded.articles, today)
         templates = Templates(kb.root / kb.config.site.templates)
@@ -126,13 +133,19 @@ class Builder:
             )
             bodies = self._render_bodies(view, loaded.articles, files)
             inputs = Inputs(kb.root, kb.config, taxonomy, health, today, loaded.articles, bodies)
-            plan = collect(info, view, inputs)
+            site_fingerprint = _digest(fingerprint, __version__, repr(info), _config_key(kb))
+            memo = self.memos.setdefault(site.name, Memo())
+            memo.start(site_fingerprint)
+            plan = collect(info, view, inputs, memo)
             forbidden = leaks.Forbidden.of(
                 item for item in view.forbidden if not (item[0].startswith("id of") and item[1] in plan.redirected_ids)
             )
-            site_fingerprint = _digest(fingerprint, __version__, repr(info), _config_key(kb))
+            keys = self.page_keys.setdefault(site.name, PageKeys())
             report.sites.append(
-                _write_site(out / site.name, plan, templates, site_fingerprint, forbidden, bodies, search=search, full=full)
+                _write_site(
+                    out / site.name, plan, templates, site_fingerprint, forbidden, bodies, keys, fingerprint,
+                    search=search, full=full,
+                )
             )
             self.progress(f"built {site.name}")
         report.seconds = time.perf_counter() - started
@@ -151,7 +164,7 @@ class Builder:
         keys: dict[str, str] = {}
         jobs: dict[str, workers.RenderJob] = {}
         for published in view.articles:
-            key = keys[published.id] = body_cache_key(published)
+            key = keys[published.id] = self.cache.body_key_of(published)
             hit = self.cache.bodies.get(key)
             if (hit is None or not render.still_valid(hit[1], table)) and key not in jobs:
                 jobs[key] = (key, published.body, published.article.relpath, published.internal_notes)
@@ -214,9 +227,50 @@ def _digest(*parts: str) -> str:
     return digest.hexdigest()
 
 
-def _page_key(fingerprint: str, page: Page) -> str:
-    return _digest(fingerprint, page.path, page.template, page.title, page.description,
-                   repr((page.searchable, page.listed)), repr(page.view))  # fmt: skip
+class PageKeys:
+    """A digest of everything a page's output depends on, remembered per page and per summary
+    object so that a rebuild hashes only what it made anew."""
+
+    def __init__(self) -> None:
+        self.fingerprint = ""
+        self.pages: dict[int, tuple[Page, str]] = {}
+        self.summaries: dict[int, tuple[ArticleSummary, str]] = {}
+
+    def start(self, fingerprint: str) -> None:
+        if fingerprint != self.fingerprint:
+            self.fingerprint = fingerprint
+            self.pages.clear()
+            self.summaries.clear()
+
+    def of(self, page: Page) -> str:
+        known = self.pages.get(id(page))
+        if known is not None and known[0] is page:
+            return known[1]
+        parts = [self.fingerprint, page.path, page.template, page.title, page.description]
+        parts.append(repr((page.searchable, page.listed)))
+        parts.append(self._digest(page.view))
+        key = _digest(*parts)
+        self.pages[id(page)] = (page, key)
+        return key
+
+    def forget_all_but(self, pages: list[Page]) -> None:
+        live = {id(page) for page in pages}
+        self.pages = {k: v for k, v in self.pages.items() if k in live}
+
+    def _digest(self, value: object) -> str:
+        """Like repr(), with each article summary replaced by its (remembered) digest."""
+        if isinstance(value, ArticleSummary):
+            known = self.summaries.get(id(value))
+            if known is None or known[0] is not value:
+                known = (value, hashlib.sha256(repr(value).encode("utf-8")).hexdigest()[:24])
+                self.summaries[id(value)] = known
+            return known[1]
+        if isinstance(value, tuple):
+            return "(" + ",".join(self._digest(item) for item in value) + ")"
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            fields = ",".join(self._digest(getattr(value, f.name)) for f in dataclasses.fields(value))
+            return f"{type(value).__name__}({fields})"
+        return repr(value)
 
 
 def _write_site(
@@ -226,6 +280,8 @@ def _write_site(
     fingerprint: str,
     forbidden: leaks.Forbidden,
     bodies: dict[str, tuple[str, render.RenderedBody]],
+    page_keys: PageKeys,
+    templates_fingerprint: str,
     *,
     search: bool,
     full: bool,
@@ -238,8 +294,10 @@ def _write_site(
     producers: dict[str, Callable[[], bytes]] = {}  # files that are not pages
     keys: dict[str, str] = {}
     pages = {page.path: page for page in plan.pages}
+    page_keys.start(fingerprint)
     for page in plan.pages:
-        keys[page.path] = _page_key(fingerprint, page)
+        keys[page.path] = page_keys.of(page)
+    page_keys.forget_all_but(plan.pages)
     for name, data in plan.files.items():
         keys[name] = hashlib.sha256(data).hexdigest()
         producers[name] = _constant(data)
@@ -272,7 +330,7 @@ def _write_site(
             to_write = [name for name in sorted(keys) if name in changed_set or not site.reuse(target, name)]
         # What is written now is scanned as it is written; what is kept from the last build was
         # scanned then, so it is read back only for what has become forbidden since.
-        batch = workers.PageBatch(templates.override, fingerprint, plan.site, target, forbidden)
+        batch = workers.PageBatch(templates.override, templates_fingerprint, plan.site, target, forbidden)
         written = set(to_write)
         found = workers.run(
             workers.write_pages, [(batch, pages[n], _body_of(pages[n], html_by_key)) for n in to_write if n in pages]

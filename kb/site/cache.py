@@ -34,8 +34,29 @@ class BuildCache:
 
     files: dict[str, tuple[tuple[int, int], Article | None, list[Finding]]] = field(default_factory=dict)
     bodies: dict[str, tuple[str, RenderedBody]] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)  # every article file at the last full listing
+    keys: dict[tuple[int, bool], tuple[Article, str, str]] = field(default_factory=dict)
 
-    def load(self, kb: KnowledgeBase) -> LoadedArticles:
+    def body_key_of(self, published: PublishedArticle) -> str:
+        """`body_cache_key`, remembered per article object (hashing 10,000 bodies takes a while)."""
+        slot = (id(published.article), published.internal_notes)
+        known = self.keys.get(slot)
+        if known is not None and known[0] is published.article and known[1] == published.body:
+            return known[2]
+        key = body_cache_key(published)
+        self.keys[slot] = (published.article, published.body, key)
+        return key
+
+    def load(self, kb: KnowledgeBase, changed: set[Path] | None = None) -> LoadedArticles:
+        """Every readable article, reading only the files that changed since the last call.
+
+        `changed` (from a watcher that knows which files were edited) spares listing and
+        checking every file; it is only trusted when it names articles already known.
+        """
+        if changed is not None and self.order:
+            quick = self._reload(kb, changed)
+            if quick is not None:
+                return quick
         articles: list[Article] = []
         findings: list[Finding] = []
         seen: set[str] = set()
@@ -57,7 +78,6 @@ class BuildCache:
         for path, relpath in stale:
             loaded = load_article(path, relpath)
             self.files[relpath] = (states[relpath], loaded.article, loaded.findings)
-        changed = len(stale)
         for relpath in sorted(seen):
             _, article, problems = self.files[relpath]
             if article is not None:
@@ -65,7 +85,27 @@ class BuildCache:
             findings.extend(problems)
         for gone in set(self.files) - seen:
             del self.files[gone]
-        return LoadedArticles(articles, findings, changed)
+        self.order = sorted(seen)
+        return LoadedArticles(articles, findings, len(stale))
+
+    def _reload(self, kb: KnowledgeBase, changed: set[Path]) -> LoadedArticles | None:
+        """Re-read the `changed` articles alone; None when that is not enough (a file came or went)."""
+        wanted: list[tuple[Path, str, tuple[int, int]]] = []
+        for path in sorted(changed):
+            relpath = kb.relpath(path)
+            try:
+                info = os.stat(path)
+            except OSError:
+                return None
+            if relpath not in self.files or not kb.is_article(path):
+                return None
+            wanted.append((path, relpath, (info.st_size, info.st_mtime_ns)))
+        for path, relpath, state in wanted:
+            loaded = load_article(path, relpath)
+            self.files[relpath] = (state, loaded.article, loaded.findings)
+        articles = [a for relpath in self.order if (a := self.files[relpath][1]) is not None]
+        findings = [f for relpath in self.order for f in self.files[relpath][2]]
+        return LoadedArticles(articles, findings, len(wanted))
 
 
 def body_cache_key(published: PublishedArticle) -> str:

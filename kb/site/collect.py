@@ -39,6 +39,7 @@ from kb.site.views import (
 from kb.taxonomy import Taxonomy
 
 HOME_ARTICLES_PER_AREA = 6
+_CURRENT = ArticleHealth(Staleness("current", None))  # an article the health assessment does not know
 
 
 @dataclass(frozen=True)
@@ -76,15 +77,54 @@ class Inputs:
     bodies: dict[str, tuple[str, RenderedBody]]  # article id -> (body key, rendered body)
 
 
-def collect(site: SiteInfo, view: SiteView, inputs: Inputs) -> Plan:
+@dataclass
+class Memo:
+    """What collecting a site made last time, per article object, for `kb serve`'s rebuilds.
+
+    Articles that did not change are the same objects from one build to the next (the build
+    cache keeps them), so their summaries and pages are reused instead of made again. Any
+    change to the site, config, taxonomy or templates (`fingerprint`) starts afresh.
+    """
+
+    fingerprint: str = ""
+    summaries: dict[int, tuple[Article, ArticleSummary]] = field(default_factory=dict)
+    pages: dict[int, tuple[Article, str, ArticleHealth, Page]] = field(default_factory=dict)
+
+    def start(self, fingerprint: str) -> None:
+        if fingerprint != self.fingerprint:
+            self.fingerprint = fingerprint
+            self.summaries.clear()
+            self.pages.clear()
+
+    def summary(self, article: Article, taxonomy: Taxonomy) -> ArticleSummary:
+        known = self.summaries.get(id(article))
+        if known is not None and known[0] is article:
+            return known[1]
+        made = _summary(article, taxonomy)
+        self.summaries[id(article)] = (article, made)
+        return made
+
+
+def collect(site: SiteInfo, view: SiteView, inputs: Inputs, memo: Memo | None = None) -> Plan:
     plan = Plan(site)
     tax = inputs.taxonomy
     published = view.articles
-    summaries = {p.id: _summary(p.article, tax) for p in published}
+    memo = memo or Memo()
+    summaries = {p.id: memo.summary(p.article, tax) for p in published}
+    live = {id(p.article) for p in published}
+    for gone in [key for key in memo.pages if key not in live]:
+        del memo.pages[gone]
 
     for item in published:
         key, body = inputs.bodies[item.id]
-        plan.pages.append(_article_page(item, summaries[item.id], key, body, site, inputs))
+        health = inputs.health.of(item.article) or _CURRENT
+        known = memo.pages.get(id(item.article))
+        if known is not None and known[0] is item.article and known[1] == key and known[2] == health:
+            page = known[3]
+        else:
+            page = _article_page(item, summaries[item.id], key, body, site, inputs)
+            memo.pages[id(item.article)] = (item.article, key, health, page)
+        plan.pages.append(page)
         for asset in body.assets:
             plan.assets[urls.asset_path(asset)] = inputs.root / asset
 
@@ -106,11 +146,9 @@ def collect(site: SiteInfo, view: SiteView, inputs: Inputs) -> Plan:
     tagged: dict[str, list[ArticleSummary]] = defaultdict(list)
     names: dict[str, str] = {}
     for item in published:
-        for tag in item.article.tags:
-            slug = urls.tag_slug(tag)
-            names.setdefault(slug, tag)
-            if summaries[item.id] not in tagged[slug]:
-                tagged[slug].append(summaries[item.id])
+        for tag_slug, tag in sorted({urls.tag_slug(tag): tag for tag in item.article.tags}.items()):
+            names.setdefault(tag_slug, tag)
+            tagged[tag_slug].append(summaries[item.id])
     for slug in sorted(tagged):
         plan.pages.append(
             Page(urls.tag_path(names[slug]), "tag.html", f"Tag: {names[slug]}", TagView(names[slug], tuple(tagged[slug])))
@@ -174,7 +212,7 @@ def _article_page(
     item: PublishedArticle, summary: ArticleSummary, key: str, body: RenderedBody, site: SiteInfo, inputs: Inputs
 ) -> Page:
     article = item.article
-    health = inputs.health.of(article) or ArticleHealth(Staleness("current", None))
+    health = inputs.health.of(article) or _CURRENT
     area = article.product_area
     crumbs = tuple(_area_link(a, inputs.taxonomy) for a in _ancestors(area)) if area else ()
     code_links = tuple(Link(urls.code_path(c), c) for c in article.error_codes)
