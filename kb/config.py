@@ -62,6 +62,7 @@ class SiteSettings:
         OverduePolicy.BANNER, "A public article past its review date: banner (shown with a notice) or hide (kept off)."
     )
     search: bool = setting(True, "Build the Pagefind search index for each site.")
+    cache: bool = setting(True, "Keep read articles and rendered bodies in .kb-cache/site.sqlite for faster rebuilds.")
     language: str = setting("en", "Language of the articles (the pages' lang attribute and the search index).")
 
 

@@ -17,6 +17,7 @@ from kb.site import LeakError, build
 @click.option("--site", "sites", multiple=True, metavar="NAME", help="Build only this site (repeatable).")
 @click.option("--no-search", is_flag=True, help="Skip the Pagefind search index (faster; search pages say so).")
 @click.option("--full", is_flag=True, help="Rewrite every file instead of only those that changed.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the build cache (.kb-cache/site.sqlite).")
 @click.option(
     "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
     help="Date staleness is judged on (default: SOURCE_DATE_EPOCH, else today).",
@@ -24,7 +25,13 @@ from kb.site import LeakError, build
 @verbosity
 @pass_env
 def command(
-    env: Env, out: Path | None, sites: tuple[str, ...], no_search: bool, full: bool, today: dt.datetime | None
+    env: Env,
+    out: Path | None,
+    sites: tuple[str, ...],
+    no_search: bool,
+    full: bool,
+    no_cache: bool,
+    today: dt.datetime | None,
 ) -> None:
     """Build one static site per configured site (default: all of them) into site/NAME/.
 
@@ -36,7 +43,7 @@ def command(
     try:
         report = build(
             kb, sites=list(sites) or None, out=out, today=today.date() if today else None,
-            search=False if no_search else None, full=full,
+            search=False if no_search else None, full=full, cache=False if no_cache else None,
         )  # fmt: skip
     except LeakError as exc:
         click.echo(click.style("Error: ", fg="red", bold=True) + exc.render(), err=True)

@@ -29,10 +29,12 @@ from kb.site import leaks, output, render, searchindex, urls, workers
 from kb.site.cache import BuildCache, body_key, other_files
 from kb.site.collect import Inputs, Memo, Page, Plan, collect
 from kb.site.health import Health, assess
+from kb.site.store import DiskCache
 from kb.site.templates import Templates
 from kb.site.views import ArticleSummary, ArticleView, SiteInfo
 from kb.taxonomy import Site
 
+DISK_CACHE = "site.sqlite"  # in .kb-cache/
 FULL_REBUILD_SHARE = 0.5  # above this share of changed files, write a fresh folder and swap it in
 
 
@@ -69,6 +71,8 @@ class BuildReport:
     articles: int = 0
     unreadable: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
+    read: int = 0  # article files read this time (the others came from the cache)
+    rendered: int = 0  # article bodies rendered this time
 
 
 def today_for_build() -> dt.date:
@@ -89,16 +93,27 @@ class Builder:
         out: Path | None = None,
         today: dt.date | None = None,
         search: bool | None = None,
+        cache: bool | None = None,
         progress: Callable[[str], None] | None = None,
     ) -> None:
         self.root = root
         self.out = out
         self.today = today
         self.search = search
+        self.use_disk = cache  # None: as `site.cache` in kb.yaml says
         self.cache = BuildCache()
         self.memos: dict[str, Memo] = {}  # per site
         self.page_keys: dict[str, PageKeys] = {}  # per site
         self.progress = progress or (lambda message: None)
+
+    def close(self) -> None:
+        self.cache.close()
+
+    def __enter__(self) -> Builder:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
     def build(
         self, sites: list[str] | None = None, *, full: bool = False, changed: set[Path] | None = None
@@ -110,14 +125,18 @@ class Builder:
         taxonomy = kb.taxonomy
         chosen = _choose_sites(taxonomy.sites, sites)
         today = self.today or today_for_build()
+        use_disk = kb.config.site.cache if self.use_disk is None else self.use_disk
+        if use_disk and self.cache.disk is None and not self.cache.primed:
+            self.cache.disk = DiskCache(kb.cache_dir / DISK_CACHE)
         loaded = self.cache.load(kb, changed)
-        report = BuildReport(articles=len(loaded.articles), unreadable=loaded.findings)
+        report = BuildReport(articles=len(loaded.articles), unreadable=loaded.findings, read=loaded.changed)
         health = assess(kb, loaded.articles, today)
         templates = Templates(kb.root / kb.config.site.templates)
         fingerprint = templates.fingerprint()
         files = other_files(kb.articles_dir, kb.root)
         out = self.out or kb.root / kb.config.site.output
         search = kb.config.site.search if self.search is None else self.search
+        in_use: set[str] = set()
         for site in chosen:
             view = _with_overdue_policy(site_view(site, loaded.articles), health, kb.config.site.overdue)
             info = SiteInfo(
@@ -131,7 +150,8 @@ class Builder:
                 search=search,
                 has_health=shows_internal_notes(site),
             )
-            bodies = self._render_bodies(view, loaded.articles, files)
+            bodies, rendered = self._render_bodies(view, loaded.articles, files, in_use)
+            report.rendered += rendered
             inputs = Inputs(kb.root, kb.config, taxonomy, health, today, loaded.articles, bodies)
             site_fingerprint = _digest(fingerprint, __version__, repr(info), _config_key(kb))
             memo = self.memos.setdefault(site.name, Memo())
@@ -144,16 +164,18 @@ class Builder:
             report.sites.append(
                 _write_site(
                     out / site.name, plan, templates, site_fingerprint, forbidden, bodies, keys, fingerprint,
-                    search=search, full=full,
+                    self.cache.html, search=search, full=full,
                 )
             )
             self.progress(f"built {site.name}")
+        if changed is None and len(chosen) == len(taxonomy.sites):
+            self.cache.remember([], keep=in_use)  # every site was built: forget bodies none of them uses
         report.seconds = time.perf_counter() - started
         return report
 
     def _render_bodies(
-        self, view: SiteView, articles: list[Article], files: frozenset[str]
-    ) -> dict[str, tuple[str, render.RenderedBody]]:
+        self, view: SiteView, articles: list[Article], files: frozenset[str], in_use: set[str]
+    ) -> tuple[dict[str, tuple[str, render.RenderedBody]], int]:
         table = render.LinkTable(
             by_relpath={p.article.relpath: urls.article_path(p.id) for p in view.articles},
             by_id={p.id: urls.article_path(p.id) for p in view.articles},
@@ -168,9 +190,13 @@ class Builder:
             hit = self.cache.bodies.get(key)
             if (hit is None or not render.still_valid(hit[1], table)) and key not in jobs:
                 jobs[key] = (key, published.body, published.article.relpath, published.internal_notes)
+        rendered = []
         for key, body in workers.run(workers.render_chunk, [(table, job) for job in jobs.values()], per_worker=1):
             self.cache.bodies[key] = (body_key(body), body)
-        return {article_id: self.cache.bodies[key] for article_id, key in keys.items()}
+            rendered.append((key, self.cache.bodies[key][0], body))
+        self.cache.remember(rendered, keep=None)
+        in_use.update(keys.values())
+        return {article_id: self.cache.bodies[key] for article_id, key in keys.items()}, len(rendered)
 
 
 def build(
@@ -181,9 +207,11 @@ def build(
     today: dt.date | None = None,
     search: bool | None = None,
     full: bool = False,
+    cache: bool | None = None,
 ) -> BuildReport:
     """Build the KB's sites (default: all configured) into `out` (default: `site.output`)."""
-    return Builder(kb.root, out=out, today=today, search=search).build(sites, full=full)
+    with Builder(kb.root, out=out, today=today, search=search, cache=cache) as builder:
+        return builder.build(sites, full=full)
 
 
 def _choose_sites(configured: dict[str, Site], wanted: list[str] | None) -> list[Site]:
@@ -282,6 +310,7 @@ def _write_site(
     bodies: dict[str, tuple[str, render.RenderedBody]],
     page_keys: PageKeys,
     templates_fingerprint: str,
+    html_of: Callable[[str, str], str],
     *,
     search: bool,
     full: bool,
@@ -333,7 +362,8 @@ def _write_site(
         batch = workers.PageBatch(templates.override, templates_fingerprint, plan.site, target, forbidden)
         written = set(to_write)
         found = workers.run(
-            workers.write_pages, [(batch, pages[n], _body_of(pages[n], html_by_key)) for n in to_write if n in pages]
+            workers.write_pages,
+            [(batch, pages[n], _body_of(pages[n], html_by_key, html_of)) for n in to_write if n in pages],
         )
         for name in to_write:
             if name not in pages:
@@ -390,8 +420,10 @@ def _index_in_place(site: SiteFolder, info: SiteInfo, forbidden: leaks.Forbidden
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def _body_of(page: Page, html_by_key: dict[str, str]) -> str:
-    return html_by_key.get(page.view.body_key, "") if isinstance(page.view, ArticleView) else ""
+def _body_of(page: Page, html_by_key: dict[str, str], html_of: Callable[[str, str], str]) -> str:
+    if not isinstance(page.view, ArticleView):
+        return ""
+    return html_of(page.view.body_key, html_by_key.get(page.view.body_key, ""))
 
 
 def _constant(data: bytes) -> Callable[[], bytes]:

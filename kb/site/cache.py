@@ -18,7 +18,9 @@ from kb.findings import Finding
 from kb.project import KnowledgeBase
 from kb.publish import PublishedArticle
 from kb.load import load_article
+from kb.errors import KbError
 from kb.site.render import RENDERER_VERSION, RenderedBody
+from kb.site.store import DiskCache
 
 
 @dataclass
@@ -36,6 +38,42 @@ class BuildCache:
     bodies: dict[str, tuple[str, RenderedBody]] = field(default_factory=dict)
     order: list[str] = field(default_factory=list)  # every article file at the last full listing
     keys: dict[tuple[int, bool], tuple[Article, str, str]] = field(default_factory=dict)
+    disk: DiskCache | None = None  # what a previous process left (kb build), else memory only
+    lazy: set[str] = field(default_factory=set)  # body keys whose HTML is still on disk only
+    primed: bool = False
+
+    def prime(self, root: Path) -> None:
+        """Start from what the disk cache holds (once per process)."""
+        if self.primed or self.disk is None:
+            return
+        self.primed = True
+        for relpath, row in self.disk.articles().items():
+            self.files.setdefault(relpath, (row.state, row.article(root), []))
+        for key, (found_key, body) in self.disk.bodies().items():
+            if key not in self.bodies:
+                self.bodies[key] = (found_key, body)
+                self.lazy.add(found_key)
+
+    def html(self, body_key: str, fallback: str) -> str:
+        """The HTML of a body: in memory, or read from the disk cache when it came from there."""
+        if body_key not in self.lazy or self.disk is None:
+            return fallback
+        found = self.disk.html(body_key)
+        if found is None:
+            raise KbError("the build cache changed during the build", hint="run the build again")
+        return found
+
+    def remember(self, rendered: list[tuple[str, str, RenderedBody]], keep: set[str] | None) -> None:
+        """Keep new bodies on disk; with `keep` (every body in use), forget the rest."""
+        for _, body_key, _ in rendered:
+            self.lazy.discard(body_key)
+        if self.disk is not None and (rendered or keep is not None):
+            self.disk.save_bodies(rendered, keep)
+
+    def close(self) -> None:
+        if self.disk is not None:
+            self.disk.close()
+            self.disk = None
 
     def body_key_of(self, published: PublishedArticle) -> str:
         """`body_cache_key`, remembered per article object (hashing 10,000 bodies takes a while)."""
@@ -53,6 +91,7 @@ class BuildCache:
         `changed` (from a watcher that knows which files were edited) spares listing and
         checking every file; it is only trusted when it names articles already known.
         """
+        self.prime(kb.root)
         if changed is not None and self.order:
             quick = self._reload(kb, changed)
             if quick is not None:
@@ -75,16 +114,22 @@ class BuildCache:
             if known is None or known[0] != states[relpath]:
                 stale.append((path, relpath))
         # Read in this process: sending parsed articles back from a pool costs more than parsing them.
+        saved: list[tuple[tuple[int, int], Article]] = []
         for path, relpath in stale:
             loaded = load_article(path, relpath)
             self.files[relpath] = (states[relpath], loaded.article, loaded.findings)
+            if loaded.article is not None and not loaded.findings:  # findings are shown on every build
+                saved.append((states[relpath], loaded.article))
         for relpath in sorted(seen):
             _, article, problems = self.files[relpath]
             if article is not None:
                 articles.append(article)
             findings.extend(problems)
-        for gone in set(self.files) - seen:
-            del self.files[gone]
+        gone = sorted(set(self.files) - seen)
+        for relpath in gone:
+            del self.files[relpath]
+        if self.disk is not None and (saved or gone):
+            self.disk.save_articles(saved, gone)
         self.order = sorted(seen)
         return LoadedArticles(articles, findings, len(stale))
 
@@ -100,9 +145,14 @@ class BuildCache:
             if relpath not in self.files or not kb.is_article(path):
                 return None
             wanted.append((path, relpath, (info.st_size, info.st_mtime_ns)))
+        saved: list[tuple[tuple[int, int], Article]] = []
         for path, relpath, state in wanted:
             loaded = load_article(path, relpath)
             self.files[relpath] = (state, loaded.article, loaded.findings)
+            if loaded.article is not None and not loaded.findings:
+                saved.append((state, loaded.article))
+        if self.disk is not None and saved:
+            self.disk.save_articles(saved, [])
         articles = [a for relpath in self.order if (a := self.files[relpath][1]) is not None]
         findings = [f for relpath in self.order for f in self.files[relpath][2]]
         return LoadedArticles(articles, findings, len(wanted))

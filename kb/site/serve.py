@@ -179,6 +179,7 @@ class DevServer:
 
     def stop(self) -> None:
         self._stop.set()
+        self.builder.close()
         with self.generation.condition:
             self.generation.stopping = True
             self.generation.condition.notify_all()

@@ -27,8 +27,11 @@ def test_the_same_sources_give_byte_identical_sites(kb: KnowledgeBase, tmp_path:
     assert any(name.startswith("public/pagefind/") for name in one)
 
 
-def test_a_rebuild_after_one_change_writes_only_what_the_change_needs(kb: KnowledgeBase, tmp_path: Path) -> None:
+def test_a_rebuild_after_one_change_writes_only_what_the_change_needs(
+    kb: KnowledgeBase, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     builder = Builder(kb.root, out=tmp_path / "out", today=TODAY, search=False)
+    request.addfinalizer(builder.close)
     first = builder.build()
     assert all(site.full for site in first.sites)
     again = builder.build()
@@ -44,8 +47,11 @@ def test_a_rebuild_after_one_change_writes_only_what_the_change_needs(kb: Knowle
     assert "Replace the card" in page.read_text(encoding="utf-8")
 
 
-def test_an_incremental_rebuild_equals_a_fresh_build(kb: KnowledgeBase, tmp_path: Path) -> None:
+def test_an_incremental_rebuild_equals_a_fresh_build(
+    kb: KnowledgeBase, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     builder = Builder(kb.root, out=tmp_path / "incremental", today=TODAY)
+    request.addfinalizer(builder.close)
     builder.build()
     path = kb.root / ARTICLE
     text = path.read_text(encoding="utf-8")
@@ -54,8 +60,20 @@ def test_an_incremental_rebuild_equals_a_fresh_build(kb: KnowledgeBase, tmp_path
     report = builder.build()
     assert not any(site.full for site in report.sites)
     assert any(site.removed for site in report.sites)  # the deleted article's page and tag entries
-    build(kb, out=tmp_path / "fresh", today=TODAY)
+    build(kb, out=tmp_path / "fresh", today=TODAY, cache=False)
     assert read_tree(tmp_path / "incremental") == read_tree(tmp_path / "fresh")
+
+
+def test_a_new_build_process_reads_and_renders_only_what_changed(kb: KnowledgeBase, tmp_path: Path) -> None:
+    first = build(kb, out=tmp_path / "out", today=TODAY, search=False)
+    assert (first.read, first.rendered) == (8, 10)  # two public articles have internal notes: 8 + 2 bodies
+    path = kb.root / ARTICLE
+    path.write_text(path.read_text(encoding="utf-8").replace("Update the card under", "Replace the card under"), "utf-8")
+    again = build(kb, out=tmp_path / "out", today=TODAY, search=False)  # a new Builder: only the disk cache
+    assert (again.read, again.rendered) == (1, 2)  # the article, rendered once per site (it has internal notes)
+    assert [site.written for site in again.sites] == [1, 1]
+    build(kb, out=tmp_path / "fresh", today=TODAY, search=False, cache=False)
+    assert read_tree(tmp_path / "out") == read_tree(tmp_path / "fresh")
 
 
 def test_a_title_change_keeps_the_url(kb: KnowledgeBase, tmp_path: Path) -> None:
