@@ -104,7 +104,14 @@ class Builder:
         self.cache = BuildCache()
         self.memos: dict[str, Memo] = {}  # per site
         self.page_keys: dict[str, PageKeys] = {}  # per site
+        self.pending: dict[str, tuple[SiteFolder, SiteInfo, leaks.Forbidden]] = {}  # search indexes to update
         self.progress = progress or (lambda message: None)
+
+    def index_pending(self) -> None:
+        """Bring the search index of each site built with `defer_search` up to date."""
+        while self.pending:
+            _, (folder, info, forbidden) = self.pending.popitem()
+            _index_in_place(folder, info, forbidden)
 
     def close(self) -> None:
         self.cache.close()
@@ -116,10 +123,17 @@ class Builder:
         self.close()
 
     def build(
-        self, sites: list[str] | None = None, *, full: bool = False, changed: set[Path] | None = None
+        self,
+        sites: list[str] | None = None,
+        *,
+        full: bool = False,
+        changed: set[Path] | None = None,
+        defer_search: bool = False,
     ) -> BuildReport:
         """Build `sites` (default: all). `changed`: the article files edited since the last build,
-        when the caller knows (kb serve's watcher); otherwise every file is checked."""
+        when the caller knows (kb serve's watcher); otherwise every file is checked.
+        `defer_search`: after an incremental build, leave the search index to `index_pending()`
+        (kb serve reloads pages at once and brings search up to date just after)."""
         started = time.perf_counter()
         kb = KnowledgeBase(self.root)  # config and taxonomy read afresh: they may have changed
         taxonomy = kb.taxonomy
@@ -164,9 +178,11 @@ class Builder:
             report.sites.append(
                 _write_site(
                     out / site.name, plan, templates, site_fingerprint, forbidden, bodies, keys, fingerprint,
-                    self.cache.html, search=search, full=full,
+                    self.cache.html, search=search, full=full, defer_search=defer_search,
                 )
             )
+            if defer_search and search:
+                self.pending[site.name] = (SiteFolder(out / site.name), info, forbidden)
             self.progress(f"built {site.name}")
         if changed is None and len(chosen) == len(taxonomy.sites):
             self.cache.remember([], keep=in_use)  # every site was built: forget bodies none of them uses
@@ -314,6 +330,7 @@ def _write_site(
     *,
     search: bool,
     full: bool,
+    defer_search: bool = False,
 ) -> SiteReport:
     site = SiteFolder(folder)
     site.recover()
@@ -383,7 +400,8 @@ def _write_site(
             raise LeakError(plan.site.name, sorted(found, key=lambda leak: (leak.file, leak.what)))
         if incremental:
             site.commit_incremental(changed, removed, manifest)
-            if search and (changed or removed or not (site.folder / urls.SEARCH_BUNDLE).is_dir()):
+            stale_index = changed or removed or not (site.folder / urls.SEARCH_BUNDLE).is_dir()
+            if search and stale_index and not defer_search:
                 _index_in_place(site, plan.site, forbidden)
         else:
             site.commit_full(manifest)

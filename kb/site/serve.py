@@ -104,12 +104,16 @@ class DevServer:
     def rebuild(self, changed: set[Path] | None = None) -> BuildReport | None:
         """Build (incrementally after the first time); on a user error keep serving the last site."""
         try:
-            report = self.builder.build(changed=changed)
+            report = self.builder.build(changed=changed, defer_search=self.generation.number > 0)
         except KbError as exc:
             self.log(f"Build failed; still serving the previous site.\n{exc.render()}")
             return None
+        self.generation.bump()  # pages first: open pages reload now
+        try:
+            self.builder.index_pending()  # then Pagefind and the whoosh index catch up
+        except KbError as exc:
+            self.log(f"Search index not updated: {exc.render()}")
         _update_search_indexes(self.kb.root, [s.name for s in report.sites], self.log)
-        self.generation.bump()
         return report
 
     def watched(self) -> dict[str, tuple[int, int]]:

@@ -76,3 +76,23 @@ def test_live_reload_events_announce_builds(served: tuple[DevServer, dict[str, S
         server.generation.bump()
         stream.readline()
         assert stream.readline().decode("utf-8") == f"data: {server.generation.number}\n"
+
+
+def test_search_catches_up_after_a_rebuild(kb_root: Path) -> None:
+    import gzip
+
+    server = DevServer(kb_root, port=0, log=lambda message: None)
+    sites = {site.name: site for site in server.start()}
+    try:
+        article = kb_root / "articles" / "billing" / "payment-required.md"
+        text = article.read_text(encoding="utf-8")
+        article.write_text(text.replace("Update the card under", "Zebracorn the card under"), encoding="utf-8")
+        fragments = sites["public"].folder / "pagefind" / "fragment"
+        deadline = time.monotonic() + 30
+        found = False
+        while not found and time.monotonic() < deadline:
+            time.sleep(0.2)
+            found = any(b"Zebracorn" in gzip.decompress(p.read_bytes()) for p in fragments.glob("*.pf_fragment"))
+        assert found
+    finally:
+        server.stop()
