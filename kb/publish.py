@@ -44,7 +44,7 @@ class PublishedArticle:
     body: str  # Markdown with internal blocks blanked when the site may not show them
     internal_notes: bool  # whether the body still holds internal blocks (staff site)
 
-    @property
+    @cached_property
     def id(self) -> str:
         assert self.article.id is not None  # `publishes` refuses articles without an id
         return self.article.id
@@ -61,11 +61,20 @@ class PublishedArticle:
 
 def visible_body(article: Article, site: Site) -> str:
     """The article's Markdown as `site` may show it."""
-    # Every internal block opens with ':::'; without one there is nothing to blank, and the
-    # body need not be parsed (the cost that dominates a build of thousands of articles).
-    if shows_internal_notes(site) or ":::" not in article.body:
+    # Without an opening line there is nothing to blank, and the body need not be parsed
+    # (parsing is the cost that dominates a build of thousands of articles).
+    if shows_internal_notes(site) or not may_hold_internal_blocks(article.body):
         return article.body
     return markdown.without_lines(article.body, _with_closing_lines(article))
+
+
+# Every internal block opens with a line holding ':::' (or more colons) and then 'internal' in
+# any case; a body without such text has none, and need not be parsed to know it.
+_OPENING = re.compile(r":{3,}\s*internal", re.IGNORECASE)
+
+
+def may_hold_internal_blocks(body: str) -> bool:
+    return _OPENING.search(body) is not None
 
 
 _CLOSING = re.compile(r"^\s*:{3,}\s*$")
@@ -118,7 +127,7 @@ class SiteView:
                 found.append((f"title of withheld article {article.relpath}", article.title))
         for published in self.articles:
             article = published.article
-            if ":::" not in article.body:
+            if not may_hold_internal_blocks(article.body):
                 continue
             for start, end in markdown.internal_blocks(article.tokens):
                 for line in article.body_lines[start + 1 : end]:

@@ -28,7 +28,7 @@ from kb.publish import PublishedArticle, SiteView, shows_internal_notes, site_vi
 from kb.site import leaks, output, render, searchindex, urls, workers
 from kb.site.cache import BuildCache, body_key, other_files
 from kb.site.collect import Inputs, Memo, Page, Plan, collect
-from kb.site.health import Health, assess
+from kb.site.health import ArticleHealth, Health, assess
 from kb.site.store import DiskCache
 from kb.site.templates import Templates
 from kb.site.views import ArticleSummary, ArticleView, SiteInfo
@@ -105,6 +105,10 @@ class Builder:
         self.memos: dict[str, Memo] = {}  # per site
         self.page_keys: dict[str, PageKeys] = {}  # per site
         self.pending: dict[str, tuple[SiteFolder, SiteInfo, leaks.Forbidden]] = {}  # search indexes to update
+        self.health_key: tuple[dt.date, str] | None = None
+        self.health_memo: dict[int, tuple[Article, ArticleHealth]] = {}
+        self.tables: dict[str, render.LinkTable] = {}  # per site: the links the last build resolved
+        self.validated: dict[str, set[str]] = {}  # per site: cached bodies known right for its links
         self.progress = progress or (lambda message: None)
 
     def index_pending(self) -> None:
@@ -144,7 +148,10 @@ class Builder:
             self.cache.disk = DiskCache(kb.cache_dir / DISK_CACHE)
         loaded = self.cache.load(kb, changed)
         report = BuildReport(articles=len(loaded.articles), unreadable=loaded.findings, read=loaded.changed)
-        health = assess(kb, loaded.articles, today)
+        health_key = (today, _config_key(kb))
+        if health_key != self.health_key:
+            self.health_key, self.health_memo = health_key, {}
+        health = assess(kb, loaded.articles, today, self.health_memo)
         templates = Templates(kb.root / kb.config.site.templates)
         fingerprint = templates.fingerprint()
         files = other_files(kb.articles_dir, kb.root)
@@ -199,17 +206,31 @@ class Builder:
             known_relpaths=frozenset(a.relpath for a in articles),
             files=files,
         )
+        # While the site publishes the same articles at the same places, a body already checked
+        # against this site's links stays right. A body made for the other site (the cache is
+        # shared) is always checked: its links may point at what this site does not publish.
+        name = view.site.name
+        if self.tables.get(name) != table:
+            self.tables[name] = table
+            self.validated[name] = set()
+        checked = self.validated.setdefault(name, set())
         keys: dict[str, str] = {}
         jobs: dict[str, workers.RenderJob] = {}
         for published in view.articles:
             key = keys[published.id] = self.cache.body_key_of(published)
             hit = self.cache.bodies.get(key)
-            if (hit is None or not render.still_valid(hit[1], table)) and key not in jobs:
+            stale = hit is None or (key not in checked and not render.still_valid(hit[1], table))
+            if not stale:
+                checked.add(key)
+            if stale and key not in jobs:
                 jobs[key] = (key, published.body, published.article.relpath, published.internal_notes)
         rendered = []
         for key, body in workers.run(workers.render_chunk, [(table, job) for job in jobs.values()], per_worker=1):
             self.cache.bodies[key] = (body_key(body), body)
             rendered.append((key, self.cache.bodies[key][0], body))
+            for other in self.validated.values():  # a new rendering is right for this site's links only
+                other.discard(key)
+            checked.add(key)
         self.cache.remember(rendered, keep=None)
         in_use.update(keys.values())
         return {article_id: self.cache.bodies[key] for article_id, key in keys.items()}, len(rendered)

@@ -16,7 +16,7 @@ from pathlib import Path
 from kb.article import Article
 from kb.findings import Finding
 from kb.project import KnowledgeBase
-from kb.publish import PublishedArticle
+from kb.publish import PublishedArticle, may_hold_internal_blocks
 from kb.load import load_article
 from kb.errors import KbError
 from kb.site.render import RENDERER_VERSION, RenderedBody
@@ -164,7 +164,7 @@ def body_cache_key(published: PublishedArticle) -> str:
     The staff flag matters only to bodies with internal blocks, so a body without any is
     rendered once for both sites.
     """
-    staff = "staff" if published.internal_notes and ":::" in published.body else "-"
+    staff = "staff" if published.internal_notes and may_hold_internal_blocks(published.body) else "-"
     digest = hashlib.sha256()
     for part in (RENDERER_VERSION, staff, published.article.relpath, published.body):
         digest.update(part.encode("utf-8") + b"\0")

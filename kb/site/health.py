@@ -48,12 +48,30 @@ class Health:
         return self.by_id.get(article.id or "")
 
 
-def assess(kb: KnowledgeBase, articles: list[Article], today: dt.date) -> Health:
-    """Health of every article: from the quality audit when installed, else staleness alone."""
+def assess(
+    kb: KnowledgeBase,
+    articles: list[Article],
+    today: dt.date,
+    known: dict[int, tuple[Article, ArticleHealth]] | None = None,
+) -> Health:
+    """Health of every article: from the quality audit when installed, else staleness alone.
+
+    `known` remembers the staleness of article objects between builds on the same day with the
+    same taxonomy (the caller clears it otherwise), so a rebuild does not recompute 10,000.
+    """
     audit = _quality_audit()
     if audit is not None:
         return _from_audit(kb, audit, today)
-    return Health({a.id: ArticleHealth(staleness(a, kb.taxonomy, today)) for a in articles if a.id})
+    known = {} if known is None else known
+    health = Health()
+    for article in articles:
+        if not article.id:
+            continue
+        found = known.get(id(article))
+        if found is None or found[0] is not article:
+            found = known[id(article)] = (article, ArticleHealth(staleness(article, kb.taxonomy, today)))
+        health.by_id[article.id] = found[1]
+    return health
 
 
 def staleness(article: Article, taxonomy: Taxonomy, today: dt.date) -> Staleness:

@@ -134,3 +134,21 @@ def test_a_broken_kb_template_is_a_user_error_at_its_line(kb_root: Path) -> None
     assert "templates/tags.html:4:1: template 'tags.html' failed writing tags/index.html" in result.output
     assert "no_such_field" in result.output
     assert "Traceback" not in result.output
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["::: internal", ":::Internal", "::::\u00a0internal x", ":::", "::: note", "text", "", "> ::: internal",
+                         "- ::: internal", "    ::: internal", "```", "~~~", "internal", ": : : internal", "::: inter nal"]),
+        max_size=12,
+    )
+)
+def test_the_quick_check_never_misses_an_internal_block(lines: list[str]) -> None:
+    """`may_hold_internal_blocks` spares parsing bodies: it must be True whenever the parser finds a block."""
+    from kb import markdown
+    from kb.publish import may_hold_internal_blocks
+
+    body = "\n".join(lines)
+    if markdown.internal_blocks(markdown.parse(body)):
+        assert may_hold_internal_blocks(body)

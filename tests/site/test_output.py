@@ -153,3 +153,42 @@ def test_rendering_in_a_process_pool_gives_the_same_site(
     monkeypatch.setenv("KB_WORKERS", "2")
     build(kb, out=tmp_path / "pool", today=TODAY, search=False)
     assert read_tree(tmp_path / "alone") == read_tree(tmp_path / "pool")
+
+
+def test_a_body_shared_by_both_sites_follows_each_sites_links(
+    kb: KnowledgeBase, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """The partner article links to a public one; when that article becomes internal-only, the
+    staff site keeps the link and the public site (which shares the cached body) must not."""
+    builder = Builder(kb.root, out=tmp_path / "out", today=TODAY, search=False)
+    request.addfinalizer(builder.close)
+    access = kb.root / "articles/identity/access-denied.md"  # links to token-expired.md (KB-0001)
+    builder.build()
+    token = kb.root / "articles/identity/sso/token-expired.md"
+    token.write_text(token.read_text(encoding="utf-8").replace("audience: public", "audience: internal"), "utf-8")
+    builder.build()  # the public site refuses to build if its scan finds KB-0001 anywhere
+    public = (tmp_path / "out/public/articles/kb-0002.html").read_text(encoding="utf-8")
+    internal = (tmp_path / "out/internal/articles/kb-0002.html").read_text(encoding="utf-8")
+    assert "Back to token expired." in public
+    assert 'Back to <a href="kb-0001.html">token expired</a>.' in internal
+    assert access.is_file()
+
+
+def test_a_body_rendered_again_for_one_site_is_checked_again_for_the_other(
+    kb: KnowledgeBase, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    taxonomy = kb.root / "schemas/taxonomy.yaml"
+    text = taxonomy.read_text(encoding="utf-8")
+    taxonomy.write_text(text.replace("confidences: [wip, not-validated", "confidences: [not-validated"), "utf-8")
+    access = kb.root / "articles/identity/access-denied.md"
+    access.write_text(access.read_text(encoding="utf-8") + "\nRefunds: [annual plans](../billing/refund-draft.md).\n")
+    builder = Builder(kb.root, out=tmp_path / "out", today=TODAY, search=False)
+    request.addfinalizer(builder.close)
+    builder.build()
+    draft = kb.root / "articles/billing/refund-draft.md"  # wip: neither site publishes it yet
+    draft.write_text(draft.read_text(encoding="utf-8").replace("confidence: wip", "confidence: not-validated"))
+    builder.build()  # now the staff site does (its links change), the public site does not (its links do not)
+    internal = (tmp_path / "out/internal/articles/kb-0002.html").read_text(encoding="utf-8")
+    public = (tmp_path / "out/public/articles/kb-0002.html").read_text(encoding="utf-8")
+    assert '<a href="kb-0006.html">annual plans</a>' in internal
+    assert "Refunds: annual plans." in public
