@@ -67,6 +67,11 @@ class BuildCache:
         """Keep new bodies on disk; with `keep` (every body in use), forget the rest."""
         for _, body_key, _ in rendered:
             self.lazy.discard(body_key)
+        if keep is not None and self.lazy:
+            # Bodies whose HTML is only on disk go from memory too when their rows go.
+            for key in [k for k, (body_key, _) in self.bodies.items() if k not in keep and body_key in self.lazy]:
+                del self.bodies[key]
+            self.lazy = {body_key for body_key, _ in self.bodies.values() if body_key in self.lazy}
         if self.disk is not None and (rendered or keep is not None):
             self.disk.save_bodies(rendered, keep)
 

@@ -192,3 +192,18 @@ def test_a_body_rendered_again_for_one_site_is_checked_again_for_the_other(
     public = (tmp_path / "out/public/articles/kb-0002.html").read_text(encoding="utf-8")
     assert '<a href="kb-0006.html">annual plans</a>' in internal
     assert "Refunds: annual plans." in public
+
+
+def test_the_disk_cache_forgets_what_no_site_uses_without_losing_what_it_needs(kb: KnowledgeBase, tmp_path: Path) -> None:
+    path = kb.root / ARTICLE
+    original = path.read_text(encoding="utf-8")
+    edited = original.replace("Update the card under", "Replace the card under")
+    path.write_text(edited, encoding="utf-8")
+    build(kb, out=tmp_path / "out", today=TODAY, search=False)  # the cache holds the edited body
+    path.write_text(original, encoding="utf-8")
+    with Builder(kb.root, out=tmp_path / "out", today=TODAY, search=False) as builder:  # a new process
+        builder.build()  # every site built: the edited body is forgotten, on disk and in memory
+        path.write_text(edited, encoding="utf-8")
+        report = builder.build()  # ... so it is rendered again, not looked for on disk
+        assert report.rendered == 2
+    assert "Replace the card under" in (tmp_path / "out/public/articles/kb-0005.html").read_text(encoding="utf-8")
