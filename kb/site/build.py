@@ -109,6 +109,7 @@ class Builder:
         self.health_memo: dict[int, tuple[Article, ArticleHealth]] = {}
         self.tables: dict[str, render.LinkTable] = {}  # per site: the links the last build resolved
         self.validated: dict[str, set[str]] = {}  # per site: cached bodies known right for its links
+        self.known: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # every id and file
         self.progress = progress or (lambda message: None)
 
     def index_pending(self) -> None:
@@ -158,6 +159,7 @@ class Builder:
         out = self.out or kb.root / kb.config.site.output
         search = kb.config.site.search if self.search is None else self.search
         in_use: set[str] = set()
+        self.known = (frozenset(a.id for a in loaded.articles if a.id), frozenset(a.relpath for a in loaded.articles))
         for site in chosen:
             view = _with_overdue_policy(site_view(site, loaded.articles), health, kb.config.site.overdue)
             info = SiteInfo(
@@ -202,8 +204,8 @@ class Builder:
         table = render.LinkTable(
             by_relpath={p.article.relpath: urls.article_path(p.id) for p in view.articles},
             by_id={p.id: urls.article_path(p.id) for p in view.articles},
-            known_ids=frozenset(a.id for a in articles if a.id),
-            known_relpaths=frozenset(a.relpath for a in articles),
+            known_ids=self.known[0],
+            known_relpaths=self.known[1],
             files=files,
         )
         # While the site publishes the same articles at the same places, a body already checked
@@ -313,7 +315,9 @@ class PageKeys:
             return known[1]
         parts = [self.fingerprint, page.path, page.template, page.title, page.description]
         parts.append(repr((page.searchable, page.listed)))
-        parts.append(self._digest(page.view))
+        # An article page's view is small: its repr is quicker than walking it. Lists of many
+        # articles are walked, each summary hashed once and remembered.
+        parts.append(repr(page.view) if isinstance(page.view, ArticleView) else self._digest(page.view))
         key = _digest(*parts)
         self.pages[id(page)] = (page, key)
         return key
@@ -322,15 +326,22 @@ class PageKeys:
         live = {id(page) for page in pages}
         self.pages = {k: v for k, v in self.pages.items() if k in live}
 
+    def _summary_digest(self, value: object) -> str:
+        known = self.summaries.get(id(value))
+        if known is None or known[0] is not value:
+            if not isinstance(value, ArticleSummary):
+                return self._digest(value)
+            known = (value, hashlib.sha256(repr(value).encode("utf-8")).hexdigest()[:24])
+            self.summaries[id(value)] = known
+        return known[1]
+
     def _digest(self, value: object) -> str:
         """Like repr(), with each article summary replaced by its (remembered) digest."""
         if isinstance(value, ArticleSummary):
-            known = self.summaries.get(id(value))
-            if known is None or known[0] is not value:
-                known = (value, hashlib.sha256(repr(value).encode("utf-8")).hexdigest()[:24])
-                self.summaries[id(value)] = known
-            return known[1]
+            return self._summary_digest(value)
         if isinstance(value, tuple):
+            if value and isinstance(value[0], ArticleSummary):  # the long lists: one lookup each
+                return "(" + ",".join(self._summary_digest(item) for item in value) + ")"
             return "(" + ",".join(self._digest(item) for item in value) + ")"
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             fields = ",".join(self._digest(getattr(value, f.name)) for f in dataclasses.fields(value))

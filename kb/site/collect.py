@@ -117,7 +117,7 @@ def collect(site: SiteInfo, view: SiteView, inputs: Inputs, memo: Memo | None = 
 
     for item in published:
         key, body = inputs.bodies[item.id]
-        health = inputs.health.of(item.article) or _CURRENT
+        health = inputs.health.of_id(item.id) or _CURRENT
         known = memo.pages.get(id(item.article))
         if known is not None and known[0] is item.article and known[1] == key and known[2] == health:
             page = known[3]
@@ -349,7 +349,7 @@ def _health_view(published: list[PublishedArticle], summaries: dict[str, Article
     for item in published:
         if item.article.confidence == "archived":
             continue
-        health = inputs.health.of(item.article) or ArticleHealth(Staleness("current", None))
+        health = inputs.health.of_id(item.id) or _CURRENT
         counts[health.staleness.state] += 1
         rows.append(
             HealthRow(

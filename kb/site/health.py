@@ -47,6 +47,9 @@ class Health:
     def of(self, article: Article) -> ArticleHealth | None:
         return self.by_id.get(article.id or "")
 
+    def of_id(self, article_id: str) -> ArticleHealth | None:
+        return self.by_id.get(article_id)
+
 
 def assess(
     kb: KnowledgeBase,

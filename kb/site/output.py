@@ -53,6 +53,7 @@ class SiteFolder:
         self.name = folder.name
         self.manifest_file = self.state / f"{self.name}.manifest.json"
         self.journal = self.state / f"{self.name}.journal.json"
+        self.next_manifest = self.state / f"{self.name}.manifest.next"  # written before the journal
         self.fresh = self.state / f"{self.name}.new"  # a full build's new folder
         self.retired = self.state / f"{self.name}.old"  # the previous folder, during a swap
         self.stage = self.state / f"{self.name}.stage"  # an incremental build's changed files
@@ -72,6 +73,7 @@ class SiteFolder:
         for leftover in (self.fresh, self.retired, self.stage):
             if leftover.exists():
                 shutil.rmtree(leftover)
+        self.next_manifest.unlink(missing_ok=True)  # a build that never reached its journal
 
     def manifest(self) -> Manifest | None:
         if not self.folder.is_dir() or not self.manifest_file.is_file():
@@ -120,7 +122,8 @@ class SiteFolder:
         return self.stage
 
     def commit_incremental(self, changed: list[str], removed: list[str], manifest: Manifest) -> None:
-        journal = {"changed": sorted(changed), "removed": sorted(removed), "manifest": manifest.to_json()}
+        self.next_manifest.write_text(manifest.to_json(), encoding="utf-8")  # swapped in by the replay
+        journal = {"changed": sorted(changed), "removed": sorted(removed)}
         temporary = self.journal.with_suffix(".tmp")
         with temporary.open("w", encoding="utf-8") as handle:
             json.dump(journal, handle)
@@ -143,9 +146,8 @@ class SiteFolder:
             with contextlib.suppress(FileNotFoundError):
                 (self.folder / name).unlink()
             _prune(self.folder, Path(name).parent)
-        manifest = Manifest.from_json(str(journal["manifest"]))
-        if manifest is not None:
-            self._write_manifest(manifest)
+        if self.next_manifest.exists():
+            self.next_manifest.replace(self.manifest_file)
         self.journal.unlink(missing_ok=True)
         if self.stage.exists():
             shutil.rmtree(self.stage)

@@ -122,8 +122,8 @@ def test_a_build_interrupted_after_its_commit_is_completed(tmp_path: Path) -> No
     folder.commit_full(Manifest({"index.html": "k1", "gone.html": "k2"}))
     stage = folder.start_incremental()
     (stage / "index.html").write_text("new", encoding="utf-8")
-    journal = {"changed": ["index.html"], "removed": ["gone.html"], "manifest": Manifest({"index.html": "k3"}).to_json()}
-    folder.journal.write_text(json.dumps(journal), encoding="utf-8")
+    folder.next_manifest.write_text(Manifest({"index.html": "k3"}).to_json(), encoding="utf-8")
+    folder.journal.write_text(json.dumps({"changed": ["index.html"], "removed": ["gone.html"]}), encoding="utf-8")
     # ... the process dies here, after the commit point: the next build finishes the job.
     folder.recover()
     assert (tmp_path / "public" / "index.html").read_text(encoding="utf-8") == "new"
