@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -134,5 +135,18 @@ def _from_audit(kb: KnowledgeBase, audit: Any, today: dt.date) -> Health:
         page = importlib.import_module("kb.report.html")
     except ModuleNotFoundError:
         return health
-    health.report_html = str(page.render(report))
+    health.report_html = embeddable(str(page.render(report)))
     return health
+
+
+_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.IGNORECASE | re.DOTALL)
+_STYLE = re.compile(r"<style[^>]*>.*?</style>", re.IGNORECASE | re.DOTALL)
+
+
+def embeddable(report: str) -> str:
+    """The report as a part of the knowledge-health page: a whole HTML document keeps its
+    styles and the inside of its body (its own h1 is the page's heading then)."""
+    body = _BODY.search(report)
+    if body is None:
+        return report
+    return "".join(_STYLE.findall(report)) + body.group(1)
