@@ -1,0 +1,51 @@
+"""The benchmarks `python -m bench` knows, in the order they run: write one function, register it here.
+
+A benchmark is `run(workload, repeat) -> Measurement`: it prepares what it needs without timing
+it, then times `repeat` runs with `bench.timing.measure` (in-process) or `run_process` (a command).
+The runner measures the anchors on the same workload in the same run and prints the ratios.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bench import parse
+from bench.content import Workload
+from bench.errors import BenchError
+from bench.timing import Measurement
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """One figure of DESIGN.md's targets, measured on a workload."""
+
+    name: str  # what `python -m bench NAME` selects
+    label: str  # the row's name in the table
+    about: str  # what is timed, for the report's legend
+    versus: str  # how to read the ratio against the anchors' full builds
+    run: Callable[[Workload, int], Measurement]
+
+
+BENCHMARKS: tuple[Benchmark, ...] = (
+    Benchmark(
+        name="parse",
+        label="kb parse",
+        about="kb.load.load_bytes + article.tokens for every article, files already in memory",
+        versus="kb's parse only (front matter + Markdown tokens, one core) vs each anchor's full build "
+        "(read, parse, render, write)",
+        run=parse.parse,
+    ),
+)
+
+
+def select(names: list[str]) -> list[Benchmark]:
+    """The benchmarks named (all when none is), in registry order."""
+    known = {b.name: b for b in BENCHMARKS}
+    for name in names:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            raise BenchError(f"unknown benchmark {name!r} (known: {', '.join(known)}){hint}")
+    return [b for b in BENCHMARKS if not names or b.name in names]
