@@ -11,7 +11,7 @@ import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bench import parse
+from bench import parse, site
 from bench.content import Workload
 from bench.errors import BenchError
 from bench.timing import Measurement
@@ -36,6 +36,20 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         versus="kb's parse only (front matter + Markdown tokens, one core) vs each anchor's full build "
         "(read, parse, render, write)",
         run=parse.parse,
+    ),
+    Benchmark(
+        name="build",
+        label="kb build, 2 sites",
+        about="kb build --no-search --full --no-cache in a new process: both sites, cold, every file written",
+        versus="kb's two sites vs each anchor's one site (targets: at most 1x Hugo, at most 0.1x MkDocs)",
+        run=site.build,
+    ),
+    Benchmark(
+        name="rebuild",
+        label="kb rebuild, 1 article",
+        about="kb serve's builder after one article is saved, told which file (no Pagefind)",
+        versus="one article's rebuild vs each anchor's full build (target: under 1 s at 10,000 articles)",
+        run=site.rebuild,
     ),
 )
 
