@@ -31,7 +31,7 @@ from kb.site.collect import Inputs, Memo, Page, Plan, collect
 from kb.site.health import ArticleHealth, Health, assess
 from kb.site.store import DiskCache
 from kb.site.templates import Templates
-from kb.site.views import ArticleSummary, ArticleView, SiteInfo
+from kb.site.views import ArticleSummary, ArticleView, HealthRow, SiteInfo
 from kb.taxonomy import Site
 
 DISK_CACHE = "site.sqlite"  # in .kb-cache/
@@ -301,7 +301,7 @@ class PageKeys:
     def __init__(self) -> None:
         self.fingerprint = ""
         self.pages: dict[int, tuple[Page, str]] = {}
-        self.summaries: dict[int, tuple[ArticleSummary, str]] = {}
+        self.summaries: dict[int, tuple[object, str]] = {}  # summaries and health rows
 
     def start(self, fingerprint: str) -> None:
         if fingerprint != self.fingerprint:
@@ -327,20 +327,19 @@ class PageKeys:
         self.pages = {k: v for k, v in self.pages.items() if k in live}
 
     def _summary_digest(self, value: object) -> str:
+        """The digest of one item of a long list (a summary, a health row), remembered per object."""
         known = self.summaries.get(id(value))
         if known is None or known[0] is not value:
-            if not isinstance(value, ArticleSummary):
-                return self._digest(value)
-            known = (value, hashlib.sha256(repr(value).encode("utf-8")).hexdigest()[:24])
+            known = (value, hashlib.sha256(self._digest(value).encode("utf-8")).hexdigest()[:24])
             self.summaries[id(value)] = known
         return known[1]
 
     def _digest(self, value: object) -> str:
         """Like repr(), with each article summary replaced by its (remembered) digest."""
         if isinstance(value, ArticleSummary):
-            return self._summary_digest(value)
+            return repr(value)
         if isinstance(value, tuple):
-            if value and isinstance(value[0], ArticleSummary):  # the long lists: one lookup each
+            if value and isinstance(value[0], ArticleSummary | HealthRow):  # the long lists: one lookup each
                 return "(" + ",".join(self._summary_digest(item) for item in value) + ")"
             return "(" + ",".join(self._digest(item) for item in value) + ")"
         if dataclasses.is_dataclass(value) and not isinstance(value, type):

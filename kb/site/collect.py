@@ -89,12 +89,16 @@ class Memo:
     fingerprint: str = ""
     summaries: dict[int, tuple[Article, ArticleSummary]] = field(default_factory=dict)
     pages: dict[int, tuple[Article, str, ArticleHealth, Page]] = field(default_factory=dict)
+    rows: dict[int, tuple[Article, ArticleHealth, ArticleSummary, tuple[int, int, str, str], HealthRow]] = field(
+        default_factory=dict
+    )
 
     def start(self, fingerprint: str) -> None:
         if fingerprint != self.fingerprint:
             self.fingerprint = fingerprint
             self.summaries.clear()
             self.pages.clear()
+            self.rows.clear()
 
     def summary(self, article: Article, taxonomy: Taxonomy) -> ArticleSummary:
         known = self.summaries.get(id(article))
@@ -169,7 +173,7 @@ def collect(site: SiteInfo, view: SiteView, inputs: Inputs, memo: Memo | None = 
     plan.pages.append(Page(urls.SEARCH, "search.html", "Search", EmptyView(), listed=False))
     plan.pages.append(Page(urls.NOT_FOUND, "404.html", "Page not found", EmptyView(), listed=False))
     if site.has_health:
-        plan.pages.append(Page(urls.HEALTH, "health.html", "Knowledge health", _health_view(published, summaries, inputs)))
+        plan.pages.append(Page(urls.HEALTH, "health.html", "Knowledge health", _health_view(published, summaries, inputs, memo)))
 
     moved = routes.redirects(view, inputs.articles)
     for redirect in moved:
@@ -343,25 +347,32 @@ def _shorten(groups: tuple[AreaGroup, ...]) -> tuple[AreaGroup, ...]:
 _ORDER = {"overdue": 0, "due-soon": 1, "current": 2}
 
 
-def _health_view(published: list[PublishedArticle], summaries: dict[str, ArticleSummary], inputs: Inputs) -> HealthView:
-    rows = []
+def _health_view(
+    published: list[PublishedArticle], summaries: dict[str, ArticleSummary], inputs: Inputs, memo: Memo
+) -> HealthView:
+    ranked: list[tuple[tuple[int, int, str, str], HealthRow]] = []
     counts: dict[str, int] = defaultdict(int)
     for item in published:
         if item.article.confidence == "archived":
             continue
         health = inputs.health.of_id(item.id) or _CURRENT
         counts[health.staleness.state] += 1
-        rows.append(
-            HealthRow(
-                summaries[item.id],
+        summary = summaries[item.id]
+        known = memo.rows.get(id(item.article))
+        if known is None or known[0] is not item.article or known[1] != health or known[2] is not summary:
+            row = HealthRow(
+                summary,
                 item.article.owner or "",
                 health.score,
                 health.staleness.state,
                 health.staleness.due.isoformat() if health.staleness.due else "",
                 health.staleness.reasons,
             )
-        )
-    rows.sort(key=lambda r: (_ORDER.get(r.staleness, 3), r.score if r.score is not None else 101, r.due, r.article.id))
+            rank = (_ORDER.get(row.staleness, 3), row.score if row.score is not None else 101, row.due, item.id)
+            known = memo.rows[id(item.article)] = (item.article, health, summary, rank, row)
+        ranked.append((known[3], known[4]))
+    ranked.sort(key=lambda pair: pair[0])
+    rows = [row for _, row in ranked]
     return HealthView(
         tuple(rows),
         tuple(sorted(counts.items(), key=lambda kv: _ORDER.get(kv[0], 3))),
