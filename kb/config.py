@@ -45,6 +45,27 @@ class CheckSettings:
     cache: bool = setting(True, "Keep results by content hash in .kb-cache/ so unchanged articles are not re-read.")
 
 
+class OverduePolicy(enum.Enum):
+    """What the public site does with an article past its review date."""
+
+    BANNER = "banner"  # publish it with a notice that it is being reviewed
+    HIDE = "hide"  # keep it off the public site until someone reviews it
+
+
+@dataclass
+class SiteSettings:
+    """How `kb build` and `kb serve` publish the sites."""
+
+    output: str = setting("site", "Folder the sites are written to (one sub-folder per site), relative to the KB root.")
+    templates: str = setting("templates", "Folder of Jinja2 templates that override kb's own, relative to the KB root.")
+    overdue: OverduePolicy = setting(
+        OverduePolicy.BANNER, "A public article past its review date: banner (shown with a notice) or hide (kept off)."
+    )
+    search: bool = setting(True, "Build the Pagefind search index for each site.")
+    cache: bool = setting(True, "Keep read articles and rendered bodies in .kb-cache/site.sqlite for faster rebuilds.")
+    language: str = setting("en", "Language of the articles (the pages' lang attribute and the search index).")
+
+
 @dataclass
 class Thresholds:
     """Numbers the quality rules compare against."""
@@ -129,6 +150,7 @@ class Config:
     flag_url: str = setting("", "'Flag this article' link (an issue template); {id} and {title} are filled in.")
     check: CheckSettings = setting(CheckSettings(), "How a run decides success.")
     lint: LintSettings = setting(LintSettings(), "Quality rules: selection, levels, thresholds, health-score weights.")
+    site: SiteSettings = setting(SiteSettings(), "How the sites are published.")
 
     # Where the config came from; not a setting.
     path: Path | None = field(default=None, repr=False, compare=False)

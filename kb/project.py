@@ -61,22 +61,24 @@ class KnowledgeBase:
     def cache_dir(self) -> Path:
         return self.root / CACHE_DIR
 
-    def relpath(self, path: Path) -> str:
+    def relpath(self, path: Path, folders: dict[Path, Path] | None = None) -> str:
         """`path` relative to the root, POSIX style (how findings and pages name files)."""
         # Links keep their own name (a broken link must be reported where it is), so resolve the
         # folder, not the file.
-        located = path.absolute().parent.resolve() / path.name
+        located = _resolved(path.absolute().parent, {} if folders is None else folders) / path.name
         try:
             return located.relative_to(self.root).as_posix()
         except ValueError:
             return located.as_posix()
 
-    def is_article(self, path: Path) -> bool:
+    def is_article(self, path: Path, folders: dict[Path, Path] | None = None) -> bool:
+        """Whether `path` is an article. `folders` memoises resolved folders over many calls."""
         if path.suffix.lower() != ".md" or path.name.lower() == "readme.md":
             return False
+        folders = {} if folders is None else folders
         try:  # the link itself, not its target, decides where an article lives
-            located = path.absolute().parent.resolve() / path.name
-            rel = located.relative_to(self.articles_dir.resolve()).as_posix()
+            located = _resolved(path.absolute().parent, folders) / path.name
+            rel = located.relative_to(_resolved(self.articles_dir, folders)).as_posix()
         except ValueError:
             return False
         if any(part.startswith((".", "_")) for part in rel.split("/")):
@@ -108,11 +110,14 @@ class KnowledgeBase:
         if not paths:
             return [self.root / rel for rel in self.article_relpaths()]
         found: set[Path] = set()
+        folders: dict[Path, Path] = {}  # resolving each folder once, not once per file, matters at 10,000 articles
         for given in paths:
             path = given if given.is_absolute() else Path.cwd() / given
             if path.is_dir():
                 # A broken link named like an article is kept: loading reports it (KB000).
-                found.update(p for p in path.rglob("*.md") if (p.is_file() or p.is_symlink()) and self.is_article(p))
+                found.update(
+                    p for p in path.rglob("*.md") if (p.is_file() or p.is_symlink()) and self.is_article(p, folders)
+                )
             elif path.exists() or path.is_symlink():
                 # A file named explicitly (by a pre-commit hook, say) counts only if it is an
                 # article: README.md or docs elsewhere in the repository are not.
@@ -120,4 +125,11 @@ class KnowledgeBase:
                     found.add(path)
             else:
                 raise UsageError(f"no such file or folder: {given}")
-        return sorted(found, key=lambda p: self.relpath(p))
+        return sorted(found, key=lambda p: self.relpath(p, folders))
+
+
+def _resolved(folder: Path, known: dict[Path, Path]) -> Path:
+    real = known.get(folder)
+    if real is None:
+        real = known[folder] = folder.resolve()
+    return real

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from kb.cli import audit, check, config, explain, init, new, rules, schema
+from kb.cli import audit, build, check, config, explain, init, new, rules, schema, serve
 from kb.cli.common import Env
 from kb.errors import KbError
 
@@ -24,6 +24,8 @@ COMMANDS: list[click.Command] = [
     rules.command,
     explain.command,
     config.command,
+    build.command,
+    serve.command,
 ]
 
 
