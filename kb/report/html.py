@@ -15,23 +15,44 @@ if TYPE_CHECKING:
 
 # Colours chosen for contrast on white (WCAG AA for text) and for colour-blind readers.
 GOOD, FAIR, POOR, INK, MUTED = "#1a7f37", "#9a6700", "#cf222e", "#1f2328", "#59636e"
+RULE_BARS = "#0969da"  # visible on light and dark backgrounds
 
-STYLE = """
+# The standalone page's own frame.
+PAGE_STYLE = """
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328;margin:0;background:#f6f8fa}
 header{background:#fff;border-bottom:1px solid #d0d7de;padding:1.2rem 2rem}
 main{max-width:1100px;margin:0 auto;padding:1rem 2rem 3rem}
-h1{font-size:1.5rem;margin:0}h2{font-size:1.15rem;margin:0 0 .6rem}
-.tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:.8rem;margin:1rem 0}
-.tile{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:.8rem 1rem}
-.tile b{display:block;font-size:1.8rem}.tile span{color:#59636e}
-.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:1rem}
-section{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:1rem 1.2rem;margin:1rem 0}
-table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #eaeef2;
-vertical-align:top}th{font-weight:600;color:#59636e}td.num{text-align:right;font-variant-numeric:tabular-nums}
-.score{font-weight:700}.good{color:#1a7f37}.fair{color:#9a6700}.poor{color:#cf222e}
-code{font-size:.9em}details summary{cursor:pointer}svg text{font:12px system-ui,sans-serif;fill:#1f2328}
-svg{max-width:600px;height:auto;display:block}.nowrap{white-space:nowrap}
-.muted{color:#59636e}
+h1{font-size:1.5rem;margin:0}
+"""
+
+# The report itself, scoped to its container so that it can sit inside another page (the
+# internal site's knowledge-health page) without restyling that page.
+STYLE = """
+.health-report h2{font-size:1.15rem;margin:0 0 .6rem}
+.health-report .tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:.8rem;margin:1rem 0}
+.health-report .tile{background:#fff;color:#1f2328;border:1px solid #d0d7de;border-radius:8px;padding:.8rem 1rem}
+.health-report .tile b{display:block;font-size:1.8rem}.health-report .tile span{color:#59636e}
+.health-report .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(480px,100%),1fr));gap:1rem}
+.health-report section{background:#fff;color:#1f2328;border:1px solid #d0d7de;border-radius:8px;
+padding:1rem 1.2rem;margin:1rem 0;overflow-x:auto}
+.health-report table{border-collapse:collapse;width:100%}
+.health-report th,.health-report td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #eaeef2;
+vertical-align:top}.health-report th{font-weight:600;color:#59636e}
+.health-report td.num{text-align:right;font-variant-numeric:tabular-nums}
+.health-report .score{font-weight:700}.health-report .good{color:#1a7f37}.health-report .fair{color:#9a6700}
+.health-report .poor{color:#cf222e}.health-report code{font-size:.9em}
+.health-report details summary{cursor:pointer}
+.health-report svg text{font:12px system-ui,sans-serif;fill:#1f2328}
+.health-report svg{max-width:600px;height:auto;display:block}.health-report .nowrap{white-space:nowrap}
+.health-report .muted{color:#59636e}
+.health-report th,.health-report td{background:inherit}
+@media (prefers-color-scheme: dark){
+.health-report .tile,.health-report section{background:#161b22;color:#e6edf3;border-color:#30363d}
+.health-report .tile span,.health-report th,.health-report .muted{color:#9198a1}
+.health-report th,.health-report td{border-color:#30363d}
+.health-report .good{color:#3fb950}.health-report .fair{color:#d29922}.health-report .poor{color:#f85149}
+.health-report svg text{fill:#e6edf3}
+}
 """
 
 
@@ -99,9 +120,9 @@ def _failed(h: ArticleHealth) -> str:
     return f"<ul>{''.join(items)}</ul>" if items else ""
 
 
-def render(report: AuditReport) -> str:
+def content(report: AuditReport) -> str:
+    """The report's charts and tables, without the page around them (no landmarks, no h1)."""
     s = report.summary
-    name = escape(report.kb_name or "Knowledge base")
     band_labels = [f"{10 * i}–{100 if i == 9 else 10 * i + 9}" for i in range(10)]
     distribution = columns(
         "Articles per health score band", s.distribution, band_labels, [_colour(10 * i + 5) for i in range(10)]
@@ -118,7 +139,7 @@ def render(report: AuditReport) -> str:
     )
     rules = bars(
         "Findings per rule",
-        [(f"{r.code} {r.name}", r.count, f"{r.count} in {r.articles}", INK) for r in s.top_rules[:12]],
+        [(f"{r.code} {r.name}", r.count, f"{r.count} in {r.articles}", RULE_BARS) for r in s.top_rules[:12]],
     )
     overdue_owners: dict[str, int] = {}
     for h in s.overdue:
@@ -152,19 +173,7 @@ def render(report: AuditReport) -> str:
         (str(len(s.uncovered_codes)), "codes without an article"),
     ]
     tile_html = "".join(f'<div class="tile"><b>{v}</b><span>{escape(label)}</span></div>' for v, label in tiles)
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Knowledge health: {name}</title>
-<style>{STYLE}</style>
-</head>
-<body>
-<header><h1>Knowledge health: {name}</h1>
-<p class="muted">Audit of {s.articles} articles on {report.today}. Scores run from 0 to 100; each article
-lists the checks it fails.</p></header>
-<main>
+    return f"""<div class="health-report">
 <div class="tiles">{tile_html}</div>
 <div class="grid">
 <section aria-labelledby="h-dist"><h2 id="h-dist">Score distribution</h2>{distribution}</section>
@@ -180,7 +189,28 @@ lists the checks it fails.</p></header>
 <tbody>{fix_rows}</tbody></table></section>
 <section aria-labelledby="h-codes"><h2 id="h-codes">Registered error codes no published article covers
 ({len(s.uncovered_codes)})</h2><p>{uncovered}</p></section>
-</main>
+</div>
+"""
+
+
+def render(report: AuditReport) -> str:
+    """The report as one self-contained HTML page (`kb audit --html FILE`)."""
+    s = report.summary
+    name = escape(report.kb_name or "Knowledge base")
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Knowledge health: {name}</title>
+<style>{PAGE_STYLE}{STYLE}</style>
+</head>
+<body>
+<header><h1>Knowledge health: {name}</h1>
+<p class="muted">Audit of {s.articles} articles on {report.today}. Scores run from 0 to 100; each article
+lists the checks it fails.</p></header>
+<main>
+{content(report)}</main>
 </body>
 </html>
 """

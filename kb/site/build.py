@@ -28,7 +28,7 @@ from kb.publish import PublishedArticle, SiteView, shows_internal_notes, site_vi
 from kb.site import leaks, output, render, searchindex, urls, workers
 from kb.site.cache import BuildCache, body_key, other_files
 from kb.site.collect import Inputs, Memo, Page, Plan, collect
-from kb.site.health import ArticleHealth, Health, assess
+from kb.site.health import Health, assess
 from kb.site.store import DiskCache
 from kb.site.templates import Templates
 from kb.site.views import ArticleSummary, ArticleView, HealthRow, SiteInfo
@@ -106,7 +106,7 @@ class Builder:
         self.page_keys: dict[str, PageKeys] = {}  # per site
         self.pending: dict[str, tuple[SiteFolder, SiteInfo, leaks.Forbidden]] = {}  # search indexes to update
         self.health_key: tuple[dt.date, str] | None = None
-        self.health_memo: dict[int, tuple[Article, ArticleHealth]] = {}
+        self.health: Health | None = None
         self.tables: dict[str, render.LinkTable] = {}  # per site: the links the last build resolved
         self.validated: dict[str, set[str]] = {}  # per site: cached bodies known right for its links
         self.known: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # every id and file
@@ -151,8 +151,8 @@ class Builder:
         report = BuildReport(articles=len(loaded.articles), unreadable=loaded.findings, read=loaded.changed)
         health_key = (today, _config_key(kb))
         if health_key != self.health_key:
-            self.health_key, self.health_memo = health_key, {}
-        health = assess(kb, loaded.articles, today, self.health_memo)
+            self.health_key, self.health = health_key, None
+        health = self.health = assess(kb, today, changed=changed, previous=self.health)
         templates = Templates(kb.root / kb.config.site.templates)
         fingerprint = templates.fingerprint()
         files = other_files(kb.articles_dir, kb.root)

@@ -51,7 +51,7 @@ def collect_codes(articles: list[PublishedArticle], taxonomy: Taxonomy, *, inclu
 
 
 def best_first(code: str, articles: list[PublishedArticle], health: Health) -> list[PublishedArticle]:
-    """Validated before the rest, then the healthiest, then those naming the code in the title,
+    """Validated before the rest, then those naming the code in the title, then the healthiest,
     then the most specific (fewest codes), the most recently reviewed, and by id."""
 
     def rank(published: PublishedArticle) -> tuple[int, int, int, int, int, str]:
@@ -61,8 +61,8 @@ def best_first(code: str, articles: list[PublishedArticle], health: Health) -> l
         reviewed = article.reviewed or article.created
         return (
             0 if article.confidence == "validated" else 1,
-            -score,
             0 if code.lower() in (article.title or "").lower() else 1,
+            -score,
             len(article.error_codes),
             -(reviewed.toordinal() if reviewed else 0),
             published.id,

@@ -263,7 +263,7 @@ def _banners(article: Article, health: ArticleHealth, site: SiteInfo) -> tuple[B
     if confidence != "archived" and health.staleness.state == "overdue":
         if site.staff:
             reasons = "; ".join(health.staleness.reasons) or "review date has passed"
-            banners.append(Banner("overdue", "Overdue for review", reasons.capitalize() + "."))
+            banners.append(Banner("overdue", "Overdue for review", reasons[:1].upper() + reasons[1:] + "."))
         else:
             banners.append(
                 Banner("review", "Being reviewed", "Some details of this article may be out of date.")

@@ -1,37 +1,38 @@
-"""Staleness as the sites show it, and the quality report's place on the knowledge-health page."""
+"""Health as the sites show it: the quality audit's scores and staleness, and its report's place on the health page."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from kb.load import load_articles
 from kb.project import KnowledgeBase
-from kb.site.health import assess, embeddable, staleness
+from kb.site.health import assess
 
 
-def test_staleness_from_the_review_interval_and_end_of_life(kb: KnowledgeBase) -> None:
-    by_id = {a.id: a for a in load_articles(kb)}
-    taxonomy = kb.taxonomy
-    token = by_id["KB-0001"]  # troubleshooting (180 days), reviewed 2026-01-14, Acme Cloud 4.3
-    assert staleness(token, taxonomy, dt.date(2026, 3, 1)).state == "current"
-    assert staleness(token, taxonomy, dt.date(2026, 6, 20)).state == "due-soon"
-    late = staleness(token, taxonomy, dt.date(2026, 7, 14))
-    assert (late.state, late.due) == ("overdue", dt.date(2026, 7, 13))
-    payment = staleness(by_id["KB-0005"], taxonomy, dt.date(2026, 3, 1))  # names 4.2, end of life 2025-06-30
-    assert payment.state == "overdue"
-    assert "Acme Cloud 4.2 reached end of life on 2025-06-30" in payment.reasons
+def test_staleness_and_scores_come_from_the_quality_audit(kb: KnowledgeBase) -> None:
+    health = assess(kb, dt.date(2026, 3, 1))
+    token = health.of_id("KB-0001")  # troubleshooting (180 days), reviewed 2026-01-14
+    payment = health.of_id("KB-0005")  # names Acme Cloud 4.2, end of life 2025-06-30
+    assert token is not None and payment is not None
+    assert token.staleness.state == "current" and token.score is not None
+    assert payment.staleness.state == "overdue"
+    assert any("4.2" in reason and "end of life" in reason for reason in payment.staleness.reasons)
+    assert health.report_html and 'class="health-report"' in health.report_html
+    assert "<main" not in health.report_html and "<h1" not in health.report_html  # the page has its own
 
 
-def test_assess_without_the_quality_audit_gives_staleness_and_no_score(kb: KnowledgeBase) -> None:
-    articles = load_articles(kb)
-    health = assess(kb, articles, dt.date(2026, 3, 1))
-    found = health.of_id("KB-0001")
-    assert found is not None
-    assert found.score is None and found.staleness.state == "current"
-    assert health.report_html is None
+def test_review_dates_pass_with_time(kb: KnowledgeBase) -> None:
+    assert (found := assess(kb, dt.date(2026, 6, 20)).of_id("KB-0001")) and found.staleness.state == "due-soon"
+    late = assess(kb, dt.date(2026, 7, 14)).of_id("KB-0001")
+    assert late is not None and (late.staleness.state, late.staleness.due) == ("overdue", dt.date(2026, 7, 13))
 
 
-def test_a_whole_report_document_is_embedded_by_its_body_and_styles() -> None:
-    page = "<!doctype html><html><head><style>.bar{}</style></head><body><h2>Scores</h2></body></html>"
-    assert embeddable(page) == "<style>.bar{}</style><h2>Scores</h2>"
-    assert embeddable("<section>part</section>") == "<section>part</section>"
+def test_a_saved_article_is_audited_again_and_the_rest_kept(kb: KnowledgeBase) -> None:
+    before = assess(kb, dt.date(2026, 3, 1))
+    path = kb.articles_dir / next(p for p in sorted(kb.articles_dir.rglob("*.md")) if "id: KB-0001\n" in p.read_text())
+    path.write_text(path.read_text().replace("reviewed: 2026-01-14", "reviewed: 2025-01-14"))
+
+    after = assess(kb, dt.date(2026, 3, 1), changed={path}, previous=before)
+
+    assert (found := after.of_id("KB-0001")) is not None and found.staleness.state == "overdue"
+    assert after.of_id("KB-0005") == before.of_id("KB-0005")
+    assert after.report_html == before.report_html
