@@ -17,9 +17,13 @@ $(VENV)/.installed-test: pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@ $(VENV)/.installed-run
 
-## run: build both sites from articles/ and serve them on 127.0.0.1 with search
+## run: build both sites from articles/ and serve them on 127.0.0.1 with search (internal :8000, public :8001)
 run: $(VENV)/.installed-run
-	$(BIN)/kb serve
+	$(BIN)/kb serve --host 127.0.0.1
+
+## golden: regenerate the site golden files after an intended change (then review the diff)
+golden: $(VENV)/.installed-test
+	KB_UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/site/test_golden.py
 
 ## test: lint, type checks and the whole test suite
 test: lint typecheck pytest

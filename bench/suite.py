@@ -11,7 +11,7 @@ import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bench import indexing, parse, querying
+from bench import check, indexing, parse, querying, site
 from bench.content import Workload
 from bench.errors import BenchError
 from bench.timing import Measurement
@@ -68,6 +68,34 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         "(target: p95 under 30 ms at 10,000 articles)",
         versus="one query vs a full anchor build: read as how many searches fit in one build",
         run=querying.search_prose,
+    ),
+    Benchmark(
+        name="check-cold",
+        label="kb check (cold)",
+        about="`python -m kb check -q` on a kb-format KB of the workload's size, .kb-cache/ removed before each run",
+        versus="a whole `kb check` (load, schema, every rule, cache written) vs each anchor's full build",
+        run=check.check_cold,
+    ),
+    Benchmark(
+        name="check-warm",
+        label="kb check (warm)",
+        about="`python -m kb check -q` again with nothing changed: per-article results from .kb-cache/",
+        versus="a `kb check` with nothing changed vs each anchor's full build",
+        run=check.check_warm,
+    ),
+    Benchmark(
+        name="build",
+        label="kb build, 2 sites",
+        about="kb build --no-search --full --no-cache in a new process: both sites, cold, every file written",
+        versus="kb's two sites vs each anchor's one site (targets: at most 1x Hugo, at most 0.1x MkDocs)",
+        run=site.build,
+    ),
+    Benchmark(
+        name="rebuild",
+        label="kb rebuild, 1 article",
+        about="kb serve's builder after one article is saved, told which file (no Pagefind)",
+        versus="one article's rebuild vs each anchor's full build (target: under 1 s at 10,000 articles)",
+        run=site.rebuild,
     ),
 )
 

@@ -139,8 +139,16 @@ class Article:
         return self.body.split("\n")
 
     @cached_property
+    def blocks(self) -> tuple[list[Token], dict[str, object]]:
+        """Block tokens with headings parsed (see `markdown.parse_blocks`) and the parse env."""
+        return markdown.parse_blocks(self.body)
+
+    @cached_property
     def sections(self) -> list[markdown.Section]:
-        return markdown.sections(self.tokens, self.body_lines)
+        # The full token list when something already parsed it; otherwise the cheaper block
+        # parse, which finds the same headings (lint needs sections for every article).
+        tokens = self.__dict__["tokens"] if "tokens" in self.__dict__ else self.blocks[0]
+        return markdown.sections(tokens, self.body_lines)
 
 
 def _strings(value: Any) -> list[str]:

@@ -1,31 +1,67 @@
 """`kb check`: load every article, validate it, run the rules, and collect every finding.
 
-The stages, in order: load (file and YAML traps) → schema → article rules → corpus rules.
+The stages, in order:
+1. examine each article (load with its file and YAML traps → schema → article rules → facts and
+   inline suppressions), taken from the result cache when the file is unchanged, in a process
+   pool when many are not;
+2. run the rules across articles on the facts of the whole KB (ids, links, near-duplicates,
+   staleness), so that they see every article even when only some are checked;
+3. apply the KB's policy (select, ignore, levels, per-path overrides) and the inline
+   suppressions (both before results are cached: the settings are part of the cache's key),
+   then the baseline.
 One unreadable article never stops the others from being checked.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
+from multiprocessing import get_context
 from pathlib import Path
 
 from kb.article import Article
+from kb.errors import UsageError
 from kb.findings import Finding, Level
-from kb.load import load_all
 from kb.project import KnowledgeBase
-from kb.rules import article_rules, corpus_rules
+from kb.quality import baseline as baselines
+from kb.quality import suppression
+from kb.quality.cache import Examined, ResultCache, fingerprint
+from kb.quality.policy import Policy, load_policy
+from kb.rules import ArticleRule, article_rules, corpus_rules
 from kb.rules.context import CheckContext
-from kb.validate import validate_front_matter
+from kb.rules.facts import ArticleFacts, CorpusContext, facts_of
+from kb.taxonomy import ERROR_CODES_FILE, TAXONOMY_FILE
+
+# Below this many articles to examine, starting worker processes costs more than it saves.
+POOL_THRESHOLD = 400
+CHUNK = 64
 
 
 @dataclass
 class CheckResult:
-    """Findings for the checked articles, sorted by place; `articles` are those that loaded."""
+    """Findings for the checked articles, sorted by place, and the facts of every article."""
 
     findings: list[Finding]
     checked: list[str]
-    articles: list[Article] = field(default_factory=list)
+    results: dict[str, Examined] = field(default_factory=dict)  # every file of the KB
+    examined: int = 0  # articles read and checked afresh (the others came from the cache)
+    accepted: list[Finding] = field(default_factory=list)  # findings the baseline accepts
+
+    @cached_property
+    def facts(self) -> dict[str, ArticleFacts]:
+        """The facts of every readable article of the KB, by path."""
+        return {relpath: f for relpath, r in self.results.items() if (f := r.facts) is not None}
+
+    @property
+    def articles(self) -> list[ArticleFacts]:
+        """The checked articles that could be read (as the rules across articles see them)."""
+        return [self.facts[relpath] for relpath in self.checked if relpath in self.facts]
 
     def count(self, level: Level) -> int:
         return sum(1 for f in self.findings if f.level == level)
@@ -39,34 +75,239 @@ def check(
     paths: list[Path] | None = None,
     *,
     today: dt.date | None = None,
+    only: set[str] | None = None,
+    use_cache: bool | None = None,
+    use_baseline: bool = True,
+    progress: Progress | None = None,
 ) -> CheckResult:
-    """Check the articles under `paths` (default: the whole KB) against everything kb knows.
+    """Check the articles under `paths` (default: the whole KB), or those in `only` (paths from
+    the KB root), against everything kb knows. `progress` hears how many articles were read
+    afresh so far (a terminal shows it; CI does not ask)."""
+    policy = load_policy(kb.config)  # a config mistake is a ConfigError before any article is read
+    if not kb.taxonomy.sites and not kb.taxonomy.types:
+        pass  # reading it now makes a broken taxonomy a ConfigError before any article is read
+    if not kb.articles_dir.is_dir():
+        hint = f"articles: in {kb.config.path} names the articles folder"
+        raise UsageError(f"no such file or folder: {kb.articles_dir}", hint=hint)
+    everything = kb.article_relpaths()
+    targets = [kb.relpath(p) for p in kb.article_paths(paths)] if paths else everything
+    if only is not None:
+        targets = [t for t in targets if t in only]
+    known = set(everything)
+    extra = [t for t in targets if t not in known]  # files named explicitly outside the articles folder
+    cache_on = kb.config.check.cache if use_cache is None else use_cache
+    cache = ResultCache(kb.cache_dir, fingerprint(kb.root, _settings_files(kb))) if cache_on else None
 
-    Rules that compare articles (duplicate ids, replacements) see the whole KB even when only
-    some articles are checked.
-    """
-    targets = [kb.relpath(p) for p in kb.article_paths(paths)]
-    taxonomy = kb.taxonomy  # a broken taxonomy is a ConfigError before any article is read
-    everything = load_all(kb, sorted({*kb.article_paths(), *(kb.root / t for t in targets)}))
-    articles = [loaded.article for loaded in everything.values() if loaded.article is not None]
-    context = CheckContext(kb.root, kb.config, taxonomy, articles, today=today or dt.date.today())
+    results, examined = _examine_all(kb, [*everything, *extra], cache, policy, progress)
 
+    day = today or run_date()
     wanted = set(targets)
-    findings: list[Finding] = []
-    checked_articles: list[Article] = []
-    rules = article_rules()
+    by_path: dict[str, list[Finding]] = defaultdict(list)
     for relpath in targets:
-        loaded = everything[relpath]
-        findings.extend(loaded.findings)
-        article = loaded.article
-        if article is None:
-            continue
-        checked_articles.append(article)
-        findings.extend(validate_front_matter(article, kb.config.id_prefix))
-        for rule in rules:
-            findings.extend(rule.check(article, context))
-    for corpus_rule in corpus_rules():
-        findings.extend(f for f in corpus_rule.check_corpus(articles, context) if f.location.path in wanted)
+        by_path[relpath].extend(results[relpath].findings)
+    for relpath, found in _corpus_findings(kb, results, day, cache, policy).items():
+        if relpath in wanted:
+            by_path[relpath].extend(found)
+    if cache is not None:
+        cache.forget_except(set(results))
+        cache.save()
 
+    findings = [f for found in by_path.values() for f in found]
+    accepted: list[Finding] = []
+    if use_baseline:
+        findings, accepted = _apply_baseline(kb, findings, wanted)
     findings.sort(key=Finding.sort_key)
-    return CheckResult(findings, targets, checked_articles)
+    return CheckResult(findings, targets, results, examined, accepted)
+
+
+def _corpus_findings(
+    kb: KnowledgeBase, results: dict[str, Examined], day: dt.date, cache: ResultCache | None, policy: Policy
+) -> dict[str, list[Finding]]:
+    """The findings of the rules across articles, by file: from the cache when the last run saw the
+    same articles on the same day (and the same settings: the cache's own key), else computed."""
+    key = hashlib.sha256(day.isoformat().encode())
+    for relpath in sorted(results):
+        key.update(f"\0{relpath}\0{results[relpath].digest}".encode())
+    if cache is not None:
+        cached = cache.corpus_findings(key.hexdigest())
+        if cached is not None:
+            return cached
+    facts = [f for r in results.values() if (f := r.facts) is not None]
+    context = CorpusContext(kb.root, kb.config, kb.taxonomy, facts, day)
+    found: dict[str, list[Finding]] = defaultdict(list)
+    for rule in corpus_rules():
+        if policy.enabled(rule.code):
+            for finding in rule.check_corpus(context):
+                found[finding.location.path].append(finding)
+    reported = {
+        relpath: suppression.apply(policy.apply(findings), results[relpath].suppressions)
+        for relpath, findings in found.items()
+    }
+    if cache is not None:
+        cache.store_corpus(key.hexdigest(), reported)
+    return reported
+
+
+def run_date() -> dt.date:
+    """The date review dates are compared with: `$KB_TODAY` (YYYY-MM-DD) when set, for
+    reproducible CI runs and tests, else today."""
+    value = os.environ.get("KB_TODAY", "").strip()
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"KB_TODAY={value!r} is not a date", hint="write it as YYYY-MM-DD") from None
+
+
+def baseline_path(kb: KnowledgeBase) -> Path:
+    return kb.root / kb.config.lint.baseline
+
+
+def _apply_baseline(
+    kb: KnowledgeBase, findings: list[Finding], wanted: set[str]
+) -> tuple[list[Finding], list[Finding]]:
+    path = baseline_path(kb)
+    baseline = baselines.Baseline.read(path, kb.relpath(path))
+    if baseline is None:
+        return findings, []
+    kept, accepted, stale = baseline.filter(findings, wanted)
+    return kept + stale, accepted
+
+
+def _settings_files(kb: KnowledgeBase) -> list[Path]:
+    return [kb.root / "kb.yaml", kb.schemas_dir / TAXONOMY_FILE, kb.schemas_dir / ERROR_CODES_FILE]
+
+
+# -- examining articles -------------------------------------------------------------------------
+
+
+class _Examiner:
+    """Runs the article rules on one file; lives once per process."""
+
+    def __init__(self, kb: KnowledgeBase, policy: Policy) -> None:
+        # Loading and validation (YAML, jsonschema) are imported only when an article must be
+        # read: a run with nothing changed never needs them.
+        from kb.load import load_article, load_bytes
+        from kb.validate import validate_front_matter
+
+        self.load_article, self.load_bytes, self.validate = load_article, load_bytes, validate_front_matter
+        self.policy = policy
+        self.root = kb.root
+        self.id_prefix = kb.config.id_prefix
+        self.rules: list[ArticleRule] = [r for r in article_rules() if policy.enabled(r.code)]
+        self.context = CheckContext(kb.root, kb.config, kb.taxonomy)
+
+    def examine(self, relpath: str) -> Examined:
+        path = self.root / relpath
+        try:
+            stat = path.stat()
+            data = path.read_bytes()
+        except OSError:
+            data, size, mtime = b"", -1, -1
+        else:
+            size, mtime = stat.st_size, stat.st_mtime_ns
+        return self.examine_bytes(relpath, data, size, mtime)
+
+    def examine_bytes(self, relpath: str, data: bytes, size: int, mtime: int) -> Examined:
+        path = self.root / relpath
+        loaded = self.load_article(path, relpath) if size < 0 else self.load_bytes(data, path, relpath)
+        findings = list(loaded.findings)
+        article = loaded.article
+        digest = hashlib.sha256(data).hexdigest()
+        if article is None:
+            return Examined.fresh(relpath, digest, size, mtime, self.policy.apply(findings), None, [])
+        findings.extend(self.findings(article))
+        facts = facts_of(article, self.context.text(article))
+        suppressions, problems = suppression.read_suppressions(relpath, article.text, article.body_line)
+        # Stored as reported: the policy and the settings are part of the cache's key.
+        reported = suppression.apply(self.policy.apply(findings), suppressions) + self.policy.apply(problems)
+        return Examined.fresh(relpath, digest, size, mtime, reported, facts, suppressions)
+
+    def findings(self, article: Article) -> Iterable[Finding]:
+        yield from self.validate(article, self.id_prefix)
+        for rule in self.rules:
+            yield from rule.check(article, self.context)
+
+
+_WORKER: _Examiner | None = None
+
+
+def _start_worker(examiner: _Examiner) -> None:
+    global _WORKER
+    _WORKER = examiner
+
+
+def _examine_chunk(relpaths: list[str]) -> list[Examined]:
+    assert _WORKER is not None
+    return [_WORKER.examine(relpath) for relpath in relpaths]
+
+
+Progress = Callable[[int, int], None]  # (articles examined so far, articles to examine)
+
+
+def _examine_all(
+    kb: KnowledgeBase,
+    relpaths: list[str],
+    cache: ResultCache | None,
+    policy: Policy,
+    progress: Progress | None = None,
+) -> tuple[dict[str, Examined], int]:
+    """Every file's article-rule results (cached or fresh), and how many were examined afresh."""
+    results: dict[str, Examined] = {}
+    todo: list[str] = []
+    root = str(kb.root)
+    for relpath in relpaths:
+        cached = _from_cache(f"{root}/{relpath}", relpath, cache)
+        if cached is not None:
+            results[relpath] = cached
+        else:
+            todo.append(relpath)
+    if not todo:
+        return results, 0
+    examiner = _Examiner(kb, policy)
+    workers = min(os.cpu_count() or 1, 8)
+    if len(todo) >= POOL_THRESHOLD and workers > 1 and "fork" in _start_methods():
+        chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
+        # fork: the workers inherit the loaded config, taxonomy and rules instead of re-reading them.
+        fresh: list[Examined] = []
+        with ProcessPoolExecutor(workers, get_context("fork"), initializer=_start_worker, initargs=(examiner,)) as pool:
+            for chunk in pool.map(_examine_chunk, chunks):
+                fresh.extend(chunk)
+                if progress is not None:
+                    progress(len(fresh), len(todo))
+    else:
+        fresh = []
+        for relpath in todo:
+            fresh.append(examiner.examine(relpath))
+            if progress is not None and (len(fresh) % CHUNK == 0 or len(fresh) == len(todo)):
+                progress(len(fresh), len(todo))
+    for examined in fresh:
+        results[examined.relpath] = examined
+        if cache is not None and examined.size >= 0:
+            cache.store(examined)
+    return results, len(fresh)
+
+
+def _from_cache(path: str, relpath: str, cache: ResultCache | None) -> Examined | None:
+    if cache is None:
+        return None
+    try:
+        stat = os.stat(path)  # noqa: PTH116 - a string, not a Path: 10,000 of these on every run
+    except OSError:
+        return None
+    found = cache.lookup(relpath, stat.st_size, stat.st_mtime_ns)
+    if found is not None:
+        return found
+    try:
+        with open(path, "rb") as file:  # noqa: PTH123 - a string path, as above
+            digest = hashlib.sha256(file.read()).hexdigest()
+    except OSError:
+        return None
+    return cache.lookup_digest(relpath, digest, stat.st_size, stat.st_mtime_ns)
+
+
+def _start_methods() -> list[str]:
+    from multiprocessing import get_all_start_methods
+
+    return get_all_start_methods()

@@ -92,6 +92,93 @@ class ImporterSettings:
     )
 
 
+class OverduePolicy(enum.Enum):
+    """What the public site does with an article past its review date."""
+
+    BANNER = "banner"  # publish it with a notice that it is being reviewed
+    HIDE = "hide"  # keep it off the public site until someone reviews it
+
+
+@dataclass
+class SiteSettings:
+    """How `kb build` and `kb serve` publish the sites."""
+
+    output: str = setting("site", "Folder the sites are written to (one sub-folder per site), relative to the KB root.")
+    templates: str = setting("templates", "Folder of Jinja2 templates that override kb's own, relative to the KB root.")
+    overdue: OverduePolicy = setting(
+        OverduePolicy.BANNER, "A public article past its review date: banner (shown with a notice) or hide (kept off)."
+    )
+    search: bool = setting(True, "Build the Pagefind search index for each site.")
+    cache: bool = setting(True, "Keep read articles and rendered bodies in .kb-cache/site.sqlite for faster rebuilds.")
+    language: str = setting("en", "Language of the articles (the pages' lang attribute and the search index).")
+
+
+@dataclass
+class Thresholds:
+    """Numbers the quality rules compare against."""
+
+    max_words: int = setting(700, "Prose words above which an article is longer than 'a page or less' (KB201).")
+    wall_of_text_words: int = setting(120, "Words in one paragraph above which it is a wall of text (KB202).")
+    readability_floor: float = setting(
+        30.0, "Flesch reading ease below which prose is hard to read (KB203); 60-70 is plain English."
+    )
+    readability_min_words: int = setting(80, "Articles with fewer prose words are too short to score readability.")
+    title_min_words: int = setting(4, "Titles with fewer words rarely state the issue (KB204).")
+    description_min_chars: int = setting(50, "A shorter description says too little in search results (KB322).")
+    description_max_chars: int = setting(300, "A longer description is cut off in search results (KB322).")
+    duplicate_similarity: float = setting(
+        0.7, "Estimated share of common word sequences (0-1) from which two articles are near-duplicates (KB602)."
+    )
+    due_soon_days: int = setting(30, "An article is due for review this many days before its review date (KB702).")
+
+
+@dataclass
+class Weights:
+    """How much each group of checks counts in the health score (any scale; only ratios matter)."""
+
+    complete: float = setting(20.0, "Required sections present and filled.")
+    clear: float = setting(10.0, "Short, readable, titled by the issue.")
+    findable: float = setting(15.0, "Metadata valid, error codes declared, described.")
+    links: float = setting(15.0, "Links and anchors resolve; nothing archived or unpublished linked.")
+    safe: float = setting(20.0, "No secrets or personal data where customers can see it.")
+    unique: float = setting(10.0, "No near-duplicate article.")
+    current: float = setting(10.0, "Reviewed on time, on supported versions.")
+
+
+@dataclass
+class PathOverride:
+    """Rule settings for the files matching `paths`, applied after the KB-wide ones."""
+
+    paths: list[str] = setting([], "Glob patterns relative to the KB root (articles/api/*.md).")
+    select: list[str] = setting([], "Only these rules (codes, names, groups or code prefixes) for these files.")
+    ignore: list[str] = setting([], "Rules not checked for these files.")
+    levels: dict[str, Level] = setting({}, "Level per rule (code or name) for these files.")
+
+
+@dataclass
+class LintSettings:
+    """Which quality rules run, how serious they are, and what they compare against."""
+
+    select: list[str] = setting(
+        [], "Only these rules (codes, names, groups such as 'safe', or prefixes like KB5); empty: all."
+    )
+    ignore: list[str] = setting([], "Rules never checked (codes, names, groups or prefixes).")
+    levels: dict[str, Level] = setting({}, "Level per rule (code or name): info, warning or error.")
+    per_path: list[PathOverride] = setting([], "Overrides for some files, in order; later ones win.")
+    thresholds: Thresholds = setting(Thresholds(), "Numbers the rules compare against.")
+    weights: Weights = setting(Weights(), "Health-score weight of each group of checks.")
+    customer_names: list[str] = setting(
+        [], "Customer or tenant names that must never appear in what customers can see (KB505)."
+    )
+    allowed_emails: list[str] = setting(
+        [], "Addresses (or @domain) that may be published, such as your support address (KB502)."
+    )
+    baseline: str = setting(".kb-baseline.json", "Baseline file of accepted findings, relative to the KB root.")
+    rules_url: str = setting(
+        "", "Where your team publishes rule docs, with {code} and {name} filled in (links in SARIF and reviewdog)."
+    )
+
+
 @dataclass
 class Config:
     """Settings of one knowledge base, read from `kb.yaml` at its root."""
@@ -111,6 +198,8 @@ class Config:
     check: CheckSettings = setting(CheckSettings(), "How a run decides success.")
     search: SearchSettings = setting(SearchSettings(), "Search indexes and ranking.")
     importer: ImporterSettings = setting(ImporterSettings(), "Defaults of `kb import`.")
+    lint: LintSettings = setting(LintSettings(), "Quality rules: selection, levels, thresholds, health-score weights.")
+    site: SiteSettings = setting(SiteSettings(), "How the sites are published.")
 
     # Where the config came from; not a setting.
     path: Path | None = field(default=None, repr=False, compare=False)

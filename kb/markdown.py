@@ -10,17 +10,22 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.container import container_plugin
-from mdit_py_plugins.footnote import footnote_plugin
+if TYPE_CHECKING:  # markdown-it is imported when the first article is parsed: a `kb check` with
+    # nothing changed never parses one.
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 INTERNAL = "internal"  # `::: internal` ... `:::` holds text only staff may see
 
 
 @cache
 def parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.container import container_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
+
     md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.options["alerts"] = True  # GitHub-style `> [!NOTE]` callouts (markdown-it-py >= 4.1)
@@ -38,6 +43,54 @@ def _is_internal_marker(params: str, *_: object) -> bool:
 
 def parse(body: str) -> list[Token]:
     return parser().parse(body)
+
+
+@cache
+def _block_parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.container import container_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.options["alerts"] = True
+    md.use(container_plugin, name=INTERNAL, validate=_is_internal_marker)
+    md.use(footnote_plugin)
+    md.core.ruler.enableOnly(["normalize", "block"])
+    return md
+
+
+def parse_blocks(body: str) -> tuple[list[Token], dict[str, object]]:
+    """The block structure of `body` as `parse()` sees it, with inline content left unparsed
+    (`children` is None) except in headings; and the parse environment (link references).
+
+    Linting needs blocks and headings for every article but inline markup only for a few
+    lines; the inline pass is half the cost of a full parse. `inline_children` parses one
+    inline token on demand, exactly as `parse()` would.
+    """
+    env: dict[str, object] = {}
+    tokens = _block_parser().parse(body, env)
+    for i, token in enumerate(tokens):
+        if token.type == "inline":
+            token.children = None  # the block rules leave [], which would read as "no inline content"
+            if tokens[i - 1].type == "heading_open":
+                inline_children(token, env)
+    return tokens, env
+
+
+def inline_children(inline: Token, env: dict[str, object]) -> list[Token]:
+    """The inline tokens of `inline` (parsed now unless already parsed)."""
+    if inline.children is None:
+        from markdown_it.rules_core.text_join import _join_text_tokens
+
+        children: list[Token] = []
+        md = _block_parser()
+        md.inline.parse(inline.content, md, env, children)
+        for child in children:  # what the `text_join` core rule does after a full parse
+            if child.children:
+                child.children = _join_text_tokens(child.children)
+        inline.children = _join_text_tokens(children)
+    return inline.children
 
 
 @dataclass(frozen=True)

@@ -61,38 +61,63 @@ class KnowledgeBase:
     def cache_dir(self) -> Path:
         return self.root / CACHE_DIR
 
-    def relpath(self, path: Path) -> str:
+    def relpath(self, path: Path, folders: dict[Path, Path] | None = None) -> str:
         """`path` relative to the root, POSIX style (how findings and pages name files)."""
         # Links keep their own name (a broken link must be reported where it is), so resolve the
         # folder, not the file.
-        located = path.absolute().parent.resolve() / path.name
+        located = _resolved(path.absolute().parent, {} if folders is None else folders) / path.name
         try:
             return located.relative_to(self.root).as_posix()
         except ValueError:
             return located.as_posix()
 
-    def is_article(self, path: Path) -> bool:
+    def is_article(self, path: Path, folders: dict[Path, Path] | None = None) -> bool:
+        """Whether `path` is an article. `folders` memoises resolved folders over many calls."""
         if path.suffix.lower() != ".md" or path.name.lower() == "readme.md":
             return False
+        folders = {} if folders is None else folders
         try:  # the link itself, not its target, decides where an article lives
-            located = path.absolute().parent.resolve() / path.name
-            rel = located.relative_to(self.articles_dir.resolve()).as_posix()
+            located = _resolved(path.absolute().parent, folders) / path.name
+            rel = located.relative_to(_resolved(self.articles_dir, folders)).as_posix()
         except ValueError:
             return False
         if any(part.startswith((".", "_")) for part in rel.split("/")):
             return False
         return not any(fnmatch.fnmatch(rel, pattern) for pattern in self.config.exclude)
 
+    def article_relpaths(self) -> list[str]:
+        """Every article of the KB as a path from the root, sorted: one walk of the articles
+        folder, without resolving each file (it must stay fast at 50,000 articles)."""
+        top = self.articles_dir
+        if not top.is_dir():
+            return []
+        prefix = self.relpath(top)
+        found = []
+        for folder, dirs, files in os.walk(top):
+            dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
+            rel_folder = os.path.relpath(folder, top).replace(os.sep, "/")
+            for name in files:
+                if not name.lower().endswith(".md") or name.lower() == "readme.md" or name.startswith((".", "_")):
+                    continue
+                rel = name if rel_folder == "." else f"{rel_folder}/{name}"
+                if any(fnmatch.fnmatch(rel, pattern) for pattern in self.config.exclude):
+                    continue
+                found.append(f"{prefix}/{rel}" if prefix != "." else rel)
+        return sorted(found)
+
     def article_paths(self, paths: list[Path] | None = None) -> list[Path]:
         """Article files: all of them, or those in `paths` (files or folders), sorted."""
         if not paths:
-            return self._every_article()
+            return [self.root / rel for rel in self.article_relpaths()]
         found: set[Path] = set()
+        folders: dict[Path, Path] = {}  # resolving each folder once, not once per file, matters at 10,000 articles
         for given in paths:
             path = given if given.is_absolute() else Path.cwd() / given
             if path.is_dir():
                 # A broken link named like an article is kept: loading reports it (KB000).
-                found.update(p for p in path.rglob("*.md") if (p.is_file() or p.is_symlink()) and self.is_article(p))
+                found.update(
+                    p for p in path.rglob("*.md") if (p.is_file() or p.is_symlink()) and self.is_article(p, folders)
+                )
             elif path.exists() or path.is_symlink():
                 # A file named explicitly (by a pre-commit hook, say) counts only if it is an
                 # article: README.md or docs elsewhere in the repository are not.
@@ -100,41 +125,11 @@ class KnowledgeBase:
                     found.add(path)
             else:
                 raise UsageError(f"no such file or folder: {given}")
-        return sorted(found, key=lambda p: self.relpath(p))
+        return sorted(found, key=lambda p: self.relpath(p, folders))
 
-    def _every_article(self) -> list[Path]:
-        """Every article, in one walk that resolves no file's path (10,000 resolves take seconds).
 
-        The rules are `is_article`'s; files below a linked folder are left to it, as their paths
-        need resolving.
-        """
-        base = self.articles_dir
-        if not base.is_dir():
-            raise UsageError(f"no such file or folder: {base}")
-        found: dict[str, Path] = {}
-        linked: list[Path] = []
-        exclude = self.config.exclude
-        pending = [(str(base), "")]
-        while pending:  # os.scandir: the directory entries say what is a folder or a link, no stat needed
-            folder, rel_folder = pending.pop()
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    name = entry.name
-                    if name.startswith((".", "_")):
-                        continue
-                    rel = f"{rel_folder}{name}"
-                    if entry.is_dir(follow_symlinks=False):
-                        pending.append((entry.path, rel + "/"))
-                    elif entry.is_symlink() and entry.is_dir():
-                        linked.append(Path(entry.path))
-                    elif (
-                        name.endswith(".md")
-                        and name.lower() != "readme.md"
-                        and not any(fnmatch.fnmatch(rel, pattern) for pattern in exclude)
-                    ):
-                        found[rel] = Path(entry.path)
-        for linked_folder in linked:
-            for path in linked_folder.rglob("*.md"):
-                if (path.is_file() or path.is_symlink()) and self.is_article(path):
-                    found[path.relative_to(base).as_posix()] = path
-        return [found[rel] for rel in sorted(found)]
+def _resolved(folder: Path, known: dict[Path, Path]) -> Path:
+    real = known.get(folder)
+    if real is None:
+        real = known[folder] = folder.resolve()
+    return real

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from kb import markdown
 
@@ -29,7 +29,20 @@ def shows_internal_notes(site: Site) -> bool:
     return "internal" in site.audiences and not site.public
 
 
-def publishes(site: Site, article: Article) -> bool:
+class Publishable(Protocol):
+    """What decides whether a site publishes something: an `Article`, or the cached facts of one."""
+
+    @property
+    def id(self) -> str | None: ...
+
+    @property
+    def audience(self) -> str | None: ...
+
+    @property
+    def confidence(self) -> str | None: ...
+
+
+def publishes(site: Site, article: Publishable) -> bool:
     """Whether `site` publishes `article`. An article without a valid audience is never public."""
     if site.public and article.audience not in ("customer", "public", "partner"):
         return False
@@ -44,7 +57,7 @@ class PublishedArticle:
     body: str  # Markdown with internal blocks blanked when the site may not show them
     internal_notes: bool  # whether the body still holds internal blocks (staff site)
 
-    @property
+    @cached_property
     def id(self) -> str:
         assert self.article.id is not None  # `publishes` refuses articles without an id
         return self.article.id
@@ -61,9 +74,36 @@ class PublishedArticle:
 
 def visible_body(article: Article, site: Site) -> str:
     """The article's Markdown as `site` may show it."""
-    if shows_internal_notes(site):
+    # Without an opening line there is nothing to blank, and the body need not be parsed
+    # (parsing is the cost that dominates a build of thousands of articles).
+    if shows_internal_notes(site) or not may_hold_internal_blocks(article.body):
         return article.body
-    return markdown.without_lines(article.body, markdown.internal_blocks(article.tokens))
+    return markdown.without_lines(article.body, _with_closing_lines(article))
+
+
+# Every internal block opens with a line holding ':::' (or more colons) and then 'internal' in
+# any case; a body without such text has none, and need not be parsed to know it.
+# (Letter classes, not IGNORECASE: the literal ':::' prefix then lets the search skip ahead fast.)
+_OPENING = re.compile(r":::+\s*[Ii][Nn][Tt][Ee][Rr][Nn][Aa][Ll]")
+
+
+def may_hold_internal_blocks(body: str) -> bool:
+    return _OPENING.search(body) is not None
+
+
+_CLOSING = re.compile(r"^\s*:{3,}\s*$")
+
+
+def _with_closing_lines(article: Article) -> list[tuple[int, int]]:
+    """The internal blocks' line ranges including their closing `:::` line, which the container
+    rule leaves out of the token's map (left behind, it would print a stray ':::')."""
+    lines = article.body_lines
+    ranges = []
+    for start, end in markdown.internal_blocks(article.tokens):
+        if end < len(lines) and _CLOSING.match(lines[end]):
+            end += 1
+        ranges.append((start, end))
+    return ranges
 
 
 @dataclass
@@ -101,6 +141,8 @@ class SiteView:
                 found.append((f"title of withheld article {article.relpath}", article.title))
         for published in self.articles:
             article = published.article
+            if not may_hold_internal_blocks(article.body):
+                continue
             for start, end in markdown.internal_blocks(article.tokens):
                 for line in article.body_lines[start + 1 : end]:
                     if line.strip().startswith(":::"):

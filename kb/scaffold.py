@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import shutil
 from importlib import resources
 from pathlib import Path
@@ -12,6 +14,7 @@ from kb.project import KnowledgeBase
 from kb.schema import SCHEMA_FILE, dumps, editor_schema
 
 STARTER = "starter"
+_DATES = re.compile(r"^(created|reviewed): \d{4}-\d\d-\d\d$", re.MULTILINE)
 
 
 def init_kb(dest: Path, *, name: str | None = None) -> KnowledgeBase:
@@ -28,7 +31,13 @@ def init_kb(dest: Path, *, name: str | None = None) -> KnowledgeBase:
             if target.exists():
                 continue  # never clobber a file the user already has
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(item, target)
+            if item.suffix == ".md" and "articles" in item.relative_to(source).parts:
+                # The example article is written today and reviewed today: it must not start out
+                # overdue for review because the starter was written long ago.
+                text = _DATES.sub(lambda m: f"{m.group(1)}: {dt.date.today().isoformat()}", item.read_text("utf-8"))
+                target.write_text(text, encoding="utf-8")
+            else:
+                shutil.copyfile(item, target)
     if name:
         config = dest / CONFIG_FILE
         text = config.read_text(encoding="utf-8")

@@ -31,6 +31,13 @@ def _no_ambient_kb(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KB_ROOT", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review dates are compared with 2026-03-01 (the `today` fixture) in every test, CLI runs
+    included, so that no test turns red when the calendar moves past a review date."""
+    monkeypatch.setenv("KB_TODAY", "2026-03-01")
+
+
 @pytest.fixture
 def fixtures() -> Path:
     """The folder of test data files (articles good and broken, expected findings)."""

@@ -97,7 +97,8 @@ def test_duplicate_id_is_reported_on_both_files(
     ]
     assert "also used by articles/good/how-to-download-invoices.md" in duplicates[0].message
     assert "also used by articles/billing/copy-of-how-to.md" in duplicates[1].message
-    assert codes(result) == ["KB601", "KB601"]
+    # A copy is also a near-duplicate (KB602, at the title), reported on both files.
+    assert codes(result) == ["KB601", "KB602", "KB601", "KB602"]
 
 
 def test_checking_one_file_still_compares_it_with_the_whole_kb(
@@ -109,7 +110,10 @@ def test_checking_one_file_still_compares_it_with_the_whole_kb(
     result = check(good_kb, [copy], today=today)
 
     assert result.checked == ["articles/billing/copy-of-how-to.md"]
-    assert [str(f.location) for f in result.findings] == ["articles/billing/copy-of-how-to.md:2:5"]
+    assert [str(f.location) for f in result.findings] == [
+        "articles/billing/copy-of-how-to.md:2:5",  # KB601 duplicate-id
+        "articles/billing/copy-of-how-to.md:3:8",  # KB602 near-duplicate
+    ]
 
 
 def test_replaced_by_may_point_at_an_article_that_is_not_checked(good_kb: KnowledgeBase, today: dt.date) -> None:

@@ -11,13 +11,14 @@ from typing import Any
 
 import click
 
-from kb.cli import check, config, explain, import_, index, init, new, rules, schema, search
+from kb.cli import audit, build, check, config, explain, import_, index, init, new, rules, schema, search, serve
 from kb.cli.common import Env
 from kb.errors import KbError
 
 COMMANDS: list[click.Command] = [
     init.command,
     check.command,
+    audit.command,
     new.command,
     schema.command,
     rules.command,
@@ -26,6 +27,8 @@ COMMANDS: list[click.Command] = [
     import_.command,
     index.command,
     search.command,
+    build.command,
+    serve.command,
 ]
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from kb.cli.common import Env, pass_env, verbosity
-from kb.scaffold import init_kb
 
 
 @click.command("init")
@@ -20,6 +19,8 @@ def command(env: Env, directory: Path, name: str | None) -> None:
 
     Writes kb.yaml, a starter taxonomy in schemas/, and one example article.
     """
+    from kb.scaffold import init_kb  # jsonschema: only when making a KB
+
     kb = init_kb(directory, name=name)
     env.info(f"Created a knowledge base in {kb.root}")
     env.info('Next: kb new --type troubleshooting --title "..." --area getting-started, then kb check')

@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from kb.cli.common import Env, display_path, pass_env, verbosity
-from kb.new import new_article
 
 
 @click.command("new")
@@ -29,6 +28,8 @@ def command(
 
     The [TODO: ...] placeholders it leaves are reported by `kb check` until you fill them.
     """
+    from kb.new import new_article  # Jinja2: only when writing an article
+
     kb = env.kb()
     created = new_article(
         kb, type_name=type_name, title=title, area=area, owner=owner, audience=audience,

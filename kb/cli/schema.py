@@ -7,8 +7,6 @@ import sys
 import click
 
 from kb.cli.common import Env, display_path, pass_env, verbosity
-from kb.scaffold import write_editor_schema
-from kb.schema import SCHEMA_FILE, dumps, editor_schema
 
 
 @click.command("schema")
@@ -21,6 +19,10 @@ def command(env: Env, verify: bool, stdout: bool) -> None:
 
     Point your editor's YAML extension at it to get completion and checks as you type.
     """
+    # jsonschema: imported only when this command runs, so that `kb check` starts faster.
+    from kb.scaffold import write_editor_schema
+    from kb.schema import SCHEMA_FILE, dumps, editor_schema
+
     kb = env.kb()
     text = dumps(editor_schema(kb.config, kb.taxonomy))
     path = kb.schemas_dir / SCHEMA_FILE

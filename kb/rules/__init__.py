@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from kb.rules import complete, links, metadata, source, unique
+from kb.rules import clear, complete, current, findable, links, metadata, safe, source, suppression, unique
 from kb.rules.base import ArticleRule, CorpusRule, Group, Rule
 
 ALL_RULES: list[type[Rule]] = [
     *source.RULES,
+    *suppression.RULES,
     *complete.RULES,
+    *clear.RULES,
     *metadata.RULES,
+    *findable.RULES,
     *links.RULES,
+    *safe.RULES,
     *unique.RULES,
+    *current.RULES,
 ]
 
 

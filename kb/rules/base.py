@@ -12,6 +12,7 @@ from kb.findings import Finding, Level, Location
 if TYPE_CHECKING:
     from kb.article import Article
     from kb.rules.context import CheckContext
+    from kb.rules.facts import CorpusContext
 
 
 class Group(enum.Enum):
@@ -86,15 +87,22 @@ class Rule:
         return f"{cls.code} {cls.name}"
 
 
+def retired(article: Article) -> bool:
+    """An archived article is kept for its redirect, not read: style and findability rules skip it."""
+    return article.confidence == "archived"
+
+
 class ArticleRule(Rule):
-    """A rule that looks at one article at a time."""
+    """A rule that looks at one article at a time, and at nothing else but the KB's settings:
+    its findings are cached by the article's content."""
 
     def check(self, article: Article, context: CheckContext) -> Iterable[Finding]:
         raise NotImplementedError
 
 
 class CorpusRule(Rule):
-    """A rule that needs every article at once (duplicate ids, near-duplicates)."""
+    """A rule across articles (duplicate ids, links, near-duplicates, staleness). It reads the
+    cached facts of every article (`kb.rules.facts`), so it runs on every check, cheaply."""
 
-    def check_corpus(self, articles: list[Article], context: CheckContext) -> Iterable[Finding]:
+    def check_corpus(self, context: CorpusContext) -> Iterable[Finding]:
         raise NotImplementedError

@@ -9,6 +9,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kb.rules.text import ArticleText
+
 if TYPE_CHECKING:
     from kb.article import Article
     from kb.config import Config
@@ -20,8 +22,17 @@ class CheckContext:
     root: Path
     config: Config
     taxonomy: Taxonomy
-    articles: list[Article]  # every readable article of the KB, not only those being checked
+    # Every readable article of the KB. Article rules must not look at other articles (their
+    # findings are cached per article); rules across articles use `kb.rules.facts`.
+    articles: list[Article] = field(default_factory=list)
     today: dt.date = field(default_factory=dt.date.today)
+    _text: ArticleText | None = field(default=None, init=False, repr=False, compare=False)
+
+    def text(self, article: Article) -> ArticleText:
+        """What rules read in `article`'s body, built once while its rules run (one at a time)."""
+        if self._text is None or self._text.article is not article:
+            self._text = ArticleText(article)
+        return self._text
 
     @cached_property
     def by_id(self) -> dict[str, list[Article]]:

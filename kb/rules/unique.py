@@ -1,16 +1,17 @@
-"""Unique: one id per article and one article per id."""
+"""Unique: one id per article, one article per id, and one article per issue."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from kb.findings import Finding
+from kb.findings import Finding, Level
+from kb.rules import minhash
 from kb.rules.base import CorpusRule, Group, Rule
 
 if TYPE_CHECKING:
-    from kb.article import Article
-    from kb.rules.context import CheckContext
+    from kb.rules.facts import CorpusContext
 
 
 class DuplicateId(CorpusRule):
@@ -36,17 +37,68 @@ class DuplicateId(CorpusRule):
     summary = "Two articles share an id."
     hint = "give one of them a new id (kb new picks the next free one)"
 
-    def check_corpus(self, articles: list[Article], context: CheckContext) -> Iterator[Finding]:
+    def check_corpus(self, context: CorpusContext) -> Iterator[Finding]:
         for article_id, same in context.by_id.items():
             if len(same) < 2:
                 continue
-            for article in same:
-                others = ", ".join(o.relpath for o in same if o is not article)
+            for facts in same:
+                others = ", ".join(o.relpath for o in same if o is not facts)
                 yield self.at(
-                    article.field_location("id"),
-                    f"the id {article_id} is also used by {others}",
-                    context=article_id,
+                    facts.at(facts.id_at), f"the id {article_id} is also used by {others}", context=article_id
                 )
 
 
-RULES: list[type[Rule]] = [DuplicateId]
+class NearDuplicate(CorpusRule):
+    """## What it does
+    Reports two articles whose text is nearly the same (by default 70% or more of their
+    four-word sequences in common, estimated with MinHash), on both of them, with their
+    similarity; an article like several others names the closest and counts the rest (the JSON
+    report lists them all). Archived articles are left out: they are expected to resemble their
+    replacement.
+
+    ## Why it matters
+    KCS keeps one article per issue. Two copies drift apart: one gets the fix, the other keeps
+    the old advice, and search shows both. Duplicates usually come from a writer who did not
+    find the existing article (a findability problem worth knowing about).
+
+    ## Example
+    `sso/cert-expired.md` and `sso/certificate-expired-error.md` both describe the SSO-1002
+    fix, with the same steps in slightly different words.
+
+    ## Use instead
+    Merge them: keep the better one, archive the other with `confidence: archived` and
+    `replaced_by:` the one you kept, so its links and URL redirect.
+    """
+
+    code = "KB602"
+    name = "near-duplicate"
+    group = Group.UNIQUE
+    level = Level.WARNING
+    summary = "Another article says nearly the same thing."
+    hint = "merge the two: archive one with replaced_by pointing at the other"
+
+    def check_corpus(self, context: CorpusContext) -> Iterator[Finding]:
+        threshold = context.config.lint.thresholds.duplicate_similarity
+        sketches = ((f.relpath, f.sketch) for f in context.facts if f.sketch is not None and not f.archived)
+        similar: dict[str, list[tuple[float, str]]] = defaultdict(list)
+        for first, second, score in minhash.similar_pairs(sketches, threshold):
+            similar[first].append((score, second))
+            similar[second].append((score, first))
+        # One finding per article, naming the closest: a KB with five copies of an article gets
+        # six findings, not thirty.
+        for relpath, others in sorted(similar.items()):
+            others.sort(key=lambda pair: (-pair[0], pair[1]))
+            this = context.by_path[relpath]
+            score, closest = others[0]
+            other = context.by_path[closest]
+            more = f", and {len(others) - 1} more" if len(others) > 1 else ""
+            finding = self.at(
+                this.at(this.title_at),
+                f"{score:.0%} similar to {other.relpath} ({other.label}){more}",
+                context=other.id or other.relpath,
+            )
+            finding.extra.update(similar=[{"path": path, "similarity": round(s, 3)} for s, path in others])
+            yield finding
+
+
+RULES: list[type[Rule]] = [DuplicateId, NearDuplicate]

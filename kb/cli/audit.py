@@ -1,0 +1,94 @@
+"""`kb audit`: health scores, staleness and a summary, as text or as a CI report (SARIF, JUnit, ...)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from kb.check import baseline_path, check
+from kb.cli.common import Env, display_path, pass_env, plural, verbosity
+from kb.findings import Level
+from kb.project import KnowledgeBase
+from kb.quality.baseline import write_baseline, written_message
+from kb.report import FORMATS
+
+
+@click.command("audit")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--changed-since", metavar="REF",
+    help="Only articles changed since git REF (committed, staged or not): what a pull request changes.",
+)  # fmt: skip
+@click.option(
+    "--format", "output_format", type=click.Choice(list(FORMATS)), default="text", show_default=True,
+    help="text for people; json; sarif (GitHub code scanning); github (workflow annotations); junit; "
+    "rdjson (reviewdog); html.",
+)  # fmt: skip
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
+@click.option(
+    "--html", "html_file", type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the knowledge-health page (one self-contained HTML file) here.",
+)  # fmt: skip
+@click.option("--fail-under", type=click.IntRange(0, 100), help="Exit 1 if an article scores less than this.")
+@click.option(
+    "--fail-level", type=click.Choice(["info", "warning", "error"]),
+    help="Exit 1 on findings at or above this level (default: check.fail_level in kb.yaml).",
+)  # fmt: skip
+@click.option(
+    "--today", type=click.DateTime(["%Y-%m-%d"]),
+    help="Judge review dates as of this day (YYYY-MM-DD; default: $KB_TODAY, else today).",
+)  # fmt: skip
+@click.option("--write-baseline", is_flag=True, help="Accept every current finding in the baseline file, then exit.")
+@click.option("--no-cache", is_flag=True, help="Check every article afresh, without .kb-cache/.")
+@verbosity
+@pass_env
+def command(
+    env: Env, paths: tuple[Path, ...], changed_since: str | None, output_format: str, output: Path | None,
+    html_file: Path | None, fail_under: int | None, fail_level: str | None, today: dt.datetime | None,
+    write_baseline: bool, no_cache: bool,
+) -> None:  # fmt: skip
+    """Audit articles (default: all): a health score 0-100 for each, which checks fail and why,
+    overdue reviews, and what to fix first.
+
+    Exit status: 0 when nothing reaches the failing level and no article scores under
+    --fail-under, 1 otherwise, 2 on a usage or configuration error.
+    """
+    from kb.quality.health import audit  # loading articles: only when auditing
+
+    kb = env.kb()
+    day = today.date() if today else None
+    if write_baseline:
+        _write_baseline(env, kb, list(paths), day, no_cache)
+        return
+    started = time.perf_counter()
+    report = audit(
+        kb, paths=list(paths), changed_since=changed_since, today=day,
+        use_cache=False if no_cache else None, progress=env.progress_line,
+    )  # fmt: skip
+    if fail_level:
+        report.fail_level = Level.parse(fail_level)
+    report.fail_under = fail_under
+    text = FORMATS[output_format](report)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        env.info(f"Wrote the {output_format} report to {output}")
+    else:
+        click.echo(text, nl=False)
+    if html_file:
+        html_file.write_text(FORMATS["html"](report), encoding="utf-8")
+        env.info(f"Wrote the knowledge-health page to {html_file}")
+    if env.verbose:
+        env.info(f"Audited {plural(len(report.articles), 'article')} in {time.perf_counter() - started:.2f} s.")
+    if report.failed:
+        sys.exit(1)
+
+
+def _write_baseline(env: Env, kb: KnowledgeBase, paths: list[Path], day: dt.date | None, no_cache: bool) -> None:
+    result = check(kb, paths, today=day, use_cache=False if no_cache else None, use_baseline=False)
+    path = baseline_path(kb)
+    count = write_baseline(path, result.findings)
+    env.info(written_message(count, len(result.findings), display_path(kb, kb.relpath(path))))

@@ -1,0 +1,63 @@
+"""`kb build`: write the static sites (internal and public by default) under site/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from kb.cli.common import Env, display_path, format_finding, pass_env, plural, verbosity
+from kb.site import LeakError, build
+
+
+@click.command("build")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Write the sites here (default: site/).")
+@click.option("--site", "sites", multiple=True, metavar="NAME", help="Build only this site (repeatable).")
+@click.option("--no-search", is_flag=True, help="Skip the Pagefind search index (faster; search pages say so).")
+@click.option("--full", is_flag=True, help="Rewrite every file instead of only those that changed.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the build cache (.kb-cache/site.sqlite).")
+@click.option(
+    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    help="Date staleness is judged on (default: SOURCE_DATE_EPOCH, else today).",
+)  # fmt: skip
+@verbosity
+@pass_env
+def command(
+    env: Env,
+    out: Path | None,
+    sites: tuple[str, ...],
+    no_search: bool,
+    full: bool,
+    no_cache: bool,
+    today: dt.datetime | None,
+) -> None:
+    """Build one static site per configured site (default: all of them) into site/NAME/.
+
+    Each site shows only the articles its audiences and confidences allow. A customer site is
+    scanned after writing for any internal id, title or note; a leak fails the build (exit 1)
+    and leaves the previous site in place.
+    """
+    kb = env.kb()
+    try:
+        report = build(
+            kb, sites=list(sites) or None, out=out, today=today.date() if today else None,
+            search=False if no_search else None, full=full, cache=False if no_cache else None,
+        )  # fmt: skip
+    except LeakError as exc:
+        click.echo(click.style("Error: ", fg="red", bold=True) + exc.render(), err=True)
+        sys.exit(1)
+    for finding in report.unreadable:
+        click.echo(format_finding(kb, finding, colour=sys.stdout.isatty(), hint=False), err=True)
+    for site in report.sites:
+        how = "written whole" if site.full else f"{plural(site.written, 'file')} changed"
+        removed = f", {site.removed} removed" if site.removed else ""
+        search = "" if site.indexed else ", no search index"
+        env.info(
+            f"{site.name}: {plural(site.articles, 'article')}, {plural(site.pages, 'page')} "
+            f"({how}{removed}{search}) → {display_path(kb, kb.relpath(site.folder))}/"
+        )
+    if env.verbose:
+        built = f"Built {plural(len(report.sites), 'site')} from {plural(report.articles, 'article')}"
+        env.info(f"{built} in {report.seconds:.2f} s.")

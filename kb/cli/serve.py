@@ -1,0 +1,41 @@
+"""`kb serve`: build both sites, serve them on 127.0.0.1, rebuild and reload the browser on change."""
+
+from __future__ import annotations
+
+import threading
+
+import click
+
+from kb.cli.common import Env, pass_env, verbosity
+from kb.site.serve import DevServer
+
+
+@click.command("serve")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port of the first site; each further site takes the next one (0: any free ports).")  # fmt: skip
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--no-search", is_flag=True, help="Skip the Pagefind index (faster rebuilds; search pages say so).")
+@verbosity
+@pass_env
+def command(env: Env, port: int, host: str, no_search: bool) -> None:
+    """Build every site and serve each on its own port, rebuilding when an article changes.
+
+    Watches articles/, schemas/, templates/ and kb.yaml; after a change only what it affects is
+    rebuilt and open pages reload. Each site also answers /api/search?q= and /api/errors/CODE
+    from its own index only. Ctrl+C stops.
+    """
+    kb = env.kb()
+    server = DevServer(kb.root, host=host, port=port, search=False if no_search else None, log=env.info)
+    env.info(f"Building {kb.config.name} ...")
+    sites = server.start()
+    width = max(len(site.name) for site in sites)
+    env.info("Serving (Ctrl+C to stop):")
+    for site in sites:
+        click.echo(f"  {site.name:<{width}}  {site.url}   API: {site.url}api/search?q=  {site.url}api/errors/CODE")
+    env.info("Watching articles/, schemas/, templates/ and kb.yaml for changes.")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        env.info("Stopping.")
+    finally:
+        server.stop()

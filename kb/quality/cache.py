@@ -1,0 +1,258 @@
+"""Check results by content hash, in `.kb-cache/`: an unchanged article is never read twice.
+
+Each article's findings from the article rules, its facts (for the rules across articles) and
+its inline suppressions are stored under its path with the sha256 of its bytes, and with its
+size and modification time so that a warm run need not even read it. The whole cache is keyed
+by a fingerprint of everything else that decides findings: kb's own code, `kb.yaml` and the
+taxonomy. The file is JSON (never pickle: a cache folder committed by mistake must not be able
+to run code), written to a temporary file and swapped in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kb.findings import Finding, Level, Location
+from kb.quality.suppression import Suppression
+from kb.rules import ALL_RULES
+from kb.rules.facts import ArticleFacts
+
+CACHE_FILE = "check.json"
+FACTS_FILE = "facts.json"
+FORMAT = 5
+
+
+@dataclass
+class Examined:
+    """What the article rules found in one file (and what the corpus rules need from it).
+
+    Facts of cached articles are read (from their own file) only when a rule across articles
+    asks for them: when nothing changed, those rules' findings come from the cache too.
+    """
+
+    relpath: str
+    digest: str
+    size: int
+    mtime_ns: int
+    findings: list[Finding]  # as reported: policy and suppressions applied
+    readable: bool
+    suppressions: list[Suppression]
+    _facts: ArticleFacts | None = field(default=None, repr=False)
+    _source: ResultCache | None = field(default=None, repr=False)
+
+    @classmethod
+    def fresh(
+        cls, relpath: str, digest: str, size: int, mtime_ns: int, findings: list[Finding],
+        facts: ArticleFacts | None, suppressions: list[Suppression],
+    ) -> Examined:  # fmt: skip
+        return cls(relpath, digest, size, mtime_ns, findings, facts is not None, suppressions, facts)
+
+    @property
+    def facts(self) -> ArticleFacts | None:
+        if self._facts is None and self.readable and self._source is not None:
+            self._facts = ArticleFacts.from_json(self._source.facts_data(self.relpath))
+        return self._facts
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "digest": self.digest,
+            "size": self.size,
+            "mtime_ns": self.mtime_ns,
+            "findings": [_finding_json(f) for f in self.findings],
+            "readable": self.readable,
+            "suppressions": [s.to_json() for s in self.suppressions],
+        }
+
+    @classmethod
+    def from_json(cls, relpath: str, data: dict[str, Any], source: ResultCache) -> Examined:
+        return cls(
+            relpath,
+            data["digest"],
+            data["size"],
+            data["mtime_ns"],
+            [_finding_from(relpath, f) for f in data["findings"]],
+            data["readable"],
+            [Suppression.from_json(s) for s in data["suppressions"]],
+            None,
+            source,
+        )
+
+
+def _finding_json(f: Finding) -> list[Any]:
+    # The rule's name and usual hint are not stored: at 10,000 articles the cache is read on every run.
+    row: list[Any] = [f.code, int(f.level), f.location.line, f.location.col, f.message, f.context]
+    rule = _RULES.get(f.code)
+    other: dict[str, Any] = {}
+    if rule is None or f.name != rule.name:
+        other["n"] = f.name
+    if rule is None or f.hint != rule.hint:
+        other["h"] = f.hint
+    if f.extra:
+        other["x"] = f.extra
+    if other:
+        row.append(other)
+    return row
+
+
+def _finding_from(
+    relpath: str,
+    d: list[Any],
+    _new: Any = object.__new__,
+    _set: Any = object.__setattr__,
+) -> Finding:
+    if len(d) == 6:
+        name, hint = _NAMES[d[0]]
+        extra: dict[str, Any] = {}
+    else:
+        other: dict[str, Any] = d[6]
+        name, hint = _NAMES.get(d[0], (d[0], ""))
+        name, hint, extra = str(other.get("n", name)), str(other.get("h", hint)), dict(other.get("x", {}))
+    # A frozen dataclass sets each field through object.__setattr__; a warm check of 10,000
+    # articles builds 50,000 findings, so fill the instances' dicts in one step instead.
+    location = _new(Location)
+    _set(location, "__dict__", {"path": relpath, "line": d[2], "col": d[3]})
+    finding: Finding = _new(Finding)
+    _set(finding, "__dict__", {
+        "code": d[0], "name": name, "level": _LEVELS[d[1]], "location": location, "message": d[4],
+        "hint": hint, "context": d[5], "extra": extra,
+    })  # fmt: skip
+    return finding
+
+
+_RULES = {rule.code: rule for rule in ALL_RULES}
+_NAMES = {rule.code: (rule.name, rule.hint) for rule in ALL_RULES}
+_LEVELS = {int(level): level for level in Level}
+
+
+def fingerprint(root: Path, files: list[Path]) -> str:
+    """A hash of kb's code and of the KB's settings files: any change empties the cache."""
+    digest = hashlib.sha256(f"format {FORMAT}".encode())
+    package = Path(__file__).resolve().parents[1]
+    for source in sorted(package.rglob("*.py")):
+        digest.update(source.relative_to(package).as_posix().encode())
+        digest.update(source.read_bytes())
+    for path in files:
+        digest.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
+        digest.update(path.read_bytes() if path.is_file() else b"-")
+    return digest.hexdigest()
+
+
+class ResultCache:
+    """The per-article results of the last check, read at start and written back at the end."""
+
+    def __init__(self, folder: Path, key: str) -> None:
+        self.path = folder / CACHE_FILE
+        self.facts_path = folder / FACTS_FILE
+        self.key = key
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.corpus: dict[str, Any] = {}
+        self.changed = False
+        self._facts: dict[str, dict[str, Any]] | None = None  # read on first use
+        self.facts_changed = False
+        self.token = ""
+        data = _read(self.path)
+        # The two files are written together; the token says they belong together.
+        if data.get("key") == key and isinstance(data.get("articles"), dict) and self._facts_match(data):
+            self.entries = data["articles"]
+            self.corpus = data.get("corpus") or {}
+            self.token = data["token"]
+
+    def _facts_match(self, data: dict[str, Any]) -> bool:
+        try:
+            with self.facts_path.open("rb") as file:
+                head = file.read(200).decode("utf-8", "replace")
+        except OSError:
+            return False
+        token = data.get("token")
+        return isinstance(token, str) and head.startswith(
+            json.dumps({"token": token}, separators=(",", ":"))[:-1] + ","
+        )
+
+    def facts_data(self, relpath: str) -> dict[str, Any]:
+        return self.all_facts()[relpath]
+
+    def all_facts(self) -> dict[str, dict[str, Any]]:
+        if self._facts is None:
+            data = _read(self.facts_path) if self.entries else {}
+            facts = data.get("facts")
+            self._facts = facts if data.get("token") == self.token and isinstance(facts, dict) else {}
+        return self._facts
+
+    def corpus_findings(self, key: str) -> dict[str, list[Finding]] | None:
+        """The findings of the rules across articles from the last run, if it saw the same articles
+        on the same day (`key`)."""
+        if self.corpus.get("key") != key:
+            return None
+        rows: dict[str, list[list[Any]]] = self.corpus["findings"]
+        return {relpath: [_finding_from(relpath, row) for row in found] for relpath, found in rows.items()}
+
+    def store_corpus(self, key: str, findings: dict[str, list[Finding]]) -> None:
+        rows = {relpath: [_finding_json(f) for f in found] for relpath, found in findings.items()}
+        self.corpus = {"key": key, "findings": rows}
+        self.changed = True
+
+    def lookup(self, relpath: str, size: int, mtime_ns: int) -> Examined | None:
+        """The cached result when the file has the same size and modification time."""
+        entry = self.entries.get(relpath)
+        if entry is None or entry["size"] != size or entry["mtime_ns"] != mtime_ns:
+            return None
+        return Examined.from_json(relpath, entry, self)
+
+    def lookup_digest(self, relpath: str, digest: str, size: int, mtime_ns: int) -> Examined | None:
+        """The cached result for the same content (the file was touched, not changed)."""
+        entry = self.entries.get(relpath)
+        if entry is None or entry["digest"] != digest:
+            return None
+        entry["size"], entry["mtime_ns"] = size, mtime_ns
+        self.changed = True
+        return Examined.from_json(relpath, entry, self)
+
+    def store(self, examined: Examined) -> None:
+        facts = self.all_facts()
+        self.entries[examined.relpath] = examined.to_json()
+        if examined.facts is not None:
+            facts[examined.relpath] = examined.facts.to_json()
+        self.changed = self.facts_changed = True
+
+    def forget_except(self, relpaths: set[str]) -> None:
+        """Drop entries of files that are gone."""
+        gone = set(self.entries) - relpaths
+        for relpath in gone:
+            del self.entries[relpath]
+            if self._facts is not None:
+                self._facts.pop(relpath, None)
+        self.changed = self.changed or bool(gone)
+        self.facts_changed = self.facts_changed or (bool(gone) and self._facts is not None)
+
+    def save(self) -> None:
+        if not self.changed and not self.facts_changed:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        ignore = self.path.parent / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("*\n", encoding="utf-8")
+        if self.facts_changed and self._facts is not None:
+            self.token = os.urandom(8).hex()
+            _write(self.facts_path, {"token": self.token, "facts": self._facts})
+        data = {"key": self.key, "token": self.token, "articles": self.entries, "corpus": self.corpus}
+        _write(self.path, data)
+        self.changed = self.facts_changed = False
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # no cache yet, or a damaged one: start afresh
+    return data if isinstance(data, dict) else {}
+
+
+def _write(path: Path, data: dict[str, Any]) -> None:
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    tmp.replace(path)

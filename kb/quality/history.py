@@ -1,0 +1,64 @@
+"""What git knows about the KB: when each article last changed, and what changed since a ref.
+
+One `git log` for the whole KB, never one process per file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+from kb.errors import UsageError
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False, timeout=300)
+
+
+def last_commit_dates(root: Path) -> dict[str, dt.date]:
+    """Path (relative to `root`, POSIX) → date of the newest commit touching it; empty outside git."""
+    try:
+        result = _git(root, "log", "--format=%x00%cs", "--name-only", "--relative", "--", ".")
+    except (OSError, subprocess.TimeoutExpired):
+        return {}
+    if result.returncode != 0:
+        return {}
+    dates: dict[str, dt.date] = {}
+    current: dt.date | None = None
+    for line in result.stdout.splitlines():
+        if line.startswith("\x00"):
+            current = dt.date.fromisoformat(line[1:].strip())
+        elif line and current is not None:
+            dates.setdefault(line, current)  # newest commit first: keep the first date seen
+    return dates
+
+
+def changed_since(root: Path, ref: str) -> set[str]:
+    """Files (relative to `root`) that differ from where this branch left `ref`: committed,
+    staged, unstaged and untracked changes, as a pull request would show them."""
+    try:
+        base = _git(root, "merge-base", ref, "HEAD")
+        if base.returncode != 0:
+            raise UsageError(
+                f"cannot compare with {ref!r}: {base.stderr.strip() or 'not a commit of this repository'}",
+                hint="fetch the branch first (git fetch origin main) or pass a commit",
+            )
+        commit = base.stdout.strip()
+        diff = _git(root, "diff", "--name-only", "--relative", "--no-renames", commit, "--", ".")
+        untracked = _git(root, "ls-files", "--others", "--exclude-standard", "--", ".")
+    except OSError as exc:
+        raise UsageError(f"cannot run git: {exc}", hint="--changed-since needs git") from None
+    if diff.returncode != 0:
+        raise UsageError(f"git diff failed: {diff.stderr.strip()}")
+    return {line for line in (diff.stdout + untracked.stdout).splitlines() if line}
+
+
+def repo_prefix(root: Path) -> str:
+    """The KB root's path inside its git repository ("" at the top or outside git), so that
+    CI reports name files as the repository does."""
+    try:
+        result = _git(root, "rev-parse", "--show-prefix")
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return result.stdout.strip() if result.returncode == 0 else ""

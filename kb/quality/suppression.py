@@ -1,0 +1,135 @@
+"""Inline suppressions: `<!-- kb: disable=RULES reason="..." -->` in an article, always with a reason.
+
+- On its own line, the comment covers itself and the next block: the next non-blank line up to
+  the following blank line, or a whole fenced code block.
+- After other text on a line, it covers that line.
+- `disable-file=` covers the whole file, front matter included.
+- In the front matter, a YAML comment `# kb: disable=KB303 reason="..."` covers its line.
+
+A comment without a reason, or naming no known rule, suppresses nothing and is a finding itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from kb.findings import Finding, Location
+from kb.rules import find_rule
+from kb.rules.suppression import InvalidSuppression, SuppressionWithoutReason
+
+_COMMENT = re.compile(r"<!--\s*kb:(.*?)-->|#\s*kb:(.*)$")
+_DIRECTIVE = re.compile(r"^\s*(disable|disable-file)\s*=\s*([\w,\s-]+?)(?=\s+reason\s*=|\s*$)(.*)$", re.DOTALL)
+_REASON = re.compile(r"""^\s*reason\s*=\s*(?:"([^"]*)"|'([^']*)')\s*$""")
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """Rules not reported between two file lines (inclusive), or in the whole file."""
+
+    codes: frozenset[str]
+    first: int
+    last: int
+    whole_file: bool
+    reason: str
+
+    def covers(self, finding: Finding) -> bool:
+        if finding.code not in self.codes:
+            return False
+        return self.whole_file or self.first <= finding.location.line <= self.last
+
+    def to_json(self) -> list[Any]:
+        return [sorted(self.codes), self.first, self.last, self.whole_file, self.reason]
+
+    @classmethod
+    def from_json(cls, data: list[Any]) -> Suppression:
+        return cls(frozenset(data[0]), data[1], data[2], data[3], data[4])
+
+
+def read_suppressions(relpath: str, text: str, body_line: int) -> tuple[list[Suppression], list[Finding]]:
+    """The suppressions written in an article (its whole text, as loaded) and the findings about
+    comments that cannot be used. `body_line` is the file line where the body starts."""
+    if "kb:" not in text:
+        return [], []
+    lines = text.split("\n")
+    found: list[Suppression] = []
+    problems: list[Finding] = []
+    for index, line in enumerate(lines):
+        if "kb:" not in line:
+            continue
+        number = index + 1
+        in_front = number < body_line
+        for match in _COMMENT.finditer(line):
+            inner = match.group(1) if match.group(1) is not None else match.group(2)
+            if match.group(2) is not None and not in_front:
+                continue  # `# kb:` is a YAML comment only in the front matter; in the body it is a heading
+            location = Location(relpath, number, match.start() + 1)
+            parsed = _parse(inner, location, problems)
+            if parsed is None:
+                continue
+            kind, codes, reason = parsed
+            if kind == "disable-file":
+                found.append(Suppression(codes, 1, len(lines), True, reason))
+            elif in_front or line[: match.start()].strip():
+                found.append(Suppression(codes, number, number, False, reason))
+            else:
+                found.append(Suppression(codes, number, _block_end(lines, index) + 1, False, reason))
+    return found, problems
+
+
+def _parse(inner: str, location: Location, problems: list[Finding]) -> tuple[str, frozenset[str], str] | None:
+    directive = _DIRECTIVE.match(inner)
+    if directive is None:
+        problems.append(InvalidSuppression.at(location, f"cannot read 'kb:{inner.rstrip()}'", context=inner.strip()))
+        return None
+    kind, names, rest = directive.groups()
+    codes: set[str] = set()
+    for name in (n.strip() for n in names.split(",")):
+        if not name:
+            continue
+        rule = find_rule(name)
+        if rule is None:
+            problems.append(InvalidSuppression.at(location, f"no rule {name!r} to disable", context=name))
+            continue
+        codes.add(rule.code)
+    reason = _REASON.match(rest)
+    text = next((g for g in reason.groups() if g is not None), "") if reason else ""
+    if not text.strip():
+        problems.append(
+            SuppressionWithoutReason.at(
+                location, f"the suppression of {names.strip()} gives no reason", context=names.strip()
+            )
+        )
+        return None
+    if not codes:
+        return None
+    return kind, frozenset(codes), text.strip()
+
+
+def _block_end(lines: list[str], comment: int) -> int:
+    """Index of the last line of the block after the comment line (the comment itself when none)."""
+    start = comment + 1
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    if start >= len(lines):
+        return comment
+    fence = _FENCE.match(lines[start])
+    if fence:
+        marker = fence.group(1)
+        for end in range(start + 1, len(lines)):
+            if lines[end].strip().startswith(marker[0] * len(marker)):
+                return end
+        return len(lines) - 1
+    end = start
+    while end + 1 < len(lines) and lines[end + 1].strip():
+        end += 1
+    return end
+
+
+def apply(findings: list[Finding], suppressions: list[Suppression]) -> list[Finding]:
+    """`findings` (of one file) without those a suppression covers."""
+    if not suppressions:
+        return findings
+    return [f for f in findings if not any(s.covers(f) for s in suppressions)]

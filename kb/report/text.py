@@ -1,0 +1,50 @@
+"""The audit for a terminal: the KB at a glance, what to fix first, then every finding."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kb.quality.health import AuditReport
+
+BAR = "█"
+
+
+def render(report: AuditReport) -> str:
+    s = report.summary
+    out = [
+        f"Knowledge health of {report.kb_name or 'the knowledge base'} on {report.today}: "
+        f"{s.articles} articles, mean score {s.mean_score:g}, median {s.median_score:g}",
+        "",
+        "Scores",
+    ]
+    widest = max(s.distribution) or 1
+    for i, count in reversed(list(enumerate(s.distribution))):
+        label = f"{10 * i:>3}-{100 if i == 9 else 10 * i + 9:<3}"
+        out.append(f"  {label} {BAR * round(30 * count / widest):<30} {count}")
+    if s.overdue or s.due_soon:
+        out += ["", f"Reviews: {len(s.overdue)} overdue, {len(s.due_soon)} due soon"]
+        for h in [*s.overdue, *s.due_soon][:20]:
+            due = h.staleness.due.isoformat() if h.staleness.due else "-"
+            out.append(f"  {h.staleness.state:<9} due {due}  {h.article.owner or '-':<16} {h.relpath}")
+    fix_first = [h for h in report.worst_first() if h.score < 100][:10]
+    if fix_first:
+        out += ["", "Fix first"]
+        for h in fix_first:
+            failed = ", ".join(f"{c.group.value} ({len(c.findings)})" for c in h.failed_checks) or "-"
+            out.append(f"  {h.score:>3}  {h.relpath}  failed: {failed}")
+    if s.top_rules:
+        out += ["", "Top rules"]
+        out += [f"  {r.count:>5}  {r.code} {r.name} ({r.articles} articles)" for r in s.top_rules[:10]]
+    if s.uncovered_codes:
+        out += ["", f"Registered error codes no published article covers ({len(s.uncovered_codes)})"]
+        out.append("  " + ", ".join(s.uncovered_codes))
+    if report.unreadable:
+        out += ["", f"Unreadable files ({len(report.unreadable)}, score 0)"]
+        out += [f"  {u.relpath}" for u in report.unreadable]
+    if report.findings:
+        out += ["", "Findings"]
+        out += [f"  {f}" for f in report.findings]
+    if report.fail_under is not None and report.failing_articles:
+        out += ["", f"{len(report.failing_articles)} articles score under {report.fail_under}"]
+    return "\n".join(out) + "\n"

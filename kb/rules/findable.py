@@ -1,0 +1,195 @@
+"""Findable (lint): the error codes the text mentions are declared, and the description is there.
+
+The schema and taxonomy rules of the same group (KB301-308) live in `kb.rules.metadata`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from kb.findings import Finding, Level
+from kb.rules.base import ArticleRule, Group, Rule, retired
+from kb.rules.complete import PLACEHOLDER
+
+if TYPE_CHECKING:
+    from kb.article import Article
+    from kb.rules.context import CheckContext
+    from kb.taxonomy import Taxonomy
+
+
+@lru_cache(maxsize=8)
+def _mention_pattern(codes: tuple[str, ...], families: tuple[str, ...]) -> re.Pattern[str] | None:
+    parts = [r"\s+".join(re.escape(word) for word in code.split()) for code in codes]
+    parts.extend(f"(?:{family})" for family in families)
+    if not parts:
+        return None
+    # Longest first, so that "550 5.7.1" wins over a shorter code inside it. The look-behind comes
+    # first on purpose: it rejects most places (inside words) before any alternative is tried.
+    parts.sort(key=len, reverse=True)
+    return re.compile(r"(?<![\w.-])(?:" + "|".join(parts) + r")(?![\w-]|\.\d)", re.IGNORECASE)
+
+
+def mention_pattern(taxonomy: Taxonomy) -> re.Pattern[str] | None:
+    """A regular expression for every registered code and code family, as written in prose."""
+    codes = tuple(sorted(code.code for code in taxonomy.codes.values()))
+    families = tuple(family.regex.pattern for family in taxonomy.families)
+    return _mention_pattern(codes, families)
+
+
+def normalise_code(code: str) -> str:
+    return " ".join(code.split()).upper()
+
+
+class UndeclaredErrorCode(ArticleRule):
+    """## What it does
+    Reports an error code that the article's text mentions (a registered code, or one matched by
+    a code family of the registry) but that its `error_codes` field does not list. Each code is
+    reported once, where it first appears.
+
+    ## Why it matters
+    Search and the error-code pages are built from `error_codes`: a customer who pastes the code
+    finds only the articles that declare it. A code named in the text but not declared is a
+    lookup that fails.
+
+    ## Example
+    ```markdown
+    ---
+    error_codes: [AUTH-401]
+    ---
+    ## Issue
+    Sign-in fails with AUTH-401, and then with AUTH-429 after several tries.
+    ```
+
+    ## Use instead
+    ```yaml
+    error_codes: [AUTH-401, AUTH-429]
+    ```
+    Or, when the code is only mentioned in passing, link to the article that resolves it.
+    """
+
+    code = "KB320"
+    name = "undeclared-error-code"
+    group = Group.FINDABLE
+    level = Level.WARNING
+    summary = "The text mentions an error code that error_codes does not list."
+    hint = "add the code to error_codes (or link to the article that resolves it)"
+
+    def check(self, article: Article, context: CheckContext) -> Iterator[Finding]:
+        if retired(article):
+            return
+        pattern = mention_pattern(context.taxonomy)
+        if pattern is None:
+            return
+        declared = {normalise_code(code) for code in article.error_codes}
+        text = context.text(article)
+        body = text.visible_body
+        reported: set[str] = set()
+        for match in pattern.finditer(body):
+            start = match.start()
+            found = normalise_code(match.group(0))
+            if found in declared or found in reported:
+                continue
+            reported.add(found)
+            line, col = text.place(start)
+            yield self.at(
+                article.body_location(line, col),
+                f"the text mentions {match.group(0)}, which error_codes does not list",
+                context=found,
+            )
+
+
+class MissingDescription(ArticleRule):
+    """## What it does
+    Reports an article without a `description` (or with an empty one).
+
+    ## Why it matters
+    The description is the snippet under the title in search results, on the site and in
+    search engines. Without it, readers see the first words of the article, often a heading or
+    a note, and skip the result that would have helped them.
+
+    ## Example
+    ```yaml
+    title: Payment fails with BILL-402 "Your card was declined"
+    ```
+
+    ## Use instead
+    ```yaml
+    title: Payment fails with BILL-402 "Your card was declined"
+    description: Your bank declined the card payment. Approve it in your bank app, or pay another way.
+    ```
+    """
+
+    code = "KB321"
+    name = "missing-description"
+    group = Group.FINDABLE
+    level = Level.WARNING
+    summary = "The article has no description."
+    hint = "add a description: one or two sentences saying what the article solves"
+
+    def check(self, article: Article, context: CheckContext) -> Iterator[Finding]:
+        if retired(article):
+            return
+        if "description" in article.meta and article.description:
+            return
+        if "description" in article.meta:
+            location = article.field_location("description")
+        else:
+            location = article.field_location("title", key=True)
+        yield self.at(location, "the article has no description for search results", context="description")
+
+
+class DescriptionLength(ArticleRule):
+    """## What it does
+    Reports a `description` shorter than `lint.thresholds.description_min_chars` (50) or longer
+    than `description_max_chars` (300) characters.
+
+    ## Why it matters
+    A few words say nothing in a search result; a long paragraph is cut off mid-sentence by
+    search engines and the site's result list.
+
+    ## Example
+    ```yaml
+    description: Card declined.
+    ```
+
+    ## Use instead
+    ```yaml
+    description: Your bank declined the card payment. Approve it in your bank app, or pay another way.
+    ```
+    """
+
+    code = "KB322"
+    name = "description-length"
+    group = Group.FINDABLE
+    level = Level.WARNING
+    summary = "The description is too short or too long for search results."
+    hint = "one or two sentences: what the reader sees, and what the article does about it"
+
+    def check(self, article: Article, context: CheckContext) -> Iterator[Finding]:
+        if retired(article):
+            return
+        description = article.description
+        if not description or PLACEHOLDER.search(description):
+            return
+        thresholds = context.config.lint.thresholds
+        length = len(description)
+        location = article.field_location("description")
+        if length < thresholds.description_min_chars:
+            yield self.at(
+                location,
+                f"the description has {length} characters; write at least {thresholds.description_min_chars}",
+                context=description,
+            )
+        elif length > thresholds.description_max_chars:
+            yield self.at(
+                location,
+                f"the description has {length} characters; search results show about "
+                f"{thresholds.description_max_chars}",
+                context=description[:80],
+            )
+
+
+RULES: list[type[Rule]] = [UndeclaredErrorCode, MissingDescription, DescriptionLength]

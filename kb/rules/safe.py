@@ -1,0 +1,465 @@
+"""Safe: nothing secret or personal where customers can see it.
+
+Secrets are never fine, in any article or internal block. E-mail addresses, public IP addresses,
+payment card numbers and customer names are findings in what a customer-facing site shows: the
+text of articles such a site publishes, outside `::: internal` blocks, plus their title and
+description. Documentation addresses (RFC 5737, RFC 3849), private ranges and example domains
+(RFC 2606) are fine.
+
+The secret families are those detect-secrets knows, implemented here so that every finding has
+a column and no plugin machinery runs per line (see `SECRET_FAMILIES`).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import bisect
+import ipaddress
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from kb.findings import Finding, Location
+from kb.rules.base import ArticleRule, Group, Rule
+
+if TYPE_CHECKING:
+    from kb.article import Article
+    from kb.rules.context import CheckContext
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    # Every pattern starts with literal text or a small character class, never with `\b`, so
+    # that the regex engine can skip ahead: the word boundary before it is checked in code.
+    pattern: re.Pattern[str]
+    group: int = 0  # which group holds the secret itself
+    boundary: bool = True  # must not follow a letter or digit
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+SECRET_FAMILIES = (
+    Family("AWS access key", re.compile(r"(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])")),
+    Family(
+        "AWS secret access key",
+        re.compile(
+            r"(?:aws|AWS|Aws)[^\n]{0,20}?(?:secret|key|Secret|Key|SECRET|KEY)[^\n]{0,20}?[ \t'\"=:]"
+            r"([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"
+        ),
+        1,
+    ),
+    Family("Azure storage account key", re.compile(r"AccountKey=([A-Za-z0-9+/]{86}==)"), 1, boundary=False),
+    Family("GitHub token", re.compile(r"(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{70,})(?!\w)")),
+    Family("GitLab token", re.compile(r"gl(?:pat|ptt|dt|rt|soat|cbt|imt|ft|agent)-[A-Za-z0-9_-]{20,}")),
+    Family("Slack token", re.compile(r"xox[abposr]-(?:[0-9]+-)+[A-Za-z0-9]+")),
+    Family("Slack webhook", re.compile(r"https://hooks\.slack\.com/services/T[A-Za-z0-9_]+/B[A-Za-z0-9_]+/\w+")),
+    Family("Stripe key", re.compile(r"[rs]k_live_[0-9a-zA-Z]{24,}(?!\w)")),
+    Family("Twilio key", re.compile(r"(?:AC|SK)[a-f0-9]{32}(?!\w)")),
+    Family("SendGrid key", re.compile(r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![\w-])")),
+    Family("npm token", re.compile(r"npm_[A-Za-z0-9]{36}(?!\w)")),
+    Family("private key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"), boundary=False),
+    Family("JSON Web Token", re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*")),
+    Family("password in a URL", re.compile(r"://[^\s:/?#\[\]@\"'`]+:([^\s:/?#\[\]@\"'`]+)@"), 1, boundary=False),
+    # A value after `:` or `=`; the keyword before it (password, secret, token, ...) is checked in code.
+    Family("secret value", re.compile(r"[:=][ \t]*[\"']?([A-Za-z0-9+/=_\-.!@#%^&*~]{12,})"), 1, boundary=False),
+    Family("bearer token", re.compile(r"[Bb]earer[ \t]+([A-Za-z0-9+/=_\-.~]{16,})"), 1),
+)
+
+# The words that make the value after them a secret ("password: ...", "api_key = ...").
+_KEYWORD_BEFORE = re.compile(
+    r"(?<![A-Za-z0-9])(?:password|passwd|pwd|secret|api[_-]?key|apikey|access[_-]?key|auth[_-]?token|access[_-]?token|token|"
+    r"private[_-]?key|client[_-]?secret)[\"']?[ \t]*(?:=>?|:)[ \t]*[\"']?$",
+    re.IGNORECASE,
+)
+
+# Values that are placeholders, not secrets: `<your-key>`, `YOUR_API_KEY`, `****`, `EXAMPLE`.
+_PLACEHOLDER = re.compile(
+    r"(?i)example|your[_-]?|xxxx|\*\*\*|<|>|\{|\}|\$|redacted|placeholder|changeme|dummy|sample|"
+    r"(?:abc|123|secret|password|token|key)[_-]?(?:here|value)|^\.+$"
+)
+
+
+def entropy(value: str) -> float:
+    """Shannon entropy in bits per character."""
+    counts = Counter(value)
+    return -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
+
+
+def _real_secret(family: Family, value: str) -> bool:
+    if _PLACEHOLDER.search(value):
+        return False
+    if family.name == "JSON Web Token":
+        return _decodes_to_json(value.split(".", 1)[0])
+    if family.name in ("secret value", "bearer token", "password in a URL"):
+        # A word ("password: required") is not a secret; a random-looking string is.
+        return entropy(value) >= (2.0 if family.name == "password in a URL" else 3.0) and not value.isalpha()
+    return True
+
+
+def _decodes_to_json(segment: str) -> bool:
+    try:
+        data = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+        return isinstance(json.loads(data), dict)
+    except (binascii.Error, ValueError):
+        return False
+
+
+def find_secrets(text: str) -> Iterator[tuple[str, int, str]]:
+    """(family, 0-based offset, secret) for each secret in `text`, one per place. Each family's
+    pattern runs once over the whole text: per line, fifteen patterns cost more than the rest of
+    the checks together."""
+    seen: set[int] = set()
+    for family in SECRET_FAMILIES:
+        for match in family.pattern.finditer(text):
+            value = match.group(family.group)
+            start = match.start(family.group)
+            if family.boundary and match.start() > 0 and _WORD_CHAR.match(text, match.start() - 1):
+                continue
+            if family.name == "secret value" and not _KEYWORD_BEFORE.search(text, max(0, start - 40), start):
+                continue
+            if start in seen or not _real_secret(family, value):
+                continue
+            seen.add(start)
+            yield family.name, start, value
+
+
+def _mask(secret: str) -> str:
+    return secret[:4] + "…" if len(secret) > 8 else "…"
+
+
+# -- what customers can see -----------------------------------------------------------------------
+
+_FRONT_VISIBLE = ("title", "description")
+
+
+class FileText:
+    """A text laid out like the article file (same lines, hidden ones blank), to scan whole."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0]
+        position = text.find("\n")
+        while position >= 0:
+            self.starts.append(position + 1)
+            position = text.find("\n", position + 1)
+
+    def location(self, article: Article, offset: int) -> Location:
+        line = bisect.bisect_right(self.starts, offset)
+        return Location(article.relpath, line, offset - self.starts[line - 1] + 1)
+
+
+def customer_text(article: Article, context: CheckContext) -> FileText | None:
+    """What a customer-facing site shows of `article`, laid out like the file; None when no
+    such site publishes it."""
+    from kb.publish import publishes, shows_internal_notes
+
+    body = context.text(article)
+    if "customer_text" in body.memo:  # four rules ask; build it once
+        cached = body.memo["customer_text"]
+        return cached if isinstance(cached, FileText) else None
+    sites = [s for s in context.taxonomy.sites.values() if not shows_internal_notes(s) and publishes(s, article)]
+    result = None
+    if sites:
+        shown = [""] * len(article.text.split("\n"))
+        for number, line in _front_lines(article, _FRONT_VISIBLE):
+            shown[number - 1] = line
+        for index, line in body.visible_lines(staff=False):
+            shown[article.body_line - 1 + index] = line
+        result = FileText("\n".join(shown))
+    body.memo["customer_text"] = result
+    return result
+
+
+def _front_lines(article: Article, names: tuple[str, ...]) -> list[tuple[int, str]]:
+    file_lines = article.text.split("\n")
+    found = []
+    for name in names:
+        if name not in article.meta:
+            continue
+        line = article.field_location(name, key=True).line
+        found.append((line, file_lines[line - 1]))
+        for following in range(line, article.body_line - 2):  # folded or block scalars
+            text = file_lines[following]
+            if not text.startswith((" ", "\t")):
+                break
+            found.append((following + 1, text))
+    return found
+
+
+class Secret(ArticleRule):
+    """## What it does
+    Reports secrets anywhere in the article, internal blocks and internal articles included: the
+    families detect-secrets knows (AWS keys and secret keys, Azure storage keys, GitHub, GitLab,
+    Slack, Stripe, Twilio, SendGrid and npm tokens, Slack webhooks, private keys, JSON Web
+    Tokens, passwords in URLs) and random-looking values after words like `password`, `secret`,
+    `token` or `api_key`. Placeholders (`<your-key>`, `YOUR_API_KEY`, `****`, values with
+    `EXAMPLE`) are not reported.
+
+    ## Why it matters
+    Articles are copied into tickets, exported and published. A key pasted from a customer's
+    log is a breach waiting to happen, and git keeps it forever: rotate it, do not just delete it.
+
+    ## Example
+    ```markdown
+    curl -H "Authorization: Bearer ghp_8Tb1w2yQ0cXfRk3mN5pL7sV9dZ4hJ6gA1eUo"
+    ```
+
+    ## Use instead
+    ```markdown
+    curl -H "Authorization: Bearer <your-api-token>"
+    ```
+    """
+
+    code = "KB501"
+    name = "secret"
+    group = Group.SAFE
+    summary = "A secret (key, token, password, private key) is in the article."
+    hint = "replace it with a placeholder such as <your-api-key>, and have the secret rotated"
+
+    def check(self, article: Article, context: CheckContext) -> Iterator[Finding]:
+        whole = FileText(article.text)
+        for family, offset, secret in find_secrets(article.text):
+            yield self.at(whole.location(article, offset), f"{family} {_mask(secret)}", context=f"{family}:{secret}")
+
+
+_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\b")
+_EXAMPLE_DOMAINS = re.compile(r"(?:^|\.)(?:example\.(?:com|net|org)|example|test|invalid|localhost)$", re.IGNORECASE)
+
+
+class EmailAddress(ArticleRule):
+    """## What it does
+    Reports e-mail addresses in what customers can see. Example domains (RFC 2606:
+    `example.com`, `*.example`, `*.test`, `*.invalid`) and the addresses or `@domain`s listed in
+    `lint.allowed_emails` (your support address) are fine.
+
+    ## Why it matters
+    An address in a public article is usually a customer's or a colleague's, copied from a
+    ticket: personal data that must not be published, and spam bait.
+
+    ## Example
+    ```markdown
+    The export was sent to jane.doe@contoso.com.
+    ```
+
+    ## Use instead
+    ```markdown
+    The export is sent to the address of the admin who started it (for example `admin@example.com`).
+    ```
+    """
+
+    code = "KB502"
+    name = "email-address"
+    group = Group.SAFE
+    summary = "An e-mail address is in what customers can see."
+    hint = "use an example address (name@example.com), or list your support address in lint.allowed_emails"
+
+    def check(self, article: Article, context: CheckContext) -> Iterator[Finding]:
+        shown = customer_text(article, context)
+        if shown is None or "@" not in shown.text:
+            return
+        allowed = {a.lower().lstrip("@") for a in context.config.lint.allowed_emails}
+        for match in _EMAIL.finditer(shown.text):
+            address, domain = match.group(0), match.group(1).lower()
+            if _EXAMPLE_DOMAINS.search(domain) or address.lower() in allowed or domain in allowed:
+                continue
+            yield self.at(
+                shown.location(article, match.start()),
+                f"the e-mail address {address} is published to customers",
+                context=address,
+            )
+
+
+# No look-behind at the start, so that the engine can skip ahead; the boundary before is checked in code.
+_IPV4 = re.compile(r"(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?![\w]|\.\d)")
+_IPV6 = re.compile(r"((?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4})(?![\w:])")
+_IPV6_HINT = re.compile(r"[0-9A-Fa-f]:[0-9A-Fa-f]{0,4}:")
+_DOCUMENTATION = (
+    ipaddress.ip_network("192.0.2.0/24"),
+    ipaddress.ip_network("198.51.100.0/24"),
+    ipaddress.ip_network("203.0.113.0/24"),
+    ipaddress.ip_network("2001:db8::/32"),
+)
+
+
+@lru_cache(maxsize=4096)
+def is_public_ip(text: str) -> bool:
+    """A globally routable address that is not reserved for documentation."""
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    if any(address in network for network in _DOCUMENTATION):
+        return False
+    return address.is_global and not address.is_multicast
+
+
+_VERSION_BEFORE = re.compile(r"(?i)(?:version|ver\.?|build|release|update|v)[\s\"':=]*$")
+
+
+def _looks_like_version(text: str, start: int, value: str) -> bool:
+    """`version 5.1.24.0`, `AppVersion":"4.13.132.0"`, `16.0.0.0`: four numbers, not an address."""
+    return value.endswith(".0.0") or bool(_VERSION_BEFORE.search(text, max(0, start - 24), start))
+
+
+class PublicIpAddress(ArticleRule):
+    """## What it does
+    Reports public IPv4 and IPv6 addresses in what customers can see. Private ranges
+    (`10.0.0.0/8`, `192.168.0.0/16`, ...), loopback and the documentation ranges (RFC 5737:
+    `192.0.2.0/24`, `198.51.100.0/24`, `203.0.113.0/24`; RFC 3849: `2001:db8::/32`) are fine, and
+    so are four-part version numbers (`version 5.1.24.0`, `16.0.0.0`).
+
+    ## Why it matters
+    A public address in an article usually comes from a customer's log or from our own
+    infrastructure: it identifies a customer's network or maps our attack surface.
+
+    ## Example
+    ```markdown
+    Requests from 81.2.69.160 were blocked.
+    ```
+
+    ## Use instead
+    ```markdown
+    Requests from an address outside the allowlist (for example `203.0.113.45`) were blocked.
+    ```
+    """
+
+    code = "KB503"
+    name = "public-ip"
+    group = Group.SAFE
+    summary = "A public IP address is in what customers can see."
+    hint = "use a documentation address (203.0.113.x, 198.51.100.x, 192.0.2.x, 2001:db8::)"
+
+    def check(self, article: Article, context: CheckContext) -> Iterator[Finding]:
+        shown = customer_text(article, context)
+        if shown is None:
+            return
+        patterns = (_IPV4, _IPV6) if _IPV6_HINT.search(shown.text) else (_IPV4,)
+        for pattern in patterns:
+            for match in pattern.finditer(shown.text):
+                start = match.start(1)
+                if start and (shown.text[start - 1].isalnum() or shown.text[start - 1] in "_.:"):
+                    continue
+                if _looks_like_version(shown.text, match.start(1), match.group(1)):
+                    continue
+                if is_public_ip(match.group(1)):
+                    yield self.at(
+                        shown.location(article, match.start(1)),
+                        f"the public IP address {match.group(1)} is published to customers",
+                        context=match.group(1),
+                    )
+
+
+_CARD = re.compile(r"\d(?:[ -]?\d){12,18}(?![\d-])")
+_CARD_PREFIX = re.compile(r"^(?:4|5[1-5]|2[2-7]|3[47]|3[068]|35|6(?:011|5|4[4-9]|2)|5[06-8])")
+
+
+def luhn(digits: str) -> bool:
+    total = 0
+    for i, char in enumerate(reversed(digits)):
+        n = int(char)
+        if i % 2 == 1:
+            n = n * 2 - 9 if n > 4 else n * 2
+        total += n
+    return total % 10 == 0
+
+
+class CardNumber(ArticleRule):
+    """## What it does
+    Reports payment card numbers in what customers can see: 13 to 19 digits (spaces and hyphens
+    allowed) that start like a card network's numbers and pass the Luhn checksum. Test numbers
+    (4242 4242 4242 4242) are reported too: write them as placeholders.
+
+    ## Why it matters
+    A card number copied from a ticket is cardholder data: publishing it breaks PCI DSS and the
+    customer's trust.
+
+    ## Example
+    ```markdown
+    The payment with card 4111 1111 1111 1111 was declined.
+    ```
+
+    ## Use instead
+    ```markdown
+    The payment with the card ending in 1111 was declined.
+    ```
+    """
+
+    code = "KB504"
+    name = "card-number"
+    group = Group.SAFE
+    summary = "A payment card number is in what customers can see."
+    hint = "keep at most the last four digits (the card ending in 1111)"
+
+    def check(self, article: Article, context: CheckContext) -> Iterator[Finding]:
+        shown = customer_text(article, context)
+        if shown is None:
+            return
+        for match in _CARD.finditer(shown.text):
+            if match.start() and shown.text[match.start() - 1] in "0123456789-":
+                continue
+            digits = re.sub(r"[ -]", "", match.group(0))
+            if 13 <= len(digits) <= 19 and _CARD_PREFIX.match(digits) and luhn(digits):
+                yield self.at(
+                    shown.location(article, match.start()),
+                    f"a payment card number ending in {digits[-4:]} is published to customers",
+                    context=digits[-4:] + ":" + str(len(digits)),
+                )
+
+
+@lru_cache(maxsize=16)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    words = [r"\s+".join(re.escape(w) for w in name.split()) for name in names if name.strip()]
+    if not words:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(sorted(words, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE)
+
+
+class CustomerName(ArticleRule):
+    """## What it does
+    Reports the names in `lint.customer_names` (customers, tenants, partners under NDA) in what
+    customers can see, whole words, any case.
+
+    ## Why it matters
+    Articles start from tickets. "Contoso's tenant failed because..." tells every other customer
+    who had the problem, and breaks the confidentiality we promised Contoso.
+
+    ## Example
+    ```markdown
+    Contoso Pharma saw this after moving to 5.0.
+    ```
+
+    ## Use instead
+    ```markdown
+    Some workspaces see this after moving to 5.0.
+    ```
+    """
+
+    code = "KB505"
+    name = "customer-name"
+    group = Group.SAFE
+    summary = "A customer's name is in what customers can see."
+    hint = "describe the situation without naming the customer"
+
+    def check(self, article: Article, context: CheckContext) -> Iterator[Finding]:
+        pattern = _names_pattern(tuple(context.config.lint.customer_names))
+        if pattern is None:
+            return
+        shown = customer_text(article, context)
+        if shown is None:
+            return
+        for match in pattern.finditer(shown.text):
+            yield self.at(
+                shown.location(article, match.start()),
+                f"the customer name {match.group(0)!r} is published to customers",
+                context=match.group(0).lower(),
+            )
+
+
+RULES: list[type[Rule]] = [Secret, EmailAddress, PublicIpAddress, CardNumber, CustomerName]

@@ -1,0 +1,239 @@
+"""What quality rules read in an article body: prose paragraphs, code and tables, links, anchors.
+
+Built once per article from the block parse (`Article.blocks`), so that every rule agrees on
+what is prose, what is code and what is internal. Inline markup is parsed only for the few
+blocks that can hold a link or an image.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from kb import markdown
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
+    from kb.article import Article
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of prose (also inside list items and quotes), as body lines [start, end)."""
+
+    start: int
+    end: int
+    text: str  # without markup
+    in_list: bool
+    word_list: tuple[str, ...] = ()  # found once: several rules count and read them
+
+    @property
+    def words(self) -> int:
+        return len(self.word_list)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link or an image in the body: `line` is 0-based in the body, `col` 1-based."""
+
+    href: str
+    text: str
+    line: int
+    col: int
+    image: bool = False
+
+
+WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?|\d+(?:[.,]\d+)*")
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
+_CODE = re.compile(r"`+([^`]*)`+")
+_TAG = re.compile(r"<[^>\n]*>")
+_MARKS = re.compile(r"[*_~]{1,3}(?=\S)|(?<=\S)[*_~]{1,3}")
+_ENTITY = re.compile(r"&(?:nbsp|#160|#xa0);", re.IGNORECASE)
+_HTML_ANCHOR = re.compile(r"""<a\s[^>]*?\b(?:name|id)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+_HTML_ID = re.compile(r"""\bid\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+def strip_markup(inline: str) -> str:
+    """Inline Markdown as the words a reader sees: link and image text kept, code shortened."""
+    text = _IMAGE.sub(r"\1", inline)
+    text = _LINK.sub(r"\1", text)
+    text = _CODE.sub(lambda m: "code" if m.group(1).strip() else "", text)
+    text = _TAG.sub(" ", text)
+    text = _ENTITY.sub(" ", text)
+    text = _MARKS.sub("", text)
+    return " ".join(text.split())
+
+
+class ArticleText:
+    """The parts of one article's body that rules look at (0-based body lines throughout)."""
+
+    def __init__(self, article: Article) -> None:
+        self.article = article
+        self.tokens: list[Token]
+        self.tokens, self.env = article.blocks
+        self.memo: dict[str, object] = {}  # what one rule works out for others (what customers see)
+
+    @cached_property
+    def internal(self) -> list[tuple[int, int]]:
+        return markdown.internal_blocks(self.tokens)
+
+    @cached_property
+    def visible_body(self) -> str:
+        """The body with internal blocks blanked (lines kept), for rules that scan it whole."""
+        return markdown.without_lines(self.article.body, self.internal)
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        starts = [0]
+        for line in self.article.body_lines[:-1]:
+            starts.append(starts[-1] + len(line) + 1)
+        return starts
+
+    def place(self, offset: int) -> tuple[int, int]:
+        """The 0-based body line and 1-based column of `offset` in the body."""
+        line = bisect.bisect_right(self._line_starts, offset) - 1
+        return line, offset - self._line_starts[line] + 1
+
+    @cached_property
+    def internal_lines(self) -> frozenset[int]:
+        return frozenset(i for start, end in self.internal for i in range(start, end))
+
+    @cached_property
+    def code_lines(self) -> frozenset[int]:
+        """Lines of fenced and indented code blocks (fences included)."""
+        return frozenset(i for t in self.tokens if t.type in ("fence", "code_block") and t.map for i in range(*t.map))
+
+    @cached_property
+    def table_lines(self) -> frozenset[int]:
+        return frozenset(i for t in self.tokens if t.type == "table_open" and t.map for i in range(*t.map))
+
+    @cached_property
+    def paragraphs(self) -> list[Paragraph]:
+        found: list[Paragraph] = []
+        depth = 0
+        for i, token in enumerate(self.tokens):
+            if token.type in ("bullet_list_open", "ordered_list_open"):
+                depth += 1
+            elif token.type in ("bullet_list_close", "ordered_list_close"):
+                depth -= 1
+            elif token.type == "paragraph_open" and token.map:
+                inline = self.tokens[i + 1]
+                text = strip_markup(inline.content)
+                found.append(Paragraph(token.map[0], token.map[1], text, depth > 0, tuple(WORD.findall(text))))
+        return found
+
+    @cached_property
+    def prose(self) -> list[Paragraph]:
+        """Paragraphs a reader reads as text (not inside internal notes)."""
+        return [p for p in self.paragraphs if p.start not in self.internal_lines]
+
+    @cached_property
+    def prose_words(self) -> int:
+        headings = sum(len(WORD.findall(s.title)) for s in self.article.sections)
+        return sum(p.words for p in self.prose) + headings
+
+    @cached_property
+    def links(self) -> list[Link]:
+        """Every link and image, with the place of its text in the body."""
+        found: list[Link] = []
+        lines = self.article.body_lines
+        where: list[int] | None = None  # table cells have no map of their own: their row's
+        for token in self.tokens:
+            where = token.map or where
+            if token.type == "inline" and where and ("[" in token.content or "<" in token.content):
+                found.extend(self._inline_links(token, where, lines))
+            elif token.type == "html_block" and token.map:
+                found.extend(self._html_images(token.content, token.map[0], lines))
+        return found
+
+    def _inline_links(self, inline: Token, where: list[int], lines: list[str]) -> list[Link]:
+        start, end = where
+        cursor = (start, 0)
+        found: list[Link] = []
+        children = markdown.inline_children(inline, self.env)
+        for n, child in enumerate(children):
+            if child.type == "link_open":
+                href = str(child.attrs.get("href", ""))
+                text = _text_until_close(children, n + 1)
+                line, col, cursor = _locate(lines, start, end, cursor, "[", text)
+                found.append(Link(href, text, line, col))
+            elif child.type == "image":
+                href = str(child.attrs.get("src", ""))
+                line, col, cursor = _locate(lines, start, end, cursor, "![", child.content)
+                found.append(Link(href, child.content, line, col, image=True))
+            elif child.type == "html_inline" and child.content.lower().startswith("<img"):
+                line, col, cursor = _locate(lines, start, end, cursor, "", child.content)
+                found.append(_img_tag(child.content, line, col))
+        return found
+
+    def _html_images(self, html: str, first: int, lines: list[str]) -> list[Link]:
+        found = []
+        for match in _IMG_TAG.finditer(html):
+            line = first + html.count("\n", 0, match.start())
+            col = lines[line].find("<img") + 1 if line < len(lines) else 1
+            found.append(_img_tag(match.group(0), line, max(col, 1)))
+        return found
+
+    @cached_property
+    def anchors(self) -> frozenset[str]:
+        """The `#fragment`s that lead into this article: GitHub-style heading slugs (with -1, -2
+        for repeats) and HTML `name`/`id` anchors."""
+        seen: dict[str, int] = {}
+        found: set[str] = set()
+        for i, token in enumerate(self.tokens):
+            if token.type == "heading_open":
+                slug = markdown.slugify(markdown.heading_text(self.tokens[i + 1]))
+                count = seen.get(slug, 0)
+                seen[slug] = count + 1
+                found.add(slug if count == 0 else f"{slug}-{count}")
+            elif token.type in ("html_block", "inline") and "<" in token.content:
+                found.update(m.group(1) for m in _HTML_ANCHOR.finditer(token.content))
+                found.update(m.group(1) for m in _HTML_ID.finditer(token.content))
+        return frozenset(found)
+
+    def visible_lines(self, *, staff: bool) -> list[tuple[int, str]]:
+        """(body line, text) of every line a reader sees; staff also see internal blocks."""
+        lines = self.article.body_lines
+        if staff:
+            return list(enumerate(lines))
+        hidden = self.internal_lines
+        return [(i, line) for i, line in enumerate(lines) if i not in hidden]
+
+
+def _text_until_close(children: list[Token], start: int) -> str:
+    parts = []
+    for child in children[start:]:
+        if child.type == "link_close":
+            break
+        if child.type in ("text", "code_inline") or child.type == "image":
+            parts.append(child.content)
+    return "".join(parts)
+
+
+def _locate(
+    lines: list[str], start: int, end: int, cursor: tuple[int, int], opener: str, text: str
+) -> tuple[int, int, tuple[int, int]]:
+    """Where `opener + text` is written at or after `cursor` in lines [start, end): the body
+    line, the 1-based column of the text, and the cursor after it. Falls back to the block start."""
+    probe = (opener + text.split("\n")[0])[:40] if text else opener
+    line, col = cursor
+    for number in range(line, min(end, len(lines))):
+        found = lines[number].find(probe, col if number == line else 0) if probe else -1
+        if found >= 0:
+            text_col = found + len(opener)
+            return number, text_col + 1, (number, found + max(len(probe), 1))
+    return start, 1, cursor
+
+
+def _img_tag(tag: str, line: int, col: int) -> Link:
+    src = re.search(r"""\bsrc\s*=\s*["']?([^"'\s>]+)""", tag, re.IGNORECASE)
+    alt = _ALT.search(tag)
+    alt_text = next((g for g in alt.groups() if g is not None), "") if alt else ""
+    return Link(src.group(1) if src else "", alt_text, line, col, image=True)

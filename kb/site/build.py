@@ -1,0 +1,486 @@
+"""`kb build`: every configured site from the same articles, each written whole or not at all.
+
+The stages, per site: publish (what the site shows, `kb.publish.site_view`) → render bodies
+(`kb.site.render`) → collect pages (`kb.site.collect`) → write the files that changed
+(`kb.site.output`) → search index (`kb.site.searchindex`) → leak scan of everything written
+(`kb.site.leaks`, customer sites) → commit. A leak or any error leaves the previous site as it was.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kb import __version__
+from kb.article import Article
+from kb.config import OverduePolicy
+from kb.errors import KbError, UsageError
+from kb.findings import Finding
+from kb.project import KnowledgeBase
+from kb.publish import PublishedArticle, SiteView, shows_internal_notes, site_view
+from kb.site import leaks, output, render, searchindex, urls, workers
+from kb.site.cache import BuildCache, body_key, other_files
+from kb.site.collect import Inputs, Memo, Page, Plan, collect
+from kb.site.health import Health, assess
+from kb.site.store import DiskCache
+from kb.site.templates import Templates
+from kb.site.views import ArticleSummary, ArticleView, HealthRow, SiteInfo
+from kb.taxonomy import Site
+
+DISK_CACHE = "site.sqlite"  # in .kb-cache/
+FULL_REBUILD_SHARE = 0.5  # above this share of changed files, write a fresh folder and swap it in
+
+
+class LeakError(KbError):
+    """A customer site would contain what it must not: the build is refused."""
+
+    def __init__(self, site: str, found: list[leaks.Leak]) -> None:
+        shown = "\n".join(f"  {leak}" for leak in found[:20])
+        more = f"\n  ... and {len(found) - 20} more" if len(found) > 20 else ""
+        super().__init__(
+            f"the {site} site would leak internal content; nothing was published:\n{shown}{more}",
+            hint="an article or template prints a withheld article's id or title, or text of an internal block",
+        )
+        self.site = site
+        self.leaks = found
+
+
+@dataclass
+class SiteReport:
+    name: str
+    folder: Path
+    articles: int
+    pages: int
+    rendered: int  # pages rendered this time (the others were unchanged)
+    written: int
+    removed: int
+    full: bool  # written as a fresh folder (else only the changed files)
+    indexed: bool
+
+
+@dataclass
+class BuildReport:
+    sites: list[SiteReport] = field(default_factory=list)
+    articles: int = 0
+    unreadable: list[Finding] = field(default_factory=list)
+    seconds: float = 0.0
+    read: int = 0  # article files read this time (the others came from the cache)
+    rendered: int = 0  # article bodies rendered this time
+
+
+def today_for_build() -> dt.date:
+    """The build's date: `SOURCE_DATE_EPOCH` (reproducible builds) when set, else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.date.today()
+
+
+class Builder:
+    """Builds the sites of one KB; keeps a cache between builds (what `kb serve` reuses)."""
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        out: Path | None = None,
+        today: dt.date | None = None,
+        search: bool | None = None,
+        cache: bool | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> None:
+        self.root = root
+        self.out = out
+        self.today = today
+        self.search = search
+        self.use_disk = cache  # None: as `site.cache` in kb.yaml says
+        self.cache = BuildCache()
+        self.memos: dict[str, Memo] = {}  # per site
+        self.page_keys: dict[str, PageKeys] = {}  # per site
+        self.pending: dict[str, tuple[SiteFolder, SiteInfo, leaks.Forbidden]] = {}  # search indexes to update
+        self.health_key: tuple[dt.date, str] | None = None
+        self.health: Health | None = None
+        self.tables: dict[str, render.LinkTable] = {}  # per site: the links the last build resolved
+        self.validated: dict[str, set[str]] = {}  # per site: cached bodies known right for its links
+        self.known: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # every id and file
+        self.progress = progress or (lambda message: None)
+
+    def index_pending(self) -> None:
+        """Bring the search index of each site built with `defer_search` up to date."""
+        while self.pending:
+            _, (folder, info, forbidden) = self.pending.popitem()
+            _index_in_place(folder, info, forbidden)
+
+    def close(self) -> None:
+        self.cache.close()
+
+    def __enter__(self) -> Builder:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def build(
+        self,
+        sites: list[str] | None = None,
+        *,
+        full: bool = False,
+        changed: set[Path] | None = None,
+        defer_search: bool = False,
+    ) -> BuildReport:
+        """Build `sites` (default: all). `changed`: the article files edited since the last build,
+        when the caller knows (kb serve's watcher); otherwise every file is checked.
+        `defer_search`: after an incremental build, leave the search index to `index_pending()`
+        (kb serve reloads pages at once and brings search up to date just after)."""
+        started = time.perf_counter()
+        kb = KnowledgeBase(self.root)  # config and taxonomy read afresh: they may have changed
+        taxonomy = kb.taxonomy
+        chosen = _choose_sites(taxonomy.sites, sites)
+        today = self.today or today_for_build()
+        use_disk = kb.config.site.cache if self.use_disk is None else self.use_disk
+        if use_disk and self.cache.disk is None and not self.cache.primed:
+            self.cache.disk = DiskCache(kb.cache_dir / DISK_CACHE)
+        loaded = self.cache.load(kb, changed)
+        report = BuildReport(articles=len(loaded.articles), unreadable=loaded.findings, read=loaded.changed)
+        health_key = (today, _config_key(kb))
+        if health_key != self.health_key:
+            self.health_key, self.health = health_key, None
+        health = self.health = assess(kb, today, changed=changed, previous=self.health)
+        templates = Templates(kb.root / kb.config.site.templates)
+        fingerprint = templates.fingerprint()
+        files = other_files(kb.articles_dir, kb.root)
+        out = self.out or kb.root / kb.config.site.output
+        search = kb.config.site.search if self.search is None else self.search
+        in_use: set[str] = set()
+        self.known = (frozenset(a.id for a in loaded.articles if a.id), frozenset(a.relpath for a in loaded.articles))
+        for site in chosen:
+            view = _with_overdue_policy(site_view(site, loaded.articles), health, kb.config.site.overdue)
+            info = SiteInfo(
+                name=site.name,
+                title=site.title,
+                kb_name=kb.config.name,
+                staff=shows_internal_notes(site),
+                public=site.public,
+                language=kb.config.site.language,
+                base_url=kb.config.base_url if site.public else "",
+                search=search,
+                has_health=shows_internal_notes(site),
+            )
+            bodies, rendered = self._render_bodies(view, loaded.articles, files, in_use)
+            report.rendered += rendered
+            inputs = Inputs(kb.root, kb.config, taxonomy, health, today, loaded.articles, bodies)
+            site_fingerprint = _digest(fingerprint, __version__, repr(info), _config_key(kb))
+            memo = self.memos.setdefault(site.name, Memo())
+            memo.start(site_fingerprint)
+            plan = collect(info, view, inputs, memo)
+            forbidden = leaks.Forbidden.of(
+                item for item in view.forbidden if not (item[0].startswith("id of") and item[1] in plan.redirected_ids)
+            )
+            keys = self.page_keys.setdefault(site.name, PageKeys())
+            report.sites.append(
+                _write_site(
+                    out / site.name, plan, templates, site_fingerprint, forbidden, bodies, keys, fingerprint,
+                    self.cache.html, search=search, full=full, defer_search=defer_search,
+                )
+            )
+            if defer_search and search:
+                self.pending[site.name] = (SiteFolder(out / site.name), info, forbidden)
+            self.progress(f"built {site.name}")
+        if changed is None and len(chosen) == len(taxonomy.sites):
+            self.cache.remember([], keep=in_use)  # every site was built: forget bodies none of them uses
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _render_bodies(
+        self, view: SiteView, articles: list[Article], files: frozenset[str], in_use: set[str]
+    ) -> tuple[dict[str, tuple[str, render.RenderedBody]], int]:
+        table = render.LinkTable(
+            by_relpath={p.article.relpath: urls.article_path(p.id) for p in view.articles},
+            by_id={p.id: urls.article_path(p.id) for p in view.articles},
+            known_ids=self.known[0],
+            known_relpaths=self.known[1],
+            files=files,
+        )
+        # While the site publishes the same articles at the same places, a body already checked
+        # against this site's links stays right. A body made for the other site (the cache is
+        # shared) is always checked: its links may point at what this site does not publish.
+        name = view.site.name
+        if self.tables.get(name) != table:
+            self.tables[name] = table
+            self.validated[name] = set()
+        checked = self.validated.setdefault(name, set())
+        keys: dict[str, str] = {}
+        jobs: dict[str, workers.RenderJob] = {}
+        for published in view.articles:
+            key = keys[published.id] = self.cache.body_key_of(published)
+            hit = self.cache.bodies.get(key)
+            stale = hit is None or (key not in checked and not render.still_valid(hit[1], table))
+            if not stale:
+                checked.add(key)
+            if stale and key not in jobs:
+                jobs[key] = (key, published.body, published.article.relpath, published.internal_notes)
+        rendered = []
+        for key, body in workers.run(workers.render_chunk, [(table, job) for job in jobs.values()], per_worker=1):
+            self.cache.bodies[key] = (body_key(body), body)
+            rendered.append((key, self.cache.bodies[key][0], body))
+            for other in self.validated.values():  # a new rendering is right for this site's links only
+                other.discard(key)
+            checked.add(key)
+        self.cache.remember(rendered, keep=None)
+        in_use.update(keys.values())
+        return {article_id: self.cache.bodies[key] for article_id, key in keys.items()}, len(rendered)
+
+
+def build(
+    kb: KnowledgeBase,
+    *,
+    sites: list[str] | None = None,
+    out: Path | None = None,
+    today: dt.date | None = None,
+    search: bool | None = None,
+    full: bool = False,
+    cache: bool | None = None,
+) -> BuildReport:
+    """Build the KB's sites (default: all configured) into `out` (default: `site.output`)."""
+    with Builder(kb.root, out=out, today=today, search=search, cache=cache) as builder:
+        return builder.build(sites, full=full)
+
+
+def _choose_sites(configured: dict[str, Site], wanted: list[str] | None) -> list[Site]:
+    if not configured:
+        raise UsageError("the taxonomy configures no sites", hint="add a `sites:` section to schemas/taxonomy.yaml")
+    if not wanted:
+        return [configured[name] for name in sorted(configured)]
+    unknown = [name for name in wanted if name not in configured]
+    if unknown:
+        raise UsageError(f"no site named {unknown[0]!r}", hint="configured sites: " + ", ".join(sorted(configured)))
+    return [configured[name] for name in sorted(set(wanted))]
+
+
+def _with_overdue_policy(view: SiteView, health: Health, policy: OverduePolicy) -> SiteView:
+    """On a customer site with the `hide` policy, overdue articles are withheld like internal ones."""
+    if not view.site.public or policy is not OverduePolicy.HIDE:
+        return view
+    kept: list[PublishedArticle] = []
+    hidden: list[PublishedArticle] = []
+    for published in view.articles:
+        known = health.of(published.article)
+        (hidden if known and known.staleness.state == "overdue" else kept).append(published)
+    if not hidden:
+        return view
+    return SiteView(view.site, kept, [*view.withheld, *(p.article for p in hidden)])
+
+
+def _config_key(kb: KnowledgeBase) -> str:
+    """The KB settings and taxonomy that pages show (titles, owners, codes): any change re-renders."""
+    parts = []
+    for path in (kb.config.path, kb.schemas_dir / "taxonomy.yaml", kb.schemas_dir / "error-codes.yaml"):
+        if path is not None and path.is_file():
+            parts.append(path.read_bytes())
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()
+
+
+def _digest(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
+class PageKeys:
+    """A digest of everything a page's output depends on, remembered per page and per summary
+    object so that a rebuild hashes only what it made anew."""
+
+    def __init__(self) -> None:
+        self.fingerprint = ""
+        self.pages: dict[int, tuple[Page, str]] = {}
+        self.summaries: dict[int, tuple[object, str]] = {}  # summaries and health rows
+
+    def start(self, fingerprint: str) -> None:
+        if fingerprint != self.fingerprint:
+            self.fingerprint = fingerprint
+            self.pages.clear()
+            self.summaries.clear()
+
+    def of(self, page: Page) -> str:
+        known = self.pages.get(id(page))
+        if known is not None and known[0] is page:
+            return known[1]
+        parts = [self.fingerprint, page.path, page.template, page.title, page.description]
+        parts.append(repr((page.searchable, page.listed)))
+        # An article page's view is small: its repr is quicker than walking it. Lists of many
+        # articles are walked, each summary hashed once and remembered.
+        parts.append(repr(page.view) if isinstance(page.view, ArticleView) else self._digest(page.view))
+        key = _digest(*parts)
+        self.pages[id(page)] = (page, key)
+        return key
+
+    def forget_all_but(self, pages: list[Page]) -> None:
+        live = {id(page) for page in pages}
+        self.pages = {k: v for k, v in self.pages.items() if k in live}
+
+    def _summary_digest(self, value: object) -> str:
+        """The digest of one item of a long list (a summary, a health row), remembered per object."""
+        known = self.summaries.get(id(value))
+        if known is None or known[0] is not value:
+            known = (value, hashlib.sha256(self._digest(value).encode("utf-8")).hexdigest()[:24])
+            self.summaries[id(value)] = known
+        return known[1]
+
+    def _digest(self, value: object) -> str:
+        """Like repr(), with each article summary replaced by its (remembered) digest."""
+        if isinstance(value, ArticleSummary):
+            return repr(value)
+        if isinstance(value, tuple):
+            if value and isinstance(value[0], ArticleSummary | HealthRow):  # the long lists: one lookup each
+                return "(" + ",".join(self._summary_digest(item) for item in value) + ")"
+            return "(" + ",".join(self._digest(item) for item in value) + ")"
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            fields = ",".join(self._digest(getattr(value, f.name)) for f in dataclasses.fields(value))
+            return f"{type(value).__name__}({fields})"
+        return repr(value)
+
+
+def _write_site(
+    folder: Path,
+    plan: Plan,
+    templates: Templates,
+    fingerprint: str,
+    forbidden: leaks.Forbidden,
+    bodies: dict[str, tuple[str, render.RenderedBody]],
+    page_keys: PageKeys,
+    templates_fingerprint: str,
+    html_of: Callable[[str, str], str],
+    *,
+    search: bool,
+    full: bool,
+    defer_search: bool = False,
+) -> SiteReport:
+    site = SiteFolder(folder)
+    site.recover()
+    previous = site.manifest()
+    html_by_key = {key: body.html for key, body in bodies.values()}
+
+    producers: dict[str, Callable[[], bytes]] = {}  # files that are not pages
+    keys: dict[str, str] = {}
+    pages = {page.path: page for page in plan.pages}
+    page_keys.start(fingerprint)
+    for page in plan.pages:
+        keys[page.path] = page_keys.of(page)
+    page_keys.forget_all_but(plan.pages)
+    for name, data in plan.files.items():
+        keys[name] = hashlib.sha256(data).hexdigest()
+        producers[name] = _constant(data)
+    for item in templates.static_files():
+        name = f"{urls.STATIC}/{item.name}"
+        keys[name] = hashlib.sha256(item.data).hexdigest()
+        producers[name] = _constant(item.data)
+    for name, source in plan.assets.items():
+        try:
+            info = source.stat()
+        except OSError:
+            continue
+        keys[name] = f"asset:{info.st_size}:{info.st_mtime_ns}"
+        producers[name] = _file(source)
+
+    known = previous.files if previous else {}
+    changed = sorted(name for name, key in keys.items() if known.get(name) != key)
+    removed = sorted(name for name in known if name not in keys)
+    manifest = output.Manifest(dict(sorted(keys.items())), list(forbidden.items))
+    incremental = previous is not None and not full and len(changed) <= FULL_REBUILD_SHARE * max(len(keys), 1)
+    newly_forbidden = leaks.Forbidden.of(set(forbidden.items) - set(previous.forbidden if previous else []))
+
+    changed_set = set(changed)
+    try:
+        if incremental:
+            target = site.start_incremental()
+            to_write = changed
+        else:
+            target = site.start_full()
+            to_write = [name for name in sorted(keys) if name in changed_set or not site.reuse(target, name)]
+        # What is written now is scanned as it is written; what is kept from the last build was
+        # scanned then, so it is read back only for what has become forbidden since.
+        batch = workers.PageBatch(templates.override, templates_fingerprint, plan.site, target, forbidden)
+        written = set(to_write)
+        found = workers.run(
+            workers.write_pages,
+            [(batch, pages[n], _body_of(pages[n], html_by_key, html_of)) for n in to_write if n in pages],
+        )
+        for name in to_write:
+            if name not in pages:
+                data = producers[name]()
+                found.extend(leaks.scan_file(name, data, forbidden))
+                output.write_file(target, name, data)
+        kept = [name for name in keys if name not in written]
+        found.extend(leaks.scan_folder(site.folder if incremental else target, newly_forbidden, kept))
+        if search and not incremental:
+            searchindex.build_index(target, target / urls.SEARCH_BUNDLE, plan.site.language)
+            bundle = target / urls.SEARCH_BUNDLE
+            found.extend(
+                leaks.Leak(f"{urls.SEARCH_BUNDLE}/{leak.file}", leak.what, leak.text)
+                for leak in leaks.scan_folder(bundle, forbidden)
+            )
+        if found:
+            raise LeakError(plan.site.name, sorted(found, key=lambda leak: (leak.file, leak.what)))
+        if incremental:
+            site.commit_incremental(changed, removed, manifest)
+            stale_index = changed or removed or not (site.folder / urls.SEARCH_BUNDLE).is_dir()
+            if search and stale_index and not defer_search:
+                _index_in_place(site, plan.site, forbidden)
+        else:
+            site.commit_full(manifest)
+    except BaseException:
+        site.abandon()
+        raise
+    return SiteReport(
+        plan.site.name, folder, sum(1 for p in plan.pages if isinstance(p.view, ArticleView)), len(plan.pages),
+        sum(1 for p in plan.pages if p.path in set(changed)), len(changed), len(removed), not incremental, search,
+    )  # fmt: skip
+
+
+def _index_in_place(site: SiteFolder, info: SiteInfo, forbidden: leaks.Forbidden) -> None:
+    """After an incremental commit: index the live site into a new bundle, scan it, swap it in."""
+    fresh = site.state / f"{site.name}.pagefind"
+    if fresh.exists():
+        shutil.rmtree(fresh)
+    live = site.folder / urls.SEARCH_BUNDLE
+    try:
+        searchindex.build_index(site.folder, fresh, info.language)
+        found = leaks.scan_folder(fresh, forbidden)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    if found:
+        shutil.rmtree(fresh, ignore_errors=True)
+        if live.exists() and leaks.scan_folder(live, forbidden):
+            shutil.rmtree(live)  # better no search than a search that leaks
+        raise LeakError(info.name, [leaks.Leak(f"{urls.SEARCH_BUNDLE}/{leak.file}", leak.what, leak.text) for leak in found])
+    retired = site.state / f"{site.name}.pagefind-old"
+    if live.exists():
+        live.rename(retired)
+    fresh.rename(live)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _body_of(page: Page, html_by_key: dict[str, str], html_of: Callable[[str, str], str]) -> str:
+    if not isinstance(page.view, ArticleView):
+        return ""
+    return html_of(page.view.body_key, html_by_key.get(page.view.body_key, ""))
+
+
+def _constant(data: bytes) -> Callable[[], bytes]:
+    return lambda: data
+
+
+def _file(path: Path) -> Callable[[], bytes]:
+    return path.read_bytes
+
+
+SiteFolder = output.SiteFolder

@@ -1,0 +1,381 @@
+"""Collect the pages of one site: what it publishes turned into views, one `Page` per output file.
+
+Home by product area, one page per article, per product area, per tag and per error code, the
+indexes, search, 404, the knowledge-health page (staff site), redirects, and the files that are
+not pages (errors.json, sitemap, robots.txt, _redirects, copied images).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kb.article import Article
+from kb.config import Config
+from kb.publish import PublishedArticle, SiteView
+from kb.site import codes, routes, urls
+from kb.site.health import ArticleHealth, Health, Staleness
+from kb.site.render import RenderedBody
+from kb.site.views import (
+    AreaGroup,
+    AreaView,
+    ArticleSummary,
+    ArticleView,
+    Banner,
+    CodesView,
+    EmptyView,
+    HealthRow,
+    HealthView,
+    HomeView,
+    Link,
+    RedirectView,
+    SiteInfo,
+    StaffFacts,
+    TagsView,
+    TagView,
+)
+from kb.taxonomy import Taxonomy
+
+HOME_ARTICLES_PER_AREA = 6
+_CURRENT = ArticleHealth(Staleness("current", None))  # an article the health assessment does not know
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # the file in the site folder
+    template: str
+    title: str
+    view: object
+    searchable: bool = False  # indexed by Pagefind
+    listed: bool = True  # in the sitemap
+    description: str = ""
+
+
+@dataclass
+class Plan:
+    """Everything one site writes."""
+
+    site: SiteInfo
+    pages: list[Page] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)  # written as they are
+    assets: dict[str, Path] = field(default_factory=dict)  # site path -> file to copy
+    redirected_ids: set[str] = field(default_factory=set)  # archived articles that redirect here
+
+
+@dataclass
+class Inputs:
+    """What collecting a site needs besides its `SiteView`."""
+
+    root: Path
+    config: Config
+    taxonomy: Taxonomy
+    health: Health
+    today: dt.date
+    articles: list[Article]  # every article of the KB (for redirects of archived ones)
+    bodies: dict[str, tuple[str, RenderedBody]]  # article id -> (body key, rendered body)
+
+
+@dataclass
+class Memo:
+    """What collecting a site made last time, per article object, for `kb serve`'s rebuilds.
+
+    Articles that did not change are the same objects from one build to the next (the build
+    cache keeps them), so their summaries and pages are reused instead of made again. Any
+    change to the site, config, taxonomy or templates (`fingerprint`) starts afresh.
+    """
+
+    fingerprint: str = ""
+    summaries: dict[int, tuple[Article, ArticleSummary]] = field(default_factory=dict)
+    pages: dict[int, tuple[Article, str, ArticleHealth, Page]] = field(default_factory=dict)
+    rows: dict[int, tuple[Article, ArticleHealth, ArticleSummary, tuple[int, int, str, str], HealthRow]] = field(
+        default_factory=dict
+    )
+
+    def start(self, fingerprint: str) -> None:
+        if fingerprint != self.fingerprint:
+            self.fingerprint = fingerprint
+            self.summaries.clear()
+            self.pages.clear()
+            self.rows.clear()
+
+    def summary(self, article: Article, taxonomy: Taxonomy) -> ArticleSummary:
+        known = self.summaries.get(id(article))
+        if known is not None and known[0] is article:
+            return known[1]
+        made = _summary(article, taxonomy)
+        self.summaries[id(article)] = (article, made)
+        return made
+
+
+def collect(site: SiteInfo, view: SiteView, inputs: Inputs, memo: Memo | None = None) -> Plan:
+    plan = Plan(site)
+    tax = inputs.taxonomy
+    published = view.articles
+    memo = memo or Memo()
+    summaries = {p.id: memo.summary(p.article, tax) for p in published}
+    live = {id(p.article) for p in published}
+    for gone in [key for key in memo.pages if key not in live]:
+        del memo.pages[gone]
+
+    for item in published:
+        key, body = inputs.bodies[item.id]
+        health = inputs.health.of_id(item.id) or _CURRENT
+        known = memo.pages.get(id(item.article))
+        if known is not None and known[0] is item.article and known[1] == key and known[2] == health:
+            page = known[3]
+        else:
+            page = _article_page(item, summaries[item.id], key, body, site, inputs)
+            memo.pages[id(item.article)] = (item.article, key, health, page)
+        plan.pages.append(page)
+        for asset in body.assets:
+            plan.assets[urls.asset_path(asset)] = inputs.root / asset
+
+    groups = _area_groups(published, summaries, tax)
+    home_groups = tuple(g for path, g in sorted(groups.items()) if "/" not in path)
+    entries = codes.collect_codes(published, tax, include_registered=site.staff)
+    code_views = codes.code_views(
+        entries, tax, inputs.health, lambda p: summaries[p.id], lambda area: _area_link(area, tax)
+    )
+    plan.pages.append(
+        Page(urls.HOME, "home.html", site.title, HomeView(_shorten(home_groups), len(published), len(code_views)))
+    )
+    for path, group in sorted(groups.items()):
+        crumbs = tuple(_area_link(a, tax) for a in _ancestors(path))
+        plan.pages.append(
+            Page(urls.area_path(path), "area.html", group.link.text, AreaView(group, crumbs), description=group.description)
+        )
+
+    tagged: dict[str, list[ArticleSummary]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for item in published:
+        for tag_slug, tag in sorted({urls.tag_slug(tag): tag for tag in item.article.tags}.items()):
+            names.setdefault(tag_slug, tag)
+            tagged[tag_slug].append(summaries[item.id])
+    for slug in sorted(tagged):
+        plan.pages.append(
+            Page(urls.tag_path(names[slug]), "tag.html", f"Tag: {names[slug]}", TagView(names[slug], tuple(tagged[slug])))
+        )
+    tag_links = tuple((Link(urls.tag_path(names[s]), names[s]), len(tagged[s])) for s in sorted(tagged))
+    plan.pages.append(Page(urls.TAGS_INDEX, "tags.html", "Tags", TagsView(tag_links)))
+
+    for code_view in code_views:
+        title = f"{code_view.code}: {code_view.message}" if code_view.message else f"Error {code_view.code}"
+        plan.pages.append(
+            Page(urls.code_path(code_view.code), "error.html", title, code_view, searchable=True,
+                 description=code_view.description or code_view.message)
+        )  # fmt: skip
+    all_codes = CodesView(tuple(code_views))
+    plan.pages.append(Page(urls.ERRORS_INDEX, "errors.html", "Error codes", all_codes))
+    plan.files[urls.ERRORS_JSON] = codes.errors_json(all_codes)
+
+    plan.pages.append(Page(urls.SEARCH, "search.html", "Search", EmptyView(), listed=False))
+    plan.pages.append(Page(urls.NOT_FOUND, "404.html", "Page not found", EmptyView(), listed=False))
+    if site.has_health:
+        plan.pages.append(Page(urls.HEALTH, "health.html", "Knowledge health", _health_view(published, summaries, inputs, memo)))
+
+    moved = routes.redirects(view, inputs.articles)
+    for redirect in moved:
+        plan.pages.append(
+            Page(redirect.source, "redirect.html", "Moved", RedirectView(redirect.target, "This page has moved"),
+                 listed=False)
+        )  # fmt: skip
+        if redirect.reason == "archived":
+            plan.redirected_ids.add(redirect.article_id)
+    if moved:
+        plan.files[urls.REDIRECTS] = routes.redirects_file(moved)
+    plan.files[urls.ROBOTS] = routes.robots(public=site.public, base_url=site.base_url)
+    if site.public:
+        listed = [p.path for p in plan.pages if p.listed]
+        plan.files[urls.SITEMAP] = routes.sitemap(site.base_url, listed)
+    return plan
+
+
+# -- articles -----------------------------------------------------------------------------------
+
+
+def _summary(article: Article, taxonomy: Taxonomy) -> ArticleSummary:
+    kind = taxonomy.types.get(article.type or "")
+    area = article.product_area
+    updated = article.reviewed or article.created
+    return ArticleSummary(
+        id=article.id or "",
+        title=article.title or article.id or "",
+        path=urls.article_path(article.id or ""),
+        description=article.description or "",
+        type_title=kind.title if kind else (article.type or ""),
+        area=_area_link(area, taxonomy) if area else None,
+        updated=updated.isoformat() if updated else "",
+        codes=tuple(article.error_codes),
+        confidence=article.confidence or "",
+    )
+
+
+def _article_page(
+    item: PublishedArticle, summary: ArticleSummary, key: str, body: RenderedBody, site: SiteInfo, inputs: Inputs
+) -> Page:
+    article = item.article
+    health = inputs.health.of(article) or _CURRENT
+    area = article.product_area
+    crumbs = tuple(_area_link(a, inputs.taxonomy) for a in _ancestors(area)) if area else ()
+    code_links = tuple(Link(urls.code_path(c), c) for c in article.error_codes)
+    tag_links = tuple(Link(urls.tag_path(t), t) for t in article.tags)
+    config = inputs.config
+    edit = config.edit_url.replace("{path}", article.relpath) if config.edit_url else ""
+    flag = ""
+    if config.flag_url:
+        from urllib.parse import quote
+
+        flag = config.flag_url.replace("{id}", quote(item.id)).replace("{title}", quote(summary.title))
+    staff = _staff_facts(article, health, inputs) if site.staff else None
+    view = ArticleView(
+        summary=summary,
+        body_key=key,
+        outline=body.outline,
+        crumbs=crumbs,
+        codes=code_links,
+        tags=tag_links,
+        banners=_banners(article, health, site),
+        staff=staff,
+        created=article.created.isoformat() if article.created else "",
+        reviewed=article.reviewed.isoformat() if article.reviewed else "",
+        edit_url=edit,
+        flag_url=flag,
+    )
+    return Page(summary.path, "article.html", summary.title, view, searchable=True, description=summary.description)
+
+
+def _banners(article: Article, health: ArticleHealth, site: SiteInfo) -> tuple[Banner, ...]:
+    banners = []
+    confidence = article.confidence
+    if confidence == "archived":
+        replacement = article.replaced_by
+        link = Link(urls.article_path(replacement), replacement) if replacement else None
+        banners.append(Banner("archived", "Archived", "This article is no longer maintained.", link))
+    elif confidence in ("not-validated", "wip"):
+        text = (
+            "Work in progress: this article is being written and may be incomplete."
+            if confidence == "wip"
+            else "Not validated yet: this solution has not been confirmed by enough cases."
+        )
+        banners.append(Banner(confidence, "Not validated" if confidence != "wip" else "Work in progress", text))
+    if confidence != "archived" and health.staleness.state == "overdue":
+        if site.staff:
+            reasons = "; ".join(health.staleness.reasons) or "review date has passed"
+            banners.append(Banner("overdue", "Overdue for review", reasons[:1].upper() + reasons[1:] + "."))
+        else:
+            banners.append(
+                Banner("review", "Being reviewed", "Some details of this article may be out of date.")
+            )
+    return tuple(banners)
+
+
+def _staff_facts(article: Article, health: ArticleHealth, inputs: Inputs) -> StaffFacts:
+    owner = article.owner or ""
+    spec = inputs.taxonomy.owners.get(owner)
+    return StaffFacts(
+        confidence=article.confidence or "",
+        audience=article.audience or "",
+        owner=owner,
+        owner_name=spec.name if spec and spec.name else owner,
+        owner_contact=spec.contact if spec else "",
+        score=health.score,
+        staleness=health.staleness.state,
+        due=health.staleness.due.isoformat() if health.staleness.due else "",
+        reviewed=(article.reviewed or article.created or dt.date.min).isoformat() if (article.reviewed or article.created) else "",
+        reasons=health.staleness.reasons,
+        findings=health.findings,
+        path=article.relpath,
+    )
+
+
+# -- product areas ------------------------------------------------------------------------------
+
+
+def _ancestors(area: str) -> list[str]:
+    """`identity/sso` -> [`identity`, `identity/sso`]."""
+    parts = area.split("/")
+    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def _area_link(area: str, taxonomy: Taxonomy) -> Link:
+    known = taxonomy.areas.get(area)
+    return Link(urls.area_path(area), known.title if known else area.rsplit("/", 1)[-1])
+
+
+def _area_groups(
+    published: list[PublishedArticle], summaries: dict[str, ArticleSummary], taxonomy: Taxonomy
+) -> dict[str, AreaGroup]:
+    direct: dict[str, list[ArticleSummary]] = defaultdict(list)
+    counts: dict[str, int] = defaultdict(int)
+    for item in published:
+        area = item.article.product_area
+        if not area:
+            continue
+        direct[area].append(summaries[item.id])
+        for ancestor in _ancestors(area):
+            counts[ancestor] += 1
+    groups = {}
+    for area in sorted(counts):
+        children = tuple(
+            _area_link(child, taxonomy)
+            for child in sorted(counts)
+            if child.startswith(area + "/") and "/" not in child[len(area) + 1 :]
+        )
+        known = taxonomy.areas.get(area)
+        articles = tuple(sorted(direct.get(area, []), key=lambda s: (s.title.casefold(), s.id)))
+        groups[area] = AreaGroup(
+            _area_link(area, taxonomy), known.description if known else "", counts[area], children, articles, False
+        )
+    return groups
+
+
+def _shorten(groups: tuple[AreaGroup, ...]) -> tuple[AreaGroup, ...]:
+    """Home lists a few articles per area and links to the rest."""
+    short = []
+    for group in groups:
+        articles = group.articles[:HOME_ARTICLES_PER_AREA]
+        more = len(articles) < group.count
+        short.append(AreaGroup(group.link, group.description, group.count, group.children, articles, more))
+    return tuple(short)
+
+
+# -- knowledge health (staff site) ------------------------------------------------------------------
+
+
+_ORDER = {"overdue": 0, "due-soon": 1, "current": 2}
+
+
+def _health_view(
+    published: list[PublishedArticle], summaries: dict[str, ArticleSummary], inputs: Inputs, memo: Memo
+) -> HealthView:
+    ranked: list[tuple[tuple[int, int, str, str], HealthRow]] = []
+    counts: dict[str, int] = defaultdict(int)
+    for item in published:
+        if item.article.confidence == "archived":
+            continue
+        health = inputs.health.of_id(item.id) or _CURRENT
+        counts[health.staleness.state] += 1
+        summary = summaries[item.id]
+        known = memo.rows.get(id(item.article))
+        if known is None or known[0] is not item.article or known[1] != health or known[2] is not summary:
+            row = HealthRow(
+                summary,
+                item.article.owner or "",
+                health.score,
+                health.staleness.state,
+                health.staleness.due.isoformat() if health.staleness.due else "",
+                health.staleness.reasons,
+            )
+            rank = (_ORDER.get(row.staleness, 3), row.score if row.score is not None else 101, row.due, item.id)
+            known = memo.rows[id(item.article)] = (item.article, health, summary, rank, row)
+        ranked.append((known[3], known[4]))
+    ranked.sort(key=lambda pair: pair[0])
+    rows = [row for _, row in ranked]
+    return HealthView(
+        tuple(rows),
+        tuple(sorted(counts.items(), key=lambda kv: _ORDER.get(kv[0], 3))),
+        inputs.health.report_html or "",
+        inputs.today.isoformat(),
+    )

@@ -1,0 +1,83 @@
+"""Health score and staleness for the sites: kb's quality audit, read once per build.
+
+The internal site shows, per article, its health score, the checks it fails and its staleness,
+and a knowledge-health page (the `kb audit` report). The public site uses only the staleness
+state (its overdue policy) and the score to rank articles on error-code pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kb.quality import audit
+from kb.report import html
+
+if TYPE_CHECKING:
+    from kb.article import Article
+    from kb.project import KnowledgeBase
+    from kb.quality import AuditReport
+
+
+@dataclass(frozen=True)
+class Staleness:
+    state: str  # "current", "due-soon" or "overdue"
+    due: dt.date | None
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ArticleHealth:
+    """What the internal site shows about one article's quality."""
+
+    staleness: Staleness
+    score: int | None = None  # 0-100
+    findings: tuple[str, ...] = ()  # "KB101 missing-section: ..." lines
+
+
+@dataclass
+class Health:
+    by_id: dict[str, ArticleHealth] = field(default_factory=dict)
+    report_html: str | None = None  # the knowledge-health page (the `kb audit` report)
+
+    def of(self, article: Article) -> ArticleHealth | None:
+        return self.by_id.get(article.id or "")
+
+    def of_id(self, article_id: str) -> ArticleHealth | None:
+        return self.by_id.get(article_id)
+
+
+def assess(
+    kb: KnowledgeBase, today: dt.date, *, changed: set[Path] | None = None, previous: Health | None = None
+) -> Health:
+    """Health of every article from the quality audit.
+
+    With `changed` (kb serve's watcher knows which files were saved) and the `previous` health,
+    only those articles are audited again and the knowledge-health page is kept: rules across
+    articles catch up at the next full build.
+    """
+    if changed is not None and previous is not None:
+        present = [path for path in changed if path.exists() and kb.is_article(path)]
+        health = Health(dict(previous.by_id), previous.report_html)
+        if present:
+            _read(audit(kb, paths=present, today=today), health)
+        return health
+    health = Health()
+    report = audit(kb, today=today)
+    _read(report, health)
+    health.report_html = f"<style>{html.STYLE}</style>{html.content(report)}"
+    return health
+
+
+def _read(report: AuditReport, health: Health) -> None:
+    for item in report.articles:
+        if not item.article.id:
+            continue
+        stale = item.staleness
+        health.by_id[item.article.id] = ArticleHealth(
+            Staleness(str(stale.state), stale.due, tuple(str(r) for r in stale.reasons)),
+            int(item.score),
+            tuple(f"{f.code} {f.name}: {f.message}" for f in item.findings),
+        )

@@ -1,0 +1,159 @@
+"""The leak scan: after a customer site is written, look for anything it must not contain.
+
+Every file written is read back as the world would see it: HTML both as markup and as visible
+text (entities decoded, tags removed, spaces collapsed), JSON and XML as text and with escapes
+decoded, gzip files (the Pagefind index) decompressed. A withheld article's id counts only as a
+whole word (KB-12 is not found inside KB-123); titles and internal notes are matched as text.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import re
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TEXT_SUFFIXES = frozenset({".html", ".htm", ".json", ".xml", ".txt", ".js", ".css", ".md", ".svg", ""})
+GZIP_SUFFIXES = frozenset({".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter", ".gz"})
+_TAG = re.compile(r"<[^>]*>")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Leak:
+    file: str  # path inside the site folder
+    what: str  # e.g. "title of withheld article articles/x.md"
+    text: str  # the forbidden text found
+
+    def __str__(self) -> str:
+        return f"{self.file}: contains the {self.what}: {self.text!r}"
+
+
+@dataclass(frozen=True)
+class Forbidden:
+    """What a site must not contain, compiled for scanning."""
+
+    items: tuple[tuple[str, str], ...]
+    ids: dict[str, str] = field(default_factory=dict, compare=False)  # upper-cased id -> what
+    texts: tuple[tuple[str, str, str], ...] = field(default=(), compare=False)  # (what, text, squeezed)
+    id_pattern: re.Pattern[str] | None = field(default=None, compare=False)
+    # The longest ASCII word of each forbidden text, lower-cased: HTML, JSON and gzip never
+    # encode ASCII letters and digits, so a file holding none of these words holds none of
+    # the texts, and the costly readable forms need not be made. None: some text has no such word.
+    probes: tuple[str, ...] | None = field(default=None, compare=False)
+
+    @classmethod
+    def of(cls, items: Iterable[tuple[str, str]]) -> Forbidden:
+        kept = tuple(sorted({(what, text) for what, text in items if text.strip()}))
+        ids = {text.upper(): what for what, text in kept if what.startswith("id of")}
+        texts = tuple((what, text, _SPACE.sub(" ", text)) for what, text in kept if not what.startswith("id of"))
+        pattern = None
+        if ids:
+            # One pass for every id, as a whole word: KB-12 is not found inside KB-123.
+            alternatives = "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
+            pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w])", re.IGNORECASE)
+        words = [max(_ASCII_WORD.findall(text), key=len, default="").lower() for _, text in kept]
+        probes = None if any(len(word) < 3 for word in words) else tuple(sorted(set(words)))
+        return cls(kept, ids, texts, pattern, probes)
+
+    def may_be_in(self, data: bytes) -> bool:
+        """False only when none of the forbidden texts can be in `data` (decompressed)."""
+        if self.probes is None:
+            return True
+        lowered = data.lower()
+        return any(probe.encode("ascii") in lowered for probe in self.probes)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def find(self, texts: list[str]) -> list[tuple[str, str]]:
+        found: set[tuple[str, str]] = set()
+        if self.id_pattern is not None:
+            for text in texts:
+                for match in self.id_pattern.finditer(text):
+                    found.add((self.ids[match.group(0).upper()], match.group(0).upper()))
+        for what, needle, squeezed in self.texts:
+            if any(needle in text or squeezed in text for text in texts):
+                found.add((what, needle))
+        return sorted(found)
+
+
+def readable_forms(name: str, data: bytes) -> list[str] | None:
+    """The texts a file shows (None for a file that holds no text, such as an image)."""
+    suffix = Path(name).suffix.lower()
+    if suffix in GZIP_SUFFIXES:
+        data = _decompress(data)
+    elif suffix not in TEXT_SUFFIXES:
+        return None
+    text = data.decode("utf-8", errors="replace")
+    forms = [text]
+    if suffix in (".html", ".htm", ".xml", ".svg"):
+        forms.append(_SPACE.sub(" ", html.unescape(_TAG.sub(" ", text))))
+        forms.append(html.unescape(text))
+    if suffix == ".json" or suffix in GZIP_SUFFIXES:
+        forms.extend(_json_strings(text))
+    if suffix in GZIP_SUFFIXES:
+        forms.append(_SPACE.sub(" ", html.unescape(_TAG.sub(" ", text))))
+    return forms
+
+
+def _decompress(data: bytes) -> bytes:
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError, zlib.error):
+        return data
+
+
+def _json_strings(text: str) -> list[str]:
+    """Every string of a JSON document, joined, so escapes (\\u00e9, \\") are decoded."""
+    start = text.find("{")
+    try:
+        value = json.loads(text[start:] if start > 0 else text)
+    except ValueError:
+        return []
+    strings: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, str):
+            strings.append(node)
+        elif isinstance(node, dict):
+            for key, item in node.items():
+                strings.append(str(key))
+                walk(item)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(value)
+    return ["\n".join(strings), _SPACE.sub(" ", html.unescape(_TAG.sub(" ", "\n".join(strings))))]
+
+
+def scan_file(name: str, data: bytes, forbidden: Forbidden) -> list[Leak]:
+    if not forbidden:
+        return []
+    if not forbidden.may_be_in(_decompress(data) if Path(name).suffix.lower() in GZIP_SUFFIXES else data):
+        return [] if not forbidden.may_be_in(name.encode("utf-8")) else _scan_name(name, forbidden)
+    forms = readable_forms(name, data) or []
+    forms.append(name)  # a file named after a withheld article is a leak too
+    return [Leak(name, what, text) for what, text in forbidden.find(forms)]
+
+
+def _scan_name(name: str, forbidden: Forbidden) -> list[Leak]:
+    return [Leak(name, what, text) for what, text in forbidden.find([name])]
+
+
+def scan_folder(folder: Path, forbidden: Forbidden, names: Iterable[str] | None = None) -> list[Leak]:
+    """Scan the files `names` (default: every file) under `folder`."""
+    if not forbidden:
+        return []
+    if names is None:
+        names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    leaks: list[Leak] = []
+    for name in names:
+        leaks.extend(scan_file(name, (folder / name).read_bytes(), forbidden))
+    return leaks

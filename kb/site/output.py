@@ -1,0 +1,184 @@
+"""Writing a site folder so that a failed or interrupted build leaves the previous site intact.
+
+A full build writes the whole site into a fresh folder beside it (unchanged files hard-linked
+from the previous site) and swaps the two folders. An incremental build stages only the files
+that changed, then commits them through a journal: once the journal is on disk the build is
+committed and the renames are replayed by the next build if this one is interrupted; before
+that, nothing of the live site has changed. The manifest (each file's key) lives beside the
+site in `.kb-build/`, never inside what is published.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+STATE = ".kb-build"  # beside the site folders: manifests, journals and staging areas
+MANIFEST_VERSION = 1
+
+
+@dataclass
+class Manifest:
+    """What the live site holds: each file's key, and what was forbidden when it was scanned."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    forbidden: list[tuple[str, str]] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        data = {"version": MANIFEST_VERSION, "files": self.files, "forbidden": [list(f) for f in self.forbidden]}
+        return json.dumps(data, sort_keys=True, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> Manifest | None:
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return None
+        if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
+            return None
+        return cls(dict(data["files"]), [(str(a), str(b)) for a, b in data["forbidden"]])
+
+
+class SiteFolder:
+    """One site's output folder and its state beside it."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.state = folder.parent / STATE
+        self.name = folder.name
+        self.manifest_file = self.state / f"{self.name}.manifest.json"
+        self.journal = self.state / f"{self.name}.journal.json"
+        self.next_manifest = self.state / f"{self.name}.manifest.next"  # written before the journal
+        self.fresh = self.state / f"{self.name}.new"  # a full build's new folder
+        self.retired = self.state / f"{self.name}.old"  # the previous folder, during a swap
+        self.stage = self.state / f"{self.name}.stage"  # an incremental build's changed files
+
+    # -- what is there ------------------------------------------------------------------------
+
+    def recover(self) -> None:
+        """Finish a commit an earlier build was interrupted in, and clear what it left behind."""
+        if self.journal.exists():
+            self._replay(json.loads(self.journal.read_text(encoding="utf-8")))
+        if not self.folder.exists() and self.retired.exists():
+            # Interrupted between the two renames of a swap: the new folder was complete.
+            if self.fresh.exists():
+                self.fresh.rename(self.folder)
+            else:
+                self.retired.rename(self.folder)
+        for leftover in (self.fresh, self.retired, self.stage):
+            if leftover.exists():
+                shutil.rmtree(leftover)
+        self.next_manifest.unlink(missing_ok=True)  # a build that never reached its journal
+
+    def manifest(self) -> Manifest | None:
+        if not self.folder.is_dir() or not self.manifest_file.is_file():
+            return None
+        return Manifest.from_json(self.manifest_file.read_text(encoding="utf-8"))
+
+    # -- a full build ---------------------------------------------------------------------------
+
+    def start_full(self) -> Path:
+        self.state.mkdir(parents=True, exist_ok=True)
+        if self.fresh.exists():
+            shutil.rmtree(self.fresh)
+        self.fresh.mkdir()
+        return self.fresh
+
+    def reuse(self, target: Path, name: str) -> bool:
+        """Hard-link the live site's `name` into `target` (a full build keeping an unchanged file)."""
+        source = self.folder / name
+        destination = target / name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, destination)
+        except OSError:
+            try:
+                shutil.copy2(source, destination)
+            except OSError:
+                return False
+        return True
+
+    def commit_full(self, manifest: Manifest) -> None:
+        """Swap the new folder in: the only moment the live site changes."""
+        if self.folder.exists():
+            self.folder.rename(self.retired)
+        self.fresh.rename(self.folder)
+        self._write_manifest(manifest)
+        if self.retired.exists():
+            shutil.rmtree(self.retired)
+
+    # -- an incremental build ----------------------------------------------------------------------
+
+    def start_incremental(self) -> Path:
+        self.state.mkdir(parents=True, exist_ok=True)
+        if self.stage.exists():
+            shutil.rmtree(self.stage)
+        self.stage.mkdir()
+        return self.stage
+
+    def commit_incremental(self, changed: list[str], removed: list[str], manifest: Manifest) -> None:
+        self.next_manifest.write_text(manifest.to_json(), encoding="utf-8")  # swapped in by the replay
+        journal = {"changed": sorted(changed), "removed": sorted(removed)}
+        temporary = self.journal.with_suffix(".tmp")
+        with temporary.open("w", encoding="utf-8") as handle:
+            json.dump(journal, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        temporary.replace(self.journal)  # the commit point
+        self._replay(journal)
+
+    def _replay(self, journal: Mapping[str, object]) -> None:
+        changed = journal.get("changed")
+        removed = journal.get("removed")
+        assert isinstance(changed, list) and isinstance(removed, list)
+        for name in changed:
+            staged = self.stage / name
+            if staged.exists():
+                target = self.folder / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                staged.replace(target)
+        for name in removed:
+            with contextlib.suppress(FileNotFoundError):
+                (self.folder / name).unlink()
+            _prune(self.folder, Path(name).parent)
+        if self.next_manifest.exists():
+            self.next_manifest.replace(self.manifest_file)
+        self.journal.unlink(missing_ok=True)
+        if self.stage.exists():
+            shutil.rmtree(self.stage)
+
+    def _write_manifest(self, manifest: Manifest) -> None:
+        temporary = self.manifest_file.with_suffix(".tmp")
+        temporary.write_text(manifest.to_json(), encoding="utf-8")
+        temporary.replace(self.manifest_file)
+
+    def abandon(self) -> None:
+        """Drop what a failed build staged; the live site was never touched."""
+        for leftover in (self.fresh, self.stage):
+            if leftover.exists():
+                shutil.rmtree(leftover)
+
+
+def _prune(root: Path, folder: Path) -> None:
+    """Remove folders left empty by a deletion, up to (not including) the site folder."""
+    while folder.parts:
+        path = root / folder
+        try:
+            path.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
+def write_file(target: Path, name: str, data: bytes) -> None:
+    path = target / name
+    try:
+        path.write_bytes(data)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)

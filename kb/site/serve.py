@@ -1,0 +1,368 @@
+"""`kb serve`: build every site, serve each on its own port of 127.0.0.1, rebuild and reload on change.
+
+Each site gets its own server (the first port for the first site, the next for the next), so the
+public site's server can only ever read the public site's files and the public search index.
+Besides the files, each server answers:
+  /api/search?q=...&area=&type=&code=&limit=  ranked hits from the site's whoosh index (kb.search)
+  /api/errors/<code>                          the articles that resolve a code, best first
+  /__kb/events, /__kb/livereload.js           live reload: injected into pages by this server only,
+                                              never written into the built files
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import mimetypes
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from kb.errors import KbError, UsageError
+from kb.project import KnowledgeBase
+from kb.site import urls
+from kb.site.build import Builder, BuildReport
+
+LIVERELOAD = b"""// kb serve: reload the page when the site is rebuilt.
+(function () {
+  var source = new EventSource("/__kb/events");
+  var first = null;
+  source.onmessage = function (event) {
+    if (first === null) { first = event.data; return; }
+    if (event.data !== first) { window.location.reload(); }
+  };
+})();
+"""
+INJECT = b'<script src="/__kb/livereload.js"></script>'
+POLL_SECONDS = 0.4
+KEEPALIVE_SECONDS = 10.0
+
+
+@dataclass
+class Generation:
+    """Counts successful builds; live-reload clients wait on it."""
+
+    number: int = 0
+    condition: threading.Condition = field(default_factory=threading.Condition)
+    stopping: bool = False
+
+    def bump(self) -> None:
+        with self.condition:
+            self.number += 1
+            self.condition.notify_all()
+
+    def wait_past(self, seen: int, timeout: float) -> int:
+        with self.condition:
+            self.condition.wait_for(lambda: self.number != seen or self.stopping, timeout=timeout)
+            return self.number
+
+
+@dataclass
+class SiteServer:
+    name: str
+    folder: Path
+    server: ThreadingHTTPServer
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host!s}:{port}/"
+
+
+class DevServer:
+    """Builds the sites of the KB at `root` and serves them until `stop()`."""
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        search: bool | None = None,
+        log: Callable[[str], None] = print,
+    ) -> None:
+        self.kb = KnowledgeBase(root)
+        self.out = self.kb.root / self.kb.config.site.output
+        self.builder = Builder(self.kb.root, out=self.out, search=search)
+        self.host = host
+        self.port = port
+        self.log = log
+        self.generation = Generation()
+        self.sites: list[SiteServer] = []
+        self._threads: list[threading.Thread] = []
+        self._stop = threading.Event()
+
+    # -- building ---------------------------------------------------------------------------
+
+    def rebuild(self, changed: set[Path] | None = None) -> BuildReport | None:
+        """Build (incrementally after the first time); on a user error keep serving the last site."""
+        try:
+            report = self.builder.build(changed=changed, defer_search=self.generation.number > 0)
+        except KbError as exc:
+            self.log(f"Build failed; still serving the previous site.\n{exc.render()}")
+            return None
+        self.generation.bump()  # pages first: open pages reload now
+        try:
+            self.builder.index_pending()  # then Pagefind and the whoosh index catch up
+        except KbError as exc:
+            self.log(f"Search index not updated: {exc.render()}")
+        _update_search_indexes(self.kb.root, [s.name for s in report.sites], self.log)
+        return report
+
+    def watched(self) -> dict[str, tuple[int, int]]:
+        """Size and modification time of every file a build reads (os.scandir: fast at 10,000 files)."""
+        kb = self.kb
+        state: dict[str, tuple[int, int]] = {}
+        for folder in (kb.articles_dir, kb.schemas_dir, kb.root / kb.config.site.templates):
+            _scan(folder, state)
+        config = kb.root / "kb.yaml"
+        try:
+            info = config.stat()
+            state[str(config)] = (info.st_size, info.st_mtime_ns)
+        except OSError:
+            pass
+        return state
+
+    def _edited_articles(self, before: dict[str, tuple[int, int]], now: dict[str, tuple[int, int]]) -> set[Path] | None:
+        """The article files edited in place, or None when anything else changed (files came or
+        went, or the config, taxonomy or templates changed): then the build checks everything."""
+        if before.keys() != now.keys():
+            return None
+        edited = {Path(name) for name, state in now.items() if before[name] != state}
+        articles = self.kb.articles_dir
+        if any(path.suffix.lower() != ".md" or articles not in path.parents for path in edited):
+            return None
+        return edited
+
+    def _watch(self, before: dict[str, tuple[int, int]]) -> None:
+        while not self._stop.wait(POLL_SECONDS):
+            now = self.watched()
+            if now == before:
+                continue
+            time.sleep(0.1)  # let an editor finish writing (several files, or write-then-rename)
+            now = self.watched()
+            changed = self._edited_articles(before, now)
+            before = now
+            started = time.perf_counter()
+            report = self.rebuild(changed)
+            if report is not None:
+                written = sum(s.written for s in report.sites)
+                self.log(f"Rebuilt in {time.perf_counter() - started:.2f} s ({written} files changed); reloading.")
+
+    # -- serving ------------------------------------------------------------------------------
+
+    def start(self) -> list[SiteServer]:
+        before = self.watched()  # taken before the first build, so no edit after it goes unseen
+        report = self.rebuild()
+        if report is None:
+            raise UsageError("the first build failed; fix it and run kb serve again")
+        for offset, site in enumerate(report.sites):
+            port = 0 if self.port == 0 else self.port + offset
+            handler = _handler(site.name, site.folder, self.kb.root, self.generation)
+            try:
+                server = ThreadingHTTPServer((self.host, port), handler)
+            except OSError as exc:
+                self.stop()
+                raise UsageError(f"cannot listen on {self.host}:{port}: {exc.strerror}", hint="pass --port") from None
+            server.daemon_threads = True
+            self.sites.append(SiteServer(site.name, site.folder, server))
+            thread = threading.Thread(target=server.serve_forever, name=f"kb-serve-{site.name}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        watcher = threading.Thread(target=self._watch, args=(before,), name="kb-watch", daemon=True)
+        watcher.start()
+        self._threads.append(watcher)
+        return self.sites
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.builder.close()
+        with self.generation.condition:
+            self.generation.stopping = True
+            self.generation.condition.notify_all()
+        for site in self.sites:
+            site.server.shutdown()
+            site.server.server_close()
+
+
+def _scan(folder: Path, state: dict[str, tuple[int, int]]) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                _scan(Path(entry.path), state)
+            else:
+                info = entry.stat()
+                state[entry.path] = (info.st_size, info.st_mtime_ns)
+        except OSError:
+            continue
+
+
+def _update_search_indexes(root: Path, sites: list[str], log: Callable[[str], None]) -> None:
+    """Bring each site's whoosh index up to date, when kb.search is installed."""
+    search = _search_module()
+    if search is None:
+        return
+    kb = KnowledgeBase(root)
+    for name in sites:
+        try:
+            search.update_index(kb, site=name)
+        except KbError as exc:
+            log(f"Search index of {name} not updated: {exc.render()}")
+
+
+def _search_module() -> Any:
+    try:
+        return importlib.import_module("kb.search")
+    except ModuleNotFoundError:
+        return None
+
+
+# -- the API: one small function per route -------------------------------------------------------
+
+
+def api_search(root: Path, site: str, query: dict[str, list[str]]) -> tuple[int, object]:
+    """`/api/search?q=...`: ranked hits from this site's whoosh index only."""
+    search = _search_module()
+    if search is None:
+        return 503, {"error": "search is not installed in this kb (kb.search)"}
+    text = (query.get("q") or [""])[0]
+    if not text.strip():
+        return 400, {"error": "give a query: /api/search?q=AUTH-401"}
+    options: dict[str, Any] = {}
+    for name in ("area", "type", "code"):
+        if query.get(name):
+            options[name] = query[name][0]
+    limit = (query.get("limit") or ["20"])[0]
+    options["limit"] = max(1, min(int(limit), 100)) if limit.isdigit() else 20
+    index = search.SearchIndex.open(KnowledgeBase(root), site)
+    result = index.search(text, **options)
+    return 200, {"query": text, "suggestion": result.suggestion, "hits": [_hit(h) for h in result.hits]}
+
+
+def api_error(root: Path, site: str, folder: Path, code: str) -> tuple[int, object]:
+    """`/api/errors/<code>`: the code and the articles that resolve it, best first."""
+    search = _search_module()
+    if search is not None:
+        hits = search.SearchIndex.open(KnowledgeBase(root), site).lookup_code(code)
+        if hits:
+            return 200, {"code": code, "hits": [_hit(h) for h in hits]}
+    # Without the search index (or for a code it does not know), the site's own errors.json.
+    try:
+        data = json.loads((folder / urls.ERRORS_JSON).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 503, {"error": "the site has not been built"}
+    wanted = " ".join(code.split()).upper()
+    for entry in data.get("codes", []):
+        if " ".join(str(entry.get("code", "")).split()).upper() == wanted:
+            return 200, entry
+    return 404, {"error": f"no article on this site resolves {code}"}
+
+
+def _hit(hit: Any) -> dict[str, Any]:
+    fields = ("id", "title", "path", "score", "snippet", "error_codes", "product_area", "type")
+    return {name: getattr(hit, name, None) for name in fields}
+
+
+# -- the HTTP handler ----------------------------------------------------------------------------
+
+
+def _handler(site: str, folder: Path, root: Path, generation: Generation) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "kb-serve"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return  # quiet: the terminal shows builds, not every request
+
+        def do_GET(self) -> None:
+            parts = urlsplit(self.path)
+            path = unquote(parts.path)
+            if path == "/__kb/livereload.js":
+                self._send(200, LIVERELOAD, "text/javascript; charset=utf-8")
+            elif path == "/__kb/events":
+                self._events()
+            elif path == "/api/search":
+                self._json(*api_search(root, site, parse_qs(parts.query)))
+            elif path.startswith("/api/errors/"):
+                self._json(*api_error(root, site, folder, path[len("/api/errors/") :]))
+            else:
+                self._file(path)
+
+        def _file(self, path: str) -> None:
+            target = (folder / path.lstrip("/")).resolve()
+            base = folder.resolve()
+            if base not in target.parents and target != base:
+                self._not_found()
+                return
+            if target.is_dir():
+                if not path.endswith("/"):
+                    self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+                    self.send_header("Location", path + "/")
+                    self.end_headers()
+                    return
+                target = target / "index.html"
+            if not target.is_file():
+                self._not_found()
+                return
+            kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+            if target.suffix == ".pagefind" or target.suffix.startswith(".pf_"):
+                kind = "application/octet-stream"
+            data = target.read_bytes()
+            if kind == "text/html":
+                data = _inject(data)
+                kind = "text/html; charset=utf-8"
+            self._send(200, data, kind)
+
+        def _not_found(self) -> None:
+            page = folder / urls.NOT_FOUND
+            data = _inject(page.read_bytes()) if page.is_file() else b"Not found"
+            self._send(404, data, "text/html; charset=utf-8")
+
+        def _json(self, status: int, payload: object) -> None:
+            body = (json.dumps(payload, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+            self._send(status, body, "application/json; charset=utf-8")
+
+        def _send(self, status: int, data: bytes, kind: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _events(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            seen = generation.number
+            try:
+                self.wfile.write(f"data: {seen}\n\n".encode())
+                self.wfile.flush()
+                while not generation.stopping:
+                    now = generation.wait_past(seen, KEEPALIVE_SECONDS)
+                    if generation.stopping:
+                        return
+                    self.wfile.write(f"data: {now}\n\n".encode() if now != seen else b": keepalive\n\n")
+                    self.wfile.flush()
+                    seen = now
+            except (BrokenPipeError, ConnectionResetError):
+                return
+
+    return Handler
+
+
+def _inject(page: bytes) -> bytes:
+    """Add the live-reload script to a page as it is served (never to the built file)."""
+    closing = page.rfind(b"</body>")
+    return page[:closing] + INJECT + page[closing:] if closing >= 0 else page + INJECT

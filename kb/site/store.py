@@ -1,0 +1,145 @@
+"""The build cache on disk (`.kb-cache/site.sqlite`): what a new `kb build` process reuses.
+
+Without it, a `kb build` after a one-article change would read and render every article again
+to find out that only one page changed. With it, articles whose file has the same size and
+modification time are taken from the cache (front matter and text), and bodies whose text and
+links did not change are not rendered again; their HTML is read only for pages that are
+written. Everything is keyed by content, so a stale entry is never used, only left unused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kb import __version__
+from kb.article import Article
+from kb.schema import to_json
+from kb.site.render import RENDERER_VERSION, RenderedBody
+from kb.yaml12 import YamlDocument
+
+SCHEMA = f"kb {__version__} renderer {RENDERER_VERSION} store 1"
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    relpath: str
+    state: tuple[int, int]  # size, modification time
+    digest: str
+    meta: dict[str, Any]
+    text: str
+    body_line: int
+
+    def article(self, root: Path) -> Article:
+        lines = self.text.split("\n")
+        body = "\n".join(lines[self.body_line - 1 :])
+        return Article(
+            path=root / self.relpath,
+            relpath=self.relpath,
+            text=self.text,
+            front=YamlDocument(value=self.meta),  # positions are for findings; a build needs none
+            body=body,
+            body_line=self.body_line,
+            digest=self.digest,
+            meta=self.meta,
+        )
+
+
+class DiskCache:
+    """One SQLite file; safe to share between a `kb serve` and a `kb build` (SQLite locks)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # kb serve builds in its watcher thread; builds never overlap, so one connection serves both.
+        self.db = sqlite3.connect(path, timeout=30, check_same_thread=False)
+        self.db.execute("CREATE TABLE IF NOT EXISTS info (schema TEXT)")
+        found = self.db.execute("SELECT schema FROM info").fetchone()
+        if found is None or found[0] != SCHEMA:
+            self.db.executescript(
+                "DROP TABLE IF EXISTS articles; DROP TABLE IF EXISTS bodies; DELETE FROM info;"
+                "CREATE TABLE articles (relpath TEXT PRIMARY KEY, size INT, mtime INT, digest TEXT,"
+                " meta TEXT, text TEXT, body_line INT);"
+                "CREATE TABLE bodies (key TEXT PRIMARY KEY, body_key TEXT, html TEXT, outline TEXT,"
+                " assets TEXT, deps TEXT);"
+                "CREATE INDEX bodies_by_body_key ON bodies (body_key);"
+            )
+            self.db.execute("INSERT INTO info VALUES (?)", (SCHEMA,))
+            self.db.commit()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- articles --------------------------------------------------------------------------------
+
+    def articles(self) -> dict[str, ArticleRow]:
+        rows = self.db.execute("SELECT relpath, size, mtime, digest, meta, text, body_line FROM articles")
+        return {
+            relpath: ArticleRow(relpath, (size, mtime), digest, _from_json(json.loads(meta)), text, body_line)
+            for relpath, size, mtime, digest, meta, text, body_line in rows
+        }
+
+    def save_articles(self, saved: list[tuple[tuple[int, int], Article]], gone: list[str]) -> None:
+        with self.db:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (a.relpath, state[0], state[1], a.digest, json.dumps(to_json(a.meta)), a.text, a.body_line)
+                    for state, a in saved
+                ],
+            )
+            self.db.executemany("DELETE FROM articles WHERE relpath = ?", [(relpath,) for relpath in gone])
+
+    # -- rendered bodies -------------------------------------------------------------------------
+
+    def bodies(self) -> dict[str, tuple[str, RenderedBody]]:
+        """Every cached body without its HTML (read with `html()` when a page needs it)."""
+        rows = self.db.execute("SELECT key, body_key, outline, assets, deps FROM bodies")
+        found = {}
+        for key, body_key, outline, assets, deps in rows:
+            body = RenderedBody(
+                "",
+                tuple((a, t) for a, t in json.loads(outline)),
+                tuple(json.loads(assets)),
+                tuple((target, result) for target, result in json.loads(deps)),
+            )
+            found[key] = (body_key, body)
+        return found
+
+    def html(self, body_key: str) -> str | None:
+        row = self.db.execute("SELECT html FROM bodies WHERE body_key = ? LIMIT 1", (body_key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def save_bodies(self, saved: list[tuple[str, str, RenderedBody]], keep: set[str] | None) -> None:
+        """Store new bodies; with `keep`, forget every body not in it (not used by any site now)."""
+        with self.db:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO bodies VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (key, body_key, b.html, json.dumps(b.outline), json.dumps(b.assets), json.dumps(b.deps))
+                    for key, body_key, b in saved
+                ],
+            )
+            if keep is not None:
+                self.db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
+                self.db.execute("DELETE FROM keep")
+                self.db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", [(k,) for k in keep])
+                self.db.execute("DELETE FROM bodies WHERE key NOT IN (SELECT key FROM keep)")
+
+
+_DATE_FIELDS = ("created", "reviewed")
+
+
+def _from_json(meta: dict[str, Any]) -> dict[str, Any]:
+    """Front matter as loading gives it: ISO dates in date fields become dates again."""
+    for name in _DATE_FIELDS:
+        value = meta.get(name)
+        if isinstance(value, str):
+            try:
+                meta[name] = dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+    return meta

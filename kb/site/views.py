@@ -1,0 +1,166 @@
+"""What each page shows, as plain frozen data: the context templates get, and what a page's key hashes.
+
+A page's output depends only on its view (and the templates), so a page whose view did not change
+since the last build is not rendered again. Views hold site paths; templates turn them into
+relative links with the `url` filter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    name: str
+    title: str
+    kb_name: str
+    staff: bool  # shows internal notes and KCS metadata
+    public: bool  # customer-facing: sitemap, indexable
+    language: str
+    base_url: str
+    search: bool  # has a Pagefind index
+    has_health: bool
+
+
+@dataclass(frozen=True)
+class Link:
+    path: str  # site path of the target page
+    text: str
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """An article in a list: title, where it is, what it is for."""
+
+    id: str
+    title: str
+    path: str
+    description: str
+    type_title: str
+    area: Link | None
+    updated: str  # ISO date of the last review (or creation)
+    codes: tuple[str, ...]
+    confidence: str  # shown on the staff site only
+
+
+@dataclass(frozen=True)
+class Banner:
+    kind: str  # "not-validated", "archived", "overdue", "review", "wip"
+    title: str
+    text: str
+    link: Link | None = None
+
+
+@dataclass(frozen=True)
+class StaffFacts:
+    """KCS metadata the internal site shows on each article (never on a customer site)."""
+
+    confidence: str
+    audience: str
+    owner: str
+    owner_name: str
+    owner_contact: str
+    score: int | None
+    staleness: str
+    due: str
+    reviewed: str
+    reasons: tuple[str, ...]
+    findings: tuple[str, ...]
+    path: str  # the source file, from the KB root
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    summary: ArticleSummary
+    body_key: str  # the rendered body, looked up when the page is written
+    outline: tuple[tuple[str, str], ...]
+    crumbs: tuple[Link, ...]
+    codes: tuple[Link, ...]
+    tags: tuple[Link, ...]
+    banners: tuple[Banner, ...]
+    staff: StaffFacts | None
+    created: str
+    reviewed: str
+    edit_url: str
+    flag_url: str
+
+
+@dataclass(frozen=True)
+class AreaGroup:
+    """A product area on the home page or its own page: sub-areas and articles."""
+
+    link: Link
+    description: str
+    count: int  # articles in the area and its sub-areas
+    children: tuple[Link, ...]
+    articles: tuple[ArticleSummary, ...]
+    more: bool  # the list is cut short (home page)
+
+
+@dataclass(frozen=True)
+class HomeView:
+    areas: tuple[AreaGroup, ...]
+    total: int
+    codes: int
+
+
+@dataclass(frozen=True)
+class AreaView:
+    area: AreaGroup
+    crumbs: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class TagView:
+    tag: str
+    articles: tuple[ArticleSummary, ...]
+
+
+@dataclass(frozen=True)
+class TagsView:
+    tags: tuple[tuple[Link, int], ...]
+
+
+@dataclass(frozen=True)
+class CodeView:
+    code: str
+    message: str
+    family: str
+    description: str
+    area: Link | None
+    articles: tuple[ArticleSummary, ...]  # best first
+
+
+@dataclass(frozen=True)
+class CodesView:
+    codes: tuple[CodeView, ...]
+
+
+@dataclass(frozen=True)
+class HealthRow:
+    article: ArticleSummary
+    owner: str
+    score: int | None
+    staleness: str
+    due: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HealthView:
+    rows: tuple[HealthRow, ...]
+    counts: tuple[tuple[str, int], ...]  # (staleness state, articles)
+    report_html: str  # the quality report's own page, when the audit is installed
+    today: str
+
+
+@dataclass(frozen=True)
+class RedirectView:
+    target: str  # site path (or absolute URL) to send the reader to
+    text: str
+
+
+@dataclass(frozen=True)
+class EmptyView:
+    """Pages that show nothing but the layout (search, 404)."""

@@ -1,0 +1,178 @@
+"""The built sites in real headless Chromium: navigation, search, internal notes, keyboard, accessibility."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import Sites, Tab
+
+pytestmark = pytest.mark.browser
+
+AXE = (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+PAGES = [
+    "index.html",
+    "articles/kb-0001.html",
+    "articles/kb-0002.html",
+    "errors/AUTH-401/",
+    "errors/",
+    "tags/",
+    "tags/sso.html",
+    "areas/identity.html",
+    "search.html?q=token",
+    "404.html",
+]
+
+
+def axe_violations(page: Any) -> list[str]:
+    page.evaluate(AXE)
+    result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]
+
+
+def test_open_home_and_navigate_to_an_article(tab: Tab, built_sites: Sites) -> None:
+    page = tab.page
+    page.goto(built_sites.public)
+    assert page.locator("h1").inner_text() == "Acme Help Center"
+    page.get_by_role("link", name="Identity", exact=True).first.click()
+    page.wait_for_url("**/areas/identity.html")
+    page.get_by_role("link", name="AUTH-403 access denied when opening the admin console").click()
+    page.wait_for_url("**/articles/kb-0002.html")
+    assert "AUTH-403 access denied" in page.locator("h1").inner_text()
+    page.get_by_role("link", name="token expired").click()  # a link written between articles in Markdown
+    page.wait_for_url("**/articles/kb-0001.html")
+    assert tab.errors == []
+
+
+def test_search_an_error_code_and_land_on_its_page(tab: Tab, built_sites: Sites) -> None:
+    page = tab.page
+    page.goto(built_sites.public)
+    page.get_by_label("Search articles or enter an error code").fill("auth-401")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search.html?q=auth-401")
+    first = page.locator("#kb-results li a").first
+    first.wait_for()
+    assert first.inner_text() == "AUTH-401: Token expired"  # the exact code is offered first
+    results = page.locator("#kb-results li a").all_inner_texts()
+    assert any("Sign-in fails with AUTH-401" in text for text in results[1:])  # then Pagefind's hits
+    first.click()
+    page.wait_for_url("**/errors/AUTH-401/")
+    assert page.locator("h1").inner_text().endswith("AUTH-401")
+    assert (
+        page.get_by_role("link", name='Sign-in fails with AUTH-401 "token expired" after an SSO timeout').count() == 1
+    )
+    assert tab.errors == []
+
+
+def test_prose_search_finds_articles(tab: Tab, built_sites: Sites) -> None:
+    page = tab.page
+    page.goto(built_sites.public + "search.html")
+    page.locator("#kb-q").fill("card expired")
+    page.locator("#kb-results li a").first.wait_for()
+    assert "PAY-402 payment required" in page.locator("#kb-results").inner_text()
+    assert "MARKER" not in page.locator("#kb-results").inner_text()
+    assert tab.errors == []
+
+
+def test_internal_notes_show_on_the_internal_site_only(tab: Tab, built_sites: Sites) -> None:
+    page = tab.page
+    page.goto(built_sites.internal + "articles/kb-0001.html")
+    note = page.locator(".internal-note")
+    assert note.is_visible()
+    assert "MARKER-INTERNAL-BLOCK-ALPHA" in note.inner_text()
+    assert page.locator(".staff-facts").is_visible()
+    page.goto(built_sites.public + "articles/kb-0001.html")
+    assert page.locator(".internal-note").count() == 0
+    assert "MARKER-INTERNAL-BLOCK-ALPHA" not in page.content()
+    assert page.locator(".staff-facts").count() == 0
+    assert tab.errors == []
+
+
+def test_keyboard_skip_link_and_visible_focus(tab: Tab, built_sites: Sites) -> None:
+    page = tab.page
+    page.goto(built_sites.public + "articles/kb-0001.html")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused == "Skip to main content"
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    assert page.locator(".skip-link").is_visible()  # shown when focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    tag = page.evaluate("document.activeElement.tagName")
+    assert tag == "A"
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+    assert tab.errors == []
+
+
+def test_pages_work_without_javascript(browser: Any, built_sites: Sites) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(built_sites.public)
+    page.get_by_role("link", name="Error codes", exact=True).click()
+    page.wait_for_url("**/errors/")
+    page.get_by_role("link", name="PAY-402", exact=True).click()
+    assert page.locator("h1").inner_text().endswith("PAY-402")
+    page.goto(built_sites.public + "search.html")
+    assert "Search needs JavaScript" in page.locator("main").inner_text()
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("site", ["public", "internal"])
+def test_accessibility_scan_is_clean(tab: Tab, built_sites: Sites, site: str, scheme: str) -> None:
+    page = tab.page
+    page.emulate_media(color_scheme=scheme)
+    base = getattr(built_sites, site)
+    found = {}
+    for path in [
+        *PAGES,
+        *(["health/", "articles/kb-0003.html", "articles/kb-0006.html"] if site == "internal" else []),
+    ]:
+        page.goto(base + path)
+        if path.startswith("search.html"):
+            page.locator("#kb-results li").first.wait_for()
+        violations = axe_violations(page)
+        if violations:
+            found[path] = violations
+    assert found == {}, json.dumps(found, indent=1)
+    assert tab.errors == []
+
+
+@pytest.mark.parametrize("site", ["public", "internal"])
+def test_accessibility_scan_of_the_sample_kb(tab: Tab, sample_sites: Sites, site: str) -> None:
+    page = tab.page
+    base = getattr(sample_sites, site)
+    page.goto(base)
+    links = page.eval_on_selector_all("main a[href*='articles/']", "els => els.map(e => e.getAttribute('href'))")
+    found = {}
+    for path in ["", "errors/", "tags/", *sorted(set(links))[:12]]:
+        page.goto(base + path)
+        violations = axe_violations(page)
+        if violations:
+            found[path] = violations
+    assert found == {}, json.dumps(found, indent=1)
+
+
+def test_printable(tab: Tab, built_sites: Sites) -> None:
+    page = tab.page
+    page.goto(built_sites.public + "articles/kb-0001.html")
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert page.locator("h1").is_visible()
+    assert len(page.pdf()) > 1000
+
+
+def test_the_scan_reports_what_it_should(tab: Tab) -> None:
+    """The accessibility scan can fail: a page without a title, language, alt text or landmarks."""
+    tab.page.set_content("<html><body><img src='x.png'><h3>Heading</h3></body></html>")
+    found = " ".join(axe_violations(tab.page))
+    for rule in ("document-title", "html-has-lang", "image-alt", "landmark-one-main"):
+        assert rule in found

@@ -1,0 +1,94 @@
+"""The baseline: accepts today's findings by rule, path and content (not line); it may only shrink."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from kb.check import check
+from kb.cli import cli
+from kb.project import KnowledgeBase
+from tests.quality.conftest import QUALITY
+
+RULES = QUALITY / "rules"
+
+
+@pytest.fixture
+def adopted(quality_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> KnowledgeBase:
+    """The quality KB with two problem articles, after `kb check --write-baseline`."""
+    folder = quality_kb.articles_dir / "legacy"
+    folder.mkdir()
+    shutil.copyfile(RULES / "KB202-wall-of-text.bad.md", folder / "wall.md")
+    shutil.copyfile(RULES / "KB503-public-ip.bad.md", folder / "ip.md")
+    monkeypatch.chdir(quality_kb.root)
+    result = CliRunner().invoke(cli, ["check", "--write-baseline"])
+    assert result.exit_code == 0, result.output
+    assert "Wrote 3 baseline entries accepting 3 findings to .kb-baseline.json" in result.stderr
+    return quality_kb
+
+
+def test_the_baseline_file_lists_rule_path_and_fingerprint_one_entry_per_line(adopted: KnowledgeBase) -> None:
+    lines = (adopted.root / ".kb-baseline.json").read_text(encoding="utf-8").splitlines()
+
+    entries = json.loads("\n".join(lines))["entries"]
+    assert [(e["path"], e["rule"]) for e in entries] == [
+        ("articles/legacy/ip.md", "KB503"),
+        ("articles/legacy/ip.md", "KB503"),
+        ("articles/legacy/wall.md", "KB202"),
+    ]
+    assert all("line" not in e for e in entries)
+    assert len(lines) == 3 + len(entries) + 2
+
+
+def test_accepted_findings_no_longer_fail_the_run(adopted: KnowledgeBase, today: dt.date) -> None:
+    result = check(adopted, today=today)
+
+    assert result.findings == []
+    assert [f.code for f in result.accepted] == ["KB503", "KB503", "KB202"]
+
+
+def test_entries_survive_edits_that_move_lines(adopted: KnowledgeBase, today: dt.date) -> None:
+    wall = adopted.articles_dir / "legacy" / "wall.md"
+    wall.write_text(wall.read_text(encoding="utf-8").replace("## Cause\n", "## Cause\n\nA new first line.\n"), "utf-8")
+
+    assert check(adopted, today=today).findings == []
+
+
+def test_a_new_finding_is_not_accepted(adopted: KnowledgeBase, today: dt.date) -> None:
+    ip = adopted.articles_dir / "legacy" / "ip.md"
+    ip.write_text(ip.read_text(encoding="utf-8").replace("81.2.69.160", "81.2.69.161"), encoding="utf-8")
+
+    reported = [(f.code, f.location.path) for f in check(adopted, today=today).findings]
+
+    assert ("KB503", "articles/legacy/ip.md") in reported
+
+
+def test_an_entry_nothing_matches_fails_the_run_until_the_baseline_is_written_again(
+    adopted: KnowledgeBase, today: dt.date, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copyfile(RULES / "KB202-wall-of-text.good.md", adopted.articles_dir / "legacy" / "wall.md")
+
+    [stale] = check(adopted, today=today).findings
+
+    assert (stale.code, stale.name, str(stale.location)) == ("KB016", "stale-baseline-entry", ".kb-baseline.json:6:5")
+    assert "run kb check --write-baseline" in stale.message
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 1
+    assert CliRunner().invoke(cli, ["check", "--write-baseline"]).exit_code == 0
+    assert check(adopted, today=today).findings == []
+
+
+def test_a_broken_baseline_is_a_config_error_with_its_line(
+    adopted: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = adopted.root / ".kb-baseline.json"
+    path.write_text(path.read_text(encoding="utf-8").replace('"rule"', '"rul"', 1), encoding="utf-8")
+
+    result = CliRunner().invoke(cli, ["check"])
+
+    assert result.exit_code == 2
+    assert ".kb-baseline.json:4:1: a baseline entry needs path, rule and fingerprint" in result.stderr

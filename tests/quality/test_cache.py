@@ -1,0 +1,77 @@
+"""The result cache: unchanged articles are not read again; anything that changes findings empties it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+
+from kb.check import check
+from kb.project import KnowledgeBase
+from tests.quality.conftest import QUALITY
+
+
+def test_a_second_run_reads_nothing_and_finds_the_same(quality_kb: KnowledgeBase, today: dt.date) -> None:
+    shutil.copyfile(QUALITY / "rules" / "KB402-broken-link.bad.md", quality_kb.articles_dir / "base" / "link.md")
+
+    cold = check(quality_kb, today=today)
+    warm = check(quality_kb, today=today)
+
+    assert cold.examined == 6
+    assert warm.examined == 0
+    assert [str(f) for f in warm.findings] == [str(f) for f in cold.findings] != []
+    data = json.loads((quality_kb.cache_dir / "check.json").read_text(encoding="utf-8"))  # JSON, never pickle
+    assert sorted(data["articles"]) == sorted(quality_kb.article_relpaths())
+
+
+def test_only_a_changed_article_is_read_again(quality_kb: KnowledgeBase, today: dt.date) -> None:
+    check(quality_kb, today=today)
+    article = quality_kb.articles_dir / "base" / "renew-certificate.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("## Result", "## Steps"), encoding="utf-8")
+
+    again = check(quality_kb, today=today)
+
+    assert again.examined == 1
+    assert [f.code for f in again.findings] == []  # the anchor #steps still exists, twice now
+
+
+def test_a_touched_but_unchanged_article_comes_from_the_cache(quality_kb: KnowledgeBase, today: dt.date) -> None:
+    check(quality_kb, today=today)
+    article = quality_kb.articles_dir / "base" / "renew-certificate.md"
+    os.utime(article, ns=(1, 1))
+
+    assert check(quality_kb, today=today).examined == 0
+
+
+def test_a_config_change_empties_the_cache(quality_kb: KnowledgeBase, today: dt.date) -> None:
+    check(quality_kb, today=today)
+    config = quality_kb.root / "kb.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "  thresholds: {max_words: 50}\n", encoding="utf-8")
+
+    result = check(KnowledgeBase(quality_kb.root), today=today)
+
+    assert result.examined == 5
+    assert {f.code for f in result.findings} == {"KB201"}
+
+
+def test_a_damaged_cache_is_ignored(quality_kb: KnowledgeBase, today: dt.date) -> None:
+    check(quality_kb, today=today)
+    (quality_kb.cache_dir / "check.json").write_text("{not json", encoding="utf-8")
+
+    assert check(quality_kb, today=today).examined == 5
+
+
+def test_cross_article_rules_see_changes_to_other_articles_without_rereading(
+    quality_kb: KnowledgeBase, today: dt.date
+) -> None:
+    linking = quality_kb.articles_dir / "base" / "link.md"
+    shutil.copyfile(QUALITY / "rules" / "KB403-broken-anchor.bad.md", linking)
+    assert [f.message[:6] for f in check(quality_kb, today=today).findings] == ["#stepz", "#fix m"]
+    target = quality_kb.articles_dir / "base" / "renew-certificate.md"
+    target.write_text(target.read_text(encoding="utf-8") + "\n## Stepz\n\nThe same, misspelt.\n", encoding="utf-8")
+
+    result = check(quality_kb, today=today)
+
+    assert result.examined == 1  # only the target changed; the link is judged again from cached facts
+    assert [f.message[:6] for f in result.findings] == ["#fix m"]

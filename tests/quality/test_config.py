@@ -1,0 +1,121 @@
+"""The rule policy of kb.yaml: select, ignore, levels, per-path overrides; mistakes are exit 2 with file and line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from kb.check import check
+from kb.cli import cli
+from kb.errors import ConfigError
+from kb.findings import Level
+from kb.project import KnowledgeBase
+from tests.quality.conftest import QUALITY
+
+CONFIG = QUALITY / "config"
+RULES = QUALITY / "rules"
+
+
+def use_config(kb: KnowledgeBase, name: str) -> KnowledgeBase:
+    shutil.copyfile(CONFIG / name, kb.root / "kb.yaml")
+    return KnowledgeBase(kb.root)
+
+
+def place(kb: KnowledgeBase, fixture: str, as_name: str) -> str:
+    target = kb.articles_dir / "rules" / as_name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(RULES / fixture, target)
+    return kb.relpath(target)
+
+
+def found(kb: KnowledgeBase, today: dt.date) -> list[tuple[str, str, Level]]:
+    return [(f.location.name, f.code, f.level) for f in check(kb, today=today).findings]
+
+
+def test_levels_change_the_level_of_a_rule(quality_kb: KnowledgeBase, today: dt.date) -> None:
+    kb = use_config(quality_kb, "policy.yaml")
+    place(kb, "KB202-wall-of-text.bad.md", "wall.md")
+    place(kb, "KB701-review-overdue.bad.md", "old.md")
+
+    assert found(kb, today) == [("old.md", "KB701", Level.INFO), ("wall.md", "KB202", Level.ERROR)]
+
+
+def test_ignore_turns_a_rule_off_everywhere(quality_kb: KnowledgeBase, today: dt.date) -> None:
+    kb = use_config(quality_kb, "policy.yaml")
+    place(kb, "KB322-description-length.bad.md", "short-description.md")
+
+    assert found(kb, today) == []
+
+
+def test_a_per_path_override_ignores_a_rule_for_matching_files_only(quality_kb: KnowledgeBase, today: dt.date) -> None:
+    kb = use_config(quality_kb, "policy.yaml")
+    place(kb, "KB202-wall-of-text.bad.md", "legal-contract.md")
+
+    assert found(kb, today) == []
+
+
+def test_a_per_path_select_keeps_only_those_rules_at_their_level(quality_kb: KnowledgeBase, today: dt.date) -> None:
+    kb = use_config(quality_kb, "policy.yaml")
+    place(kb, "KB505-customer-name.bad.md", "strict-customer.md")
+    place(kb, "KB204-vague-title.bad.md", "strict-title.md")
+
+    assert found(kb, today) == [("strict-customer.md", "KB505", Level.WARNING)]
+
+
+@pytest.mark.parametrize(
+    ("config", "line", "message", "hint"),
+    [
+        ("unknown-rule.yaml", 5, "no rule 'wall-of-txt'", 'did you mean "wall-of-text"?'),
+        ("unknown-level-rule.yaml", 4, "no rule 'KB2O1'", 'did you mean "KB201"?'),
+        ("unknown-per-path-rule.yaml", 5, "no rule 'KB9'", 'did you mean "KB009"?'),
+        ("bad-threshold.yaml", 4, "lint.thresholds.max_words must be a whole number", ""),
+        ("unknown-threshold.yaml", 4, "unknown setting 'lint.thresholds.max_word'", "did you mean 'max_words'?"),
+        ("ignore-always-on.yaml", 3, "yaml-syntax cannot be ignored", ""),
+    ],
+)
+def test_a_config_mistake_is_a_config_error_at_its_line(
+    quality_kb: KnowledgeBase, today: dt.date, config: str, line: int, message: str, hint: str
+) -> None:
+    shutil.copyfile(CONFIG / config, quality_kb.root / "kb.yaml")
+
+    with pytest.raises(ConfigError) as caught:
+        check(KnowledgeBase(quality_kb.root), today=today)
+
+    error = caught.value
+    assert (error.path, error.line) == (quality_kb.root / "kb.yaml", line)
+    assert message in error.message
+    assert hint in error.hint
+
+
+def test_a_config_mistake_exits_2_with_file_and_line_never_zero_findings(
+    quality_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copyfile(CONFIG / "unknown-rule.yaml", quality_kb.root / "kb.yaml")
+    monkeypatch.chdir(quality_kb.root)
+
+    for command in (["check"], ["audit"]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 2, command
+        assert "kb.yaml:5:7: no rule 'wall-of-txt'" in result.stderr
+        assert 'did you mean "wall-of-text"?' in result.stderr
+        assert result.stdout == ""
+
+
+def test_kb_rules_says_how_this_kb_reports_each_rule(
+    quality_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use_config(quality_kb, "policy.yaml")
+    monkeypatch.chdir(quality_kb.root)
+
+    text = CliRunner().invoke(cli, ["rules", "--group", "clear"])
+    rows = json.loads(CliRunner().invoke(cli, ["rules", "--json"]).stdout)
+
+    assert "KB202  wall-of-text" in text.stdout
+    assert "[error here]" in text.stdout
+    assert "KB501" not in text.stdout
+    here = {r["code"]: r["in_this_kb"] for r in rows}
+    assert (here["KB202"], here["KB322"], here["KB701"], here["KB501"]) == ("error", "off", "info", "error")

@@ -1,0 +1,180 @@
+"""The audit and its reports: scores explained by checks, and every format parses (SARIF against its schema)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from xml.etree import ElementTree as ET
+
+import pytest
+from click.testing import CliRunner
+from jsonschema import Draft4Validator
+
+from kb.cli import cli
+from kb.project import KnowledgeBase
+from kb.quality.health import AuditReport, audit
+from kb.report import FORMATS, html
+from kb.rules import ALL_RULES
+from tests.quality.conftest import QUALITY
+
+RULES = QUALITY / "rules"
+SARIF_SCHEMA = json.loads((QUALITY / "sarif" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def report(quality_kb: KnowledgeBase, today: dt.date) -> AuditReport:
+    folder = quality_kb.articles_dir / "rules"
+    folder.mkdir()
+    for pair in ("KB501-secret", "KB202-wall-of-text", "KB701-review-overdue"):
+        shutil.copyfile(RULES / f"{pair}.bad.md", folder / f"{pair}.md")
+    (folder / "empty.md").write_text("", encoding="utf-8")
+    return audit(quality_kb, today=today)
+
+
+def by_name(report: AuditReport) -> dict[str, int]:
+    return {h.relpath.rsplit("/", 1)[1]: h.score for h in report.articles}
+
+
+def test_scores_follow_the_weights_and_say_which_checks_failed(report: AuditReport) -> None:
+    scores = by_name(report)
+
+    assert scores["renew-certificate.md"] == 100
+    # An error in safe (weight 20 of 100) loses all of it; a warning loses half of its group's
+    # weight: clear (10) for the wall of text, unique (10) for the secret article, which is a
+    # near-duplicate of the review-overdue one (both keep the fixtures' template text).
+    assert scores["KB501-secret.md"] == 100 - 20 - 5
+    assert scores["KB202-wall-of-text.md"] == 100 - 5
+    secret = next(h for h in report.articles if h.relpath.endswith("KB501-secret.md"))
+    assert [c.group.value for c in secret.failed_checks] == ["safe", "unique"]
+    assert {c.group.value: c.passed for c in secret.checks}["complete"] is True
+    assert [u.relpath for u in report.unreadable] == ["articles/rules/empty.md"]
+
+
+def test_the_summary_counts_what_a_knowledge_manager_needs(report: AuditReport) -> None:
+    s = report.summary
+
+    assert s.articles == 9
+    assert (s.distribution[9], s.distribution[7], s.distribution[0]) == (7, 1, 1)
+    assert [h.relpath for h in s.overdue] == ["articles/rules/KB701-review-overdue.md"]
+    assert {r.code for r in s.top_rules} >= {"KB501", "KB202", "KB701", "KB003"}
+    assert [a.name for a in s.by_owner] == ["team-identity"]
+    assert "SSO-1005" not in s.uncovered_codes
+    assert "AUTH-401" in s.uncovered_codes
+
+
+def test_sarif_is_valid_sarif_2_1_0_with_rule_help_and_stable_fingerprints(
+    report: AuditReport, quality_kb: KnowledgeBase, today: dt.date
+) -> None:
+    log = json.loads(FORMATS["sarif"](report))
+
+    Draft4Validator(SARIF_SCHEMA, format_checker=Draft4Validator.FORMAT_CHECKER).validate(log)
+    driver = log["runs"][0]["tool"]["driver"]
+    assert [r["id"] for r in driver["rules"]] == [r.code for r in ALL_RULES]
+    for rule in driver["rules"]:
+        assert rule["shortDescription"]["text"]
+        assert rule["fullDescription"]["text"]
+        assert "## What it does" in rule["help"]["markdown"]
+        assert rule["helpUri"]
+    results = log["runs"][0]["results"]
+    assert {r["ruleId"] for r in results} >= {"KB501", "KB202", "KB701", "KB003"}
+    assert all(driver["rules"][r["ruleIndex"]]["id"] == r["ruleId"] for r in results)
+    before = {r["partialFingerprints"]["kbFinding/v1"] for r in results}
+    moved = quality_kb.articles_dir / "rules" / "KB501-secret.md"
+    moved.write_text(moved.read_text(encoding="utf-8").replace("## Issue\n", "## Issue\n\nA new line.\n"), "utf-8")
+    after = json.loads(FORMATS["sarif"](audit(quality_kb, today=today)))["runs"][0]["results"]
+    assert {r["partialFingerprints"]["kbFinding/v1"] for r in after} == before
+
+
+def test_github_annotations_name_file_line_and_column(report: AuditReport) -> None:
+    lines = FORMATS["github"](report).splitlines()
+
+    pattern = re.compile(r"^::(error|warning|notice) file=[^,]+,line=\d+,col=\d+,title=KB\d{3} [a-z-]+::.+$")
+    assert all(pattern.match(line) for line in lines[:-1]), lines
+    assert "::error file=articles/rules/KB501-secret.md,line=33,col=32,title=KB501 secret::" in "\n".join(lines)
+    assert lines[-1].startswith("::notice title=kb audit::9 articles")
+
+
+def test_junit_has_a_case_per_article_failing_on_errors(report: AuditReport) -> None:
+    suite = ET.fromstring(FORMATS["junit"](report)).find("testsuite")
+
+    assert suite is not None
+    assert (suite.get("tests"), suite.get("failures")) == ("9", "2")
+    failed = [case.get("name") for case in suite.iter("testcase") if case.find("failure") is not None]
+    assert failed == ["articles/rules/KB501-secret.md", "articles/rules/empty.md"]
+
+
+def test_rdjson_is_reviewdog_diagnostics(report: AuditReport) -> None:
+    data = json.loads(FORMATS["rdjson"](report))
+
+    assert data["source"]["name"] == "kb"
+    first = data["diagnostics"][0]
+    assert set(first) == {"message", "location", "severity", "code"}
+    assert first["location"]["range"]["start"]["line"] >= 1
+    assert {d["severity"] for d in data["diagnostics"]} <= {"ERROR", "WARNING", "INFO"}
+
+
+def test_json_has_every_article_with_its_checks(report: AuditReport) -> None:
+    data = json.loads(FORMATS["json"](report))
+
+    secret = next(a for a in data["articles"] if a["path"].endswith("KB501-secret.md"))
+    assert secret["score"] == 75
+    assert secret["checks"]["safe"]["passed"] is False
+    assert secret["staleness"] == {"state": "current", "due": "2026-08-09", "reasons": []}
+    assert data["summary"]["distribution"]["90-100"] == 7
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.links: list[str] = []
+        self.labels: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        values = dict(attrs)
+        self.links += [v for k, v in attrs if k in ("src", "href") and v]
+        if tag == "svg" and values.get("aria-label"):
+            self.labels.append(str(values["aria-label"]))
+
+
+def test_the_html_page_is_self_contained_with_a_chart_for_each_view(report: AuditReport) -> None:
+    page = _Page()
+    page.feed(html.render(report))
+
+    assert "script" not in page.tags
+    assert "link" not in page.tags
+    assert page.links == []
+    assert page.labels == [
+        "Articles per health score band",
+        "Findings per rule",
+        "Mean health score by product area",
+        "Mean health score by owner",
+        "Overdue reviews by owner",
+    ]
+
+
+def test_audit_cli_writes_every_format_and_the_html_page(
+    report: AuditReport, quality_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    monkeypatch.chdir(quality_kb.root)
+    for name in FORMATS:
+        result = CliRunner().invoke(cli, ["audit", "--format", name, "-o", f"report.{name}", "--html", "health.html"])
+        assert result.exit_code == 1, result.output  # KB501 and KB003 are errors
+        assert (quality_kb.root / f"report.{name}").read_text(encoding="utf-8")
+    assert (quality_kb.root / "health.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_fail_under_fails_on_a_low_score_even_without_errors(
+    quality_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copyfile(RULES / "KB202-wall-of-text.bad.md", quality_kb.articles_dir / "base" / "wall.md")
+    monkeypatch.chdir(quality_kb.root)
+
+    assert CliRunner().invoke(cli, ["audit", "-q", "--fail-under", "90"]).exit_code == 0
+    failing = CliRunner().invoke(cli, ["audit", "--fail-under", "96"])
+    assert failing.exit_code == 1
+    assert "1 articles score under 96" in failing.stdout

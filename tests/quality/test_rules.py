@@ -1,0 +1,76 @@
+"""Every quality rule against a bad and a good fixture; the bad one's findings are kept as a snapshot.
+
+Each pair `tests/fixtures/quality/rules/CODE-name.{bad,good}.md` is checked alone beside the
+target articles of `tests/fixtures/quality/kb` (an internal runbook, an archived article, a
+draft, a how-to with anchors). The bad file's findings must equal `CODE-name.findings`
+(`file:line:col: CODE name: message`, regenerated with KB_UPDATE_SNAPSHOTS=1); the good file and
+the target articles must have none at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+
+import pytest
+
+from kb.check import check
+from kb.project import KnowledgeBase
+from kb.rules import ALL_RULES, Group
+from tests.quality.conftest import QUALITY
+
+RULES = QUALITY / "rules"
+PAIRS = sorted({path.name.split(".")[0] for path in RULES.glob("*.bad.md")})
+# Rules this issue added (the foundation's own rules have their cases in tests/fixtures/cases/).
+QUALITY_GROUPS = (Group.CLEAR, Group.LINKS, Group.SAFE, Group.CURRENT)
+QUALITY_CODES = sorted(
+    {r.code for r in ALL_RULES if r.group in QUALITY_GROUPS}
+    | {r.code for r in ALL_RULES if r.code >= "KB320" and r.group is Group.FINDABLE}
+    | {"KB602", "KB014", "KB015"}
+)
+
+
+def place(kb: KnowledgeBase, pair: str, kind: str) -> str:
+    """Copy the pair's bad or good file into the KB as articles/rules/PAIR.md; its path from the root."""
+    target = kb.articles_dir / "rules" / f"{pair}.md"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(RULES / f"{pair}.{kind}.md", target)
+    return kb.relpath(target)
+
+
+def snapshot_lines(kb: KnowledgeBase, relpath: str, today: dt.date) -> list[str]:
+    result = check(kb, today=today)
+    prefix = "articles/rules/"
+    return [str(f).removeprefix(prefix) for f in result.findings if f.location.path == relpath]
+
+
+def test_every_quality_rule_has_a_bad_and_a_good_fixture() -> None:
+    covered = {pair.split("-")[0] for pair in PAIRS}
+    assert [code for code in QUALITY_CODES if code not in covered] == []
+    assert all((RULES / f"{pair}.good.md").is_file() for pair in PAIRS)
+
+
+@pytest.mark.parametrize("pair", PAIRS)
+def test_bad_fixture_findings_match_the_snapshot(pair: str, quality_kb: KnowledgeBase, today: dt.date) -> None:
+    relpath = place(quality_kb, pair, "bad")
+
+    lines = snapshot_lines(quality_kb, relpath, today)
+
+    snapshot = RULES / f"{pair}.findings"
+    if os.environ.get("KB_UPDATE_SNAPSHOTS"):
+        snapshot.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+    assert lines == snapshot.read_text(encoding="utf-8").splitlines()
+    code, name = pair.split("-", 1)
+    assert any(f": {code} {name}: " in line for line in lines), f"{pair}.bad.md must trigger {code}"
+
+
+@pytest.mark.parametrize("pair", PAIRS)
+def test_good_fixture_and_the_kb_around_it_are_clean(pair: str, quality_kb: KnowledgeBase, today: dt.date) -> None:
+    place(quality_kb, pair, "good")
+
+    assert [str(f) for f in check(quality_kb, today=today).findings] == []
+
+
+def test_the_target_articles_alone_are_clean(quality_kb: KnowledgeBase, today: dt.date) -> None:
+    assert check(quality_kb, today=today).findings == []

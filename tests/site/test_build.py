@@ -1,0 +1,196 @@
+"""`kb.site.build` on the small site KB: what each site contains, and what the public one never does."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from kb.errors import UsageError
+from kb.project import KnowledgeBase
+from kb.site import build
+from kb.site.leaks import readable_forms
+from tests.site.conftest import TODAY, read_tree
+
+# Unique text planted in the site KB: internal and withheld articles' titles, internal blocks.
+WITHHELD = [
+    "MARKER-INTERNAL-TITLE-BRAVO",  # audience internal
+    "MARKER-INTERNAL-DESCRIPTION-DELTA",
+    "MARKER-WIP-TITLE-FOXTROT",  # confidence wip
+    "MARKER-PARTNER-TITLE-GOLF",  # audience partner
+    "MARKER-NOTVALIDATED-TITLE-HOTEL",  # not validated
+    "MARKER-INTERNAL-BLOCK-ALPHA",  # ::: internal block of a public article
+    "MARKER-INTERNAL-BLOCK-ECHO",
+    "ops-only-tag-charlie",  # a tag only an internal article has
+]
+
+
+def all_text(folder: Path) -> dict[str, str]:
+    """Every file's readable forms (Pagefind's gzip files decompressed), joined."""
+    texts = {}
+    for name, data in read_tree(folder).items():
+        forms = readable_forms(name, data)
+        if forms is not None:
+            texts[name] = "\n".join([*forms, name])
+    return texts
+
+
+@pytest.fixture
+def built(kb: KnowledgeBase) -> Path:
+    build(kb, today=TODAY)
+    return kb.root / "site"
+
+
+def test_markers_are_on_the_internal_site_and_nowhere_in_the_public_one(built: Path) -> None:
+    internal = "\n".join(all_text(built / "internal").values())
+    public = all_text(built / "public")
+    for marker in WITHHELD:
+        assert marker in internal, marker
+        leaking = [name for name, text in public.items() if marker in text]
+        assert not leaking, f"{marker} in {leaking}"
+    assert any(name.startswith("pagefind/") for name in public), "the public search index was scanned too"
+
+
+def test_the_public_search_index_holds_public_articles(built: Path) -> None:
+    fragments = [
+        gzip.decompress(p.read_bytes()).decode("utf-8", "replace")
+        for p in (built / "public" / "pagefind" / "fragment").iterdir()
+    ]
+    assert any("token expired" in f for f in fragments)
+    assert not any("MARKER" in f for f in fragments)
+
+
+def test_withheld_ids_never_appear_on_the_public_site(built: Path) -> None:
+    for name, text in all_text(built / "public").items():
+        for withheld in ("KB-0004", "KB-0006", "KB-0007", "KB-0008"):
+            assert not re.search(rf"(?<![\w-]){withheld}(?!\w)", text, re.IGNORECASE), (withheld, name)
+
+
+def test_every_error_code_of_a_published_article_has_its_page(built: Path, kb: KnowledgeBase) -> None:
+    from kb.load import load_articles
+    from kb.publish import site_view
+
+    articles = load_articles(kb)
+    for name, site in kb.taxonomy.sites.items():
+        for published in site_view(site, articles).articles:
+            for code in published.article.error_codes:
+                page = built / name / "errors" / code / "index.html"
+                assert page.is_file(), (name, code)
+                assert str(published.article.title) in page.read_text(encoding="utf-8").replace("&#34;", '"')
+        assert (built / name / "errors" / "index.html").is_file()
+
+
+def test_errors_json_lists_codes_with_their_articles_best_first(built: Path) -> None:
+    data = json.loads((built / "public" / "errors.json").read_text(encoding="utf-8"))
+    by_code = {c["code"]: c for c in data["codes"]}
+    assert sorted(by_code) == ["AUTH-401", "AUTH-403", "PAY-402"]  # OPS-500 is only an internal article's
+    assert [a["id"] for a in by_code["AUTH-401"]["articles"]] == ["KB-0001", "KB-0002"]  # the code in the title first
+    assert by_code["AUTH-401"]["url"] == "errors/AUTH-401/"
+    internal = json.loads((built / "internal" / "errors.json").read_text(encoding="utf-8"))
+    assert {"OPS-500", "0x8004DEF4"} <= {c["code"] for c in internal["codes"]}
+
+
+def test_public_article_page_shows_no_kcs_internals(built: Path) -> None:
+    page = (built / "public" / "articles" / "kb-0001.html").read_text(encoding="utf-8")
+    assert "team-identity" not in page and "Identity team" not in page  # owner
+    assert "Health score" not in page and "staff-facts" not in page
+    assert "Staff steps are in the runbook." in page  # the link to the internal runbook is plain text
+    assert "MARKER-COMMENT-ZEBRA" not in page and "<!--" not in page
+    assert "<script" not in page and "onclick" not in page
+    assert '<a href="kb-0002.html#resolution">access denied</a>' in page
+    assert '<meta name="robots"' not in page
+    assert '<link rel="canonical" href="https://help.acme.test/articles/kb-0001.html">' in page
+    assert 'href="https://git.acme.test/kb/edit/main/articles/identity/sso/token-expired.md">Suggest an edit' in page
+    assert "title=Flag+KB-0001" in page
+
+
+def test_internal_article_page_shows_kcs_metadata_and_notes(built: Path) -> None:
+    page = (built / "internal" / "articles" / "kb-0001.html").read_text(encoding="utf-8")
+    assert '<meta name="robots" content="noindex, nofollow">' in page
+    assert "<dt>Owner</dt><dd>Identity team (#identity)</dd>" in page
+    assert "<dt>Audience</dt><dd>public</dd>" in page
+    assert 'class="internal-note"' in page and "MARKER-INTERNAL-BLOCK-ALPHA" in page
+    assert '<a href="kb-0004.html">the runbook</a>' in page
+    assert "review due <time datetime=\"2026-07-13\">" in page  # reviewed 2026-01-14 + 180 days
+
+
+@pytest.mark.parametrize(
+    ("article", "banner"),
+    [
+        ("kb-0003", "banner-archived"),  # archived, replaced by KB-0001
+        ("kb-0006", "banner-wip"),
+        ("kb-0008", "banner-not-validated"),
+        ("kb-0005", "banner-overdue"),  # names Acme Cloud 4.2, past its end of life
+    ],
+)
+def test_internal_banners(built: Path, article: str, banner: str) -> None:
+    assert f"banner {banner}" in (built / "internal" / "articles" / f"{article}.html").read_text(encoding="utf-8")
+
+
+def test_overdue_public_article_gets_a_review_banner(built: Path) -> None:
+    page = (built / "public" / "articles" / "kb-0005.html").read_text(encoding="utf-8")
+    assert "banner banner-review" in page and "out of date" in page
+    assert "Acme Cloud 4.2" in page  # the article itself is still published under the banner policy
+
+
+def test_overdue_public_articles_can_be_kept_off(kb_root: Path) -> None:
+    config = kb_root / "kb.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("overdue: banner", "overdue: hide"), encoding="utf-8")
+    build(KnowledgeBase(kb_root), today=TODAY, search=False)
+    public = all_text(kb_root / "site" / "public")
+    assert "articles/kb-0005.html" not in public
+    assert not any("PAY-402 payment required" in text for text in public.values())
+    assert (kb_root / "site" / "internal" / "articles" / "kb-0005.html").is_file()
+
+
+def test_archived_and_moved_articles_redirect(built: Path) -> None:
+    public = built / "public"
+    stub = (public / "articles" / "kb-0003.html").read_text(encoding="utf-8")
+    assert 'http-equiv="refresh" content="0; url=kb-0001.html"' in stub
+    assert "Old token article" not in stub  # the archived title is never shown
+    moved = (public / "hc" / "en-us" / "articles" / "360001" / "index.html").read_text(encoding="utf-8")
+    assert "url=../../../../articles/kb-0001.html" in moved
+    assert (public / "articles" / "kb-0900.html").is_file()  # an old id in `aliases`
+    redirects = (public / "_redirects").read_text(encoding="utf-8").splitlines()
+    assert "/articles/kb-0003.html /articles/kb-0001.html 301" in redirects
+    # On the staff site the archived article keeps its page, with a banner and its replacement.
+    archived = (built / "internal" / "articles" / "kb-0003.html").read_text(encoding="utf-8")
+    assert "Replaced by <a href=\"kb-0001.html\">KB-0001</a>" in archived
+
+
+def test_sitemap_robots_and_404(built: Path) -> None:
+    sitemap = (built / "public" / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://help.acme.test/articles/kb-0001.html</loc>" in sitemap
+    assert "kb-0003" not in sitemap and "360001" not in sitemap and "search.html" not in sitemap
+    assert "Sitemap: https://help.acme.test/sitemap.xml" in (built / "public" / "robots.txt").read_text(encoding="utf-8")
+    assert (built / "internal" / "robots.txt").read_text(encoding="utf-8") == "User-agent: *\nDisallow: /\n"
+    assert not (built / "internal" / "sitemap.xml").exists()
+    not_found = (built / "public" / "404.html").read_text(encoding="utf-8")
+    assert 'href="/static/kb.css"' in not_found  # served at any depth: links from the site's root
+
+
+def test_images_are_copied_and_linked(built: Path) -> None:
+    for site in ("internal", "public"):
+        assert (built / site / "assets" / "articles" / "identity" / "media" / "auth-401.png").is_file()
+    page = (built / "public" / "articles" / "kb-0001.html").read_text(encoding="utf-8")
+    assert 'src="../assets/articles/identity/media/auth-401.png" alt="The AUTH-401 sign-in screen"' in page
+
+
+def test_home_lists_product_areas(built: Path) -> None:
+    home = (built / "public" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="areas/identity.html">Identity</a>' in home
+    assert '<a href="areas/billing.html">Billing</a>' in home
+    assert "Operations" not in home  # only internal articles there
+    assert "Operations" in (built / "internal" / "index.html").read_text(encoding="utf-8")
+
+
+def test_one_site_and_another_folder(kb: KnowledgeBase, tmp_path: Path) -> None:
+    out = tmp_path / "elsewhere"
+    report = build(kb, sites=["public"], out=out, today=TODAY, search=False)
+    assert [s.name for s in report.sites] == ["public"]
+    assert (out / "public" / "index.html").is_file() and not (out / "internal").exists()
+    with pytest.raises(UsageError, match="no site named 'publik'"):
+        build(kb, sites=["publik"], out=out, today=TODAY)

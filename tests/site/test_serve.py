@@ -1,0 +1,101 @@
+"""`kb serve` on the small site KB: both sites on 127.0.0.1, the API, rebuild and live reload."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kb.site.serve import DevServer, SiteServer
+
+
+@pytest.fixture
+def served(kb_root: Path) -> Iterator[tuple[DevServer, dict[str, SiteServer]]]:
+    server = DevServer(kb_root, port=0, search=False, log=lambda message: None)
+    sites = server.start()
+    try:
+        yield server, {site.name: site for site in sites}
+    finally:
+        server.stop()
+
+
+def get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (127.0.0.1 only)
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
+
+
+def test_each_site_is_served_on_its_own_port(served: tuple[DevServer, dict[str, SiteServer]]) -> None:
+    _, sites = served
+    assert sites["internal"].url.startswith("http://127.0.0.1:")
+    assert sites["internal"].url != sites["public"].url
+    status, page = get(sites["public"].url + "articles/kb-0001.html")
+    assert status == 200 and "Sign-in fails with AUTH-401" in page
+    assert '<script src="/__kb/livereload.js"></script></body>' in page  # injected while serving only
+    assert "livereload" not in (sites["public"].folder / "articles" / "kb-0001.html").read_text(encoding="utf-8")
+    status, page = get(sites["public"].url + "articles/kb-0004.html")
+    assert status == 404 and "Page not found" in page
+
+
+def test_the_error_api_of_each_site_sees_only_that_site(served: tuple[DevServer, dict[str, SiteServer]]) -> None:
+    _, sites = served
+    status, body = get(sites["public"].url + "api/errors/auth-401")
+    assert status == 200
+    assert [a["id"] for a in json.loads(body)["articles"]] == ["KB-0001", "KB-0002"]
+    status, body = get(sites["public"].url + "api/errors/OPS-500")
+    assert status == 404 and "MARKER" not in body
+    status, body = get(sites["internal"].url + "api/errors/OPS-500")
+    assert status == 200 and "MARKER-INTERNAL-TITLE-BRAVO" in body
+
+
+def test_an_edit_rebuilds_and_reloads(served: tuple[DevServer, dict[str, SiteServer]], kb_root: Path) -> None:
+    server, sites = served
+    before = server.generation.number
+    article = kb_root / "articles" / "billing" / "payment-required.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("Update the card under", "Edited live:"), "utf-8")
+    deadline = time.monotonic() + 20
+    while server.generation.number == before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert server.generation.number > before
+    status, page = get(sites["public"].url + "articles/kb-0005.html")
+    assert status == 200 and "Edited live:" in page
+
+
+def test_live_reload_events_announce_builds(served: tuple[DevServer, dict[str, SiteServer]]) -> None:
+    server, sites = served
+    with urllib.request.urlopen(sites["internal"].url + "__kb/events", timeout=10) as stream:  # noqa: S310
+        first = stream.readline().decode("utf-8")
+        assert first == f"data: {server.generation.number}\n"
+        server.generation.bump()
+        stream.readline()
+        assert stream.readline().decode("utf-8") == f"data: {server.generation.number}\n"
+
+
+def test_search_catches_up_after_a_rebuild(kb_root: Path) -> None:
+    import gzip
+
+    server = DevServer(kb_root, port=0, log=lambda message: None)
+    sites = {site.name: site for site in server.start()}
+    try:
+        article = kb_root / "articles" / "billing" / "payment-required.md"
+        text = article.read_text(encoding="utf-8")
+        article.write_text(text.replace("Update the card under", "Zebracorn the card under"), encoding="utf-8")
+        fragments = sites["public"].folder / "pagefind" / "fragment"
+        deadline = time.monotonic() + 30
+        found = False
+        while not found and time.monotonic() < deadline:
+            time.sleep(0.2)
+            try:  # the index folder may be being swapped right now
+                found = any(b"Zebracorn" in gzip.decompress(p.read_bytes()) for p in fragments.glob("*.pf_fragment"))
+            except OSError:
+                continue
+        assert found
+    finally:
+        server.stop()
