@@ -256,7 +256,7 @@ def api_error(root: Path, site: str, folder: Path, code: str) -> tuple[int, obje
     if search is not None:
         hits = search.SearchIndex.open(KnowledgeBase(root), site).lookup_code(code)
         if hits:
-            return 200, {"code": code, "hits": [_hit(h) for h in hits]}
+            return 200, {"code": code, "articles": [_hit(h) for h in hits]}  # the same key as errors.json
     # Without the search index (or for a code it does not know), the site's own errors.json.
     try:
         data = json.loads((folder / urls.ERRORS_JSON).read_text(encoding="utf-8"))
