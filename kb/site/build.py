@@ -186,8 +186,18 @@ class Builder:
             keys = self.page_keys.setdefault(site.name, PageKeys())
             report.sites.append(
                 _write_site(
-                    out / site.name, plan, templates, site_fingerprint, forbidden, bodies, keys, fingerprint,
-                    self.cache.html, search=search, full=full, defer_search=defer_search,
+                    out / site.name,
+                    plan,
+                    templates,
+                    site_fingerprint,
+                    forbidden,
+                    bodies,
+                    keys,
+                    fingerprint,
+                    self.cache.html,
+                    search=search,
+                    full=full,
+                    defer_search=defer_search,
                 )
             )
             if defer_search and search:
@@ -461,7 +471,9 @@ def _index_in_place(site: SiteFolder, info: SiteInfo, forbidden: leaks.Forbidden
         shutil.rmtree(fresh, ignore_errors=True)
         if live.exists() and leaks.scan_folder(live, forbidden):
             shutil.rmtree(live)  # better no search than a search that leaks
-        raise LeakError(info.name, [leaks.Leak(f"{urls.SEARCH_BUNDLE}/{leak.file}", leak.what, leak.text) for leak in found])
+        raise LeakError(
+            info.name, [leaks.Leak(f"{urls.SEARCH_BUNDLE}/{leak.file}", leak.what, leak.text) for leak in found]
+        )
     retired = site.state / f"{site.name}.pagefind-old"
     if live.exists():
         live.rename(retired)

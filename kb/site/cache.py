@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.article import Article
+from kb.errors import KbError
 from kb.findings import Finding
+from kb.load import load_article
 from kb.project import KnowledgeBase
 from kb.publish import PublishedArticle, may_hold_internal_blocks
-from kb.load import load_article
-from kb.errors import KbError
 from kb.site.render import RENDERER_VERSION, RenderedBody
 from kb.site.store import DiskCache
 
@@ -111,7 +111,7 @@ class BuildCache:
             relpath = kb.relpath(path, folders)
             seen.add(relpath)
             try:
-                info = os.stat(path)
+                info = path.stat()
             except OSError:
                 info = None  # a broken link: loading reports it
             states[relpath] = (info.st_size, info.st_mtime_ns) if info else (-1, -1)
@@ -144,7 +144,7 @@ class BuildCache:
         for path in sorted(changed):
             relpath = kb.relpath(path)
             try:
-                info = os.stat(path)
+                info = path.stat()
             except OSError:
                 return None
             if relpath not in self.files or not kb.is_article(path):

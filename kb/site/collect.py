@@ -144,7 +144,13 @@ def collect(site: SiteInfo, view: SiteView, inputs: Inputs, memo: Memo | None = 
     for path, group in sorted(groups.items()):
         crumbs = tuple(_area_link(a, tax) for a in _ancestors(path))
         plan.pages.append(
-            Page(urls.area_path(path), "area.html", group.link.text, AreaView(group, crumbs), description=group.description)
+            Page(
+                urls.area_path(path),
+                "area.html",
+                group.link.text,
+                AreaView(group, crumbs),
+                description=group.description,
+            )
         )
 
     tagged: dict[str, list[ArticleSummary]] = defaultdict(list)
@@ -155,7 +161,9 @@ def collect(site: SiteInfo, view: SiteView, inputs: Inputs, memo: Memo | None = 
             tagged[tag_slug].append(summaries[item.id])
     for slug in sorted(tagged):
         plan.pages.append(
-            Page(urls.tag_path(names[slug]), "tag.html", f"Tag: {names[slug]}", TagView(names[slug], tuple(tagged[slug])))
+            Page(
+                urls.tag_path(names[slug]), "tag.html", f"Tag: {names[slug]}", TagView(names[slug], tuple(tagged[slug]))
+            )
         )
     tag_links = tuple((Link(urls.tag_path(names[s]), names[s]), len(tagged[s])) for s in sorted(tagged))
     plan.pages.append(Page(urls.TAGS_INDEX, "tags.html", "Tags", TagsView(tag_links)))
@@ -173,7 +181,9 @@ def collect(site: SiteInfo, view: SiteView, inputs: Inputs, memo: Memo | None = 
     plan.pages.append(Page(urls.SEARCH, "search.html", "Search", EmptyView(), listed=False))
     plan.pages.append(Page(urls.NOT_FOUND, "404.html", "Page not found", EmptyView(), listed=False))
     if site.has_health:
-        plan.pages.append(Page(urls.HEALTH, "health.html", "Knowledge health", _health_view(published, summaries, inputs, memo)))
+        plan.pages.append(
+            Page(urls.HEALTH, "health.html", "Knowledge health", _health_view(published, summaries, inputs, memo))
+        )
 
     moved = routes.redirects(view, inputs.articles)
     for redirect in moved:
@@ -265,9 +275,7 @@ def _banners(article: Article, health: ArticleHealth, site: SiteInfo) -> tuple[B
             reasons = "; ".join(health.staleness.reasons) or "review date has passed"
             banners.append(Banner("overdue", "Overdue for review", reasons[:1].upper() + reasons[1:] + "."))
         else:
-            banners.append(
-                Banner("review", "Being reviewed", "Some details of this article may be out of date.")
-            )
+            banners.append(Banner("review", "Being reviewed", "Some details of this article may be out of date."))
     return tuple(banners)
 
 
@@ -283,7 +291,9 @@ def _staff_facts(article: Article, health: ArticleHealth, inputs: Inputs) -> Sta
         score=health.score,
         staleness=health.staleness.state,
         due=health.staleness.due.isoformat() if health.staleness.due else "",
-        reviewed=(article.reviewed or article.created or dt.date.min).isoformat() if (article.reviewed or article.created) else "",
+        reviewed=(article.reviewed or article.created or dt.date.min).isoformat()
+        if (article.reviewed or article.created)
+        else "",
         reasons=health.staleness.reasons,
         findings=health.findings,
         path=article.relpath,

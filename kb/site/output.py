@@ -135,7 +135,8 @@ class SiteFolder:
     def _replay(self, journal: Mapping[str, object]) -> None:
         changed = journal.get("changed")
         removed = journal.get("removed")
-        assert isinstance(changed, list) and isinstance(removed, list)
+        assert isinstance(changed, list)
+        assert isinstance(removed, list)
         for name in changed:
             staged = self.stage / name
             if staged.exists():

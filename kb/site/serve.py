@@ -11,7 +11,6 @@ Besides the files, each server answers:
 
 from __future__ import annotations
 
-import importlib
 import json
 import mimetypes
 import os
@@ -27,6 +26,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from kb.errors import KbError, UsageError
 from kb.project import KnowledgeBase
+from kb.search import SearchIndex, update_index
 from kb.site import urls
 from kb.site.build import Builder, BuildReport
 
@@ -98,6 +98,7 @@ class DevServer:
         self.sites: list[SiteServer] = []
         self._threads: list[threading.Thread] = []
         self._stop = threading.Event()
+        self.searches: dict[str, SiteSearch] = {}  # per site: its whoosh index, kept open
 
     # -- building ---------------------------------------------------------------------------
 
@@ -113,8 +114,14 @@ class DevServer:
             self.builder.index_pending()  # then Pagefind and the whoosh index catch up
         except KbError as exc:
             self.log(f"Search index not updated: {exc.render()}")
-        _update_search_indexes(self.kb.root, [s.name for s in report.sites], self.log)
+        for site in report.sites:
+            self.search_of(site.name).update(self.log)
         return report
+
+    def search_of(self, site: str) -> SiteSearch:
+        if site not in self.searches:
+            self.searches[site] = SiteSearch(self.kb.root, site)
+        return self.searches[site]
 
     def watched(self) -> dict[str, tuple[int, int]]:
         """Size and modification time of every file a build reads (os.scandir: fast at 10,000 files)."""
@@ -165,7 +172,7 @@ class DevServer:
             raise UsageError("the first build failed; fix it and run kb serve again")
         for offset, site in enumerate(report.sites):
             port = 0 if self.port == 0 else self.port + offset
-            handler = _handler(site.name, site.folder, self.kb.root, self.generation)
+            handler = _handler(site.folder, self.search_of(site.name), self.generation)
             try:
                 server = ThreadingHTTPServer((self.host, port), handler)
             except OSError as exc:
@@ -190,6 +197,8 @@ class DevServer:
         for site in self.sites:
             site.server.shutdown()
             site.server.server_close()
+        for search in self.searches.values():
+            search.close()
 
 
 def _scan(folder: Path, state: dict[str, tuple[int, int]]) -> None:
@@ -208,34 +217,48 @@ def _scan(folder: Path, state: dict[str, tuple[int, int]]) -> None:
             continue
 
 
-def _update_search_indexes(root: Path, sites: list[str], log: Callable[[str], None]) -> None:
-    """Bring each site's whoosh index up to date, when kb.search is installed."""
-    search = _search_module()
-    if search is None:
-        return
-    kb = KnowledgeBase(root)
-    for name in sites:
+class SiteSearch:
+    """One site's whoosh index, opened once and kept open while the server runs.
+
+    The server's threads share it (`SearchIndex` serialises its calls); after each rebuild
+    `update()` brings the index up to date and lets the open searcher see it.
+    """
+
+    def __init__(self, root: Path, site: str) -> None:
+        self.root = root
+        self.site = site
+        self._index: SearchIndex | None = None
+        self._lock = threading.Lock()
+
+    def index(self) -> SearchIndex:
+        """The open index; raises `IndexMissing` (a `KbError`) when it has not been built."""
+        with self._lock:
+            if self._index is None:
+                self._index = SearchIndex.open(KnowledgeBase(self.root), self.site)
+            return self._index
+
+    def update(self, log: Callable[[str], None]) -> None:
         try:
-            search.update_index(kb, site=name)
+            update_index(KnowledgeBase(self.root), site=self.site)
         except KbError as exc:
-            log(f"Search index of {name} not updated: {exc.render()}")
+            log(f"Search index of {self.site} not updated: {exc.render()}")
+            return
+        with self._lock:
+            if self._index is not None:
+                self._index.refresh()
 
-
-def _search_module() -> Any:
-    try:
-        return importlib.import_module("kb.search")
-    except ModuleNotFoundError:
-        return None
+    def close(self) -> None:
+        with self._lock:
+            if self._index is not None:
+                self._index.close()
+                self._index = None
 
 
 # -- the API: one small function per route -------------------------------------------------------
 
 
-def api_search(root: Path, site: str, query: dict[str, list[str]]) -> tuple[int, object]:
+def api_search(search: SiteSearch, query: dict[str, list[str]]) -> tuple[int, object]:
     """`/api/search?q=...`: ranked hits from this site's whoosh index only."""
-    search = _search_module()
-    if search is None:
-        return 503, {"error": "search is not installed in this kb (kb.search)"}
     text = (query.get("q") or [""])[0]
     if not text.strip():
         return 400, {"error": "give a query: /api/search?q=AUTH-401"}
@@ -245,18 +268,21 @@ def api_search(root: Path, site: str, query: dict[str, list[str]]) -> tuple[int,
             options[name] = query[name][0]
     limit = (query.get("limit") or ["20"])[0]
     options["limit"] = max(1, min(int(limit), 100)) if limit.isdigit() else 20
-    index = search.SearchIndex.open(KnowledgeBase(root), site)
-    result = index.search(text, **options)
+    try:
+        result = search.index().search(text, **options)
+    except KbError as exc:  # no index yet: say so, as the command line would
+        return 503, {"error": exc.message, "hint": exc.hint}
     return 200, {"query": text, "suggestion": result.suggestion, "hits": [_hit(h) for h in result.hits]}
 
 
-def api_error(root: Path, site: str, folder: Path, code: str) -> tuple[int, object]:
+def api_error(search: SiteSearch, folder: Path, code: str) -> tuple[int, object]:
     """`/api/errors/<code>`: the code and the articles that resolve it, best first."""
-    search = _search_module()
-    if search is not None:
-        hits = search.SearchIndex.open(KnowledgeBase(root), site).lookup_code(code)
-        if hits:
-            return 200, {"code": code, "articles": [_hit(h) for h in hits]}  # the same key as errors.json
+    try:
+        hits = search.index().lookup_code(code)
+    except KbError:
+        hits = []
+    if hits:
+        return 200, {"code": code, "articles": [_hit(h) for h in hits]}  # the same key as errors.json
     # Without the search index (or for a code it does not know), the site's own errors.json.
     try:
         data = json.loads((folder / urls.ERRORS_JSON).read_text(encoding="utf-8"))
@@ -277,7 +303,7 @@ def _hit(hit: Any) -> dict[str, Any]:
 # -- the HTTP handler ----------------------------------------------------------------------------
 
 
-def _handler(site: str, folder: Path, root: Path, generation: Generation) -> type[BaseHTTPRequestHandler]:
+def _handler(folder: Path, search: SiteSearch, generation: Generation) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "kb-serve"
 
@@ -292,9 +318,9 @@ def _handler(site: str, folder: Path, root: Path, generation: Generation) -> typ
             elif path == "/__kb/events":
                 self._events()
             elif path == "/api/search":
-                self._json(*api_search(root, site, parse_qs(parts.query)))
+                self._json(*api_search(search, parse_qs(parts.query)))
             elif path.startswith("/api/errors/"):
-                self._json(*api_error(root, site, folder, path[len("/api/errors/") :]))
+                self._json(*api_error(search, folder, path[len("/api/errors/") :]))
             else:
                 self._file(path)
 

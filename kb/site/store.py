@@ -9,6 +9,7 @@ written. Everything is keyed by content, so a stale entry is never used, only le
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sqlite3
@@ -138,8 +139,6 @@ def _from_json(meta: dict[str, Any]) -> dict[str, Any]:
     for name in _DATE_FIELDS:
         value = meta.get(name)
         if isinstance(value, str):
-            try:
+            with contextlib.suppress(ValueError):
                 meta[name] = dt.date.fromisoformat(value)
-            except ValueError:
-                pass
     return meta

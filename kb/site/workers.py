@@ -1,8 +1,9 @@
 """Both cores for the costliest stage of a large build: rendering article bodies.
 
 Parsing Markdown in pure Python is what a build of thousands of articles spends most of its
-time on; a process pool splits that work (the results, HTML strings, are cheap to send back). Small jobs (an incremental rebuild) stay in the
-calling process, where starting a pool would cost more than it saves.
+time on; a process pool splits that work (the results, HTML strings, are cheap to send back).
+Small jobs (an incremental rebuild) stay in the calling process, where starting a pool would cost
+more than it saves.
 """
 
 from __future__ import annotations
@@ -85,4 +86,6 @@ RenderJob = tuple[str, str, str, bool]  # (cache key, body, relpath, staff)
 
 
 def render_chunk(items: list[tuple[LinkTable, RenderJob]]) -> list[tuple[str, RenderedBody]]:
-    return [(key, render(markdown.parse(body), relpath, table, staff=staff)) for table, (key, body, relpath, staff) in items]
+    return [
+        (key, render(markdown.parse(body), relpath, table, staff=staff)) for table, (key, body, relpath, staff) in items
+    ]

@@ -95,11 +95,15 @@ def test_errors_json_lists_codes_with_their_articles_best_first(built: Path) -> 
 
 def test_public_article_page_shows_no_kcs_internals(built: Path) -> None:
     page = (built / "public" / "articles" / "kb-0001.html").read_text(encoding="utf-8")
-    assert "team-identity" not in page and "Identity team" not in page  # owner
-    assert "Health score" not in page and "staff-facts" not in page
+    assert "team-identity" not in page
+    assert "Identity team" not in page
+    assert "Health score" not in page
+    assert "staff-facts" not in page
     assert "Staff steps are in the runbook." in page  # the link to the internal runbook is plain text
-    assert "MARKER-COMMENT-ZEBRA" not in page and "<!--" not in page
-    assert "<script" not in page and "onclick" not in page
+    assert "MARKER-COMMENT-ZEBRA" not in page
+    assert "<!--" not in page
+    assert "<script" not in page
+    assert "onclick" not in page
     assert '<a href="kb-0002.html#resolution">access denied</a>' in page
     assert '<meta name="robots"' not in page
     assert '<link rel="canonical" href="https://help.acme.test/articles/kb-0001.html">' in page
@@ -112,9 +116,10 @@ def test_internal_article_page_shows_kcs_metadata_and_notes(built: Path) -> None
     assert '<meta name="robots" content="noindex, nofollow">' in page
     assert "<dt>Owner</dt><dd>Identity team (#identity)</dd>" in page
     assert "<dt>Audience</dt><dd>public</dd>" in page
-    assert 'class="internal-note"' in page and "MARKER-INTERNAL-BLOCK-ALPHA" in page
+    assert 'class="internal-note"' in page
+    assert "MARKER-INTERNAL-BLOCK-ALPHA" in page
     assert '<a href="kb-0004.html">the runbook</a>' in page
-    assert "review due <time datetime=\"2026-07-13\">" in page  # reviewed 2026-01-14 + 180 days
+    assert 'review due <time datetime="2026-07-13">' in page  # reviewed 2026-01-14 + 180 days
 
 
 @pytest.mark.parametrize(
@@ -132,7 +137,8 @@ def test_internal_banners(built: Path, article: str, banner: str) -> None:
 
 def test_overdue_public_article_gets_a_review_banner(built: Path) -> None:
     page = (built / "public" / "articles" / "kb-0005.html").read_text(encoding="utf-8")
-    assert "banner banner-review" in page and "out of date" in page
+    assert "banner banner-review" in page
+    assert "out of date" in page
     assert "Acme Cloud 4.2" in page  # the article itself is still published under the banner policy
 
 
@@ -158,14 +164,18 @@ def test_archived_and_moved_articles_redirect(built: Path) -> None:
     assert "/articles/kb-0003.html /articles/kb-0001.html 301" in redirects
     # On the staff site the archived article keeps its page, with a banner and its replacement.
     archived = (built / "internal" / "articles" / "kb-0003.html").read_text(encoding="utf-8")
-    assert "Replaced by <a href=\"kb-0001.html\">KB-0001</a>" in archived
+    assert 'Replaced by <a href="kb-0001.html">KB-0001</a>' in archived
 
 
 def test_sitemap_robots_and_404(built: Path) -> None:
     sitemap = (built / "public" / "sitemap.xml").read_text(encoding="utf-8")
     assert "<loc>https://help.acme.test/articles/kb-0001.html</loc>" in sitemap
-    assert "kb-0003" not in sitemap and "360001" not in sitemap and "search.html" not in sitemap
-    assert "Sitemap: https://help.acme.test/sitemap.xml" in (built / "public" / "robots.txt").read_text(encoding="utf-8")
+    assert "kb-0003" not in sitemap
+    assert "360001" not in sitemap
+    assert "search.html" not in sitemap
+    assert "Sitemap: https://help.acme.test/sitemap.xml" in (built / "public" / "robots.txt").read_text(
+        encoding="utf-8"
+    )
     assert (built / "internal" / "robots.txt").read_text(encoding="utf-8") == "User-agent: *\nDisallow: /\n"
     assert not (built / "internal" / "sitemap.xml").exists()
     not_found = (built / "public" / "404.html").read_text(encoding="utf-8")
@@ -191,6 +201,7 @@ def test_one_site_and_another_folder(kb: KnowledgeBase, tmp_path: Path) -> None:
     out = tmp_path / "elsewhere"
     report = build(kb, sites=["public"], out=out, today=TODAY, search=False)
     assert [s.name for s in report.sites] == ["public"]
-    assert (out / "public" / "index.html").is_file() and not (out / "internal").exists()
+    assert (out / "public" / "index.html").is_file()
+    assert not (out / "internal").exists()
     with pytest.raises(UsageError, match="no site named 'publik'"):
         build(kb, sites=["publik"], out=out, today=TODAY)

@@ -34,7 +34,8 @@ def knowledge_bases(draw: st.DrawFn) -> list[dict[str, str]]:
                 "id": f"KB-{5000 + n}",
                 "audience": draw(st.sampled_from(AUDIENCES)),
                 "confidence": draw(st.sampled_from(CONFIDENCES)),
-                "title": f"Zqx title marker {n} {draw(st.sampled_from(['AUTH-401 fails', 'billing stops', 'sign-in']))}",
+                "title": f"Zqx title marker {n} "
+                + draw(st.sampled_from(["AUTH-401 fails", "billing stops", "sign-in"])),
                 "note": f"Zqx internal note marker {n} {draw(st.text(alphabet='abcdefgh ', min_size=0, max_size=12))}",
                 "link": (link := f"KB-{5000 + draw(st.integers(min_value=0, max_value=count - 1))}"),
                 "link_lower": link.lower(),
@@ -105,9 +106,12 @@ def test_ids_match_as_whole_words_only() -> None:
     ("name", "data"),
     [
         ("a.html", b"<h1>Reset the &#34;legacy&#34; token cache</h1>"),  # escaped in HTML
-        ("a.html", b"<p>Reset the <em>\"legacy\"</em>\n token cache</p>"),  # split by markup
+        ("a.html", b'<p>Reset the <em>"legacy"</em>\n token cache</p>'),  # split by markup
         ("a.json", b'{"t": "Reset the \\"legacy\\" token cache"}'),  # escaped in JSON
-        ("pagefind/fragment/en_1.pf_fragment", gzip.compress(b'pagefind_dcd{"c": "Reset the \\"legacy\\" token cache"}')),
+        (
+            "pagefind/fragment/en_1.pf_fragment",
+            gzip.compress(b'pagefind_dcd{"c": "Reset the \\"legacy\\" token cache"}'),
+        ),
         ("sitemap.xml", b"<loc>Reset the &quot;legacy&quot; token cache</loc>"),
     ],
 )
@@ -139,8 +143,25 @@ def test_a_broken_kb_template_is_a_user_error_at_its_line(kb_root: Path) -> None
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(
-        st.sampled_from(["::: internal", ":::Internal", "::::\u00a0internal x", ":::", "::: note", "text", "", "> ::: internal",
-                         "- ::: internal", "    ::: internal", "```", "~~~", "internal", ": : : internal", "::: inter nal"]),
+        st.sampled_from(
+            [
+                "::: internal",
+                ":::Internal",
+                "::::\u00a0internal x",
+                ":::",
+                "::: note",
+                "text",
+                "",
+                "> ::: internal",
+                "- ::: internal",
+                "    ::: internal",
+                "```",
+                "~~~",
+                "internal",
+                ": : : internal",
+                "::: inter nal",
+            ]
+        ),
         max_size=12,
     )
 )

@@ -38,7 +38,9 @@ def test_a_rebuild_after_one_change_writes_only_what_the_change_needs(
     assert [(s.written, s.removed, s.full) for s in again.sites] == [(0, 0, False), (0, 0, False)]
 
     path = kb.root / ARTICLE
-    path.write_text(path.read_text(encoding="utf-8").replace("Update the card under", "Replace the card under"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Update the card under", "Replace the card under"), encoding="utf-8"
+    )
     changed = builder.build()
     for site in changed.sites:
         assert not site.full
@@ -68,7 +70,9 @@ def test_a_new_build_process_reads_and_renders_only_what_changed(kb: KnowledgeBa
     first = build(kb, out=tmp_path / "out", today=TODAY, search=False)
     assert (first.read, first.rendered) == (8, 10)  # two public articles have internal notes: 8 + 2 bodies
     path = kb.root / ARTICLE
-    path.write_text(path.read_text(encoding="utf-8").replace("Update the card under", "Replace the card under"), "utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Update the card under", "Replace the card under"), "utf-8"
+    )
     again = build(kb, out=tmp_path / "out", today=TODAY, search=False)  # a new Builder: only the disk cache
     assert (again.read, again.rendered) == (1, 2)  # the article, rendered once per site (it has internal notes)
     assert [site.written for site in again.sites] == [1, 1]
@@ -98,7 +102,8 @@ def test_a_failed_build_leaves_the_previous_site(kb: KnowledgeBase, tmp_path: Pa
     assert "MARKER-INTERNAL-TITLE-BRAVO failover of the SSO cluster" in message
     public = {k: v for k, v in read_tree(out).items() if k.startswith(("public/", ".kb-build/public"))}
     assert public == {k: v for k, v in before.items() if k.startswith(("public/", ".kb-build/public"))}
-    assert not (out / ".kb-build" / "public.stage").exists() and not (out / ".kb-build" / "public.new").exists()
+    assert not (out / ".kb-build" / "public.stage").exists()
+    assert not (out / ".kb-build" / "public.new").exists()
 
 
 def test_a_build_interrupted_before_its_commit_changes_nothing(tmp_path: Path) -> None:
@@ -194,7 +199,9 @@ def test_a_body_rendered_again_for_one_site_is_checked_again_for_the_other(
     assert "Refunds: annual plans." in public
 
 
-def test_the_disk_cache_forgets_what_no_site_uses_without_losing_what_it_needs(kb: KnowledgeBase, tmp_path: Path) -> None:
+def test_the_disk_cache_forgets_what_no_site_uses_without_losing_what_it_needs(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
     path = kb.root / ARTICLE
     original = path.read_text(encoding="utf-8")
     edited = original.replace("Update the card under", "Replace the card under")

@@ -26,7 +26,7 @@ def served(kb_root: Path) -> Iterator[tuple[DevServer, dict[str, SiteServer]]]:
 
 def get(url: str) -> tuple[int, str]:
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (127.0.0.1 only)
+        with urllib.request.urlopen(url, timeout=10) as response:
             return response.status, response.read().decode("utf-8")
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode("utf-8")
@@ -37,11 +37,13 @@ def test_each_site_is_served_on_its_own_port(served: tuple[DevServer, dict[str, 
     assert sites["internal"].url.startswith("http://127.0.0.1:")
     assert sites["internal"].url != sites["public"].url
     status, page = get(sites["public"].url + "articles/kb-0001.html")
-    assert status == 200 and "Sign-in fails with AUTH-401" in page
+    assert status == 200
+    assert "Sign-in fails with AUTH-401" in page
     assert '<script src="/__kb/livereload.js"></script></body>' in page  # injected while serving only
     assert "livereload" not in (sites["public"].folder / "articles" / "kb-0001.html").read_text(encoding="utf-8")
     status, page = get(sites["public"].url + "articles/kb-0004.html")
-    assert status == 404 and "Page not found" in page
+    assert status == 404
+    assert "Page not found" in page
 
 
 def test_the_error_api_of_each_site_sees_only_that_site(served: tuple[DevServer, dict[str, SiteServer]]) -> None:
@@ -50,9 +52,43 @@ def test_the_error_api_of_each_site_sees_only_that_site(served: tuple[DevServer,
     assert status == 200
     assert [a["id"] for a in json.loads(body)["articles"]] == ["KB-0001", "KB-0002"]
     status, body = get(sites["public"].url + "api/errors/OPS-500")
-    assert status == 404 and "MARKER" not in body
+    assert status == 404
+    assert "MARKER" not in body
     status, body = get(sites["internal"].url + "api/errors/OPS-500")
-    assert status == 200 and "MARKER-INTERNAL-TITLE-BRAVO" in body
+    assert status == 200
+    assert "MARKER-INTERNAL-TITLE-BRAVO" in body
+
+
+def test_the_search_api_of_each_site_searches_only_that_sites_index(
+    served: tuple[DevServer, dict[str, SiteServer]],
+) -> None:
+    _, sites = served
+    status, body = get(sites["public"].url + "api/search?q=AUTH-401")
+    hits = json.loads(body)["hits"]
+    assert status == 200
+    assert hits[0]["id"] in ("KB-0001", "KB-0002")
+    assert "<mark>" in hits[0]["snippet"]
+    status, body = get(sites["public"].url + "api/search?q=MARKER-INTERNAL-TITLE-BRAVO")
+    answer = json.loads(body)
+    assert status == 200
+    assert answer["hits"] == []
+    assert answer["suggestion"] is None
+    status, body = get(sites["internal"].url + "api/search?q=MARKER-INTERNAL-TITLE-BRAVO")
+    assert status == 200
+    assert [h["id"] for h in json.loads(body)["hits"]][0] == "KB-0004"
+    status, body = get(sites["public"].url + "api/search?q=")
+    assert status == 400
+    assert "give a query" in body
+
+
+def test_the_search_api_follows_edits(served: tuple[DevServer, dict[str, SiteServer]], kb_root: Path) -> None:
+    server, sites = served
+    article = kb_root / "articles" / "billing" / "payment-required.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("Update the card under", "Quokkafy the card under"))
+    server.rebuild({article})
+    status, body = get(sites["public"].url + "api/search?q=quokkafy")
+    assert status == 200
+    assert [h["id"] for h in json.loads(body)["hits"]] == ["KB-0005"]
 
 
 def test_an_edit_rebuilds_and_reloads(served: tuple[DevServer, dict[str, SiteServer]], kb_root: Path) -> None:
@@ -65,12 +101,13 @@ def test_an_edit_rebuilds_and_reloads(served: tuple[DevServer, dict[str, SiteSer
         time.sleep(0.1)
     assert server.generation.number > before
     status, page = get(sites["public"].url + "articles/kb-0005.html")
-    assert status == 200 and "Edited live:" in page
+    assert status == 200
+    assert "Edited live:" in page
 
 
 def test_live_reload_events_announce_builds(served: tuple[DevServer, dict[str, SiteServer]]) -> None:
     server, sites = served
-    with urllib.request.urlopen(sites["internal"].url + "__kb/events", timeout=10) as stream:  # noqa: S310
+    with urllib.request.urlopen(sites["internal"].url + "__kb/events", timeout=10) as stream:
         first = stream.readline().decode("utf-8")
         assert first == f"data: {server.generation.number}\n"
         server.generation.bump()
