@@ -128,8 +128,7 @@ def facts_of(article: Article, text: ArticleText) -> ArticleFacts:
         )
         for link in text.links
     ]
-    words = [w.lower() for w in WORD.findall(article.title or "")]
-    words += [w.lower() for p in text.paragraphs for w in p.word_list]
+    words = _lower_words([article.title or "", *(p.text for p in text.paragraphs)])
     return ArticleFacts(
         relpath=article.relpath,
         digest=article.digest,
@@ -154,6 +153,15 @@ def facts_of(article: Article, text: ArticleText) -> ArticleFacts:
         sketch=minhash.sketch(words),
         end_line=max(article.body_line - 1, 1),
     )
+
+
+def _lower_words(texts: list[str]) -> list[str]:
+    """The words of `texts`, lower-cased (one pass over the joined text: no word runs across lines)."""
+    joined = "\n".join(texts)
+    lowered = joined.lower()
+    if len(lowered) == len(joined):
+        return WORD.findall(lowered)
+    return [w.lower() for w in WORD.findall(joined)]  # İ and a few others change length when lower-cased
 
 
 @dataclass
