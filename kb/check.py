@@ -31,7 +31,7 @@ from kb.findings import Finding, Level
 from kb.project import KnowledgeBase
 from kb.quality import baseline as baselines
 from kb.quality import suppression
-from kb.quality.cache import Examined, ResultCache, fingerprint
+from kb.quality.cache import Examined, ResultCache, fingerprint, gc_paused
 from kb.quality.policy import Policy, load_policy
 from kb.rules import ArticleRule, article_rules, corpus_rules
 from kb.rules.context import CheckContext
@@ -100,23 +100,24 @@ def check(
 
     results, examined = _examine_all(kb, [*everything, *extra], cache, policy, progress)
 
-    day = today or run_date()
-    wanted = set(targets)
-    by_path: dict[str, list[Finding]] = defaultdict(list)
-    for relpath in targets:
-        by_path[relpath].extend(results[relpath].findings)
-    for relpath, found in _corpus_findings(kb, results, day, cache, policy).items():
-        if relpath in wanted:
-            by_path[relpath].extend(found)
-    if cache is not None:
-        cache.forget_except(set(results))
-        cache.save()
+    with gc_paused():  # tens of thousands of findings and facts, none of them in cycles
+        day = today or run_date()
+        wanted = set(targets)
+        by_path: dict[str, list[Finding]] = defaultdict(list)
+        for relpath in targets:
+            by_path[relpath].extend(results[relpath].findings)
+        for relpath, found in _corpus_findings(kb, results, day, cache, policy).items():
+            if relpath in wanted:
+                by_path[relpath].extend(found)
+        if cache is not None:
+            cache.forget_except(set(results))
+            cache.save()
 
-    findings = [f for found in by_path.values() for f in found]
-    accepted: list[Finding] = []
-    if use_baseline:
-        findings, accepted = _apply_baseline(kb, findings, wanted)
-    findings.sort(key=Finding.sort_key)
+        findings = [f for found in by_path.values() for f in found]
+        accepted: list[Finding] = []
+        if use_baseline:
+            findings, accepted = _apply_baseline(kb, findings, wanted)
+        findings.sort(key=Finding.sort_key)
     return CheckResult(findings, targets, results, examined, accepted)
 
 
@@ -132,7 +133,8 @@ def _corpus_findings(
         cached = cache.corpus_findings(key.hexdigest())
         if cached is not None:
             return cached
-    facts = [f for r in results.values() if (f := r.facts) is not None]
+    with gc_paused():
+        facts = [f for r in results.values() if (f := r.facts) is not None]
     context = CorpusContext(kb.root, kb.config, kb.taxonomy, facts, day)
     found: dict[str, list[Finding]] = defaultdict(list)
     for rule in corpus_rules():
@@ -257,12 +259,13 @@ def _examine_all(
     results: dict[str, Examined] = {}
     todo: list[str] = []
     root = str(kb.root)
-    for relpath in relpaths:
-        cached = _from_cache(f"{root}/{relpath}", relpath, cache)
-        if cached is not None:
-            results[relpath] = cached
-        else:
-            todo.append(relpath)
+    with gc_paused():
+        for relpath in relpaths:
+            cached = _from_cache(f"{root}/{relpath}", relpath, cache)
+            if cached is not None:
+                results[relpath] = cached
+            else:
+                todo.append(relpath)
     if not todo:
         return results, 0
     examiner = _Examiner(kb, policy)

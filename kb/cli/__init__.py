@@ -6,30 +6,65 @@ can fix (`KbError`) print as `Error: ...` and exit 2; findings exit 1; bugs keep
 
 from __future__ import annotations
 
+import importlib
 import sys
+from collections.abc import Iterator, MutableMapping
 from typing import Any
 
 import click
 
-from kb.cli import audit, build, check, config, explain, import_, index, init, new, rules, schema, search, serve
 from kb.cli.common import Env
 from kb.errors import KbError
 
-COMMANDS: list[click.Command] = [
-    init.command,
-    check.command,
-    audit.command,
-    new.command,
-    schema.command,
-    rules.command,
-    explain.command,
-    config.command,
-    import_.command,
-    index.command,
-    search.command,
-    build.command,
-    serve.command,
+# (command name, module under kb.cli): each module defines `command`. Modules are imported when
+# their command runs (or help lists it): `kb check` need not import the site builder, whoosh and
+# numpy, which took most of a warm check's start-up.
+COMMANDS: list[tuple[str, str]] = [
+    ("init", "init"),
+    ("check", "check"),
+    ("audit", "audit"),
+    ("new", "new"),
+    ("schema", "schema"),
+    ("rules", "rules"),
+    ("explain", "explain"),
+    ("config", "config"),
+    ("import", "import_"),
+    ("index", "index"),
+    ("search", "search"),
+    ("build", "build"),
+    ("serve", "serve"),
 ]
+
+
+class _Commands(MutableMapping[str, click.Command]):
+    """The group's commands by name, each imported on first use."""
+
+    def __init__(self, modules: dict[str, str]) -> None:
+        self.modules = modules
+        self.loaded: dict[str, click.Command] = {}
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self.loaded:
+            module = importlib.import_module(f"kb.cli.{self.modules[name]}")
+            command = module.command
+            assert isinstance(command, click.Command), f"kb.cli.{self.modules[name]}.command"
+            assert command.name == name, f"kb.cli.{self.modules[name]} names its command {command.name!r}"
+            self.loaded[name] = command
+        return self.loaded[name]
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self.modules.pop(name, None)
+        self.loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        self.modules.pop(name, None)
+        self.loaded.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys([*self.modules, *self.loaded]))
+
+    def __len__(self) -> int:
+        return len(set(self.modules) | set(self.loaded))
 
 
 class UserError(click.ClickException):
@@ -73,8 +108,7 @@ def cli(ctx: click.Context, root: str | None, quiet: bool, verbose: bool) -> Non
     ctx.obj = Env(root=root, quiet=quiet, verbose=verbose)
 
 
-for _command in COMMANDS:
-    cli.add_command(_command)
+cli.commands = _Commands(dict(COMMANDS))
 
 
 def main(argv: list[str] | None = None) -> Any:

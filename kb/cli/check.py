@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from kb.check import baseline_path, check
-from kb.cli.common import Env, display_path, format_finding, pass_env, plural, verbosity
+from kb.cli.common import Env, display_path, format_findings, pass_env, plural, verbosity
 from kb.findings import Level
 from kb.fix import fix_files
 from kb.quality.baseline import write_baseline as write_baseline_file
@@ -71,9 +71,8 @@ def command(
         click.echo(json.dumps([f.as_dict() for f in result.findings], indent=2, ensure_ascii=False))
     else:
         colour = sys.stdout.isatty()
-        lines = [format_finding(kb, finding, colour=colour, hint=env.verbose) for finding in result.findings]
-        if lines:  # one write: 100,000 findings of a first run print in well under a second
-            click.echo("\n".join(lines))
+        if result.findings:  # one write: 100,000 findings of a first run print in well under a second
+            click.echo(format_findings(kb, result.findings, colour=colour, hint=env.verbose))
         if not env.quiet:
             files = len({f.location.path for f in result.findings})
             if result.findings:

@@ -101,6 +101,22 @@ def _relative_to(root: str, cwd: str, relpath: str) -> str:
     return str(absolute) if shown.startswith("../../..") else shown
 
 
+def format_findings(kb: KnowledgeBase, findings: list[Finding], *, colour: bool, hint: bool) -> str:
+    """Every finding on its own line (what `kb check` prints), in one string to write at once."""
+    if colour or hint:
+        return "\n".join(format_finding(kb, f, colour=colour, hint=hint) for f in findings)
+    # The plain form, the one CI and pipes get: a first check of 10,000 articles prints 50,000.
+    shown: dict[str, str] = {}
+    lines = []
+    for f in findings:
+        loc = f.location
+        path = shown.get(loc.path)
+        if path is None:
+            path = shown[loc.path] = display_path(kb, loc.path)
+        lines.append(f"{path}:{loc.line}:{loc.col}: {f.code} {f.name}: {f.message}")
+    return "\n".join(lines)
+
+
 def format_finding(kb: KnowledgeBase, finding: Finding, *, colour: bool, hint: bool) -> str:
     loc = finding.location
     where = f"{display_path(kb, loc.path)}:{loc.line}:{loc.col}"

@@ -10,9 +10,12 @@ to run code), written to a temporary file and swapped in.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -129,6 +132,22 @@ _NAMES = {rule.code: (rule.name, rule.hint) for rule in ALL_RULES}
 _LEVELS = {int(level): level for level in Level}
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while many small objects are made (cache reads, findings).
+
+    None of them form cycles, but each few hundred new containers start a collection that walks
+    all the others: at 10,000 articles that was a third of a warm check (0.5 s of 1.7 s).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def fingerprint(root: Path, files: list[Path]) -> str:
     """A hash of kb's code and of the KB's settings files: any change empties the cache."""
     digest = hashlib.sha256(f"format {FORMAT}".encode())
@@ -189,7 +208,8 @@ class ResultCache:
         if self.corpus.get("key") != key:
             return None
         rows: dict[str, list[list[Any]]] = self.corpus["findings"]
-        return {relpath: [_finding_from(relpath, row) for row in found] for relpath, found in rows.items()}
+        with gc_paused():
+            return {relpath: [_finding_from(relpath, row) for row in found] for relpath, found in rows.items()}
 
     def store_corpus(self, key: str, findings: dict[str, list[Finding]]) -> None:
         rows = {relpath: [_finding_json(f) for f in found] for relpath, found in findings.items()}
@@ -246,7 +266,8 @@ class ResultCache:
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        with gc_paused():
+            data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}  # no cache yet, or a damaged one: start afresh
     return data if isinstance(data, dict) else {}
