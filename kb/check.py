@@ -70,6 +70,13 @@ class CheckResult:
         return any(f.level >= fail_level for f in self.findings)
 
 
+@dataclass
+class CacheHolder:
+    """A result cache kept between checks of the same KB in one process (see `check`'s `reuse`)."""
+
+    cache: ResultCache | None = None
+
+
 def check(
     kb: KnowledgeBase,
     paths: list[Path] | None = None,
@@ -79,10 +86,15 @@ def check(
     use_cache: bool | None = None,
     use_baseline: bool = True,
     progress: Progress | None = None,
+    save_cache: bool = True,
+    reuse: CacheHolder | None = None,
 ) -> CheckResult:
     """Check the articles under `paths` (default: the whole KB), or those in `only` (paths from
     the KB root), against everything kb knows. `progress` hears how many articles were read
-    afresh so far (a terminal shows it; CI does not ask)."""
+    afresh so far (a terminal shows it; CI does not ask). `save_cache=False` reads the result
+    cache but does not write it back (kb serve, after each save: writing it costs more than
+    re-checking the one article later). `reuse` keeps the result cache in memory from one call
+    to the next (kb serve's builder: reading it from disk took most of a rebuild)."""
     policy = load_policy(kb.config)  # a config mistake is a ConfigError before any article is read
     if not kb.taxonomy.sites and not kb.taxonomy.types:
         pass  # reading it now makes a broken taxonomy a ConfigError before any article is read
@@ -96,7 +108,13 @@ def check(
     known = set(everything)
     extra = [t for t in targets if t not in known]  # files named explicitly outside the articles folder
     cache_on = kb.config.check.cache if use_cache is None else use_cache
-    cache = ResultCache(kb.cache_dir, fingerprint(kb.root, _settings_files(kb))) if cache_on else None
+    cache = None
+    if cache_on:
+        key = fingerprint(kb.root, _settings_files(kb))
+        cache = reuse.cache if reuse is not None and reuse.cache is not None and reuse.cache.key == key else None
+        cache = cache or ResultCache(kb.cache_dir, key)
+        if reuse is not None:
+            reuse.cache = cache
 
     results, examined = _examine_all(kb, [*everything, *extra], cache, policy, progress)
 
@@ -106,10 +124,11 @@ def check(
         by_path: dict[str, list[Finding]] = defaultdict(list)
         for relpath in targets:
             by_path[relpath].extend(results[relpath].findings)
-        for relpath, found in _corpus_findings(kb, results, day, cache, policy).items():
+        focus = None if wanted >= known else frozenset(wanted)
+        for relpath, found in _corpus_findings(kb, results, day, cache, policy, focus).items():
             if relpath in wanted:
                 by_path[relpath].extend(found)
-        if cache is not None:
+        if cache is not None and save_cache:
             cache.forget_except(set(results))
             cache.save()
 
@@ -122,10 +141,16 @@ def check(
 
 
 def _corpus_findings(
-    kb: KnowledgeBase, results: dict[str, Examined], day: dt.date, cache: ResultCache | None, policy: Policy
+    kb: KnowledgeBase,
+    results: dict[str, Examined],
+    day: dt.date,
+    cache: ResultCache | None,
+    policy: Policy,
+    focus: frozenset[str] | None = None,
 ) -> dict[str, list[Finding]]:
     """The findings of the rules across articles, by file: from the cache when the last run saw the
-    same articles on the same day (and the same settings: the cache's own key), else computed."""
+    same articles on the same day (and the same settings: the cache's own key), else computed;
+    with a `focus` (some articles checked, not all), computed for those and not cached."""
     key = hashlib.sha256(day.isoformat().encode())
     for relpath in sorted(results):
         key.update(f"\0{relpath}\0{results[relpath].digest}".encode())
@@ -135,7 +160,7 @@ def _corpus_findings(
             return cached
     with gc_paused():
         facts = [f for r in results.values() if (f := r.facts) is not None]
-    context = CorpusContext(kb.root, kb.config, kb.taxonomy, facts, day)
+    context = CorpusContext(kb.root, kb.config, kb.taxonomy, facts, day, focus=focus)
     found: dict[str, list[Finding]] = defaultdict(list)
     for rule in corpus_rules():
         if policy.enabled(rule.code):
@@ -145,7 +170,7 @@ def _corpus_findings(
         relpath: suppression.apply(policy.apply(findings), results[relpath].suppressions)
         for relpath, findings in found.items()
     }
-    if cache is not None:
+    if cache is not None and focus is None:
         cache.store_corpus(key.hexdigest(), reported)
     return reported
 

@@ -58,7 +58,7 @@ class Examined:
     @property
     def facts(self) -> ArticleFacts | None:
         if self._facts is None and self.readable and self._source is not None:
-            self._facts = ArticleFacts.from_json(self._source.facts_data(self.relpath))
+            self._facts = self._source.facts_of(self.relpath)
         return self._facts
 
     def to_json(self) -> dict[str, Any]:
@@ -172,6 +172,7 @@ class ResultCache:
         self.corpus: dict[str, Any] = {}
         self.changed = False
         self._facts: dict[str, dict[str, Any]] | None = None  # read on first use
+        self._parsed: dict[str, tuple[dict[str, Any], ArticleFacts]] = {}  # facts made from `_facts`
         self.facts_changed = False
         self.token = ""
         data = _read(self.path)
@@ -194,6 +195,15 @@ class ResultCache:
 
     def facts_data(self, relpath: str) -> dict[str, Any]:
         return self.all_facts()[relpath]
+
+    def facts_of(self, relpath: str) -> ArticleFacts:
+        """The cached facts of one article, read from JSON once per cache object (kb serve keeps
+        one between rebuilds)."""
+        data = self.facts_data(relpath)
+        known = self._parsed.get(relpath)
+        if known is None or known[0] is not data:
+            known = self._parsed[relpath] = (data, ArticleFacts.from_json(data))
+        return known[1]
 
     def all_facts(self) -> dict[str, dict[str, Any]]:
         if self._facts is None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.article import Article
-from kb.check import CheckResult, Progress, check, run_date
+from kb.check import CacheHolder, CheckResult, Progress, check, run_date
 from kb.findings import Finding, Level
 from kb.project import KnowledgeBase
 from kb.publish import publishes
@@ -140,12 +140,16 @@ def audit(
     today: dt.date | None = None,
     use_cache: bool | None = None,
     progress: Progress | None = None,
+    save_cache: bool = True,
+    reuse: CacheHolder | None = None,
 ) -> AuditReport:
     """Audit the articles under `paths` (default: all), or only those changed since git ref
     `changed_since`, as of `today`."""
     today = today or run_date()
     only = git_changed_since(kb.root, changed_since) if changed_since else None
-    result = check(kb, paths, today=today, only=only, use_cache=use_cache, progress=progress)
+    result = check(
+        kb, paths, today=today, only=only, use_cache=use_cache, progress=progress, save_cache=save_cache, reuse=reuse
+    )
     return build_report(kb, result, today)
 
 

@@ -52,7 +52,7 @@ def _basis(facts: ArticleFacts, due: ReviewDue) -> str:
 
 
 def _live(context: CorpusContext) -> Iterator[ArticleFacts]:
-    return (facts for facts in context.facts if not facts.archived)
+    return (facts for facts in context.subjects if not facts.archived)
 
 
 class ReviewOverdue(CorpusRule):

@@ -175,6 +175,17 @@ class CorpusContext:
     today: dt.date
     # What one rule works out for others in the same run (resolved links); empty at the start.
     memo: dict[str, object] = field(default_factory=dict, repr=False)
+    # The articles whose findings are wanted (paths), when not all are: a rule that looks at one
+    # article at a time (its links, its review date) then looks only at these, while every
+    # article is still there to be looked up. `kb serve` re-audits one saved article this way.
+    focus: frozenset[str] | None = None
+
+    @property
+    def subjects(self) -> list[ArticleFacts]:
+        """The facts of the articles whose findings are wanted (all of them without a focus)."""
+        if self.focus is None:
+            return self.facts
+        return [facts for facts in self.facts if facts.relpath in self.focus]
 
     @cached_property
     def by_id(self) -> dict[str, list[ArticleFacts]]:

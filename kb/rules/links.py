@@ -75,7 +75,7 @@ def _links(context: CorpusContext) -> list[tuple[ArticleFacts, LinkFact, Target]
     memo = context.memo.get("links")
     if isinstance(memo, list):
         return memo
-    found = [(facts, link, resolve(facts, link.href, context)) for facts in context.facts for link in facts.links]
+    found = [(facts, link, resolve(facts, link.href, context)) for facts in context.subjects for link in facts.links]
     context.memo["links"] = found
     return found
 
@@ -120,7 +120,7 @@ class ReplacedByUnknown(CorpusRule):
     hint = "point replaced_by at the id of the current article for this issue"
 
     def check_corpus(self, context: CorpusContext) -> Iterator[Finding]:
-        for facts in context.facts:
+        for facts in context.subjects:
             target_id = facts.replaced_by
             if not target_id:
                 continue

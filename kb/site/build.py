@@ -20,6 +20,7 @@ from pathlib import Path
 
 from kb import __version__
 from kb.article import Article
+from kb.check import CacheHolder
 from kb.config import OverduePolicy
 from kb.errors import KbError, UsageError
 from kb.findings import Finding
@@ -107,6 +108,7 @@ class Builder:
         self.pending: dict[str, tuple[SiteFolder, SiteInfo, leaks.Forbidden]] = {}  # search indexes to update
         self.health_key: tuple[dt.date, str] | None = None
         self.health: Health | None = None
+        self.results = CacheHolder()  # kb check's result cache, read once for every rebuild
         self.tables: dict[str, render.LinkTable] = {}  # per site: the links the last build resolved
         self.validated: dict[str, set[str]] = {}  # per site: cached bodies known right for its links
         self.known: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # every id and file
@@ -152,7 +154,7 @@ class Builder:
         health_key = (today, _config_key(kb))
         if health_key != self.health_key:
             self.health_key, self.health = health_key, None
-        health = self.health = assess(kb, today, changed=changed, previous=self.health)
+        health = self.health = assess(kb, today, changed=changed, previous=self.health, reuse=self.results)
         templates = Templates(kb.root / kb.config.site.templates)
         fingerprint = templates.fingerprint()
         files = other_files(kb.articles_dir, kb.root)

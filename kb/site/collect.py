@@ -326,13 +326,13 @@ def _area_groups(
         direct[area].append(summaries[item.id])
         for ancestor in _ancestors(area):
             counts[ancestor] += 1
+    below: dict[str, list[str]] = defaultdict(list)  # area -> its direct sub-areas, in order
+    for area in sorted(counts):
+        if "/" in area:
+            below[area.rsplit("/", 1)[0]].append(area)
     groups = {}
     for area in sorted(counts):
-        children = tuple(
-            _area_link(child, taxonomy)
-            for child in sorted(counts)
-            if child.startswith(area + "/") and "/" not in child[len(area) + 1 :]
-        )
+        children = tuple(_area_link(child, taxonomy) for child in below.get(area, []))
         known = taxonomy.areas.get(area)
         articles = tuple(sorted(direct.get(area, []), key=lambda s: (s.title.casefold(), s.id)))
         groups[area] = AreaGroup(

@@ -17,6 +17,7 @@ from kb.report import html
 
 if TYPE_CHECKING:
     from kb.article import Article
+    from kb.check import CacheHolder
     from kb.project import KnowledgeBase
     from kb.quality import AuditReport
 
@@ -50,22 +51,29 @@ class Health:
 
 
 def assess(
-    kb: KnowledgeBase, today: dt.date, *, changed: set[Path] | None = None, previous: Health | None = None
+    kb: KnowledgeBase,
+    today: dt.date,
+    *,
+    changed: set[Path] | None = None,
+    previous: Health | None = None,
+    reuse: CacheHolder | None = None,
 ) -> Health:
     """Health of every article from the quality audit.
 
     With `changed` (kb serve's watcher knows which files were saved) and the `previous` health,
-    only those articles are audited again and the knowledge-health page is kept: rules across
-    articles catch up at the next full build.
+    only those articles are audited again and the knowledge-health page is kept. `reuse` keeps the
+    result cache in memory between builds (kb serve).
     """
     if changed is not None and previous is not None:
         present = [path for path in changed if path.exists() and kb.is_article(path)]
         health = Health(dict(previous.by_id), previous.report_html)
         if present:
-            _read(audit(kb, paths=present, today=today), health)
+            # The result cache is read, not written: rewriting it for 10,000 articles after every
+            # save took most of a rebuild, and the next `kb check` re-reads the one article anyway.
+            _read(audit(kb, paths=present, today=today, save_cache=False, reuse=reuse), health)
         return health
     health = Health()
-    report = audit(kb, today=today)
+    report = audit(kb, today=today, reuse=reuse)
     _read(report, health)
     health.report_html = f"<style>{html.STYLE}</style>{html.content(report)}"
     return health

@@ -8,6 +8,7 @@ of any static host (and under `/public/` in `kb serve`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kb.markdown import slugify
 
@@ -48,6 +49,7 @@ def area_path(area: str) -> str:
     return f"areas/{area}.html"
 
 
+@lru_cache(maxsize=65536)
 def tag_slug(tag: str) -> str:
     return slugify(tag).strip("-_") or "tag"
 
