@@ -237,7 +237,8 @@ class Builder:
             if not stale:
                 checked.add(key)
             if stale and key not in jobs:
-                jobs[key] = (key, published.body, published.article.relpath, published.internal_notes)
+                article = published.article
+                jobs[key] = (key, published.body, article.relpath, published.internal_notes, article.title)
         rendered = []
         for key, body in workers.run(workers.render_chunk, [(table, job) for job in jobs.values()], per_worker=1):
             self.cache.bodies[key] = (body_key(body), body)

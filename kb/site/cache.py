@@ -164,14 +164,15 @@ class BuildCache:
 
 
 def body_cache_key(published: PublishedArticle) -> str:
-    """What a rendered body depends on besides its links: its file's place and its text.
+    """What a rendered body depends on besides its links: its file's place, its text and its
+    title (a first heading repeating it is left out).
 
     The staff flag matters only to bodies with internal blocks, so a body without any is
     rendered once for both sites.
     """
     staff = "staff" if published.internal_notes and may_hold_internal_blocks(published.body) else "-"
     digest = hashlib.sha256()
-    for part in (RENDERER_VERSION, staff, published.article.relpath, published.body):
+    for part in (RENDERER_VERSION, staff, published.article.relpath, published.article.title or "", published.body):
         digest.update(part.encode("utf-8") + b"\0")
     return digest.hexdigest()
 

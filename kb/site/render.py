@@ -27,7 +27,7 @@ from markdown_it.utils import OptionsDict
 from kb import markdown
 from kb.site import sanitize, urls
 
-RENDERER_VERSION = "1"  # part of every cache key: bump when the HTML a body renders to changes
+RENDERER_VERSION = "2"  # part of every cache key: bump when the HTML a body renders to changes
 ARTICLE_DIR = "articles"  # article pages live here; body links are relative to it
 
 _ID_LINK = re.compile(r"^[A-Za-z][A-Za-z0-9]*-[0-9]+$")
@@ -71,10 +71,14 @@ class _Env:
     top_level: int = 2
 
 
-def render(tokens: Sequence[Token], relpath: str, table: LinkTable, *, staff: bool) -> RenderedBody:
-    """The HTML of an article body whose file is `relpath` (from the KB root)."""
+def render(
+    tokens: Sequence[Token], relpath: str, table: LinkTable, *, staff: bool, title: str | None = None
+) -> RenderedBody:
+    """The HTML of an article body whose file is `relpath` (from the KB root); a first heading
+    that repeats the article's `title` is left out (the page shows the title as its h1)."""
     if not staff:
         tokens = _without_internal_blocks(tokens)
+    tokens = _without_repeated_title(tokens, title)
     levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
     top = min(levels, default=2)
     env = _Env(relpath, table, staff, shift=2 - top)
@@ -100,6 +104,24 @@ def _without_internal_blocks(tokens: Sequence[Token]) -> list[Token]:
         elif depth == 0:
             kept.append(token)
     return kept
+
+
+def _without_repeated_title(tokens: Sequence[Token], title: str | None) -> Sequence[Token]:
+    """The tokens without a leading `# Title` that says what the title says (imported articles
+    open with one; the page would show two h1s). Whitespace and case do not count."""
+    if (
+        title
+        and len(tokens) >= 3
+        and tokens[0].type == "heading_open"
+        and tokens[0].tag == "h1"
+        and _same_words(markdown.heading_text(tokens[1]), title)
+    ):
+        return tokens[3:]
+    return tokens
+
+
+def _same_words(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 def still_valid(body: RenderedBody, table: LinkTable) -> bool:

@@ -82,10 +82,11 @@ def write_pages(items: list[tuple[PageBatch, Page, str]]) -> list[Leak]:
     return found
 
 
-RenderJob = tuple[str, str, str, bool]  # (cache key, body, relpath, staff)
+RenderJob = tuple[str, str, str, bool, str | None]  # (cache key, body, relpath, staff, title)
 
 
 def render_chunk(items: list[tuple[LinkTable, RenderJob]]) -> list[tuple[str, RenderedBody]]:
     return [
-        (key, render(markdown.parse(body), relpath, table, staff=staff)) for table, (key, body, relpath, staff) in items
+        (key, render(markdown.parse(body), relpath, table, staff=staff, title=title))
+        for table, (key, body, relpath, staff, title) in items
     ]
