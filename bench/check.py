@@ -2,9 +2,9 @@
 
 DESIGN.md's targets: 10,000 articles under 15 s cold and under 2 s when nothing changed. Each
 run is a fresh `python -m kb check -q` process (start-up and imports included). On the corpus,
-the articles are kb-format copies of the real ones (`bench.kbformat` wraps their bodies in kb
-front matter, then `bench.replicate` copies them to the size), so every quality rule reads real
-prose; on `--source articles` this repository's sample KB is replicated as it is.
+the articles are the real ones brought in by `kb import` (`bench.search_kb.imported_kb`: the
+corpus, or its replica at the workload's size, imported once and reused), so every quality rule
+reads real prose; on `--source articles` this repository's sample KB is replicated as it is.
 """
 
 from __future__ import annotations
@@ -13,34 +13,20 @@ import shutil
 import sys
 from pathlib import Path
 
-from bench.content import CORPUS, REPO, WORK, Workload, prepare
+from bench.content import WORK, Workload
 from bench.errors import BenchError
-from bench.kbformat import wrap_corpus
-from bench.replicate import find_source
+from bench.search_kb import imported_kb
 from bench.timing import Measurement, run_process
 from kb.project import CACHE_DIR
 
-WRAPPED = "corpus-kb"
-_STAMP = "wrapped-from.txt"
 
-
-def kb_format(workload: Workload, work: Path = WORK) -> Path:
-    """The root of a kb-format KB with the workload's number of articles."""
+def kb_root(workload: Workload) -> Path:
+    """The root of a KB with the workload's number of articles."""
     if workload.source != "corpus":
         if workload.kb_root is None:
             raise BenchError(f"{workload.root} is not a knowledge base (no kb.yaml)")
         return workload.kb_root
-    wrapped = work / "content" / WRAPPED
-    digest = find_source(CORPUS).digest()
-    stamp = wrapped / _STAMP
-    if not stamp.is_file() or stamp.read_text(encoding="utf-8") != digest:
-        wrap_corpus(CORPUS, wrapped, REPO)
-        stamp.write_text(digest, encoding="utf-8")
-    replica = prepare(str(wrapped), workload.size, work, kb_root=wrapped)
-    root = replica.kb_root
-    if root is None:
-        raise BenchError(f"{replica.root} is not a knowledge base")
-    return root
+    return imported_kb(workload, indexed=False).root
 
 
 def _command() -> list[str]:
@@ -56,16 +42,16 @@ def _facts(root: Path, log: Path) -> dict[str, int | float | str]:
 
 def check_cold(workload: Workload, repeat: int) -> Measurement:
     """`kb check` with no result cache: every article read, parsed and checked (in a process pool)."""
-    root = kb_format(workload)
+    root = kb_root(workload)
     log = WORK / "logs" / f"check-cold-{workload.name}"
     timing = run_process(_command(), repeat, cwd=root, setup=lambda: shutil.rmtree(root / CACHE_DIR, True), log=log)
-    return Measurement(timing, _facts(root, log), [f"kb-format KB: {root}"])
+    return Measurement(timing, _facts(root, log), [f"KB: {root}"])
 
 
 def check_warm(workload: Workload, repeat: int) -> Measurement:
     """`kb check` when nothing changed since the last run: findings come from .kb-cache/."""
-    root = kb_format(workload)
+    root = kb_root(workload)
     log = WORK / "logs" / f"check-warm-{workload.name}"
     run_process(_command(), 1, cwd=root, log=log)  # fill the cache, untimed
     timing = run_process(_command(), repeat, cwd=root, log=log)
-    return Measurement(timing, _facts(root, log), [f"kb-format KB: {root}"])
+    return Measurement(timing, _facts(root, log), [f"KB: {root}"])

@@ -11,7 +11,7 @@ import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bench import check, indexing, parse, querying, site
+from bench import check, indexing, memory, parse, querying, site
 from bench.content import Workload
 from bench.errors import BenchError
 from bench.timing import Measurement
@@ -96,6 +96,15 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         about="kb serve's builder after one article is saved, told which file (no Pagefind)",
         versus="one article's rebuild vs each anchor's full build (target: under 1 s at 10,000 articles)",
         run=site.rebuild,
+    ),
+    Benchmark(
+        name="memory",
+        label="kb peak memory",
+        about="every command (import, check cold and warm, audit, build, index, search) in a new process; "
+        "peak = largest sum of RSS over its process tree; time = the commands' times added up "
+        "(target: every peak under 1 GiB at 50,000 articles)",
+        versus="all commands' time vs one anchor build; read the peaks in the facts",
+        run=memory.memory,
     ),
 )
 

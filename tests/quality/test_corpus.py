@@ -2,19 +2,20 @@
 
 Every rule runs on all 1,715 articles twice: called directly on the articles as they are (DocFX
 front matter, so most contract fields are missing), and through `kb check` and every report on
-the articles wrapped in kb front matter by `bench.kbformat`, so that the quality rules see their
-real prose, links, tables, code and HTML.
+the articles brought in by `kb import`, so that the quality rules see their real prose, links,
+tables, code and HTML.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
 
-from bench.kbformat import wrap_corpus
 from kb.check import check
+from kb.importer import ImportOptions, import_articles
 from kb.load import load_bytes
 from kb.project import KnowledgeBase
 from kb.quality.health import build_report
@@ -22,6 +23,7 @@ from kb.report import FORMATS
 from kb.rules import article_rules, corpus_rules
 from kb.rules.context import CheckContext
 from kb.rules.facts import CorpusContext, facts_of
+from kb.scaffold import init_kb
 from tests.quality.conftest import REPO
 
 CORPUS = REPO.parent / "shared" / "corpus" / "officedocs-support"
@@ -33,10 +35,12 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def wrapped(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    root = tmp_path_factory.mktemp("corpus") / "kb"
-    assert wrap_corpus(CORPUS, root, REPO) == 1715
-    return KnowledgeBase(root)
+def imported(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    kb = init_kb(tmp_path_factory.mktemp("corpus") / "kb")
+    shutil.rmtree(kb.articles_dir)  # the starter's example article
+    options = ImportOptions(audience="public", confidence="validated", include_root=CORPUS / "snippets")
+    assert import_articles(kb, CORPUS / "articles", options).imported == 1715
+    return KnowledgeBase(kb.root)
 
 
 def run_every_rule(kb: KnowledgeBase, files: list[Path], today: dt.date) -> int:
@@ -64,10 +68,10 @@ def test_every_rule_runs_on_the_articles_as_they_are(quality_kb: KnowledgeBase, 
     assert run_every_rule(quality_kb, files, today) > 0
 
 
-def test_check_audit_and_every_report_complete_on_the_real_corpus(wrapped: KnowledgeBase, today: dt.date) -> None:
-    # Every rule is on by default: this runs each of them on every wrapped article.
-    result = check(wrapped, today=today, use_cache=False)
-    report = build_report(wrapped, result, today)
+def test_check_audit_and_every_report_complete_on_the_real_corpus(imported: KnowledgeBase, today: dt.date) -> None:
+    # Every rule is on by default: this runs each of them on every imported article.
+    result = check(imported, today=today, use_cache=False)
+    report = build_report(imported, result, today)
 
     assert len(report.articles) + len(report.unreadable) == 1715
     codes = {f.code for f in result.findings}

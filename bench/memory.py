@@ -1,0 +1,160 @@
+"""Benchmark `memory`: the peak memory of every kb command on one KB (target: under 1 GiB at 50,000 articles).
+
+Each command runs in a new process, as a user runs it, on the workload imported by `kb import`
+(`bench.search_kb.imported_kb`): `import` (into a new KB), `check` cold and warm, `audit`,
+`build` (both sites, no Pagefind, no cache), `index` (full) and `search`. Peak memory is the
+largest sum of resident memory over the command's whole process tree (the pools' workers
+included), sampled every 20 ms from /proc; `wait4`'s figure (the largest single process) is kept
+too. The benchmark's time is the sum of the commands' times; its facts give each command's peak.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.content import CORPUS, WORK, Workload
+from bench.errors import ProcessFailed
+from bench.search_kb import corpus_queries, imported_kb
+from bench.timing import Measurement, Timing
+
+KB = Path(sys.executable).parent / "kb"
+TODAY = "2026-03-01"
+LIMIT = 1 << 30  # DESIGN.md: any command under 1 GiB at 50,000 articles
+SAMPLE_SECONDS = 0.02
+
+Setup = Callable[[], None]
+
+
+@dataclass(frozen=True)
+class Peak:
+    """One command's run: wall and CPU time, and its peak memory (bytes)."""
+
+    seconds: float
+    cpu: float
+    tree_rss: int  # the largest sum over the process tree seen while it ran
+    process_rss: int  # the largest single process (wait4)
+
+
+def memory(workload: Workload, repeat: int) -> Measurement:
+    """Every command once per repeat, on the workload's KB; facts: each command's peak in MiB."""
+    root = imported_kb(workload, indexed=False).root
+    scratch = WORK / "memory" / workload.name
+    code = (corpus_queries(1) or ["0x80070005"])[0] if CORPUS.is_dir() else "error"
+    commands = _commands(workload, root, scratch, code)
+    peaks: dict[str, list[Peak]] = {name: [] for name, _, _ in commands}
+    for _ in range(repeat):
+        for name, argv, setup in commands:
+            if setup is not None:
+                setup()
+            peaks[name].append(run_measured(argv, cwd=root, log=WORK / "logs" / f"memory-{name}-{workload.name}"))
+    facts: dict[str, int | float | str] = {}
+    notes = []
+    for name, runs in peaks.items():
+        worst = max(p.tree_rss for p in runs)
+        facts[f"{name} peak MiB"] = round(worst / (1 << 20))
+        if worst >= LIMIT:
+            notes.append(f"{name}: {worst / (1 << 30):.2f} GiB, over the 1 GiB target")
+    facts["largest peak MiB"] = max(int(v) for k, v in facts.items() if k.endswith("peak MiB"))
+    totals = [sum(runs[i].seconds for runs in peaks.values()) for i in range(repeat)]
+    cpu = [sum(runs[i].cpu for runs in peaks.values()) for i in range(repeat)]
+    rss = [max(runs[i].tree_rss for runs in peaks.values()) for i in range(repeat)]
+    return Measurement(Timing(tuple(totals), tuple(cpu), tuple(rss)), facts, notes)
+
+
+def _commands(workload: Workload, root: Path, scratch: Path, code: str) -> list[tuple[str, list[str], Setup | None]]:
+    kb = [str(KB), "--root", str(root)]
+    fresh = scratch / "import-kb"
+    snippets = CORPUS / "snippets"
+    include = ["--include-root", str(snippets)] if snippets.is_dir() else []
+
+    def new_kb() -> None:
+        shutil.rmtree(fresh, ignore_errors=True)
+        subprocess.run([str(KB), "init", str(fresh), "-q"], check=True)
+        shutil.rmtree(fresh / "articles")
+
+    def no_cache() -> None:
+        shutil.rmtree(root / ".kb-cache", ignore_errors=True)
+
+    return [
+        ("import", [str(KB), "--root", str(fresh), "import", str(workload.articles_dir), *include, "-q",
+                    "--audience", "public", "--confidence", "validated"], new_kb),
+        ("check cold", [*kb, "check", "-q", "--today", TODAY], no_cache),
+        ("check warm", [*kb, "check", "-q", "--today", TODAY], None),
+        ("audit", [*kb, "audit", "-q", "--today", TODAY, "-o", str(scratch / "audit.txt")], None),
+        ("build", [*kb, "build", "--no-search", "--full", "--no-cache", "-q", "--today", TODAY,
+                   "--out", str(scratch / "site")], None),
+        ("index", [*kb, "index", "--full", "-q"], None),
+        ("search", [*kb, "search", code, "--limit", "5"], None),
+    ]  # fmt: skip
+
+
+def run_measured(argv: list[str], *, cwd: Path, log: Path) -> Peak:
+    """Run `argv` to its end (exit 0 or 1: findings are not failures), sampling its tree's memory."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    out_path, err_path = log.with_name(log.name + ".stdout.log"), log.with_name(log.name + ".stderr.log")
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=err)
+        sampler = _Sampler(process.pid)
+        sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        sampler.stop()
+    code = os.waitstatus_to_exitcode(status)
+    process.returncode = code
+    if code not in (0, 1):
+        tail = err_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-15:]
+        raise ProcessFailed(f"{' '.join(argv)} exited with {code}:\n" + "\n".join(tail))
+    single = usage.ru_maxrss * 1024
+    return Peak(elapsed, usage.ru_utime + usage.ru_stime, max(sampler.peak, single), single)
+
+
+class _Sampler(threading.Thread):
+    """Sums the resident memory of a process and its descendants until stopped; keeps the largest."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak = 0
+        self._done = threading.Event()
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+    def run(self) -> None:
+        while not self._done.is_set():
+            self.peak = max(self.peak, sum(_rss(pid) for pid in _tree(self.pid)))
+            self._done.wait(SAMPLE_SECONDS)
+
+
+def _tree(pid: int) -> list[int]:
+    found = [pid]
+    for parent in found:
+        try:
+            tasks = os.listdir(f"/proc/{parent}/task")  # noqa: PTH208 - 50 times a second
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{parent}/task/{task}/children", encoding="ascii") as file:  # noqa: PTH123
+                    found.extend(int(child) for child in file.read().split())
+            except OSError:
+                continue
+    return found
+
+
+def _rss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as file:  # noqa: PTH123
+            return int(file.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, IndexError, ValueError):
+        return 0
