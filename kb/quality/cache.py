@@ -42,11 +42,12 @@ class Examined:
     digest: str
     size: int
     mtime_ns: int
-    findings: list[Finding]  # as reported: policy and suppressions applied
+    _findings: list[Finding] | None  # as reported: policy and suppressions applied
     readable: bool
     suppressions: list[Suppression]
     _facts: ArticleFacts | None = field(default=None, repr=False)
     _source: ResultCache | None = field(default=None, repr=False)
+    _rows: list[list[Any]] = field(default_factory=list, repr=False)  # the cached findings, made on first use
 
     @classmethod
     def fresh(
@@ -54,6 +55,14 @@ class Examined:
         facts: ArticleFacts | None, suppressions: list[Suppression],
     ) -> Examined:  # fmt: skip
         return cls(relpath, digest, size, mtime_ns, findings, facts is not None, suppressions, facts)
+
+    @property
+    def findings(self) -> list[Finding]:
+        # Made when asked for: checking one article of 10,000 (kb serve) needs the others' facts,
+        # not their findings.
+        if self._findings is None:
+            self._findings = [_finding_from(self.relpath, row) for row in self._rows]
+        return self._findings
 
     @property
     def facts(self) -> ArticleFacts | None:
@@ -78,11 +87,12 @@ class Examined:
             data["digest"],
             data["size"],
             data["mtime_ns"],
-            [_finding_from(relpath, f) for f in data["findings"]],
+            None,
             data["readable"],
             [Suppression.from_json(s) for s in data["suppressions"]],
             None,
             source,
+            data["findings"],
         )
 
 
