@@ -25,8 +25,10 @@ def render(report: AuditReport) -> str:
     if s.overdue or s.due_soon:
         out += ["", f"Reviews: {len(s.overdue)} overdue, {len(s.due_soon)} due soon"]
         for h in [*s.overdue, *s.due_soon][:20]:
-            due = h.staleness.due.isoformat() if h.staleness.due else "-"
-            out.append(f"  {h.staleness.state:<9} due {due}  {h.article.owner or '-':<16} {h.relpath}")
+            # The reason, not only the date: an article naming an end-of-life version is overdue
+            # before its review date comes.
+            why = "; ".join(h.staleness.reasons) or "-"
+            out.append(f"  {h.staleness.state:<9} {h.article.owner or '-':<16} {h.relpath}\n            {why}")
     fix_first = [h for h in report.worst_first() if h.score < 100][:10]
     if fix_first:
         out += ["", "Fix first"]
