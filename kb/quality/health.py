@@ -142,21 +142,23 @@ def audit(
     progress: Progress | None = None,
     save_cache: bool = True,
     reuse: CacheHolder | None = None,
+    articles: dict[str, Article] | None = None,
 ) -> AuditReport:
     """Audit the articles under `paths` (default: all), or only those changed since git ref
-    `changed_since`, as of `today`."""
+    `changed_since`, as of `today`. `articles` (by path) are used as they are where their bytes
+    are the ones checked, instead of reading them again (kb build has read them already)."""
     today = today or run_date()
     only = git_changed_since(kb.root, changed_since) if changed_since else None
     result = check(
         kb, paths, today=today, only=only, use_cache=use_cache, progress=progress, save_cache=save_cache, reuse=reuse
     )
-    return build_report(kb, result, today)
+    return build_report(kb, result, today, articles)
 
 
-def build_report(kb: KnowledgeBase, result: CheckResult, today: dt.date) -> AuditReport:
+def build_report(
+    kb: KnowledgeBase, result: CheckResult, today: dt.date, articles: dict[str, Article] | None = None
+) -> AuditReport:
     """Scores, staleness and the summary for the articles of a check result."""
-    from kb.load import load_article  # YAML and jsonschema: not needed until here
-
     weights = kb.config.lint.weights
     context = CorpusContext(kb.root, kb.config, kb.taxonomy, list(result.facts.values()), today)
     by_path: dict[str, list[Finding]] = defaultdict(list)
@@ -167,14 +169,14 @@ def build_report(kb: KnowledgeBase, result: CheckResult, today: dt.date) -> Audi
     for relpath in result.checked:
         found = sorted(by_path.get(relpath, []), key=Finding.sort_key)
         facts = result.facts.get(relpath)
-        loaded = load_article(kb.root / relpath, relpath) if facts is not None else None
-        if loaded is None or loaded.article is None:
+        article = _article(kb, relpath, facts.digest, articles) if facts is not None else None
+        if article is None:
             unreadable.append(Unreadable(relpath, found))
             continue
         score = health(found, weights)
         due = review_due(facts, context) if facts is not None else None
         state = staleness(found, due.due if due else None)
-        healths.append(ArticleHealth(loaded.article, score.score, score.checks, found, state))
+        healths.append(ArticleHealth(article, score.score, score.checks, found, state))
     summary = summarise(kb, healths, unreadable, result)
     return AuditReport(
         healths,
@@ -189,6 +191,16 @@ def build_report(kb: KnowledgeBase, result: CheckResult, today: dt.date) -> Audi
         rules_url=kb.config.lint.rules_url,
         accepted=result.accepted,
     )
+
+
+def _article(kb: KnowledgeBase, relpath: str, digest: str, known: dict[str, Article] | None) -> Article | None:
+    """The article at `relpath` as checked (the bytes with this digest)."""
+    from kb.load import load_article  # YAML and jsonschema: not needed until here
+
+    article = known.get(relpath) if known is not None else None
+    if article is not None and article.digest == digest:
+        return article
+    return load_article(kb.root / relpath, relpath).article
 
 
 def summarise(

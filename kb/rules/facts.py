@@ -12,7 +12,7 @@ import base64
 import datetime as dt
 import posixpath
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -82,7 +82,13 @@ class ArticleFacts:
         return self.confidence == "archived"
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        # Field by field: dataclasses.asdict copies every value deeply, which took a third of the time.
+        data = {f.name: getattr(self, f.name) for f in _FIELDS}
+        data["error_codes"] = list(self.error_codes)
+        data["versions"] = [list(v) for v in self.versions]
+        data["anchors"] = list(self.anchors)
+        for key in ("id_at", "title_at", "reviewed_at", "replaced_by_at"):
+            data[key] = list(data[key])
         data["links"] = [astuple_link(link) for link in self.links]
         # 128 integers as JSON are slow to read back for 10,000 articles; packed bytes are not.
         data["sketch"] = base64.b64encode(array.array("I", self.sketch).tobytes()).decode() if self.sketch else None
@@ -98,6 +104,9 @@ class ArticleFacts:
         if data["sketch"]:
             values["sketch"] = array.array("I", base64.b64decode(data["sketch"])).tolist()
         return cls(**values)
+
+
+_FIELDS = fields(ArticleFacts)
 
 
 def astuple_link(link: LinkFact) -> list[Any]:

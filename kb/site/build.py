@@ -154,7 +154,10 @@ class Builder:
         health_key = (today, _config_key(kb))
         if health_key != self.health_key:
             self.health_key, self.health = health_key, None
-        health = self.health = assess(kb, today, changed=changed, previous=self.health, reuse=self.results)
+        by_path = {article.relpath: article for article in loaded.articles}
+        health = self.health = assess(
+            kb, today, changed=changed, previous=self.health, reuse=self.results, articles=by_path
+        )
         templates = Templates(kb.root / kb.config.site.templates)
         fingerprint = templates.fingerprint()
         files = other_files(kb.articles_dir, kb.root)

@@ -57,12 +57,14 @@ def assess(
     changed: set[Path] | None = None,
     previous: Health | None = None,
     reuse: CacheHolder | None = None,
+    articles: dict[str, Article] | None = None,
 ) -> Health:
     """Health of every article from the quality audit.
 
     With `changed` (kb serve's watcher knows which files were saved) and the `previous` health,
     only those articles are audited again and the knowledge-health page is kept. `reuse` keeps the
-    result cache in memory between builds (kb serve).
+    result cache in memory between builds (kb serve); `articles` (by path) are the ones the build
+    has read, used instead of reading them again.
     """
     if changed is not None and previous is not None:
         present = [path for path in changed if path.exists() and kb.is_article(path)]
@@ -70,10 +72,10 @@ def assess(
         if present:
             # The result cache is read, not written: rewriting it for 10,000 articles after every
             # save took most of a rebuild, and the next `kb check` re-reads the one article anyway.
-            _read(audit(kb, paths=present, today=today, save_cache=False, reuse=reuse), health)
+            _read(audit(kb, paths=present, today=today, save_cache=False, reuse=reuse, articles=articles), health)
         return health
     health = Health()
-    report = audit(kb, today=today, reuse=reuse)
+    report = audit(kb, today=today, reuse=reuse, articles=articles)
     _read(report, health)
     health.report_html = f"<style>{html.STYLE}</style>{html.content(report)}"
     return health
