@@ -106,9 +106,18 @@ class KnowledgeBase:
         return sorted(found)
 
     def article_paths(self, paths: list[Path] | None = None) -> list[Path]:
-        """Article files: all of them, or those in `paths` (files or folders), sorted."""
+        """Article files: all of them, or those in `paths` (files or folders), sorted.
+
+        Given paths that are all outside the articles folder are a usage error: checking them
+        would silently check nothing."""
         if not paths:
             return [self.root / rel for rel in self.article_relpaths()]
+        outside = self.outside_articles(paths)
+        if len(outside) == len(paths):
+            raise UsageError(
+                f"{outside[0]} is not in the articles folder ({self.config.articles}/): kb reads articles only there",
+                hint=f"move the files under {self.relpath(self.articles_dir)}/, or set 'articles:' in kb.yaml",
+            )
         found: set[Path] = set()
         folders: dict[Path, Path] = {}  # resolving each folder once, not once per file, matters at 10,000 articles
         for given in paths:
@@ -126,6 +135,19 @@ class KnowledgeBase:
             else:
                 raise UsageError(f"no such file or folder: {given}")
         return sorted(found, key=lambda p: self.relpath(p, folders))
+
+    def outside_articles(self, paths: list[Path]) -> list[Path]:
+        """Those of `paths` (as given) that are neither in the articles folder nor contain it."""
+        top = _resolved(self.articles_dir, {})
+        outside = []
+        for given in paths:
+            path = given if given.is_absolute() else Path.cwd() / given
+            if not path.exists() and not path.is_symlink():
+                continue  # article_paths says it does not exist
+            located = path.resolve() if path.is_dir() else _resolved(path.absolute().parent, {}) / path.name
+            if not (located == top or located.is_relative_to(top) or top.is_relative_to(located)):
+                outside.append(given)
+        return outside
 
 
 def _resolved(folder: Path, known: dict[Path, Path]) -> Path:

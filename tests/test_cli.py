@@ -202,6 +202,29 @@ def test_a_missing_path_exits_2(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPat
     assert result.stderr == "Error: no such file or folder: articles/nowhere.md\n"
 
 
+def test_paths_outside_the_articles_folder_are_never_silently_passed(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    planted = kb.root / "planted" / "leak.md"
+    planted.parent.mkdir()
+    shutil.copyfile(next(kb.articles_dir.rglob("*.md")), planted)
+
+    for given in ("planted", "planted/leak.md"):
+        result = run("check", given, cwd=kb.root, monkeypatch=monkeypatch)
+
+        assert result.exit_code == 2
+        assert result.stderr.startswith(f"Error: {given} is not in the articles folder (articles/)")
+        assert "hint: move the files under articles/, or set 'articles:' in kb.yaml" in result.stderr
+
+    # Beside articles (a pre-commit hook passing README.md too): a note, and the articles are checked.
+    article = next(kb.articles_dir.rglob("*.md")).relative_to(kb.root).as_posix()
+    result = run("check", "planted/leak.md", article, cwd=kb.root, monkeypatch=monkeypatch)
+
+    assert result.exit_code == 0
+    assert "planted/leak.md: not in the articles folder (articles/), not checked" in result.stderr
+    assert "1 article" in result.stderr
+
+
 @pytest.mark.parametrize(
     "args",
     [["check", "--format", "xml"], ["check", "--fail-level", "fatal"], ["chekc"], ["new", "--title", "x"]],

@@ -50,6 +50,10 @@ def command(
     1 when a finding reaches the failing level, 2 on a usage or configuration error.
     """
     kb = env.kb()
+    outside = kb.outside_articles(list(paths))
+    if len(outside) < len(paths):  # all of them outside: kb.article_paths refuses (exit 2)
+        for path in outside:
+            env.info(f"{path}: not in the articles folder ({kb.config.articles}/), not checked")
     if fix:
         fixed = fix_files(kb.article_paths(list(paths)))
         if fixed:
