@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import re
 import shutil
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from kb.cli import cli
+from kb.cli.common import colour_for
 from kb.project import KnowledgeBase
 from kb.rules import ALL_RULES
 from tests.conftest import FIXTURES
@@ -67,6 +70,25 @@ def test_check_prints_path_line_col_code_name_message_and_exits_1(
         "unknown owner 'team-suport' (did you mean \"team-support\"?)",
     ]
     assert result.stderr == "Found 2 errors in 2 of 3 articles.\n"
+
+
+def test_the_readme_editor_task_reads_every_finding(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The VS Code problem matcher in the README puts each finding at its file, line and column."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```json\n(.*?)```", readme, re.DOTALL) if "problemMatcher" in b)
+    matcher = json.loads(block)["tasks"][0]["problemMatcher"]
+    pattern = matcher["pattern"]
+    target = add_case(kb, "unknown-owner.md")
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    result = run("check", str(target.relative_to(kb.root)), cwd=kb.root, monkeypatch=monkeypatch)
+
+    found = re.match(pattern["regexp"], result.stdout.splitlines()[0])
+    assert found is not None
+    assert [found[pattern[key]] for key in ("file", "line", "column", "code")] == [
+        "articles/billing/unknown-owner.md", "10", "8", "KB306",
+    ]  # fmt: skip
+    assert found[pattern["message"]].startswith("unknown-owner: unknown owner 'team-suport'")
 
 
 def test_check_finds_the_kb_from_a_subfolder_and_shows_paths_from_there(
@@ -372,3 +394,14 @@ def test_explain_an_unknown_rule_exits_2(monkeypatch: pytest.MonkeyPatch, tmp_pa
 
     assert result.exit_code == 2
     assert result.stderr == "Error: no rule 'KB999'\nhint: kb rules lists them all\n"
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    controller, terminal = os.openpty()
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    with os.fdopen(terminal, "w") as tty, (tmp_path / "out.txt").open("w") as file:
+        assert colour_for(tty) is True
+        assert colour_for(file) is False
+        monkeypatch.setenv("NO_COLOR", "1")
+        assert colour_for(tty) is False
+    os.close(controller)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from kb.cli.common import Env, display_path, format_finding, pass_env, plural, verbosity
+from kb.cli.common import Env, colour_for, display_path, format_finding, pass_env, plural, verbosity
 from kb.site import LeakError, build
 
 
@@ -49,7 +49,7 @@ def command(
         click.echo(click.style("Error: ", fg="red", bold=True) + exc.render(), err=True)
         sys.exit(1)
     for finding in report.unreadable:
-        click.echo(format_finding(kb, finding, colour=sys.stdout.isatty(), hint=False), err=True)
+        click.echo(format_finding(kb, finding, colour=colour_for(sys.stdout), hint=False), err=True)
     for site in report.sites:
         how = "written whole" if site.full else f"{plural(site.written, 'file')} changed"
         removed = f", {site.removed} removed" if site.removed else ""

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from kb.check import baseline_path, check
-from kb.cli.common import Env, display_path, format_findings, pass_env, plural, verbosity
+from kb.cli.common import Env, colour_for, display_path, format_findings, pass_env, plural, verbosity
 from kb.findings import Level
 from kb.fix import fix_files
 from kb.quality.baseline import write_baseline as write_baseline_file
@@ -74,7 +74,7 @@ def command(
     if output_format == "json":
         click.echo(json.dumps([f.as_dict() for f in result.findings], indent=2, ensure_ascii=False))
     else:
-        colour = sys.stdout.isatty()
+        colour = colour_for(sys.stdout)
         if result.findings:  # one write: 100,000 findings of a first run print in well under a second
             click.echo(format_findings(kb, result.findings, colour=colour, hint=env.verbose))
         if not env.quiet:

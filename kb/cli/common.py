@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import click
 
@@ -129,6 +129,11 @@ def format_finding(kb: KnowledgeBase, finding: Finding, *, colour: bool, hint: b
         label = click.style("hint:", dim=True) if colour else "hint:"
         line += f"\n    {label} {finding.hint}"
     return line
+
+
+def colour_for(stream: TextIO) -> bool:
+    """Colour on a terminal, unless NO_COLOR is set (https://no-color.org), as in an editor's task."""
+    return stream.isatty() and not os.environ.get("NO_COLOR")
 
 
 def plural(count: int, word: str) -> str:

@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from kb.cli.common import Env, pass_env, plural, verbosity
+from kb.cli.common import Env, colour_for, pass_env, plural, verbosity
 from kb.config import WhenStale
 from kb.errors import UsageError
 from kb.project import KnowledgeBase
@@ -71,7 +71,7 @@ def command(
         if result.suggestion:
             env.info(f'Did you mean "{result.suggestion}"?')
         return
-    colour = sys.stdout.isatty()
+    colour = colour_for(sys.stdout)
     for n, hit in enumerate(result.hits, 1):
         title = click.style(hit.title, bold=True) if colour else hit.title
         click.echo(f"{n:>2}. {hit.id}  {title}")
