@@ -143,6 +143,26 @@ def test_a_setting_out_of_range_is_a_config_error_at_its_line_and_column(
     assert result.stdout == ""
 
 
+def test_a_per_path_glob_that_matches_no_article_is_a_warning_with_its_line(
+    quality_kb: KnowledgeBase, today: dt.date, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kb = use_config(quality_kb, "per-path-matches-nothing.yaml")
+
+    result = check(kb, today=today)
+
+    assert result.findings == []
+    assert [(w.line, w.col, w.message) for w in result.warnings] == [
+        (5, 37, "'rules/legal-*.md' in lint.per_path matches no article: its settings apply nowhere")
+    ]
+    monkeypatch.chdir(kb.root)
+    for command in (["check", "-q"], ["audit", "-q"]):
+        run = CliRunner().invoke(cli, command)
+        assert run.exit_code == 0, run.output
+        assert "Warning: " in run.stderr
+        assert "kb.yaml:5:37: 'rules/legal-*.md' in lint.per_path matches no article" in run.stderr
+        assert "hint: paths are relative to the KB root" in run.stderr
+
+
 def test_kb_rules_says_how_this_kb_reports_each_rule(
     quality_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
