@@ -78,6 +78,16 @@ def test_ids_are_deterministic(tmp_path: Path) -> None:
     assert ids == ["id: KB-0002", "id: KB-0003", "id: KB-0004", "id: KB-0005", "id: KB-0006"]
 
 
+def test_imported_ids_come_after_the_ids_of_files_that_do_not_load(fresh_kb: KnowledgeBase) -> None:
+    shutil.copyfile(FIXTURES.parent / "load" / "broken-yaml-holding-ids.md", fresh_kb.articles_dir / "broken.md")
+
+    report = run_import(fresh_kb)
+
+    ids = sorted(text.split("\n")[1] for text in imported_files(fresh_kb).values())
+    assert ids == ["id: KB-6001", "id: KB-6002", "id: KB-6003", "id: KB-6004", "id: KB-6005"]
+    assert len(report.created) == 5
+
+
 def test_a_rerun_updates_and_never_duplicates(tmp_path: Path, fresh_kb: KnowledgeBase) -> None:
     source = tmp_path / "source"
     shutil.copytree(DOCFX / "articles", source)
