@@ -140,7 +140,7 @@ def import_articles(
                 additions.areas[area] = title
         for code in fields.get("error_codes", []):
             if not taxonomy.is_registered(code):
-                additions.codes.setdefault(code, (str(fields["product_area"]), str(fields["title"])))
+                additions.codes.setdefault(code, (str(fields["product_area"]), item.code_messages[code]))
         destination = before.path if before is not None else _free_path(target / relpath, taken, relpath, report)
         taken.add(destination)
         planned.append(Planned(foreign, destination, ordered(fields), item.body, item.images))

@@ -15,8 +15,10 @@ from kb.check import check
 from kb.cli import cli
 from kb.errors import ConfigError, UsageError
 from kb.importer import ImportOptions, ImportReport, import_articles
+from kb.importer.infer import code_message
 from kb.project import KnowledgeBase
 from kb.scaffold import init_kb
+from kb.search.codes import ErrorCodeFilter
 from tests.importer.importer_fixtures import DOCFX, EXPECTED, FIXTURES, matches_golden
 
 TODAY = dt.date(2026, 1, 15)
@@ -48,6 +50,18 @@ def test_articles_match_the_golden_files(fresh_kb: KnowledgeBase) -> None:
     assert matches_golden(registry, EXPECTED / "schemas" / "error-codes.yaml")
     taxonomy = (fresh_kb.schemas_dir / "taxonomy.yaml").read_text(encoding="utf-8")
     assert matches_golden(taxonomy, EXPECTED / "schemas" / "taxonomy.yaml")
+
+
+def code_message_cases() -> list[tuple[str, ...]]:
+    lines = (FIXTURES / "code-messages.tsv").read_text(encoding="utf-8").splitlines()
+    return [tuple(line.split("\t")) for line in lines if line.strip() and not line.startswith("#")]
+
+
+@pytest.mark.parametrize(("code", "title", "heading", "expected"), code_message_cases())
+def test_a_new_code_is_registered_with_the_message_its_title_or_heading_gives(
+    code: str, title: str, heading: str, expected: str
+) -> None:
+    assert code_message(code, title, heading, ErrorCodeFilter()) == expected
 
 
 def test_the_report_lists_what_did_not_map_with_file_and_line(fresh_kb: KnowledgeBase) -> None:
