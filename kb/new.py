@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 
 from kb.errors import ConfigError, UsageError
-from kb.load import Loaded, load_all
+from kb.load import Loaded, load_all, utf16_codec
 from kb.markdown import slugify
 from kb.project import KnowledgeBase
 from kb.taxonomy import AUDIENCES, CONFIDENCES, did_you_mean
@@ -85,9 +85,10 @@ def id_numbers(kb: KnowledgeBase, loaded: Loaded) -> list[int]:
         values = [v for v in (article.id, article.replaced_by) if v]
         return [int(m.group(1)) for v in values if (m := re.fullmatch(rf"{prefix}(\d+)", v))]
     try:
-        text = (kb.root / loaded.relpath).read_bytes().decode("utf-8", errors="replace")
+        data = (kb.root / loaded.relpath).read_bytes()
     except OSError:
         return []
+    text = data.decode(utf16_codec(data) or "utf-8", errors="replace")
     raw = re.compile(rf"^(?:id|replaced_by):[ \t]*[\"']?{prefix}(\d+)", re.MULTILINE)
     return [int(m.group(1)) for m in raw.finditer(text)]
 

@@ -55,7 +55,8 @@ class BinaryFile(Rule):
 
 class NotUtf8(Rule):
     """## What it does
-    Reports an article that is not valid UTF-8, at the first byte that does not decode.
+    Reports an article that is not valid UTF-8, at the first byte that does not decode, or that
+    is UTF-16 (as some Windows tools save text).
 
     ## Why it matters
     kb reads, indexes and publishes articles as UTF-8. Guessing another encoding would turn
