@@ -103,10 +103,15 @@ def load_bytes(data: bytes, path: Path, relpath: str) -> Loaded:
         result.findings.append(rules.NotUtf8.at(Location(relpath, line, col), f"byte 0x{byte} is not valid UTF-8"))
         return result
     if "\r" in text:
-        line = text.count("\n", 0, text.index("\r")) + 1
-        result.findings.append(
-            rules.CrlfLineEndings.at(Location(relpath, line, 1), "the file has CRLF (Windows) line endings")
-        )
+        first = text.index("\r")
+        line = text.count("\n", 0, first) + 1
+        if text.startswith("\r\n", first):
+            message = "the file has CRLF (Windows) line endings"
+        elif "\n" not in text:
+            message = "the file has CR (classic Mac OS) line endings"
+        else:
+            message = "this line ends with a lone CR (carriage return), not LF"
+        result.findings.append(rules.CrlfLineEndings.at(Location(relpath, line, 1), message))
         text = text.replace("\r\n", "\n").replace("\r", "\n")
 
     lines = text.split("\n")

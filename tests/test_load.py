@@ -141,6 +141,29 @@ def test_bom_and_line_endings_are_one_finding_and_the_article_still_loads(
     assert article.field_location("owner") == clean.field_location("owner")
 
 
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (_crlf, "the file has CRLF (Windows) line endings"),
+        (_cr, "the file has CR (classic Mac OS) line endings"),
+    ],
+    ids=["crlf", "cr"],
+)
+def test_line_endings_are_named_for_what_they_are(change: Callable[[bytes], bytes], message: str) -> None:
+    (finding,) = load(change(GOOD.read_bytes())).findings
+
+    assert finding.message == message
+
+
+def test_a_lone_cr_in_an_lf_file_is_reported_at_its_line() -> None:
+    data = GOOD.read_bytes().replace(b"owner: team-support\n", b"owner: team-support\r")
+
+    (finding,) = loaded_article(data).findings
+
+    assert (finding.code, finding.location.line) == ("KB005", 10)
+    assert finding.message == "this line ends with a lone CR (carriage return), not LF"
+
+
 def test_crlf_is_reported_at_its_first_line() -> None:
     data = GOOD.read_bytes().replace(b"## Environment\n", b"## Environment\r\n")
 
