@@ -26,7 +26,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from kb.article import Article
-from kb.errors import UsageError
+from kb.errors import ConfigWarning, UsageError
 from kb.findings import Finding, Level
 from kb.project import KnowledgeBase
 from kb.quality import baseline as baselines
@@ -52,6 +52,7 @@ class CheckResult:
     results: dict[str, Examined] = field(default_factory=dict)  # every file of the KB
     examined: int = 0  # articles read and checked afresh (the others came from the cache)
     accepted: list[Finding] = field(default_factory=list)  # findings the baseline accepts
+    warnings: list[ConfigWarning] = field(default_factory=list)  # settings that look wrong
 
     @cached_property
     def facts(self) -> dict[str, ArticleFacts]:
@@ -107,6 +108,7 @@ def check(
         targets = [t for t in targets if t in only]
     known = set(everything)
     extra = [t for t in targets if t not in known]  # files named explicitly outside the articles folder
+    warnings = policy.unmatched([*everything, *extra])
     cache_on = kb.config.check.cache if use_cache is None else use_cache
     cache = None
     if cache_on:
@@ -137,7 +139,7 @@ def check(
         if use_baseline:
             findings, accepted = _apply_baseline(kb, findings, wanted)
         findings.sort(key=Finding.sort_key)
-    return CheckResult(findings, targets, results, examined, accepted)
+    return CheckResult(findings, targets, results, examined, accepted, warnings)
 
 
 def _corpus_findings(

@@ -1,8 +1,9 @@
 """The KB's config file (`kb.yaml`): typed settings, each documented, read with file:line errors.
 
-Every setting is a dataclass field made with `setting(default, doc)`. `read_settings` turns a
-YAML mapping into those dataclasses, refusing unknown keys (with a did-you-mean) and wrong
-types with the file and line, so a config mistake never silently checks nothing.
+Every setting is a dataclass field made with `setting(default, doc)`, numbers with their
+bounds. `read_settings` turns a YAML mapping into those dataclasses, refusing unknown keys (with
+a did-you-mean), wrong types and numbers out of range with the file and line, so a config
+mistake never silently checks nothing.
 """
 
 from __future__ import annotations
@@ -28,12 +29,14 @@ CONFIG_FILE = "kb.yaml"
 T = TypeVar("T")
 
 
-def setting(default: Any, doc: str) -> Any:
-    """A config field with its documentation (shown by `kb config --docs`)."""
+def setting(default: Any, doc: str, *, minimum: float | None = None, maximum: float | None = None) -> Any:
+    """A config field with its documentation (shown by `kb config --docs`) and, for a number,
+    the smallest and largest value that makes sense."""
+    metadata = {"doc": doc, "minimum": minimum, "maximum": maximum}
     if isinstance(default, list | dict) or dataclasses.is_dataclass(default):
         factory: Callable[[], Any] = default.__class__ if dataclasses.is_dataclass(default) else default.copy  # type: ignore[assignment]
-        return field(default_factory=factory, metadata={"doc": doc})
-    return field(default=default, metadata={"doc": doc})
+        return field(default_factory=factory, metadata=metadata)
+    return field(default=default, metadata=metadata)
 
 
 @dataclass
@@ -61,14 +64,16 @@ class SearchSettings:
         "", "Site `kb search` searches by default; empty: the staff site (the one that shows internal notes)."
     )
     lock_timeout: float = setting(
-        30.0, "Seconds a second `kb index` waits for the one already running before it gives up."
+        30.0, "Seconds a second `kb index` waits for the one already running before it gives up.", minimum=0
     )
     when_stale: WhenStale = setting(
         WhenStale.UPDATE, "What `kb search` does when articles changed since the last `kb index`: update, or warn."
     )
-    limit: int = setting(10, "Hits `kb search` shows unless --limit says otherwise.")
+    limit: int = setting(10, "Hits `kb search` shows unless --limit says otherwise.", minimum=1)
     workers: int = setting(
-        0, "Processes that read and analyse articles for a full index build; 0: one per CPU from 500 articles."
+        0,
+        "Processes that read and analyse articles for a full index build; 0: one per CPU from 500 articles.",
+        minimum=0,
     )
     not_codes: list[str] = setting(
         [], "Regular expressions of code-shaped words that are not error codes (REG_DWORD and HKEY_... are built in)."
@@ -117,32 +122,59 @@ class SiteSettings:
 class Thresholds:
     """Numbers the quality rules compare against."""
 
-    max_words: int = setting(700, "Prose words above which an article is longer than 'a page or less' (KB201).")
-    wall_of_text_words: int = setting(120, "Words in one paragraph above which it is a wall of text (KB202).")
+    max_words: int = setting(
+        700, "Prose words above which an article is longer than 'a page or less' (KB201).", minimum=1
+    )
+    wall_of_text_words: int = setting(
+        120, "Words in one paragraph above which it is a wall of text (KB202).", minimum=1
+    )
     readability_floor: float = setting(
-        30.0, "Flesch reading ease below which prose is hard to read (KB203); 60-70 is plain English."
+        30.0,
+        "Flesch reading ease (0-100) below which prose is hard to read (KB203); 60-70 is plain English.",
+        minimum=0,
+        maximum=100,
     )
-    readability_min_words: int = setting(80, "Articles with fewer prose words are too short to score readability.")
-    title_min_words: int = setting(4, "Titles with fewer words rarely state the issue (KB204).")
-    description_min_chars: int = setting(50, "A shorter description says too little in search results (KB322).")
-    description_max_chars: int = setting(300, "A longer description is cut off in search results (KB322).")
+    readability_min_words: int = setting(
+        80, "Articles with fewer prose words are too short to score readability.", minimum=0
+    )
+    title_min_words: int = setting(4, "Titles with fewer words rarely state the issue (KB204).", minimum=0)
+    description_min_chars: int = setting(
+        50, "A shorter description says too little in search results (KB322).", minimum=0
+    )
+    description_max_chars: int = setting(300, "A longer description is cut off in search results (KB322).", minimum=1)
     duplicate_similarity: float = setting(
-        0.7, "Estimated share of common word sequences (0-1) from which two articles are near-duplicates (KB602)."
+        0.7,
+        "Estimated share of common word sequences (0-1) from which two articles are near-duplicates (KB602).",
+        minimum=0,
+        maximum=1,
     )
-    due_soon_days: int = setting(30, "An article is due for review this many days before its review date (KB702).")
+    due_soon_days: int = setting(
+        30, "An article is due for review this many days before its review date (KB702).", minimum=0
+    )
+
+    def __post_init__(self) -> None:
+        if self.description_max_chars < self.description_min_chars:
+            raise ValueError(
+                f"description_max_chars ({self.description_max_chars}) is less than "
+                f"description_min_chars ({self.description_min_chars}): no description would fit"
+            )
 
 
 @dataclass
 class Weights:
     """How much each group of checks counts in the health score (any scale; only ratios matter)."""
 
-    complete: float = setting(20.0, "Required sections present and filled.")
-    clear: float = setting(10.0, "Short, readable, titled by the issue.")
-    findable: float = setting(15.0, "Metadata valid, error codes declared, described.")
-    links: float = setting(15.0, "Links and anchors resolve; nothing archived or unpublished linked.")
-    safe: float = setting(20.0, "No secrets or personal data where customers can see it.")
-    unique: float = setting(10.0, "No near-duplicate article.")
-    current: float = setting(10.0, "Reviewed on time, on supported versions.")
+    complete: float = setting(20.0, "Required sections present and filled.", minimum=0)
+    clear: float = setting(10.0, "Short, readable, titled by the issue.", minimum=0)
+    findable: float = setting(15.0, "Metadata valid, error codes declared, described.", minimum=0)
+    links: float = setting(15.0, "Links and anchors resolve; nothing archived or unpublished linked.", minimum=0)
+    safe: float = setting(20.0, "No secrets or personal data where customers can see it.", minimum=0)
+    unique: float = setting(10.0, "No near-duplicate article.", minimum=0)
+    current: float = setting(10.0, "Reviewed on time, on supported versions.", minimum=0)
+
+    def __post_init__(self) -> None:
+        if not any(getattr(self, f.name) for f in dataclasses.fields(self)):
+            raise ValueError("every weight is 0: the health score would weigh nothing; give some group a weight")
 
 
 @dataclass
@@ -185,7 +217,7 @@ class Config:
 
     name: str = setting("Knowledge base", "The knowledge base's name, shown on both sites.")
     id_prefix: str = setting("KB-", "Prefix of article ids; `kb new` numbers after it.")
-    id_digits: int = setting(4, "Minimum number of digits in a new id (KB-0042).")
+    id_digits: int = setting(4, "Minimum number of digits in a new id (KB-0042).", minimum=1)
     articles: str = setting("articles", "Folder of articles, relative to the KB root.")
     schemas: str = setting("schemas", "Folder of the taxonomy and the article JSON Schema.")
     exclude: list[str] = setting([], "Glob patterns (relative to the articles folder) that are not articles.")
@@ -255,7 +287,31 @@ def read_settings(
                 f"unknown setting {_dotted((*where, key))!r}", path=file, line=pos.line, col=pos.col, hint=hint
             )
         kwargs[key] = _convert(hints[key], item, document, file, (*where, key))
-    return cls(**kwargs)
+        _check_range(fields[key], kwargs[key], document, file, (*where, key))
+    try:
+        return cls(**kwargs)
+    except ValueError as exc:  # settings that do not fit together (`__post_init__`)
+        pos = document.position(where, key=True)
+        raise ConfigError(f"{_dotted(where) or 'the file'}: {exc}", path=file, line=pos.line, col=pos.col) from None
+
+
+def _check_range(
+    setting_field: dataclasses.Field[Any], value: Any, document: yaml12.YamlDocument, file: Path, where: yaml12.Path
+) -> None:
+    """Refuse a number outside its setting's bounds (a negative weight, a similarity of 7)."""
+    low, high = setting_field.metadata.get("minimum"), setting_field.metadata.get("maximum")
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return
+    if (low is None or value >= low) and (high is None or value <= high):
+        return
+    if low is not None and high is not None:
+        expected = f"between {low:g} and {high:g}"
+    elif low is not None:
+        expected = f"at least {low:g}"
+    else:
+        expected = f"at most {high:g}"
+    pos = document.position(where)
+    raise ConfigError(f"{_dotted(where)} must be {expected}, not {value:g}", path=file, line=pos.line, col=pos.col)
 
 
 @functools.cache

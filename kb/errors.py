@@ -74,6 +74,11 @@ class ConfigError(KbError):
         return "\n".join(out)
 
 
+class ConfigWarning(ConfigError):
+    """A setting that is valid but looks wrong (a `per_path` glob that matches no article):
+    shown like a `ConfigError`, with its file and line, but never raised; the run goes on."""
+
+
 class UsageError(KbError):
     """A command was called with options that do not fit together."""
 

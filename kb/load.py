@@ -75,6 +75,17 @@ def load_bytes(data: bytes, path: Path, relpath: str) -> Loaded:
     if not data.removeprefix(b"\xef\xbb\xbf").strip():  # a BOM alone is still an empty file
         result.findings.append(rules.EmptyFile.at(start, "the file is empty"))
         return result
+    codec = utf16_codec(data)
+    if codec is not None:  # before the NUL test: UTF-16 text is half NUL bytes
+        byte_order = "little-endian" if codec.endswith("le") else "big-endian"
+        result.findings.append(
+            rules.NotUtf8.at(
+                start,
+                f"the file is UTF-16 ({byte_order}), not UTF-8",
+                hint="save the file as UTF-8 (in Notepad: Save as, Encoding: UTF-8; or iconv -f utf-16 -t utf-8)",
+            )
+        )
+        return result
     if b"\x00" in data[:8192]:
         result.findings.append(rules.BinaryFile.at(start, "the file contains NUL bytes: it is binary, not Markdown"))
         return result
@@ -92,10 +103,15 @@ def load_bytes(data: bytes, path: Path, relpath: str) -> Loaded:
         result.findings.append(rules.NotUtf8.at(Location(relpath, line, col), f"byte 0x{byte} is not valid UTF-8"))
         return result
     if "\r" in text:
-        line = text.count("\n", 0, text.index("\r")) + 1
-        result.findings.append(
-            rules.CrlfLineEndings.at(Location(relpath, line, 1), "the file has CRLF (Windows) line endings")
-        )
+        first = text.index("\r")
+        line = text.count("\n", 0, first) + 1
+        if text.startswith("\r\n", first):
+            message = "the file has CRLF (Windows) line endings"
+        elif "\n" not in text:
+            message = "the file has CR (classic Mac OS) line endings"
+        else:
+            message = "this line ends with a lone CR (carriage return), not LF"
+        result.findings.append(rules.CrlfLineEndings.at(Location(relpath, line, 1), message))
         text = text.replace("\r\n", "\n").replace("\r", "\n")
 
     lines = text.split("\n")
@@ -153,6 +169,23 @@ def load_bytes(data: bytes, path: Path, relpath: str) -> Loaded:
         meta=meta,
     )
     return result
+
+
+def utf16_codec(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when `data` is UTF-16 text (Windows tools still write it): a
+    byte order mark, or, without one, NUL bytes in every other place as ASCII text in UTF-16 has."""
+    if data.startswith(b"\xff\xfe"):
+        return "utf-16-le"
+    if data.startswith(b"\xfe\xff"):
+        return "utf-16-be"
+    sample = data[:8192]
+    pairs = len(sample) // 2
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if pairs >= 2 and odd >= pairs / 2 and even <= odd / 20:
+        return "utf-16-le"
+    if pairs >= 2 and even >= pairs / 2 and odd <= even / 20:
+        return "utf-16-be"
+    return None
 
 
 def _first_heading(lines: list[str], start: int, end: int) -> int | None:

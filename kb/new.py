@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 
 from kb.errors import ConfigError, UsageError
-from kb.load import load_article
+from kb.load import Loaded, load_all, utf16_codec
 from kb.markdown import slugify
 from kb.project import KnowledgeBase
 from kb.taxonomy import AUDIENCES, CONFIDENCES, did_you_mean
@@ -69,18 +69,28 @@ class NewArticle:
 
 def next_id(kb: KnowledgeBase) -> str:
     """One more than the highest id in use (ids of archived articles count: never reuse)."""
-    prefix = kb.config.id_prefix
-    pattern = re.compile(rf"^{re.escape(prefix)}(\d+)$")
-    highest = 0
-    for path in kb.article_paths():
-        article = load_article(path, kb.relpath(path)).article
-        if article is None:
-            continue
-        for value in (article.id, article.replaced_by):
-            match = pattern.match(value or "")
-            if match:
-                highest = max(highest, int(match.group(1)))
-    return f"{prefix}{highest + 1:0{kb.config.id_digits}d}"
+    highest = max((n for loaded in load_all(kb).values() for n in id_numbers(kb, loaded)), default=0)
+    return f"{kb.config.id_prefix}{highest + 1:0{kb.config.id_digits}d}"
+
+
+def id_numbers(kb: KnowledgeBase, loaded: Loaded) -> list[int]:
+    """The numbers of the ids a file holds (`id` and `replaced_by`, after the KB's prefix).
+
+    A file that does not load still holds its id: a typo in its YAML must not free the id for
+    the next article. Its raw text is searched for `id:` and `replaced_by:` lines instead.
+    """
+    prefix = re.escape(kb.config.id_prefix)
+    article = loaded.article
+    if article is not None:
+        values = [v for v in (article.id, article.replaced_by) if v]
+        return [int(m.group(1)) for v in values if (m := re.fullmatch(rf"{prefix}(\d+)", v))]
+    try:
+        data = (kb.root / loaded.relpath).read_bytes()
+    except OSError:
+        return []
+    text = data.decode(utf16_codec(data) or "utf-8", errors="replace")
+    raw = re.compile(rf"^(?:id|replaced_by):[ \t]*[\"']?{prefix}(\d+)", re.MULTILINE)
+    return [int(m.group(1)) for m in raw.finditer(text)]
 
 
 def new_article(

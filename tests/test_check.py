@@ -349,6 +349,21 @@ def test_next_id_counts_every_id_and_replacement(good_kb: KnowledgeBase, write_a
     assert next_id(good_kb) == "KB-0501"
 
 
+def test_next_id_counts_the_ids_of_a_file_that_does_not_load(
+    good_kb: KnowledgeBase, write_article: WriteArticle
+) -> None:
+    broken = write_article("good/broken.md", (FIXTURES / "load" / "broken-yaml-holding-ids.md").read_bytes())
+    assert load_article(broken, good_kb.relpath(broken)).article is None
+
+    assert next_id(good_kb) == "KB-6001"
+
+
+def test_next_id_reads_the_ids_of_a_utf16_file(good_kb: KnowledgeBase, write_article: WriteArticle) -> None:
+    write_article("good/utf16.md", (CASES / "utf16.md").read_bytes())  # id: KB-0261, not loaded
+
+    assert next_id(good_kb) == "KB-0262"
+
+
 @pytest.mark.parametrize("type_name", ["troubleshooting", "how-to", "known-issue", "reference", "runbook"])
 def test_a_new_article_passes_check_except_for_its_placeholders(
     type_name: str, good_kb: KnowledgeBase, today: dt.date

@@ -141,6 +141,29 @@ def test_bom_and_line_endings_are_one_finding_and_the_article_still_loads(
     assert article.field_location("owner") == clean.field_location("owner")
 
 
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (_crlf, "the file has CRLF (Windows) line endings"),
+        (_cr, "the file has CR (classic Mac OS) line endings"),
+    ],
+    ids=["crlf", "cr"],
+)
+def test_line_endings_are_named_for_what_they_are(change: Callable[[bytes], bytes], message: str) -> None:
+    (finding,) = load(change(GOOD.read_bytes())).findings
+
+    assert finding.message == message
+
+
+def test_a_lone_cr_in_an_lf_file_is_reported_at_its_line() -> None:
+    data = GOOD.read_bytes().replace(b"owner: team-support\n", b"owner: team-support\r")
+
+    (finding,) = loaded_article(data).findings
+
+    assert (finding.code, finding.location.line) == ("KB005", 10)
+    assert finding.message == "this line ends with a lone CR (carriage return), not LF"
+
+
 def test_crlf_is_reported_at_its_first_line() -> None:
     data = GOOD.read_bytes().replace(b"## Environment\n", b"## Environment\r\n")
 
@@ -164,11 +187,40 @@ def test_a_byte_that_is_not_utf8_is_reported_at_its_line_and_column() -> None:
 
 
 @pytest.mark.parametrize(
+    ("encode", "byte_order"),
+    [
+        (lambda text: b"\xff\xfe" + text.encode("utf-16-le"), "little-endian"),
+        (lambda text: b"\xfe\xff" + text.encode("utf-16-be"), "big-endian"),
+        (lambda text: text.encode("utf-16-le"), "little-endian"),  # no byte order mark: NULs tell
+        (lambda text: text.encode("utf-16-be"), "big-endian"),
+    ],
+    ids=["le-bom", "be-bom", "le", "be"],
+)
+def test_a_utf16_file_is_not_utf8_not_binary_with_a_hint_to_resave_it(
+    encode: Callable[[str], bytes], byte_order: str
+) -> None:
+    result = load(encode(GOOD.read_text(encoding="utf-8")))
+
+    assert result.article is None
+    assert [(f.code, str(f.location), f.message) for f in result.findings] == [
+        ("KB002", f"{RELPATH}:1:1", f"the file is UTF-16 ({byte_order}), not UTF-8")
+    ]
+    assert "save the file as UTF-8" in result.findings[0].hint
+
+
+def test_nul_bytes_that_are_not_utf16_text_are_still_binary() -> None:
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00\x00\x00\x5c\x72\xa8\x66"
+
+    assert [f.code for f in load(png).findings] == ["KB001"]
+
+
+@pytest.mark.parametrize(
     ("case", "code", "line", "col"),
     [
         ("empty.md", "KB003", 1, 1),
         ("bom-only.md", "KB003", 1, 1),
         ("binary.md", "KB001", 1, 1),
+        ("utf16.md", "KB002", 1, 1),
         ("not-utf8.md", "KB002", 22, 48),
         ("no-front-matter.md", "KB006", 1, 1),
         ("unclosed-front-matter.md", "KB007", 1, 1),

@@ -69,6 +69,7 @@ def command(
         kb, paths=list(paths), changed_since=changed_since, today=day,
         use_cache=False if no_cache else None, progress=env.progress_line,
     )  # fmt: skip
+    env.warn(report.warnings)
     if fail_level:
         report.fail_level = Level.parse(fail_level)
     report.fail_under = fail_under

@@ -69,6 +69,7 @@ def command(
     started = time.perf_counter()
     result = check(kb, list(paths), today=day, use_cache=cache, progress=env.progress_line)
     elapsed = time.perf_counter() - started
+    env.warn(result.warnings)
     threshold = Level.parse(fail_level) if fail_level else kb.config.check.fail_level
 
     if output_format == "json":

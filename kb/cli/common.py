@@ -12,6 +12,7 @@ from typing import Any, TextIO, TypeVar
 
 import click
 
+from kb.errors import ConfigWarning
 from kb.findings import Finding, Level
 from kb.project import KnowledgeBase
 
@@ -45,6 +46,11 @@ class Env:
     def info(self, message: str) -> None:
         if not self.quiet:
             click.echo(message, err=True)
+
+    def warn(self, warnings: list[ConfigWarning]) -> None:
+        """Settings that look wrong, with file and line; shown even with -q, as errors are."""
+        for warning in warnings:
+            click.echo(click.style("Warning: ", fg="yellow", bold=True) + warning.render(), err=True)
 
 
 pass_env = click.make_pass_decorator(Env, ensure=True)

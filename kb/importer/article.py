@@ -10,7 +10,16 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from kb.importer.docfx import IncludeResolver, convert
-from kb.importer.infer import area_from_folders, codes_of, first_heading, humanise, infer_type, parse_date, slug
+from kb.importer.infer import (
+    area_from_folders,
+    code_message,
+    codes_of,
+    first_heading,
+    humanise,
+    infer_type,
+    parse_date,
+    slug,
+)
 from kb.importer.mapping import FieldMapping
 from kb.importer.report import ImportProblem
 from kb.importer.source import ForeignArticle
@@ -29,6 +38,7 @@ class MappedArticle:
     images: list[tuple[int, str]]  # (line, source) of each image, relative to the article
     areas: list[tuple[str, str]]  # (area path, title) of its area and each area above it
     dated_today: bool  # no date in the source: `created` is the day of the import
+    code_messages: dict[str, str]  # error code -> its message for the registry, from the title or heading
 
 
 def map_article(
@@ -120,6 +130,7 @@ def map_article(
             seen_keys.update(match.keys)
     if declared:
         fields["error_codes"] = declared
+    code_messages = {code: code_message(code, title, heading, codes) for code in declared}
 
     tags: list[str] = []
     for tag_key in mapping.tags:
@@ -155,7 +166,7 @@ def map_article(
     if description:
         fields["description"] = description
     fields["source"] = rel
-    return MappedArticle(fields, body, converted.images, chain, dated_today)
+    return MappedArticle(fields, body, converted.images, chain, dated_today, code_messages)
 
 
 _ORDER = ("id", "title", "type", "confidence", "audience", "product_area", "error_codes", "tags", "owner",

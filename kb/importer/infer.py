@@ -8,7 +8,7 @@ import unicodedata
 from typing import Any
 
 from kb.importer.mapping import FieldMapping
-from kb.search.codes import CodeMatch, ErrorCodeFilter
+from kb.search.codes import CodeMatch, ErrorCodeFilter, code_keys
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
@@ -17,6 +17,12 @@ _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _TROUBLESHOOTING = {"symptoms", "symptom", "cause", "causes", "resolution", "workaround", "workarounds", "problem",
                     "issue", "solution", "error", "root cause", "more information"}  # fmt: skip
 _HOW_TO = {"steps", "procedure", "prerequisites", "before you begin", "instructions", "how to"}
+
+# A code that opens a title, then its message: "Error 0x80070005: Access is denied",
+# "AADSTS50020 - User account does not exist", "550 5.7.1 Unable to relay" (a message starts
+# after a separator or with a capital; "Error 403 when calling the API" has none to take).
+_BEFORE_CODE = re.compile(r"\s*(?:error(?:\s+code)?\s*)?", re.IGNORECASE)
+_MESSAGE_AFTER_CODE = re.compile(r"\s*[:\-\u2013\u2014]\s*(?P<after_separator>.*)|\s+(?P<capitalised>[A-Z].*)")
 
 
 def slug(name: str) -> str:
@@ -100,6 +106,25 @@ def first_heading(body: str) -> str:
                 return m.group(2).strip()
             first = first or m.group(2).strip()
     return first
+
+
+def code_message(code: str, title: str, heading: str, codes: ErrorCodeFilter) -> str:
+    """A registry message for `code` from the title or the first heading: what follows the code in
+    the first of them that opens with it ("AADSTS50020: User account does not exist" gives "User
+    account does not exist"), else the first that names it as it is, else the title."""
+    keys = set(code_keys(code))
+    naming = []
+    for text in (title, heading):
+        for match in codes.error_codes(text):
+            if not keys.intersection(match.keys):
+                continue
+            message = _MESSAGE_AFTER_CODE.fullmatch(text[match.end :])
+            if message and _BEFORE_CODE.fullmatch(text[: match.start]):
+                rest = (message.group("after_separator") or message.group("capitalised") or "").strip()
+                if any(c.isalpha() for c in rest):
+                    return rest
+            naming.append(text)
+    return naming[0] if naming else title
 
 
 def codes_of(title: str, heading: str, codes: ErrorCodeFilter) -> list[CodeMatch]:

@@ -26,7 +26,7 @@ class RegistryAdditions:
     owners: dict[str, str] = field(default_factory=dict)  # owner id -> name
     area_owners: dict[str, str] = field(default_factory=dict)  # top-level area -> owner
     types: set[str] = field(default_factory=set)
-    codes: dict[str, tuple[str, str]] = field(default_factory=dict)  # code -> (area, title of the first article)
+    codes: dict[str, tuple[str, str]] = field(default_factory=dict)  # code -> (area, message), from the first article
 
 
 @dataclass
@@ -107,8 +107,8 @@ def apply(schemas: Path, additions: RegistryAdditions, *, dry_run: bool = False)
     known = {str(code).upper() for code in codes}
     for code in sorted(additions.codes, key=lambda c: (c.upper(), c)):
         if code.upper() not in known:
-            area, _ = additions.codes[code]
-            codes[code] = CommentedMap(message="", area=area)
+            area, message = additions.codes[code]
+            codes[code] = CommentedMap(message=message, area=area)
             known.add(code.upper())
             changes.codes.append(code)
 

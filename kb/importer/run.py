@@ -25,6 +25,7 @@ from kb.importer.registry import RegistryAdditions, apply
 from kb.importer.report import ImportProblem, ImportReport
 from kb.importer.source import ForeignArticle, read_foreign
 from kb.load import load_all
+from kb.new import id_numbers
 from kb.project import KnowledgeBase
 from kb.search.codes import ErrorCodeFilter
 from kb.taxonomy import AUDIENCES, CONFIDENCES, did_you_mean
@@ -139,7 +140,7 @@ def import_articles(
                 additions.areas[area] = title
         for code in fields.get("error_codes", []):
             if not taxonomy.is_registered(code):
-                additions.codes.setdefault(code, (str(fields["product_area"]), str(fields["title"])))
+                additions.codes.setdefault(code, (str(fields["product_area"]), item.code_messages[code]))
         destination = before.path if before is not None else _free_path(target / relpath, taken, relpath, report)
         taken.add(destination)
         planned.append(Planned(foreign, destination, ordered(fields), item.body, item.images))
@@ -186,17 +187,11 @@ def _existing_imports(kb: KnowledgeBase, target: Path) -> tuple[dict[str, Existi
     and the next free id number: above every id in the KB, even in files that do not load."""
     found: dict[str, Existing] = {}
     highest = 0
-    id_pattern = re.compile(rf"^id:\s*[\"']?{re.escape(kb.config.id_prefix)}(\d+)", re.MULTILINE)
     for loaded in load_all(kb).values():
+        highest = max([highest, *id_numbers(kb, loaded)])
         article = loaded.article
         if article is None:
-            path = kb.root / loaded.relpath
-            text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
-            highest = max([highest, *(int(m.group(1)) for m in id_pattern.finditer(text))])
             continue
-        number = re.fullmatch(rf"{re.escape(kb.config.id_prefix)}(\d+)", article.id or "")
-        if number:
-            highest = max(highest, int(number.group(1)))
         source = article.meta.get("source")
         if not article.id or not isinstance(source, str):
             continue

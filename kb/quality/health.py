@@ -15,6 +15,7 @@ from pathlib import Path
 
 from kb.article import Article
 from kb.check import CacheHolder, CheckResult, Progress, check, run_date
+from kb.errors import ConfigWarning
 from kb.findings import Finding, Level
 from kb.project import KnowledgeBase
 from kb.publish import publishes
@@ -102,6 +103,7 @@ class AuditReport:
     fail_under: int | None = None  # articles scoring less fail the run
     rules_url: str = ""
     accepted: list[Finding] = field(default_factory=list)  # findings the baseline accepts
+    warnings: list[ConfigWarning] = field(default_factory=list)  # settings that look wrong
 
     def repo_path(self, relpath: str) -> str:
         """`relpath` (from the KB root) as the repository names it."""
@@ -190,6 +192,7 @@ def build_report(
         fail_level=kb.config.check.fail_level,
         rules_url=kb.config.lint.rules_url,
         accepted=result.accepted,
+        warnings=result.warnings,
     )
 
 

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from kb import yaml12
 from kb.config import Config, parse_yaml_file
-from kb.errors import ConfigError
+from kb.errors import ConfigError, ConfigWarning
 from kb.findings import Finding, Level
 from kb.rules import ALL_RULES, Group
 
@@ -52,10 +52,14 @@ class _Scope:
     select: set[str] | None
     ignore: set[str]
     levels: dict[str, Level]
+    written_at: list[yaml12.Position] = field(default_factory=list)  # of each pattern, in kb.yaml
 
     def matches(self, path: str) -> bool:
-        pure = PurePosixPath(path)
-        return any(fnmatch.fnmatch(path, p) or pure.match(p) for p in self.patterns)
+        return any(_glob_matches(p, path) for p in self.patterns)
+
+
+def _glob_matches(pattern: str, path: str) -> bool:
+    return fnmatch.fnmatch(path, pattern) or PurePosixPath(path).match(pattern)
 
 
 @dataclass
@@ -63,6 +67,7 @@ class Policy:
     """Decides, per rule and file, whether a finding is reported and at which level."""
 
     scopes: list[_Scope] = field(default_factory=list)  # the KB-wide scope first
+    config_path: Path | None = None
     # (rule, path) -> (reported, configured level or None for the rule's own)
     _decisions: dict[tuple[str, str], tuple[bool, Level | None]] = field(default_factory=dict)
 
@@ -97,6 +102,23 @@ class Policy:
                 continue
             kept.append(finding if level == finding.level else dataclasses.replace(finding, level=level))
         return kept
+
+    def unmatched(self, relpaths: list[str]) -> list[ConfigWarning]:
+        """A warning for each `per_path` glob that matches none of `relpaths` (every file of the
+        KB): most often a path written from the articles folder instead of the KB root."""
+        warnings = []
+        for scope in self.scopes:
+            for pattern, pos in zip(scope.patterns, scope.written_at, strict=True):
+                if any(_glob_matches(pattern, relpath) for relpath in relpaths):
+                    continue
+                warnings.append(
+                    ConfigWarning(
+                        f"{pattern!r} in lint.per_path matches no article: its settings apply nowhere",
+                        path=self.config_path, line=pos.line, col=pos.col,
+                        hint="paths are relative to the KB root (articles/api/*.md)",
+                    )
+                )  # fmt: skip
+        return warnings
 
     def enabled(self, code: str) -> bool:
         """Whether the rule runs for at least some files (rules that are off everywhere are skipped)."""
@@ -157,9 +179,10 @@ def load_policy(config: Config) -> Policy:
                 codes(override.select, (*where, "select")) if override.select else None,
                 codes(override.ignore, (*where, "ignore")),
                 levels(override.levels, (*where, "levels")),
+                [document.position((*where, "paths", n)) for n in range(len(override.paths))],
             )
         )
-    return Policy(scopes)
+    return Policy(scopes, config_path=path)
 
 
 def _document(config: Config) -> tuple[yaml12.YamlDocument, Path | None]:

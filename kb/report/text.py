@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kb.quality.health import AuditReport
+    from kb.quality.health import AreaStats, AuditReport
 
 BAR = "█"
+GROUP_ROWS = 10  # areas or owners shown, worst first; the rest are counted
 
 
 def render(report: AuditReport) -> str:
@@ -22,6 +23,8 @@ def render(report: AuditReport) -> str:
     for i, count in reversed(list(enumerate(s.distribution))):
         label = f"{10 * i:>3}-{100 if i == 9 else 10 * i + 9:<3}"
         out.append(f"  {label} {BAR * round(30 * count / widest):<30} {count}")
+    out += _groups("By product area", "area", s.by_area)
+    out += _groups("By owner", "owner", s.by_owner)
     if s.overdue or s.due_soon:
         out += ["", f"Reviews: {len(s.overdue)} overdue, {len(s.due_soon)} due soon"]
         for h in [*s.overdue, *s.due_soon][:20]:
@@ -50,3 +53,17 @@ def render(report: AuditReport) -> str:
     if report.fail_under is not None and report.failing_articles:
         out += ["", f"{len(report.failing_articles)} articles score under {report.fail_under}"]
     return "\n".join(out) + "\n"
+
+
+def _groups(heading: str, column: str, groups: list[AreaStats]) -> list[str]:
+    """A table of areas or owners, the lowest mean score first (then the most overdue)."""
+    if not groups:
+        return []
+    worst = sorted(groups, key=lambda g: (g.mean_score, -g.overdue, g.name))
+    shown = worst[:GROUP_ROWS]
+    width = max(len(column), *(len(g.name) for g in shown))
+    lines = ["", heading, f"  {column:<{width}}  articles   mean  overdue"]
+    lines += [f"  {g.name:<{width}}  {g.articles:>8}  {g.mean_score:>5g}  {g.overdue:>7}" for g in shown]
+    if len(worst) > len(shown):
+        lines.append(f"  and {len(worst) - len(shown)} more")
+    return lines

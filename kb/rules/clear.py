@@ -243,7 +243,8 @@ class VagueTitle(ArticleRule):
         minimum = context.config.lint.thresholds.title_min_words
         specific = [w for w in words if w.lower() not in _VAGUE]
         if len(words) < minimum and article.type in ISSUE_TYPES:
-            yield self.at(location, f"the title has {len(words)} words; say what fails and how", context=title)
+            count = f"{len(words)} word{'' if len(words) == 1 else 's'}"
+            yield self.at(location, f"the title has {count}; say what fails and how", context=title)
         elif len(specific) < 2:
             yield self.at(location, "the title has only generic words; name the symptom", context=title)
 

@@ -55,7 +55,8 @@ class BinaryFile(Rule):
 
 class NotUtf8(Rule):
     """## What it does
-    Reports an article that is not valid UTF-8, at the first byte that does not decode.
+    Reports an article that is not valid UTF-8, at the first byte that does not decode, or that
+    is UTF-16 (as some Windows tools save text).
 
     ## Why it matters
     kb reads, indexes and publishes articles as UTF-8. Guessing another encoding would turn
@@ -121,7 +122,7 @@ class ByteOrderMark(Rule):
 
 class CrlfLineEndings(Rule):
     """## What it does
-    Reports Windows (CRLF) line endings.
+    Reports Windows (CRLF) line endings, and the CR endings of classic Mac OS.
 
     ## Why it matters
     Mixed line endings make every line of a diff look changed and break the line numbers other
@@ -137,7 +138,7 @@ class CrlfLineEndings(Rule):
     code = "KB005"
     name = "crlf-line-endings"
     group = Group.SOURCE
-    summary = "The file uses CRLF line endings."
+    summary = "The file uses CRLF (or CR) line endings, not LF."
     hint = "run kb check --fix; add '*.md text eol=lf' to .gitattributes"
 
 

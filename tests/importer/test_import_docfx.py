@@ -15,8 +15,10 @@ from kb.check import check
 from kb.cli import cli
 from kb.errors import ConfigError, UsageError
 from kb.importer import ImportOptions, ImportReport, import_articles
+from kb.importer.infer import code_message
 from kb.project import KnowledgeBase
 from kb.scaffold import init_kb
+from kb.search.codes import ErrorCodeFilter
 from tests.importer.importer_fixtures import DOCFX, EXPECTED, FIXTURES, matches_golden
 
 TODAY = dt.date(2026, 1, 15)
@@ -50,6 +52,18 @@ def test_articles_match_the_golden_files(fresh_kb: KnowledgeBase) -> None:
     assert matches_golden(taxonomy, EXPECTED / "schemas" / "taxonomy.yaml")
 
 
+def code_message_cases() -> list[tuple[str, ...]]:
+    lines = (FIXTURES / "code-messages.tsv").read_text(encoding="utf-8").splitlines()
+    return [tuple(line.split("\t")) for line in lines if line.strip() and not line.startswith("#")]
+
+
+@pytest.mark.parametrize(("code", "title", "heading", "expected"), code_message_cases())
+def test_a_new_code_is_registered_with_the_message_its_title_or_heading_gives(
+    code: str, title: str, heading: str, expected: str
+) -> None:
+    assert code_message(code, title, heading, ErrorCodeFilter()) == expected
+
+
 def test_the_report_lists_what_did_not_map_with_file_and_line(fresh_kb: KnowledgeBase) -> None:
     report = run_import(fresh_kb)
     text = report.render(per_kind=None).replace(str(DOCFX), "DOCFX")
@@ -76,6 +90,16 @@ def test_ids_are_deterministic(tmp_path: Path) -> None:
     assert imported_files(one) == imported_files(two)
     ids = sorted(text.split("\n")[1] for text in imported_files(one).values())
     assert ids == ["id: KB-0002", "id: KB-0003", "id: KB-0004", "id: KB-0005", "id: KB-0006"]
+
+
+def test_imported_ids_come_after_the_ids_of_files_that_do_not_load(fresh_kb: KnowledgeBase) -> None:
+    shutil.copyfile(FIXTURES.parent / "load" / "broken-yaml-holding-ids.md", fresh_kb.articles_dir / "broken.md")
+
+    report = run_import(fresh_kb)
+
+    ids = sorted(text.split("\n")[1] for text in imported_files(fresh_kb).values())
+    assert ids == ["id: KB-6001", "id: KB-6002", "id: KB-6003", "id: KB-6004", "id: KB-6005"]
+    assert len(report.created) == 5
 
 
 def test_a_rerun_updates_and_never_duplicates(tmp_path: Path, fresh_kb: KnowledgeBase) -> None:

@@ -105,6 +105,64 @@ def test_a_config_mistake_exits_2_with_file_and_line_never_zero_findings(
         assert result.stdout == ""
 
 
+@pytest.mark.parametrize(
+    ("config", "line", "col", "message"),
+    [
+        ("negative-weight.yaml", 5, 11, "lint.weights.safe must be at least 0, not -5"),
+        (
+            "zero-weights.yaml",
+            3,
+            3,
+            "lint.weights: every weight is 0: the health score would weigh nothing; give some group a weight",
+        ),
+        ("negative-max-words.yaml", 4, 16, "lint.thresholds.max_words must be at least 1, not -100"),
+        ("similarity-out-of-range.yaml", 4, 27, "lint.thresholds.duplicate_similarity must be between 0 and 1, not 70"),
+        (
+            "description-min-over-max.yaml",
+            3,
+            3,
+            "lint.thresholds: description_max_chars (300) is less than description_min_chars (400): "
+            "no description would fit",
+        ),
+    ],
+)
+def test_a_setting_out_of_range_is_a_config_error_at_its_line_and_column(
+    quality_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, config: str, line: int, col: int, message: str
+) -> None:
+    shutil.copyfile(CONFIG / config, quality_kb.root / "kb.yaml")
+
+    with pytest.raises(ConfigError) as caught:
+        _ = KnowledgeBase(quality_kb.root).config
+
+    error = caught.value
+    assert (error.path, error.line, error.col, error.message) == (quality_kb.root / "kb.yaml", line, col, message)
+    monkeypatch.chdir(quality_kb.root)
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 2
+    assert f"kb.yaml:{line}:{col}: {message}" in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_per_path_glob_that_matches_no_article_is_a_warning_with_its_line(
+    quality_kb: KnowledgeBase, today: dt.date, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kb = use_config(quality_kb, "per-path-matches-nothing.yaml")
+
+    result = check(kb, today=today)
+
+    assert result.findings == []
+    assert [(w.line, w.col, w.message) for w in result.warnings] == [
+        (5, 37, "'rules/legal-*.md' in lint.per_path matches no article: its settings apply nowhere")
+    ]
+    monkeypatch.chdir(kb.root)
+    for command in (["check", "-q"], ["audit", "-q"]):
+        run = CliRunner().invoke(cli, command)
+        assert run.exit_code == 0, run.output
+        assert "Warning: " in run.stderr
+        assert "kb.yaml:5:37: 'rules/legal-*.md' in lint.per_path matches no article" in run.stderr
+        assert "hint: paths are relative to the KB root" in run.stderr
+
+
 def test_kb_rules_says_how_this_kb_reports_each_rule(
     quality_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:

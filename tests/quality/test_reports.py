@@ -65,6 +65,36 @@ def test_the_summary_counts_what_a_knowledge_manager_needs(report: AuditReport) 
     assert "AUTH-401" in s.uncovered_codes
 
 
+def test_the_text_summary_has_a_table_by_area_and_by_owner_worst_first(report: AuditReport) -> None:
+    text = FORMATS["text"](report)
+
+    assert (
+        "\nBy product area\n"
+        "  area              articles   mean  overdue\n"
+        "  identity/sso             7   94.3        1\n"
+        "  identity/sign-in         1    100        0\n"
+        "\nBy owner\n"
+        "  owner          articles   mean  overdue\n"
+        "  team-identity         8     95        1\n"
+    ) in text
+    assert text.index("By product area") < text.index("Reviews:") < text.index("Findings")
+
+
+def test_the_text_tables_show_the_ten_worst_and_count_the_rest(sample_kb: KnowledgeBase, today: dt.date) -> None:
+    report = audit(sample_kb, today=today)
+    areas = report.summary.by_area
+    assert len(areas) > 10, "the sample KB has more areas than the table shows"
+
+    lines = FORMATS["text"](report).split("\nBy product area\n")[1].split("\n\n")[0].splitlines()
+
+    mean = {a.name: a.mean_score for a in areas}
+    shown = [line.split()[0] for line in lines[1:-1]]
+    assert len(shown) == 10
+    assert [mean[name] for name in shown] == sorted(mean[name] for name in shown)
+    assert max(mean[name] for name in shown) <= min(v for name, v in mean.items() if name not in shown)
+    assert lines[-1] == f"  and {len(areas) - 10} more"
+
+
 def test_sarif_is_valid_sarif_2_1_0_with_rule_help_and_stable_fingerprints(
     report: AuditReport, quality_kb: KnowledgeBase, today: dt.date
 ) -> None:

@@ -74,3 +74,13 @@ def test_good_fixture_and_the_kb_around_it_are_clean(pair: str, quality_kb: Know
 
 def test_the_target_articles_alone_are_clean(quality_kb: KnowledgeBase, today: dt.date) -> None:
     assert check(quality_kb, today=today).findings == []
+
+
+def test_a_one_word_title_is_one_word_not_one_words(quality_kb: KnowledgeBase, today: dt.date) -> None:
+    relpath = place(quality_kb, "KB204-vague-title", "bad")
+    article = quality_kb.root / relpath
+    article.write_text(article.read_text(encoding="utf-8").replace("title: Login problem\n", "title: Login\n"), "utf-8")
+
+    messages = [f.message for f in check(quality_kb, today=today).findings if f.code == "KB204"]
+
+    assert messages == ["the title has 1 word; say what fails and how"]
