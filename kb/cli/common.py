@@ -15,6 +15,7 @@ import click
 from kb.errors import ConfigWarning
 from kb.findings import Finding, Level
 from kb.project import KnowledgeBase
+from kb.report.text import plural as plural  # one wording for counts, in reports and commands
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -140,7 +141,3 @@ def format_finding(kb: KnowledgeBase, finding: Finding, *, colour: bool, hint: b
 def colour_for(stream: TextIO) -> bool:
     """Colour on a terminal, unless NO_COLOR is set (https://no-color.org), as in an editor's task."""
     return stream.isatty() and not os.environ.get("NO_COLOR")
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"

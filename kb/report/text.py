@@ -40,7 +40,7 @@ def render(report: AuditReport) -> str:
             out.append(f"  {h.score:>3}  {h.relpath}  failed: {failed}")
     if s.top_rules:
         out += ["", "Top rules"]
-        out += [f"  {r.count:>5}  {r.code} {r.name} ({r.articles} articles)" for r in s.top_rules[:10]]
+        out += [f"  {r.count:>5}  {r.code} {r.name} ({plural(r.articles, 'article')})" for r in s.top_rules[:10]]
     if s.uncovered_codes:
         out += ["", f"Registered error codes no published article covers ({len(s.uncovered_codes)})"]
         out.append("  " + ", ".join(s.uncovered_codes))
@@ -51,7 +51,9 @@ def render(report: AuditReport) -> str:
         out += ["", "Findings"]
         out += [f"  {f}" for f in report.findings]
     if report.fail_under is not None and report.failing_articles:
-        out += ["", f"{len(report.failing_articles)} articles score under {report.fail_under}"]
+        failing = len(report.failing_articles)
+        verb = "scores" if failing == 1 else "score"
+        out += ["", f"{plural(failing, 'article')} {verb} under {report.fail_under}"]
     return "\n".join(out) + "\n"
 
 
@@ -67,3 +69,8 @@ def _groups(heading: str, column: str, groups: list[AreaStats]) -> list[str]:
     if len(worst) > len(shown):
         lines.append(f"  and {len(worst) - len(shown)} more")
     return lines
+
+
+def plural(count: int, word: str) -> str:
+    """`1 article`, `2 articles`."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"

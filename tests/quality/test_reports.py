@@ -207,4 +207,4 @@ def test_fail_under_fails_on_a_low_score_even_without_errors(
     assert CliRunner().invoke(cli, ["audit", "-q", "--fail-under", "90"]).exit_code == 0
     failing = CliRunner().invoke(cli, ["audit", "--fail-under", "96"])
     assert failing.exit_code == 1
-    assert "1 articles score under 96" in failing.stdout
+    assert "1 article scores under 96" in failing.stdout
