@@ -41,6 +41,11 @@ class Family:
     pattern: re.Pattern[str]
     group: int = 0  # which group holds the secret itself
     boundary: bool = True  # must not follow a letter or digit
+    # Only a keyword (`password:`, `Bearer`, `user:...@`) tells that the value is a secret, so the
+    # value may be a placeholder (`<your-token>`, `YOUR_API_KEY`). A value the pattern recognises
+    # by its own shape (`AKIA...`, `ghp_...`) is a key whatever it spells, AWS's documented
+    # `AKIAIOSFODNN7EXAMPLE` included: it is the key a reviewer pastes to test the rule.
+    keyword_gated: bool = False
 
 
 _WORD_CHAR = re.compile(r"\w")
@@ -66,10 +71,22 @@ SECRET_FAMILIES = (
     Family("npm token", re.compile(r"npm_[A-Za-z0-9]{36}(?!\w)")),
     Family("private key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"), boundary=False),
     Family("JSON Web Token", re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*")),
-    Family("password in a URL", re.compile(r"://[^\s:/?#\[\]@\"'`]+:([^\s:/?#\[\]@\"'`]+)@"), 1, boundary=False),
+    Family(
+        "password in a URL",
+        re.compile(r"://[^\s:/?#\[\]@\"'`]+:([^\s:/?#\[\]@\"'`]+)@"),
+        1,
+        boundary=False,
+        keyword_gated=True,
+    ),
     # A value after `:` or `=`; the keyword before it (password, secret, token, ...) is checked in code.
-    Family("secret value", re.compile(r"[:=][ \t]*[\"']?([A-Za-z0-9+/=_\-.!@#%^&*~]{12,})"), 1, boundary=False),
-    Family("bearer token", re.compile(r"[Bb]earer[ \t]+([A-Za-z0-9+/=_\-.~]{16,})"), 1),
+    Family(
+        "secret value",
+        re.compile(r"[:=][ \t]*[\"']?([A-Za-z0-9+/=_\-.!@#%^&*~]{12,})"),
+        1,
+        boundary=False,
+        keyword_gated=True,
+    ),
+    Family("bearer token", re.compile(r"[Bb]earer[ \t]+([A-Za-z0-9+/=_\-.~]{16,})"), 1, keyword_gated=True),
 )
 
 # The words that make the value after them a secret ("password: ...", "api_key = ...").
@@ -79,11 +96,16 @@ _KEYWORD_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
-# Values that are placeholders, not secrets: `<your-key>`, `YOUR_API_KEY`, `****`, `EXAMPLE`.
+# Values after a keyword that are placeholders, not secrets: `<your-key>`, `YOUR_API_KEY`, `****`,
+# `example-password`. Never applied to the families recognised by their shape (see `Family`).
 _PLACEHOLDER = re.compile(
     r"(?i)example|your[_-]?|xxxx|\*\*\*|<|>|\{|\}|\$|redacted|placeholder|changeme|dummy|sample|"
     r"(?:abc|123|secret|password|token|key)[_-]?(?:here|value)|^\.+$"
 )
+
+# A key written with its characters masked (`AKIAXXXXXXXXXXXXXXXX`, `ghp_xxxx...`) shows the shape
+# of a key, not a key: six x's in a row come by chance in fewer than one random key in a million.
+_MASKED = re.compile(r"[Xx]{6}")
 
 
 def entropy(value: str) -> float:
@@ -93,14 +115,14 @@ def entropy(value: str) -> float:
 
 
 def _real_secret(family: Family, value: str) -> bool:
-    if _PLACEHOLDER.search(value):
-        return False
     if family.name == "JSON Web Token":
         return _decodes_to_json(value.split(".", 1)[0])
-    if family.name in ("secret value", "bearer token", "password in a URL"):
+    if family.keyword_gated:
+        if _PLACEHOLDER.search(value):
+            return False
         # A word ("password: required") is not a secret; a random-looking string is.
         return entropy(value) >= (2.0 if family.name == "password in a URL" else 3.0) and not value.isalpha()
-    return True
+    return not _MASKED.search(value)
 
 
 def _decodes_to_json(segment: str) -> bool:
@@ -199,8 +221,10 @@ class Secret(ArticleRule):
     families detect-secrets knows (AWS keys and secret keys, Azure storage keys, GitHub, GitLab,
     Slack, Stripe, Twilio, SendGrid and npm tokens, Slack webhooks, private keys, JSON Web
     Tokens, passwords in URLs) and random-looking values after words like `password`, `secret`,
-    `token` or `api_key`. Placeholders (`<your-key>`, `YOUR_API_KEY`, `****`, values with
-    `EXAMPLE`) are not reported.
+    `token` or `api_key`. After such a word, placeholders (`<your-key>`, `YOUR_API_KEY`, `****`,
+    `example-password`) are not reported. A key recognised by its shape is reported whatever it
+    spells: AWS's documented `AKIAIOSFODNN7EXAMPLE` is the first key anyone pastes, so write
+    `<your-access-key-id>` instead. Only a masked key (`AKIAXXXXXXXXXXXXXXXX`) is not reported.
 
     ## Why it matters
     Articles are copied into tickets, exported and published. A key pasted from a customer's

@@ -1,0 +1,128 @@
+"""The safe rules on real articles: every secret family found at its line and column wherever it
+is, placeholders skipped only where a keyword made the value a secret, and prose left alone.
+
+Test data is in `fixtures/quality/safe/`: planted secrets in `secrets.yaml`, near misses in
+`not-secrets.yaml`, the words of generated prose in `prose-words.txt`. Lines are planted into
+`host.md` (a clean public article) inside a copy of `fixtures/quality/kb`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from kb.check import check
+from kb.project import KnowledgeBase
+from kb.rules.safe import SECRET_FAMILIES, find_secrets
+from tests.quality.conftest import QUALITY
+
+SAFE = QUALITY / "safe"
+PLANTED: list[dict[str, str]] = yaml.safe_load((SAFE / "secrets.yaml").read_text(encoding="utf-8"))
+NOT_SECRETS: list[str] = yaml.safe_load((SAFE / "not-secrets.yaml").read_text(encoding="utf-8"))
+HOST = (SAFE / "host.md").read_text(encoding="utf-8")
+
+
+def place(kb: KnowledgeBase, text: str, name: str = "host.md") -> str:
+    target = kb.articles_dir / "safe" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return kb.relpath(target)
+
+
+def with_lines(host: str, lines: list[str]) -> tuple[str, int]:
+    """`host` with `lines` appended as paragraphs; the file line of the first one."""
+    first = host.count("\n") + 2
+    return host + "".join(f"\n{line}\n" for line in lines), first
+
+
+def found(kb: KnowledgeBase, today: dt.date, relpath: str, *codes: str) -> list[tuple[int, int, str]]:
+    return [
+        (f.location.line, f.location.col, f.message)
+        for f in check(kb, today=today).findings
+        if f.location.path == relpath and f.code in codes
+    ]
+
+
+SAFE_CODES = ("KB501", "KB502", "KB503", "KB504", "KB505")
+
+
+def expected_message(item: dict[str, str]) -> str:
+    return f"{item['family']} {item['secret'][:4]}…"
+
+
+# -- secrets ----------------------------------------------------------------------------------------
+
+
+def test_the_host_article_is_clean(quality_kb: KnowledgeBase, today: dt.date) -> None:
+    place(quality_kb, HOST)
+
+    assert [str(f) for f in check(quality_kb, today=today).findings] == []
+
+
+@pytest.mark.parametrize("item", PLANTED, ids=[f"{i}-{p['family']}" for i, p in enumerate(PLANTED)])
+def test_each_family_finds_its_secret_and_nothing_else(item: dict[str, str]) -> None:
+    line = item["line"]
+
+    assert list(find_secrets(line)) == [(item["family"], line.index(item["secret"]), item["secret"])]
+
+
+def test_every_planted_secret_is_reported_at_its_line_and_column(quality_kb: KnowledgeBase, today: dt.date) -> None:
+    text, first = with_lines(HOST, [item["line"] for item in PLANTED])
+    relpath = place(quality_kb, text)
+
+    expected = [
+        (first + 2 * n, item["line"].index(item["secret"]) + 1, expected_message(item))
+        for n, item in enumerate(PLANTED)
+    ]
+    assert found(quality_kb, today, relpath, "KB501") == expected
+
+
+def test_every_family_is_planted() -> None:
+    assert {family.name for family in SECRET_FAMILIES} == {item["family"] for item in PLANTED}
+
+
+@pytest.mark.parametrize("line", NOT_SECRETS)
+def test_placeholders_masks_and_codes_are_not_secrets(line: str) -> None:
+    assert list(find_secrets(line)) == []
+
+
+def test_an_article_of_near_misses_is_clean(quality_kb: KnowledgeBase, today: dt.date) -> None:
+    text, _ = with_lines(HOST, NOT_SECRETS)
+    relpath = place(quality_kb, text)
+
+    assert found(quality_kb, today, relpath, *SAFE_CODES) == []
+
+
+# Support prose as articles have it: words, the keywords secrets hide behind, codes, numbers.
+WORDS = st.sampled_from((SAFE / "prose-words.txt").read_text(encoding="utf-8").split())
+ERROR_CODES = st.from_regex(r"0x[0-9A-F]{8}", fullmatch=True)
+SEPARATORS = st.sampled_from([" ", ", ", ". ", "\n", "\n\n"])
+PROSE = st.lists(st.tuples(st.one_of(WORDS, ERROR_CODES), SEPARATORS), max_size=40).map(
+    lambda pairs: "".join(word + separator for word, separator in pairs)
+)
+
+
+@given(PROSE)
+def test_ordinary_prose_and_error_codes_hold_no_secret(prose: str) -> None:
+    assert list(find_secrets(prose)) == []
+
+
+@given(PROSE, st.sampled_from(PLANTED), PROSE)
+def test_a_planted_secret_is_found_at_its_offset_in_any_prose(before: str, item: dict[str, Any], after: str) -> None:
+    text = f"{before}\n{item['line']}\n{after}"
+
+    offset = len(before) + 1 + item["line"].index(item["secret"])
+    assert list(find_secrets(text)) == [(item["family"], offset, item["secret"])]
+
+
+@given(st.sampled_from(["AKIA", "ASIA"]), st.from_regex(r"[A-Z0-9]{16}", fullmatch=True), st.booleans())
+def test_an_aws_key_id_is_a_secret_whatever_it_spells(prefix: str, rest: str, example: bool) -> None:
+    key = prefix + (rest[:9] + "EXAMPLE" if example else rest)
+    assume("XXXXXX" not in key)  # a masked key
+
+    assert list(find_secrets(f"Use {key} for the export.")) == [("AWS access key", 4, key)]
