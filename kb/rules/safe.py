@@ -41,6 +41,9 @@ class Family:
     pattern: re.Pattern[str]
     group: int = 0  # which group holds the secret itself
     boundary: bool = True  # must not follow a letter or digit
+    # What the secret starts with, just before the match, when that is too common to start the
+    # pattern with (32 hex digits, 8 digits): the pattern starts at the rarer text after it.
+    lead: re.Pattern[str] | None = None
     # Only a keyword (`password:`, `Bearer`, `user:...@`) tells that the value is a secret, so the
     # value may be a placeholder (`<your-token>`, `YOUR_API_KEY`). A value the pattern recognises
     # by its own shape (`AKIA...`, `ghp_...`) is a key whatever it spells, AWS's documented
@@ -49,6 +52,7 @@ class Family:
 
 
 _WORD_CHAR = re.compile(r"\w")
+_LEAD_WINDOW = 40  # characters a `Family.lead` may span
 
 SECRET_FAMILIES = (
     Family("AWS access key", re.compile(r"(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])")),
@@ -69,6 +73,40 @@ SECRET_FAMILIES = (
     Family("Twilio key", re.compile(r"(?:AC|SK)[a-f0-9]{32}(?!\w)")),
     Family("SendGrid key", re.compile(r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![\w-])")),
     Family("npm token", re.compile(r"npm_[A-Za-z0-9]{36}(?!\w)")),
+    # A legacy npm token is a UUID, a secret only as the `_authToken` of an `.npmrc` line.
+    Family(
+        "npm token",
+        re.compile(r":_authToken=[ \t]*([0-9A-Fa-f]{8}-(?:[0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12})(?![\w-])"),
+        1,
+        boundary=False,
+    ),
+    # Legacy and project keys alike hold `T3BlbkFJ` ("OpenAI" in base64); project, service
+    # account and admin keys are recognisable by their prefix alone.
+    Family(
+        "OpenAI key",
+        re.compile(
+            r"sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}|[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,})(?![\w-])"
+        ),
+    ),
+    # "pypi.org" or "test.pypi.org" in base64, inside the token's macaroon.
+    Family("PyPI token", re.compile(r"pypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{70,}")),
+    Family(
+        "Discord bot token",
+        re.compile(r"\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,}(?![\w-])"),
+        lead=re.compile(r"[MNO][A-Za-z0-9_-]{23,25}$"),
+    ),
+    # Often in the bot's URL (`api.telegram.org/bot123456789:AA...`): after letters, not digits.
+    Family(
+        "Telegram bot token",
+        re.compile(r":[A-Za-z0-9_-]{35}(?![\w-])"),
+        boundary=False,
+        lead=re.compile(r"(?<![0-9])[0-9]{8,10}$"),
+    ),
+    Family("Square OAuth secret", re.compile(r"sq0csp-[A-Za-z0-9_-]{43}(?![\w-])")),
+    Family("Square access token", re.compile(r"sq0atp-[A-Za-z0-9_-]{22,60}(?![\w-])")),
+    Family("Square access token", re.compile(r"EAAA[A-Za-z0-9_-]{22,60}(?![\w-])")),
+    Family("Mailchimp key", re.compile(r"-us[0-9]{1,2}(?![\w-])"), lead=re.compile(r"[0-9a-f]{32}$")),
+    Family("Artifactory key", re.compile(r"AKCp[A-Za-z0-9]{10,}(?![\w-])")),
     Family("private key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"), boundary=False),
     Family("JSON Web Token", re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*")),
     Family(
@@ -135,14 +173,19 @@ def _decodes_to_json(segment: str) -> bool:
 
 def find_secrets(text: str) -> Iterator[tuple[str, int, str]]:
     """(family, 0-based offset, secret) for each secret in `text`, one per place. Each family's
-    pattern runs once over the whole text: per line, fifteen patterns cost more than the rest of
+    pattern runs once over the whole text: per line, two dozen patterns cost more than the rest of
     the checks together."""
     seen: set[int] = set()
     for family in SECRET_FAMILIES:
         for match in family.pattern.finditer(text):
-            value = match.group(family.group)
-            start = match.start(family.group)
-            if family.boundary and match.start() > 0 and _WORD_CHAR.match(text, match.start() - 1):
+            begin, (start, end) = match.start(), match.span(family.group)
+            if family.lead is not None:
+                lead = family.lead.search(text, max(0, start - _LEAD_WINDOW), start)
+                if lead is None:
+                    continue
+                begin = start = lead.start()
+            value = text[start:end]
+            if family.boundary and begin > 0 and _WORD_CHAR.match(text, begin - 1):
                 continue
             if family.name == "secret value" and not _KEYWORD_BEFORE.search(text, max(0, start - 40), start):
                 continue
@@ -219,11 +262,12 @@ class Secret(ArticleRule):
     """## What it does
     Reports secrets anywhere in the article, internal blocks and internal articles included: the
     families detect-secrets knows (AWS keys and secret keys, Azure storage keys, GitHub, GitLab,
-    Slack, Stripe, Twilio, SendGrid and npm tokens, Slack webhooks, private keys, JSON Web
-    Tokens, passwords in URLs) and random-looking values after words like `password`, `secret`,
-    `token` or `api_key`. After such a word, placeholders (`<your-key>`, `YOUR_API_KEY`, `****`,
-    `example-password`) are not reported. A key recognised by its shape is reported whatever it
-    spells: AWS's documented `AKIAIOSFODNN7EXAMPLE` is the first key anyone pastes, so write
+    Slack, Stripe, Twilio, SendGrid, npm, OpenAI, PyPI, Discord, Telegram, Square, Mailchimp and
+    Artifactory keys and tokens, Slack webhooks, private keys, JSON Web Tokens, passwords in
+    URLs) and random-looking values after words like `password`, `secret`, `token` or `api_key`.
+    After such a word, placeholders (`<your-key>`, `YOUR_API_KEY`, `****`, `example-password`)
+    are not reported. A key recognised by its shape is reported whatever it spells: AWS's
+    documented `AKIAIOSFODNN7EXAMPLE` is the first key anyone pastes, so write
     `<your-access-key-id>` instead. Only a masked key (`AKIAXXXXXXXXXXXXXXXX`) is not reported.
 
     ## Why it matters
