@@ -1,10 +1,12 @@
 """Safe: nothing secret or personal where customers can see it.
 
 Secrets are never fine, in any article or internal block. E-mail addresses, public IP addresses,
-payment card numbers and customer names are findings in what a customer-facing site shows: the
-text of articles such a site publishes, outside `::: internal` blocks, plus their title and
-description. Documentation addresses (RFC 5737, RFC 3849), private ranges and example domains
-(RFC 2606) are fine.
+payment card numbers and customer names are findings in what customers can see: the title,
+description and text outside `::: internal` blocks of every article whose audience a
+customer-facing site (one that does not show internal notes) publishes, whatever its confidence,
+since a `wip` or `not-validated` article goes out as it is the moment it is validated.
+Documentation addresses (RFC 5737, RFC 3849), private ranges and example domains (RFC 2606) are
+fine.
 
 The secret families are those detect-secrets knows, implemented here so that every finding has
 a column and no plugin machinery runs per line (see `SECRET_FAMILIES`).
@@ -31,6 +33,7 @@ from kb.rules.base import ArticleRule, Group, Rule
 if TYPE_CHECKING:
     from kb.article import Article
     from kb.rules.context import CheckContext
+    from kb.taxonomy import Taxonomy
 
 
 @dataclass(frozen=True)
@@ -225,18 +228,24 @@ class FileText:
         return Location(article.relpath, line, offset - self.starts[line - 1] + 1)
 
 
-def customer_text(article: Article, context: CheckContext) -> FileText | None:
-    """What a customer-facing site shows of `article`, laid out like the file; None when no
-    such site publishes it."""
-    from kb.publish import publishes, shows_internal_notes
+def customer_facing(article: Article, taxonomy: Taxonomy) -> bool:
+    """Whether a site that does not show internal notes lists `article`'s audience. Its confidence
+    does not matter: a `wip` or `not-validated` article is published the moment it is validated,
+    with whatever it holds then, so it is checked before."""
+    from kb.publish import shows_internal_notes
 
+    return any(article.audience in site.audiences for site in taxonomy.sites.values() if not shows_internal_notes(site))
+
+
+def customer_text(article: Article, context: CheckContext) -> FileText | None:
+    """What a customer-facing site shows or will show of `article`, laid out like the file; None
+    when the article is not customer-facing (see `customer_facing`)."""
     body = context.text(article)
     if "customer_text" in body.memo:  # four rules ask; build it once
         cached = body.memo["customer_text"]
         return cached if isinstance(cached, FileText) else None
-    sites = [s for s in context.taxonomy.sites.values() if not shows_internal_notes(s) and publishes(s, article)]
     result = None
-    if sites:
+    if customer_facing(article, context.taxonomy):
         shown = [""] * len(article.text.split("\n"))
         for number, line in _front_lines(article, _FRONT_VISIBLE):
             shown[number - 1] = line
@@ -311,6 +320,10 @@ class EmailAddress(ArticleRule):
     Reports e-mail addresses in what customers can see. Example domains (RFC 2606:
     `example.com`, `*.example`, `*.test`, `*.invalid`) and the addresses or `@domain`s listed in
     `lint.allowed_emails` (your support address) are fine.
+
+    What customers can see is the title, description and text outside `::: internal` blocks of
+    every article whose audience a customer-facing site publishes, whatever its confidence: a
+    `wip` or `not-validated` article goes out as it is the moment it is validated.
 
     ## Why it matters
     An address in a public article is usually a customer's or a colleague's, copied from a
@@ -388,6 +401,10 @@ class PublicIpAddress(ArticleRule):
     `192.0.2.0/24`, `198.51.100.0/24`, `203.0.113.0/24`; RFC 3849: `2001:db8::/32`) are fine, and
     so are four-part version numbers (`version 5.1.24.0`, `16.0.0.0`).
 
+    What customers can see is the title, description and text outside `::: internal` blocks of
+    every article whose audience a customer-facing site publishes, whatever its confidence: a
+    `wip` or `not-validated` article goes out as it is the moment it is validated.
+
     ## Why it matters
     A public address in an article usually comes from a customer's log or from our own
     infrastructure: it identifies a customer's network or maps our attack surface.
@@ -449,6 +466,10 @@ class CardNumber(ArticleRule):
     allowed) that start like a card network's numbers and pass the Luhn checksum. Test numbers
     (4242 4242 4242 4242) are reported too: write them as placeholders.
 
+    What customers can see is the title, description and text outside `::: internal` blocks of
+    every article whose audience a customer-facing site publishes, whatever its confidence: a
+    `wip` or `not-validated` article goes out as it is the moment it is validated.
+
     ## Why it matters
     A card number copied from a ticket is cardholder data: publishing it breaks PCI DSS and the
     customer's trust.
@@ -498,6 +519,10 @@ class CustomerName(ArticleRule):
     """## What it does
     Reports the names in `lint.customer_names` (customers, tenants, partners under NDA) in what
     customers can see, whole words, any case.
+
+    What customers can see is the title, description and text outside `::: internal` blocks of
+    every article whose audience a customer-facing site publishes, whatever its confidence: a
+    `wip` or `not-validated` article goes out as it is the moment it is validated.
 
     ## Why it matters
     Articles start from tickets. "Contoso's tenant failed because..." tells every other customer

@@ -17,8 +17,10 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from kb.check import check
+from kb.load import load_articles
 from kb.project import KnowledgeBase
-from kb.rules.safe import SECRET_FAMILIES, find_secrets
+from kb.rules.safe import SECRET_FAMILIES, customer_facing, find_secrets
+from kb.taxonomy import CONFIDENCES
 from tests.quality.conftest import QUALITY
 
 SAFE = QUALITY / "safe"
@@ -126,3 +128,68 @@ def test_an_aws_key_id_is_a_secret_whatever_it_spells(prefix: str, rest: str, ex
     assume("XXXXXX" not in key)  # a masked key
 
     assert list(find_secrets(f"Use {key} for the export.")) == [("AWS access key", 4, key)]
+
+
+# -- what customers can see -------------------------------------------------------------------------
+
+PERSONAL = (SAFE / "personal-data.md").read_text(encoding="utf-8")
+# `line:col: CODE` of every finding in PERSONAL as customers see it; its internal block holds the
+# same kinds of data and must give none.
+PERSONAL_FINDINGS = (SAFE / "personal-data.findings").read_text(encoding="utf-8").splitlines()
+
+
+def as_article(text: str, audience: str, confidence: str) -> str:
+    """`text` (audience public, confidence validated) with another audience and confidence."""
+    text = text.replace("\naudience: public\n", f"\naudience: {audience}\n", 1)
+    return text.replace("\nconfidence: validated\n", f"\nconfidence: {confidence}\n", 1)
+
+
+def personal_data_found(kb: KnowledgeBase, today: dt.date, relpath: str) -> list[str]:
+    return [
+        f"{f.location.line}:{f.location.col}: {f.code}"
+        for f in check(kb, today=today).findings
+        if f.location.path == relpath and f.code in SAFE_CODES
+    ]
+
+
+@pytest.mark.parametrize("confidence", CONFIDENCES)
+@pytest.mark.parametrize("audience", ["public", "customer"])
+def test_an_article_for_customers_is_checked_whatever_its_confidence(
+    audience: str, confidence: str, quality_kb: KnowledgeBase, today: dt.date
+) -> None:
+    relpath = place(quality_kb, as_article(PERSONAL, audience, confidence))
+
+    assert personal_data_found(quality_kb, today, relpath) == PERSONAL_FINDINGS
+
+
+@pytest.mark.parametrize("confidence", CONFIDENCES)
+@pytest.mark.parametrize("audience", ["internal", "partner"])
+def test_an_article_for_an_audience_no_customer_facing_site_lists_is_not_checked(
+    audience: str, confidence: str, quality_kb: KnowledgeBase, today: dt.date
+) -> None:
+    relpath = place(quality_kb, as_article(PERSONAL, audience, confidence))
+
+    assert personal_data_found(quality_kb, today, relpath) == []
+
+
+@pytest.mark.parametrize("confidence", CONFIDENCES)
+def test_a_partner_portal_makes_partner_articles_customer_facing(
+    confidence: str, quality_kb: KnowledgeBase, today: dt.date
+) -> None:
+    taxonomy = quality_kb.schemas_dir / "taxonomy.yaml"
+    portal = (SAFE / "partner-portal.yaml").read_text(encoding="utf-8")
+    taxonomy.write_text(taxonomy.read_text(encoding="utf-8") + portal, encoding="utf-8")
+    relpath = place(quality_kb, as_article(PERSONAL, "partner", confidence))
+
+    assert personal_data_found(quality_kb, today, relpath) == PERSONAL_FINDINGS
+
+
+def test_the_sample_kb_articles_not_yet_validated_are_checked_and_clean(
+    sample_kb: KnowledgeBase, today: dt.date
+) -> None:
+    articles = load_articles(sample_kb)
+    waiting = [a for a in articles if a.audience in ("public", "customer") and a.confidence != "validated"]
+
+    assert waiting  # wip, not-validated and archived articles for customers
+    assert all(customer_facing(a, sample_kb.taxonomy) for a in waiting)
+    assert [str(f) for f in check(sample_kb, today=today).findings if f.code in SAFE_CODES] == []
