@@ -1,12 +1,12 @@
-"""Safe: nothing secret or personal where customers can see it.
+"""Safe: no secret anywhere, and nothing personal where customers can see it.
 
-Secrets are never fine, in any article or internal block. E-mail addresses, public IP addresses,
-payment card numbers and customer names are findings in what customers can see: the title,
-description and text outside `::: internal` blocks of every article whose audience a
-customer-facing site (one that does not show internal notes) publishes, whatever its confidence,
-since a `wip` or `not-validated` article goes out as it is the moment it is validated.
-Documentation addresses (RFC 5737, RFC 3849), private ranges and example domains (RFC 2606) are
-fine.
+Secrets are never fine, in any article, internal or not, and in any internal block: a secret in
+git leaks whoever reads the page (see `Secret`). E-mail addresses, public IP addresses, payment
+card numbers and customer names are findings in what customers can see: the title, description
+and text outside `::: internal` blocks of every article whose audience a customer-facing site
+(one that does not show internal notes) publishes, whatever its confidence, since a `wip` or
+`not-validated` article goes out as it is the moment it is validated. Documentation addresses
+(RFC 5737, RFC 3849), private ranges and example domains (RFC 2606) are fine.
 
 The secret families are those detect-secrets knows, implemented here so that every finding has
 a column and no plugin machinery runs per line (see `SECRET_FAMILIES`).
@@ -274,19 +274,25 @@ def _front_lines(article: Article, names: tuple[str, ...]) -> list[tuple[int, st
 
 class Secret(ArticleRule):
     """## What it does
-    Reports secrets anywhere in the article, internal blocks and internal articles included: the
-    families detect-secrets knows (AWS keys and secret keys, Azure storage keys, GitHub, GitLab,
-    Slack, Stripe, Twilio, SendGrid, npm, OpenAI, PyPI, Discord, Telegram, Square, Mailchimp and
-    Artifactory keys and tokens, Slack webhooks, private keys, JSON Web Tokens, passwords in
-    URLs) and random-looking values after words like `password`, `secret`, `token` or `api_key`.
-    After such a word, placeholders (`<your-key>`, `YOUR_API_KEY`, `****`, `example-password`)
-    are not reported. A key recognised by its shape is reported whatever it spells: AWS's
-    documented `AKIAIOSFODNN7EXAMPLE` is the first key anyone pastes, so write
+    Reports secrets anywhere in the article, internal blocks and internal articles included,
+    whatever the article's audience and confidence. This is deliberate, and unlike the other
+    safe rules (KB502 to KB505), which look only at what customers can see.
+
+    It finds the families detect-secrets knows (AWS keys and secret keys, Azure storage keys,
+    GitHub, GitLab, Slack, Stripe, Twilio, SendGrid, npm, OpenAI, PyPI, Discord, Telegram,
+    Square, Mailchimp and Artifactory keys and tokens, Slack webhooks, private keys, JSON Web
+    Tokens, passwords in URLs) and random-looking values after words like `password`, `secret`,
+    `token` or `api_key`. After such a word, placeholders (`<your-key>`, `YOUR_API_KEY`, `****`,
+    `example-password`) are not reported. A key recognised by its shape is reported whatever it
+    spells: AWS's documented `AKIAIOSFODNN7EXAMPLE` is the first key anyone pastes, so write
     `<your-access-key-id>` instead. Only a masked key (`AKIAXXXXXXXXXXXXXXXX`) is not reported.
 
     ## Why it matters
-    Articles are copied into tickets, exported and published. A key pasted from a customer's
-    log is a breach waiting to happen, and git keeps it forever: rotate it, do not just delete it.
+    A secret in git is a leak whoever reads the page: every clone, fork and backup of the
+    repository holds it, and git keeps it in history after the line is deleted. An internal
+    block only hides text from the public site, and an internal article is still copied into
+    tickets and exports. A key pasted from a customer's log is a breach waiting to happen:
+    rotate it, do not just delete it.
 
     ## Example
     ```markdown

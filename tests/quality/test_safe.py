@@ -130,6 +130,19 @@ def test_an_aws_key_id_is_a_secret_whatever_it_spells(prefix: str, rest: str, ex
     assert list(find_secrets(f"Use {key} for the export.")) == [("AWS access key", 4, key)]
 
 
+def test_a_secret_is_reported_in_internal_blocks_and_internal_articles(
+    quality_kb: KnowledgeBase, today: dt.date
+) -> None:
+    item = PLANTED[0]
+    text, first = with_lines(HOST, ["::: internal", item["line"], ":::"])
+    public = place(quality_kb, text, "public.md")
+    internal = place(quality_kb, as_article(text, "internal", "wip").replace("KB-3090", "KB-3092"), "internal.md")
+
+    expected = [(first + 2, item["line"].index(item["secret"]) + 1, expected_message(item))]
+    assert found(quality_kb, today, public, "KB501") == expected
+    assert found(quality_kb, today, internal, "KB501") == expected
+
+
 # -- what customers can see -------------------------------------------------------------------------
 
 PERSONAL = (SAFE / "personal-data.md").read_text(encoding="utf-8")
