@@ -1,9 +1,12 @@
 """The safe rules on real articles: every secret family found at its line and column wherever it
-is, placeholders skipped only where a keyword made the value a secret, and prose left alone.
+is (internal blocks and articles included), placeholders skipped only where a keyword made the
+value a secret, prose left alone; personal data reported in every article a customer-facing site
+lists the audience of, whatever its confidence.
 
 Test data is in `fixtures/quality/safe/`: planted secrets in `secrets.yaml`, near misses in
-`not-secrets.yaml`, the words of generated prose in `prose-words.txt`. Lines are planted into
-`host.md` (a clean public article) inside a copy of `fixtures/quality/kb`.
+`not-secrets.yaml`, the words of generated prose in `prose-words.txt`, planted into `host.md` (a
+clean public article); `personal-data.md` and its expected `personal-data.findings`; a partner
+portal to add to the taxonomy of `fixtures/quality/kb`, the KB each test copies.
 """
 
 from __future__ import annotations
