@@ -1,10 +1,12 @@
-"""Safe: nothing secret or personal where customers can see it.
+"""Safe: no secret anywhere, and nothing personal where customers can see it.
 
-Secrets are never fine, in any article or internal block. E-mail addresses, public IP addresses,
-payment card numbers and customer names are findings in what a customer-facing site shows: the
-text of articles such a site publishes, outside `::: internal` blocks, plus their title and
-description. Documentation addresses (RFC 5737, RFC 3849), private ranges and example domains
-(RFC 2606) are fine.
+Secrets are never fine, in any article, internal or not, and in any internal block: a secret in
+git leaks whoever reads the page (see `Secret`). E-mail addresses, public IP addresses, payment
+card numbers and customer names are findings in what customers can see: the title, description
+and text outside `::: internal` blocks of every article whose audience a customer-facing site
+(one that does not show internal notes) publishes, whatever its confidence, since a `wip` or
+`not-validated` article goes out as it is the moment it is validated. Documentation addresses
+(RFC 5737, RFC 3849), private ranges and example domains (RFC 2606) are fine.
 
 The secret families are those detect-secrets knows, implemented here so that every finding has
 a column and no plugin machinery runs per line (see `SECRET_FAMILIES`).
@@ -31,19 +33,31 @@ from kb.rules.base import ArticleRule, Group, Rule
 if TYPE_CHECKING:
     from kb.article import Article
     from kb.rules.context import CheckContext
+    from kb.taxonomy import Taxonomy
 
 
 @dataclass(frozen=True)
 class Family:
     name: str
-    # Every pattern starts with literal text or a small character class, never with `\b`, so
-    # that the regex engine can skip ahead: the word boundary before it is checked in code.
+    # Patterns start with literal text, never with `\b`, so that the regex engine can skip
+    # ahead: the word boundary before it is checked in code. A class or an alternation at the
+    # start (`[rs]k_live_`, `(?:AC|SK)`) makes the engine try far more places (several times
+    # slower over the OfficeDocs corpus): prefer one pattern per prefix, or `lead`.
     pattern: re.Pattern[str]
     group: int = 0  # which group holds the secret itself
     boundary: bool = True  # must not follow a letter or digit
+    # What the secret starts with, just before the match, when that is too common to start the
+    # pattern with (32 hex digits, 8 digits): the pattern starts at the rarer text after it.
+    lead: re.Pattern[str] | None = None
+    # Only a keyword (`password:`, `Bearer`, `user:...@`) tells that the value is a secret, so the
+    # value may be a placeholder (`<your-token>`, `YOUR_API_KEY`). A value the pattern recognises
+    # by its own shape (`AKIA...`, `ghp_...`) is a key whatever it spells, AWS's documented
+    # `AKIAIOSFODNN7EXAMPLE` included: it is the key a reviewer pastes to test the rule.
+    keyword_gated: bool = False
 
 
 _WORD_CHAR = re.compile(r"\w")
+_LEAD_WINDOW = 40  # characters a `Family.lead` may span
 
 SECRET_FAMILIES = (
     Family("AWS access key", re.compile(r"(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])")),
@@ -60,16 +74,65 @@ SECRET_FAMILIES = (
     Family("GitLab token", re.compile(r"gl(?:pat|ptt|dt|rt|soat|cbt|imt|ft|agent)-[A-Za-z0-9_-]{20,}")),
     Family("Slack token", re.compile(r"xox[abposr]-(?:[0-9]+-)+[A-Za-z0-9]+")),
     Family("Slack webhook", re.compile(r"https://hooks\.slack\.com/services/T[A-Za-z0-9_]+/B[A-Za-z0-9_]+/\w+")),
-    Family("Stripe key", re.compile(r"[rs]k_live_[0-9a-zA-Z]{24,}(?!\w)")),
-    Family("Twilio key", re.compile(r"(?:AC|SK)[a-f0-9]{32}(?!\w)")),
+    Family("Stripe key", re.compile(r"sk_live_[0-9a-zA-Z]{24,}(?!\w)")),
+    Family("Stripe key", re.compile(r"rk_live_[0-9a-zA-Z]{24,}(?!\w)")),
+    Family("Twilio key", re.compile(r"AC[a-f0-9]{32}(?!\w)")),
+    Family("Twilio key", re.compile(r"SK[a-f0-9]{32}(?!\w)")),
     Family("SendGrid key", re.compile(r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![\w-])")),
     Family("npm token", re.compile(r"npm_[A-Za-z0-9]{36}(?!\w)")),
+    # A legacy npm token is a UUID, a secret only as the `_authToken` of an `.npmrc` line.
+    Family(
+        "npm token",
+        re.compile(r":_authToken=[ \t]*([0-9A-Fa-f]{8}-(?:[0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12})(?![\w-])"),
+        1,
+        boundary=False,
+    ),
+    # Legacy and project keys alike hold `T3BlbkFJ` ("OpenAI" in base64); project, service
+    # account and admin keys are recognisable by their prefix alone.
+    Family(
+        "OpenAI key",
+        re.compile(
+            r"sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}|[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,})(?![\w-])"
+        ),
+    ),
+    # "pypi.org" or "test.pypi.org" in base64, inside the token's macaroon.
+    Family("PyPI token", re.compile(r"pypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{70,}")),
+    Family(
+        "Discord bot token",
+        re.compile(r"\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,}(?![\w-])"),
+        lead=re.compile(r"[MNO][A-Za-z0-9_-]{23,25}$"),
+    ),
+    # Often in the bot's URL (`api.telegram.org/bot123456789:AA...`): after letters, not digits.
+    Family(
+        "Telegram bot token",
+        re.compile(r":[A-Za-z0-9_-]{35}(?![\w-])"),
+        boundary=False,
+        lead=re.compile(r"(?<![0-9])[0-9]{8,10}$"),
+    ),
+    Family("Square OAuth secret", re.compile(r"sq0csp-[A-Za-z0-9_-]{43}(?![\w-])")),
+    Family("Square access token", re.compile(r"sq0atp-[A-Za-z0-9_-]{22,60}(?![\w-])")),
+    Family("Square access token", re.compile(r"EAAA[A-Za-z0-9_-]{22,60}(?![\w-])")),
+    Family("Mailchimp key", re.compile(r"-us[0-9]{1,2}(?![\w-])"), lead=re.compile(r"[0-9a-f]{32}$")),
+    Family("Artifactory key", re.compile(r"AKCp[A-Za-z0-9]{10,}(?![\w-])")),
     Family("private key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"), boundary=False),
     Family("JSON Web Token", re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*")),
-    Family("password in a URL", re.compile(r"://[^\s:/?#\[\]@\"'`]+:([^\s:/?#\[\]@\"'`]+)@"), 1, boundary=False),
+    Family(
+        "password in a URL",
+        re.compile(r"://[^\s:/?#\[\]@\"'`]+:([^\s:/?#\[\]@\"'`]+)@"),
+        1,
+        boundary=False,
+        keyword_gated=True,
+    ),
     # A value after `:` or `=`; the keyword before it (password, secret, token, ...) is checked in code.
-    Family("secret value", re.compile(r"[:=][ \t]*[\"']?([A-Za-z0-9+/=_\-.!@#%^&*~]{12,})"), 1, boundary=False),
-    Family("bearer token", re.compile(r"[Bb]earer[ \t]+([A-Za-z0-9+/=_\-.~]{16,})"), 1),
+    Family(
+        "secret value",
+        re.compile(r"[:=][ \t]*[\"']?([A-Za-z0-9+/=_\-.!@#%^&*~]{12,})"),
+        1,
+        boundary=False,
+        keyword_gated=True,
+    ),
+    Family("bearer token", re.compile(r"Bearer[ \t]+([A-Za-z0-9+/=_\-.~]{16,})"), 1, keyword_gated=True),
+    Family("bearer token", re.compile(r"bearer[ \t]+([A-Za-z0-9+/=_\-.~]{16,})"), 1, keyword_gated=True),
 )
 
 # The words that make the value after them a secret ("password: ...", "api_key = ...").
@@ -79,11 +142,16 @@ _KEYWORD_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
-# Values that are placeholders, not secrets: `<your-key>`, `YOUR_API_KEY`, `****`, `EXAMPLE`.
+# Values after a keyword that are placeholders, not secrets: `<your-key>`, `YOUR_API_KEY`, `****`,
+# `example-password`. Never applied to the families recognised by their shape (see `Family`).
 _PLACEHOLDER = re.compile(
     r"(?i)example|your[_-]?|xxxx|\*\*\*|<|>|\{|\}|\$|redacted|placeholder|changeme|dummy|sample|"
     r"(?:abc|123|secret|password|token|key)[_-]?(?:here|value)|^\.+$"
 )
+
+# A key written with its characters masked (`AKIAXXXXXXXXXXXXXXXX`, `ghp_xxxx...`) shows the shape
+# of a key, not a key: six x's in a row come by chance in fewer than one random key in a million.
+_MASKED = re.compile(r"[Xx]{6}")
 
 
 def entropy(value: str) -> float:
@@ -93,14 +161,14 @@ def entropy(value: str) -> float:
 
 
 def _real_secret(family: Family, value: str) -> bool:
-    if _PLACEHOLDER.search(value):
-        return False
     if family.name == "JSON Web Token":
         return _decodes_to_json(value.split(".", 1)[0])
-    if family.name in ("secret value", "bearer token", "password in a URL"):
+    if family.keyword_gated:
+        if _PLACEHOLDER.search(value):
+            return False
         # A word ("password: required") is not a secret; a random-looking string is.
         return entropy(value) >= (2.0 if family.name == "password in a URL" else 3.0) and not value.isalpha()
-    return True
+    return not _MASKED.search(value)
 
 
 def _decodes_to_json(segment: str) -> bool:
@@ -113,14 +181,19 @@ def _decodes_to_json(segment: str) -> bool:
 
 def find_secrets(text: str) -> Iterator[tuple[str, int, str]]:
     """(family, 0-based offset, secret) for each secret in `text`, one per place. Each family's
-    pattern runs once over the whole text: per line, fifteen patterns cost more than the rest of
+    pattern runs once over the whole text: per line, two dozen patterns cost more than the rest of
     the checks together."""
     seen: set[int] = set()
     for family in SECRET_FAMILIES:
         for match in family.pattern.finditer(text):
-            value = match.group(family.group)
-            start = match.start(family.group)
-            if family.boundary and match.start() > 0 and _WORD_CHAR.match(text, match.start() - 1):
+            begin, (start, end) = match.start(), match.span(family.group)
+            if family.lead is not None:
+                lead = family.lead.search(text, max(0, start - _LEAD_WINDOW), start)
+                if lead is None:
+                    continue
+                begin = start = lead.start()
+            value = text[start:end]
+            if family.boundary and begin > 0 and _WORD_CHAR.match(text, begin - 1):
                 continue
             if family.name == "secret value" and not _KEYWORD_BEFORE.search(text, max(0, start - 40), start):
                 continue
@@ -155,18 +228,24 @@ class FileText:
         return Location(article.relpath, line, offset - self.starts[line - 1] + 1)
 
 
-def customer_text(article: Article, context: CheckContext) -> FileText | None:
-    """What a customer-facing site shows of `article`, laid out like the file; None when no
-    such site publishes it."""
-    from kb.publish import publishes, shows_internal_notes
+def customer_facing(article: Article, taxonomy: Taxonomy) -> bool:
+    """Whether a site that does not show internal notes lists `article`'s audience. Its confidence
+    does not matter: a `wip` or `not-validated` article is published the moment it is validated,
+    with whatever it holds then, so it is checked before."""
+    from kb.publish import shows_internal_notes
 
+    return any(article.audience in site.audiences for site in taxonomy.sites.values() if not shows_internal_notes(site))
+
+
+def customer_text(article: Article, context: CheckContext) -> FileText | None:
+    """What a customer-facing site shows or will show of `article`, laid out like the file; None
+    when the article is not customer-facing (see `customer_facing`)."""
     body = context.text(article)
     if "customer_text" in body.memo:  # four rules ask; build it once
         cached = body.memo["customer_text"]
         return cached if isinstance(cached, FileText) else None
-    sites = [s for s in context.taxonomy.sites.values() if not shows_internal_notes(s) and publishes(s, article)]
     result = None
-    if sites:
+    if customer_facing(article, context.taxonomy):
         shown = [""] * len(article.text.split("\n"))
         for number, line in _front_lines(article, _FRONT_VISIBLE):
             shown[number - 1] = line
@@ -195,16 +274,25 @@ def _front_lines(article: Article, names: tuple[str, ...]) -> list[tuple[int, st
 
 class Secret(ArticleRule):
     """## What it does
-    Reports secrets anywhere in the article, internal blocks and internal articles included: the
-    families detect-secrets knows (AWS keys and secret keys, Azure storage keys, GitHub, GitLab,
-    Slack, Stripe, Twilio, SendGrid and npm tokens, Slack webhooks, private keys, JSON Web
+    Reports secrets anywhere in the article, internal blocks and internal articles included,
+    whatever the article's audience and confidence. This is deliberate, and unlike the other
+    safe rules (KB502 to KB505), which look only at what customers can see.
+
+    It finds the families detect-secrets knows (AWS keys and secret keys, Azure storage keys,
+    GitHub, GitLab, Slack, Stripe, Twilio, SendGrid, npm, OpenAI, PyPI, Discord, Telegram,
+    Square, Mailchimp and Artifactory keys and tokens, Slack webhooks, private keys, JSON Web
     Tokens, passwords in URLs) and random-looking values after words like `password`, `secret`,
-    `token` or `api_key`. Placeholders (`<your-key>`, `YOUR_API_KEY`, `****`, values with
-    `EXAMPLE`) are not reported.
+    `token` or `api_key`. After such a word, placeholders (`<your-key>`, `YOUR_API_KEY`, `****`,
+    `example-password`) are not reported. A key recognised by its shape is reported whatever it
+    spells: AWS's documented `AKIAIOSFODNN7EXAMPLE` is the first key anyone pastes, so write
+    `<your-access-key-id>` instead. Only a masked key (`AKIAXXXXXXXXXXXXXXXX`) is not reported.
 
     ## Why it matters
-    Articles are copied into tickets, exported and published. A key pasted from a customer's
-    log is a breach waiting to happen, and git keeps it forever: rotate it, do not just delete it.
+    A secret in git is a leak whoever reads the page: every clone, fork and backup of the
+    repository holds it, and git keeps it in history after the line is deleted. An internal
+    block only hides text from the public site, and an internal article is still copied into
+    tickets and exports. A key pasted from a customer's log is a breach waiting to happen:
+    rotate it, do not just delete it.
 
     ## Example
     ```markdown
@@ -238,6 +326,10 @@ class EmailAddress(ArticleRule):
     Reports e-mail addresses in what customers can see. Example domains (RFC 2606:
     `example.com`, `*.example`, `*.test`, `*.invalid`) and the addresses or `@domain`s listed in
     `lint.allowed_emails` (your support address) are fine.
+
+    What customers can see is the title, description and text outside `::: internal` blocks of
+    every article whose audience a customer-facing site publishes, whatever its confidence: a
+    `wip` or `not-validated` article goes out as it is the moment it is validated.
 
     ## Why it matters
     An address in a public article is usually a customer's or a colleague's, copied from a
@@ -315,6 +407,10 @@ class PublicIpAddress(ArticleRule):
     `192.0.2.0/24`, `198.51.100.0/24`, `203.0.113.0/24`; RFC 3849: `2001:db8::/32`) are fine, and
     so are four-part version numbers (`version 5.1.24.0`, `16.0.0.0`).
 
+    What customers can see is the title, description and text outside `::: internal` blocks of
+    every article whose audience a customer-facing site publishes, whatever its confidence: a
+    `wip` or `not-validated` article goes out as it is the moment it is validated.
+
     ## Why it matters
     A public address in an article usually comes from a customer's log or from our own
     infrastructure: it identifies a customer's network or maps our attack surface.
@@ -376,6 +472,10 @@ class CardNumber(ArticleRule):
     allowed) that start like a card network's numbers and pass the Luhn checksum. Test numbers
     (4242 4242 4242 4242) are reported too: write them as placeholders.
 
+    What customers can see is the title, description and text outside `::: internal` blocks of
+    every article whose audience a customer-facing site publishes, whatever its confidence: a
+    `wip` or `not-validated` article goes out as it is the moment it is validated.
+
     ## Why it matters
     A card number copied from a ticket is cardholder data: publishing it breaks PCI DSS and the
     customer's trust.
@@ -425,6 +525,10 @@ class CustomerName(ArticleRule):
     """## What it does
     Reports the names in `lint.customer_names` (customers, tenants, partners under NDA) in what
     customers can see, whole words, any case.
+
+    What customers can see is the title, description and text outside `::: internal` blocks of
+    every article whose audience a customer-facing site publishes, whatever its confidence: a
+    `wip` or `not-validated` article goes out as it is the moment it is validated.
 
     ## Why it matters
     Articles start from tickets. "Contoso's tenant failed because..." tells every other customer
