@@ -101,7 +101,8 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         name="memory",
         label="kb peak memory",
         about="every command (import, check cold and warm, audit, build, index, search) in a new process; "
-        "peak = largest sum of RSS over its process tree; time = the commands' times added up "
+        "peak = largest sum of PSS (shared pages split, not counted twice) over its process tree; "
+        "time = the commands' times added up "
         "(target: every peak under 1 GiB at 50,000 articles)",
         versus="all commands' time vs one anchor build; read the peaks in the facts",
         run=memory.memory,
