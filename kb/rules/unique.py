@@ -87,6 +87,8 @@ class NearDuplicate(CorpusRule):
         # One finding per article, naming the closest: a KB with five copies of an article gets
         # six findings, not thirty.
         for relpath, others in sorted(similar.items()):
+            if context.focus is not None and relpath not in context.focus:
+                continue  # kb serve re-audits one saved article: its finding is the one wanted
             others.sort(key=lambda pair: (-pair[0], pair[1]))
             this = context.by_path[relpath]
             score, closest = others[0]

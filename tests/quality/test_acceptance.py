@@ -49,3 +49,14 @@ def test_all_mistakes_together_and_the_untouched_articles_stay_clean(sample_kb: 
 
     expected = sorted(line for item in PLANTS for line in item["expect"])
     assert reported(sample_kb, today) == expected
+
+
+def test_checking_one_of_two_duplicates_reports_it_alone(sample_kb: KnowledgeBase, today: dt.date) -> None:
+    """As kb serve re-audits a saved article: the rules across articles still see every article."""
+    duplicate = next(item for item in PLANTS if item["name"] == "a duplicated article")
+    plant(sample_kb, duplicate)
+    copy = sample_kb.root / duplicate["copy_to"]
+
+    found = [f"{f.location}: {f.code}" for f in check(sample_kb, [copy], today=today).findings]
+
+    assert found == ["articles/identity/sso/saml-signature-copy.md:3:8: KB602"]
