@@ -38,7 +38,7 @@ class Workload:
     root: Path
     articles_dir: Path
     files: tuple[Path, ...]
-    replicated: bool  # False: the source's own files; True: copies with new ids under bench/work/
+    replicated: bool  # False: the source's own files; True: copies with new ids in the bench work folder
 
     @property
     def name(self) -> str:

@@ -19,7 +19,7 @@ from kb.search import update_index
 
 
 def imported_kb(workload: Workload, *, indexed: bool = True) -> KnowledgeBase:
-    """`workload` imported into `bench/work/search/<name>/`, made again only when the workload changed."""
+    """`workload` imported into `search/<name>` of the bench work folder, made again only when the workload changed."""
     root = WORK / "search" / workload.name
     stamp = root / ".workload.json"
     key = _fingerprint(workload)

@@ -1,6 +1,6 @@
 """Search quality on real articles: success@1 and MRR per `kind` of the known-answer queries.
 
-    python -m bench.search_quality              # imports the corpus into bench/work/search/ first
+    python -m bench.search_quality              # imports the corpus into the bench work folder first
     python -m bench.search_quality --kb DIR     # a KB that already holds the imported corpus
 
 Each row of `error-queries.detail.tsv` names a code and the article whose title or first
