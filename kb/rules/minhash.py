@@ -72,6 +72,40 @@ def similar_pairs(sketches: Iterable[tuple[str, list[int]]], threshold: float) -
                 yield (first, second, score) if first < second else (second, first, score)
 
 
+def similar_to(key: str, sketches: Iterable[tuple[str, list[int]]], threshold: float) -> Iterator[tuple[str, float]]:
+    """(other key, similarity) for every sketch that `similar_pairs` would pair with `key`'s,
+    found without indexing them all: what re-checking one saved article needs.
+
+    The same candidates as `similar_pairs`: a hash counts only when between 2 and BUCKET_LIMIT
+    distinct sketches have it among their first INDEXED, and identical sketches pair at 1.0.
+    """
+    table = dict(sketches)
+    mine = table.get(key)
+    if mine is None:
+        return
+    indexed = frozenset(mine[:INDEXED])
+    buckets: Counter[int] = Counter()
+    seen: set[tuple[int, ...]] = set()
+    for hashes in table.values():
+        common = indexed.intersection(hashes[:INDEXED])
+        if common:
+            distinct = tuple(hashes)
+            if distinct not in seen:
+                seen.add(distinct)
+                buckets.update(common)
+    counted = {value for value, count in buckets.items() if 2 <= count <= BUCKET_LIMIT}
+    set_mine = frozenset(mine)
+    for other, hashes in table.items():
+        if other == key:
+            continue
+        if hashes == mine:
+            yield other, 1.0
+        elif len(counted.intersection(hashes[:INDEXED])) >= SHARED:
+            score = _similarity(mine, hashes, set_mine, frozenset(hashes))
+            if score >= threshold:
+                yield other, score
+
+
 def _similar(sketches: Iterable[tuple[str, list[int]]], threshold: float) -> Iterator[tuple[str, str, float]]:
     table = dict(sketches)
     index: dict[int, list[str]] = defaultdict(list)

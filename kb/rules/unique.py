@@ -13,6 +13,8 @@ from kb.rules.base import CorpusRule, Group, Rule
 if TYPE_CHECKING:
     from kb.rules.facts import CorpusContext
 
+FOCUSED = 20  # up to this many articles in focus, each is compared with the others directly
+
 
 class DuplicateId(CorpusRule):
     """## What it does
@@ -42,6 +44,8 @@ class DuplicateId(CorpusRule):
             if len(same) < 2:
                 continue
             for facts in same:
+                if context.focus is not None and facts.relpath not in context.focus:
+                    continue
                 others = ", ".join(o.relpath for o in same if o is not facts)
                 yield self.at(
                     facts.at(facts.id_at), f"the id {article_id} is also used by {others}", context=article_id
@@ -79,16 +83,23 @@ class NearDuplicate(CorpusRule):
 
     def check_corpus(self, context: CorpusContext) -> Iterator[Finding]:
         threshold = context.config.lint.thresholds.duplicate_similarity
-        sketches = ((f.relpath, f.sketch) for f in context.facts if f.sketch is not None and not f.archived)
+        sketches = [(f.relpath, f.sketch) for f in context.facts if f.sketch is not None and not f.archived]
         similar: dict[str, list[tuple[float, str]]] = defaultdict(list)
-        for first, second, score in minhash.similar_pairs(sketches, threshold):
-            similar[first].append((score, second))
-            similar[second].append((score, first))
+        if context.focus is not None and len(context.focus) <= FOCUSED:
+            # kb serve re-audits one saved article: its finding is the one wanted, and comparing
+            # it with the others is quicker than indexing them all.
+            for relpath in context.focus:
+                for like, score in minhash.similar_to(relpath, sketches, threshold):
+                    similar[relpath].append((score, like))
+        else:
+            for first, second, score in minhash.similar_pairs(sketches, threshold):
+                similar[first].append((score, second))
+                similar[second].append((score, first))
         # One finding per article, naming the closest: a KB with five copies of an article gets
         # six findings, not thirty.
         for relpath, others in sorted(similar.items()):
             if context.focus is not None and relpath not in context.focus:
-                continue  # kb serve re-audits one saved article: its finding is the one wanted
+                continue
             others.sort(key=lambda pair: (-pair[0], pair[1]))
             this = context.by_path[relpath]
             score, closest = others[0]

@@ -79,19 +79,22 @@ class Inputs:
 
 @dataclass
 class Memo:
-    """What collecting a site made last time, per article object, for `kb serve`'s rebuilds.
+    """What collecting a site made last time, for `kb serve`'s rebuilds.
 
     Articles that did not change are the same objects from one build to the next (the build
-    cache keeps them), so their summaries and pages are reused instead of made again. Any
-    change to the site, config, taxonomy or templates (`fingerprint`) starts afresh.
+    cache keeps them), so their summaries and pages are reused instead of made again. A saved
+    article whose summary reads the same keeps the old summary object, so the lists of many
+    articles (home, product areas, tags, error codes) are reused while what they show is the
+    same. Any change to the site, config, taxonomy or templates (`fingerprint`) starts afresh.
     """
 
     fingerprint: str = ""
-    summaries: dict[int, tuple[Article, ArticleSummary]] = field(default_factory=dict)
+    summaries: dict[str, tuple[Article, ArticleSummary]] = field(default_factory=dict)  # by path
     pages: dict[int, tuple[Article, str, ArticleHealth, Page]] = field(default_factory=dict)
     rows: dict[int, tuple[Article, ArticleHealth, ArticleSummary, tuple[int, int, str, str], HealthRow]] = field(
         default_factory=dict
     )
+    listings: tuple[tuple[object, ...], Listings] | None = None  # (what they were made from, the pages)
 
     def start(self, fingerprint: str) -> None:
         if fingerprint != self.fingerprint:
@@ -99,14 +102,25 @@ class Memo:
             self.summaries.clear()
             self.pages.clear()
             self.rows.clear()
+            self.listings = None
 
     def summary(self, article: Article, taxonomy: Taxonomy) -> ArticleSummary:
-        known = self.summaries.get(id(article))
+        known = self.summaries.get(article.relpath)
         if known is not None and known[0] is article:
             return known[1]
         made = _summary(article, taxonomy)
-        self.summaries[id(article)] = (article, made)
+        if known is not None and known[1] == made:
+            made = known[1]  # the same object: lists holding it stay the same objects too
+        self.summaries[article.relpath] = (article, made)
         return made
+
+
+@dataclass
+class Listings:
+    """The pages that list many articles, and errors.json: made again only when what they list changes."""
+
+    pages: list[Page]
+    errors_json: bytes
 
 
 def collect(site: SiteInfo, view: SiteView, inputs: Inputs, memo: Memo | None = None) -> Plan:
@@ -118,6 +132,9 @@ def collect(site: SiteInfo, view: SiteView, inputs: Inputs, memo: Memo | None = 
     live = {id(p.article) for p in published}
     for gone in [key for key in memo.pages if key not in live]:
         del memo.pages[gone]
+    if len(memo.summaries) > len(published):
+        paths = {p.article.relpath for p in published}
+        memo.summaries = {path: known for path, known in memo.summaries.items() if path in paths}
 
     for item in published:
         key, body = inputs.bodies[item.id]
@@ -132,51 +149,12 @@ def collect(site: SiteInfo, view: SiteView, inputs: Inputs, memo: Memo | None = 
         for asset in body.assets:
             plan.assets[urls.asset_path(asset)] = inputs.root / asset
 
-    groups = _area_groups(published, summaries, tax)
-    home_groups = tuple(g for path, g in sorted(groups.items()) if "/" not in path)
-    entries = codes.collect_codes(published, tax, include_registered=site.staff)
-    code_views = codes.code_views(
-        entries, tax, inputs.health, lambda p: summaries[p.id], lambda area: _area_link(area, tax)
-    )
-    plan.pages.append(
-        Page(urls.HOME, "home.html", site.title, HomeView(_shorten(home_groups), len(published), len(code_views)))
-    )
-    for path, group in sorted(groups.items()):
-        crumbs = tuple(_area_link(a, tax) for a in _ancestors(path))
-        plan.pages.append(
-            Page(
-                urls.area_path(path),
-                "area.html",
-                group.link.text,
-                AreaView(group, crumbs),
-                description=group.description,
-            )
-        )
-
-    tagged: dict[str, list[ArticleSummary]] = defaultdict(list)
-    names: dict[str, str] = {}
-    for item in published:
-        for tag_slug, tag in sorted({urls.tag_slug(tag): tag for tag in item.article.tags}.items()):
-            names.setdefault(tag_slug, tag)
-            tagged[tag_slug].append(summaries[item.id])
-    for slug in sorted(tagged):
-        plan.pages.append(
-            Page(
-                urls.tag_path(names[slug]), "tag.html", f"Tag: {names[slug]}", TagView(names[slug], tuple(tagged[slug]))
-            )
-        )
-    tag_links = tuple((Link(urls.tag_path(names[s]), names[s]), len(tagged[s])) for s in sorted(tagged))
-    plan.pages.append(Page(urls.TAGS_INDEX, "tags.html", "Tags", TagsView(tag_links)))
-
-    for code_view in code_views:
-        title = f"{code_view.code}: {code_view.message}" if code_view.message else f"Error {code_view.code}"
-        plan.pages.append(
-            Page(urls.code_path(code_view.code), "error.html", title, code_view, searchable=True,
-                 description=code_view.description or code_view.message)
-        )  # fmt: skip
-    all_codes = CodesView(tuple(code_views))
-    plan.pages.append(Page(urls.ERRORS_INDEX, "errors.html", "Error codes", all_codes))
-    plan.files[urls.ERRORS_JSON] = codes.errors_json(all_codes)
+    made_of = _listing_key(published, summaries, inputs.health)
+    if memo.listings is None or memo.listings[0] != made_of:
+        memo.listings = (made_of, _listings(site, published, summaries, inputs))
+    listings = memo.listings[1]
+    plan.pages.extend(listings.pages)
+    plan.files[urls.ERRORS_JSON] = listings.errors_json
 
     plan.pages.append(Page(urls.SEARCH, "search.html", "Search", EmptyView(), listed=False))
     plan.pages.append(Page(urls.NOT_FOUND, "404.html", "Page not found", EmptyView(), listed=False))
@@ -200,6 +178,74 @@ def collect(site: SiteInfo, view: SiteView, inputs: Inputs, memo: Memo | None = 
         listed = [p.path for p in plan.pages if p.listed]
         plan.files[urls.SITEMAP] = routes.sitemap(site.base_url, listed)
     return plan
+
+
+def _listing_key(
+    published: list[PublishedArticle], summaries: dict[str, ArticleSummary], health: Health
+) -> tuple[object, ...]:
+    """What the listing pages are made of: each article's summary (the same object while it reads
+    the same), area, tags, codes and, for ranking on code pages, health score."""
+    key: list[object] = []
+    for item in published:
+        article = item.article
+        score = None
+        if article.error_codes:
+            known = health.of_id(item.id)
+            score = known.score if known else None
+        key.append((summaries[item.id], article.product_area, tuple(article.tags), tuple(article.error_codes), score))
+    return tuple(key)
+
+
+def _listings(
+    site: SiteInfo, published: list[PublishedArticle], summaries: dict[str, ArticleSummary], inputs: Inputs
+) -> Listings:
+    tax = inputs.taxonomy
+    pages: list[Page] = []
+    groups = _area_groups(published, summaries, tax)
+    home_groups = tuple(g for path, g in sorted(groups.items()) if "/" not in path)
+    entries = codes.collect_codes(published, tax, include_registered=site.staff)
+    code_views = codes.code_views(
+        entries, tax, inputs.health, lambda p: summaries[p.id], lambda area: _area_link(area, tax)
+    )
+    pages.append(
+        Page(urls.HOME, "home.html", site.title, HomeView(_shorten(home_groups), len(published), len(code_views)))
+    )
+    for path, group in sorted(groups.items()):
+        crumbs = tuple(_area_link(a, tax) for a in _ancestors(path))
+        pages.append(
+            Page(
+                urls.area_path(path),
+                "area.html",
+                group.link.text,
+                AreaView(group, crumbs),
+                description=group.description,
+            )
+        )
+
+    tagged: dict[str, list[ArticleSummary]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for item in published:
+        for tag_slug, tag in sorted({urls.tag_slug(tag): tag for tag in item.article.tags}.items()):
+            names.setdefault(tag_slug, tag)
+            tagged[tag_slug].append(summaries[item.id])
+    for slug in sorted(tagged):
+        pages.append(
+            Page(
+                urls.tag_path(names[slug]), "tag.html", f"Tag: {names[slug]}", TagView(names[slug], tuple(tagged[slug]))
+            )
+        )
+    tag_links = tuple((Link(urls.tag_path(names[s]), names[s]), len(tagged[s])) for s in sorted(tagged))
+    pages.append(Page(urls.TAGS_INDEX, "tags.html", "Tags", TagsView(tag_links)))
+
+    for code_view in code_views:
+        title = f"{code_view.code}: {code_view.message}" if code_view.message else f"Error {code_view.code}"
+        pages.append(
+            Page(urls.code_path(code_view.code), "error.html", title, code_view, searchable=True,
+                 description=code_view.description or code_view.message)
+        )  # fmt: skip
+    all_codes = CodesView(tuple(code_views))
+    pages.append(Page(urls.ERRORS_INDEX, "errors.html", "Error codes", all_codes))
+    return Listings(pages, codes.errors_json(all_codes))
 
 
 # -- articles -----------------------------------------------------------------------------------

@@ -1,0 +1,55 @@
+"""Near-duplicates: one saved article compared with the others finds what indexing them all finds."""
+
+from __future__ import annotations
+
+import shutil
+from collections import defaultdict
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kb.check import check
+from kb.project import KnowledgeBase
+from kb.rules import minhash
+
+WORDS = [f"w{n}" for n in range(60)]
+
+# Texts made of a few shared passages: copies, near copies and unrelated texts all occur.
+passages = st.lists(st.sampled_from(WORDS), min_size=15, max_size=40)
+texts = st.lists(st.integers(0, 5), min_size=1, max_size=4)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(passages, min_size=1, max_size=6), st.lists(texts, min_size=2, max_size=25), st.sampled_from([0.3, 0.7]))
+def test_one_article_against_the_others_pairs_as_the_whole_index_does(
+    pool: list[list[str]], picks: list[list[int]], threshold: float
+) -> None:
+    sketches = []
+    for n, chosen in enumerate(picks):
+        words = [word for i in chosen for word in pool[i % len(pool)]]
+        sketch = minhash.sketch(words)
+        if sketch is not None:
+            sketches.append((f"a{n:02}", sketch))
+    expected: dict[str, set[tuple[str, float]]] = defaultdict(set)
+    for first, second, score in minhash.similar_pairs(sketches, threshold):
+        expected[first].add((second, score))
+        expected[second].add((first, score))
+
+    for key, _ in sketches:
+        assert set(minhash.similar_to(key, sketches, threshold)) == expected[key]
+
+
+def test_rechecking_one_article_gives_its_near_duplicate_finding_as_a_whole_check(sample_kb: KnowledgeBase) -> None:
+    source = sorted(sample_kb.articles_dir.rglob("*.md"))[0]
+    text = source.read_text(encoding="utf-8")
+    copy = source.with_name("copy-of-" + source.name)
+    shutil.copyfile(source, copy)
+    copy.write_text(text.replace("\nid: ", "\nid: X", 1), encoding="utf-8")
+
+    def near(paths: list[str]) -> list[str]:
+        result = check(sample_kb, [sample_kb.root / p for p in paths] if paths else None, use_cache=False)
+        return [f"{f.location} {f.message}" for f in result.findings if f.code == "KB602" and "copy-of-" in str(f.location)]
+
+    whole = near([])
+    assert whole, "the copy is reported as a near-duplicate"
+    assert near([sample_kb.relpath(copy)]) == whole
