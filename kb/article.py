@@ -82,19 +82,19 @@ class Article:
     def replaced_by(self) -> str | None:
         return self._str("replaced_by")
 
-    @property
+    @cached_property
     def error_codes(self) -> list[str]:
         return _strings(self.meta.get("error_codes"))
 
-    @property
+    @cached_property
     def tags(self) -> list[str]:
         return _strings(self.meta.get("tags"))
 
-    @property
+    @cached_property
     def created(self) -> dt.date | None:
         return _date(self.meta.get("created"))
 
-    @property
+    @cached_property
     def reviewed(self) -> dt.date | None:
         return _date(self.meta.get("reviewed"))
 

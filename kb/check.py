@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import posixpath
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -89,36 +90,48 @@ def check(
     progress: Progress | None = None,
     save_cache: bool = True,
     reuse: CacheHolder | None = None,
+    saved: set[str] | None = None,
 ) -> CheckResult:
     """Check the articles under `paths` (default: the whole KB), or those in `only` (paths from
     the KB root), against everything kb knows. `progress` hears how many articles were read
     afresh so far (a terminal shows it; CI does not ask). `save_cache=False` reads the result
     cache but does not write it back (kb serve, after each save: writing it costs more than
     re-checking the one article later). `reuse` keeps the result cache in memory from one call
-    to the next (kb serve's builder: reading it from disk took most of a rebuild)."""
+    to the next (kb serve's builder: reading it from disk took most of a rebuild). `saved`: with
+    `reuse`, the files (paths from the KB root) saved, added or removed since its last check, as
+    a watcher knows: when all are articles it knew, the others are taken from it without listing
+    the folder or looking at each file; and the articles whose findings across articles change
+    with them (near-duplicates before and after, articles linking to them, replaced by them or
+    sharing their id) are checked with `paths`."""
     policy = load_policy(kb.config)  # a config mistake is a ConfigError before any article is read
     if not kb.taxonomy.sites and not kb.taxonomy.types:
         pass  # reading it now makes a broken taxonomy a ConfigError before any article is read
     if not kb.articles_dir.is_dir():
         hint = f"articles: in {kb.config.path} names the articles folder"
         raise UsageError(f"no such file or folder: {kb.articles_dir}", hint=hint)
-    everything = kb.article_relpaths()
+    cache_on = kb.config.check.cache if use_cache is None else use_cache
+    cache = None
+    listed = None  # the articles as the in-memory cache knows them, when that is enough
+    if cache_on:
+        key = fingerprint(kb.root, _settings_files(kb))
+        cache = reuse.cache if reuse is not None and reuse.cache is not None and reuse.cache.key == key else None
+        listed = _known_articles(kb, cache, saved) if cache is not None else None
+        cache = cache or ResultCache(kb.cache_dir, key)
+        if reuse is not None:
+            reuse.cache = cache
+    everything = kb.article_relpaths() if listed is None else listed
     targets = [kb.relpath(p) for p in kb.article_paths(paths)] if paths else everything
     if only is not None:
         targets = [t for t in targets if t in only]
     known = set(everything)
     extra = [t for t in targets if t not in known]  # files named explicitly outside the articles folder
     warnings = policy.unmatched([*everything, *extra])
-    cache_on = kb.config.check.cache if use_cache is None else use_cache
-    cache = None
-    if cache_on:
-        key = fingerprint(kb.root, _settings_files(kb))
-        cache = reuse.cache if reuse is not None and reuse.cache is not None and reuse.cache.key == key else None
-        cache = cache or ResultCache(kb.cache_dir, key)
-        if reuse is not None:
-            reuse.cache = cache
-
-    results, examined = _examine_all(kb, [*everything, *extra], cache, policy, progress)
+    unchanged = None if listed is None or saved is None else known - saved
+    before = _facts_before(cache, saved) if saved is not None and cache is not None else {}
+    results, examined = _examine_all(kb, [*everything, *extra], cache, policy, progress, unchanged)
+    if saved is not None and (paths or only is not None):
+        # What the saved articles were and are now decides which others' findings change too.
+        targets = sorted({*targets, *_affected(kb, saved, before, results, set(targets))})
 
     with gc_paused():  # tens of thousands of findings and facts, none of them in cycles
         day = today or run_date()
@@ -130,9 +143,10 @@ def check(
         for relpath, found in _corpus_findings(kb, results, day, cache, policy, focus).items():
             if relpath in wanted:
                 by_path[relpath].extend(found)
-        if cache is not None and save_cache:
-            cache.forget_except(set(results))
-            cache.save()
+        if cache is not None:
+            cache.forget_except(set(results))  # kept in memory (reuse) too: it lists the articles
+            if save_cache:
+                cache.save()
 
         findings = [f for found in by_path.values() for f in found]
         accepted: list[Finding] = []
@@ -202,6 +216,60 @@ def _apply_baseline(
         return findings, []
     kept, accepted, stale = baseline.filter(findings, wanted)
     return kept + stale, accepted
+
+
+def _known_articles(kb: KnowledgeBase, cache: ResultCache, saved: set[str] | None) -> list[str] | None:
+    """Every article as the in-memory cache of the last check knows them, when the files `saved`
+    since are all among them and still there; None when the folder must be listed again."""
+    if saved is None or not cache.entries:
+        return None
+    for relpath in saved:
+        if relpath not in cache.entries or not (kb.root / relpath).is_file():
+            return None
+    return sorted(cache.entries)
+
+
+def _facts_before(cache: ResultCache, saved: set[str]) -> dict[str, ArticleFacts]:
+    """The facts of the saved articles as the cache knew them, before they are checked again."""
+    before = {}
+    for relpath in saved:
+        entry = cache.entry(relpath)
+        facts = entry.facts if entry is not None else None
+        if facts is not None:
+            before[relpath] = facts
+    return before
+
+
+def _affected(
+    kb: KnowledgeBase, saved: set[str], before: dict[str, ArticleFacts], results: dict[str, Examined], targets: set[str]
+) -> set[str]:
+    """Articles whose findings across articles may change with the `saved` ones: the saved
+    articles' near-duplicates (before and after), and the articles that link to them by path or
+    id, name them as replacement, or share their id."""
+    from kb.rules import minhash
+
+    now = {relpath: f for relpath in saved if (r := results.get(relpath)) is not None and (f := r.facts) is not None}
+    ids = {f.id for f in [*before.values(), *now.values()] if f.id}
+    names = {posixpath.basename(relpath) for relpath in saved}
+    threshold = kb.config.lint.thresholds.duplicate_similarity
+    sketches = []
+    affected: set[str] = set()
+    for relpath, examined in results.items():
+        facts = examined.facts
+        if facts is None or relpath in targets:
+            continue
+        if facts.id in ids or facts.replaced_by in ids:
+            affected.add(relpath)
+        for link in facts.links:
+            target = link.href.split("#", 1)[0]
+            if target in ids or posixpath.basename(target) in names:
+                affected.add(relpath)
+        if facts.sketch is not None and not facts.archived:
+            sketches.append((relpath, facts.sketch))
+    versions = [(f"\0{n}", f.sketch) for n, f in enumerate([*before.values(), *now.values()]) if f.sketch is not None]
+    keys = [key for key, _ in versions]  # keys no article has: the saved articles as they were and are
+    affected.update(other for _, other, _ in minhash.similar_to(keys, [*sketches, *versions], threshold))
+    return affected - set(keys)
 
 
 def _settings_files(kb: KnowledgeBase) -> list[Path]:
@@ -281,14 +349,19 @@ def _examine_all(
     cache: ResultCache | None,
     policy: Policy,
     progress: Progress | None = None,
+    unchanged: set[str] | None = None,
 ) -> tuple[dict[str, Examined], int]:
-    """Every file's article-rule results (cached or fresh), and how many were examined afresh."""
+    """Every file's article-rule results (cached or fresh), and how many were examined afresh.
+    Files in `unchanged` are taken from the cache as they are, without looking at them."""
     results: dict[str, Examined] = {}
     todo: list[str] = []
     root = str(kb.root)
     with gc_paused():
         for relpath in relpaths:
-            cached = _from_cache(f"{root}/{relpath}", relpath, cache)
+            if unchanged is not None and cache is not None and relpath in unchanged:
+                cached = cache.entry(relpath)
+            else:
+                cached = _from_cache(f"{root}/{relpath}", relpath, cache)
             if cached is not None:
                 results[relpath] = cached
             else:

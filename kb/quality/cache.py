@@ -236,6 +236,11 @@ class ResultCache:
         self.corpus = {"key": key, "findings": rows}
         self.changed = True
 
+    def entry(self, relpath: str) -> Examined | None:
+        """The cached result, whatever the file is now (the caller knows it did not change)."""
+        entry = self.entries.get(relpath)
+        return None if entry is None else Examined.from_json(relpath, entry, self)
+
     def lookup(self, relpath: str, size: int, mtime_ns: int) -> Examined | None:
         """The cached result when the file has the same size and modification time."""
         entry = self.entries.get(relpath)

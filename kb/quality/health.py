@@ -145,14 +145,24 @@ def audit(
     save_cache: bool = True,
     reuse: CacheHolder | None = None,
     articles: dict[str, Article] | None = None,
+    saved: set[str] | None = None,
 ) -> AuditReport:
     """Audit the articles under `paths` (default: all), or only those changed since git ref
     `changed_since`, as of `today`. `articles` (by path) are used as they are where their bytes
-    are the ones checked, instead of reading them again (kb build has read them already)."""
+    are the ones checked, instead of reading them again (kb build has read them already).
+    `reuse` and `saved` are `check`'s."""
     today = today or run_date()
     only = git_changed_since(kb.root, changed_since) if changed_since else None
     result = check(
-        kb, paths, today=today, only=only, use_cache=use_cache, progress=progress, save_cache=save_cache, reuse=reuse
+        kb,
+        paths,
+        today=today,
+        only=only,
+        use_cache=use_cache,
+        progress=progress,
+        save_cache=save_cache,
+        reuse=reuse,
+        saved=saved,
     )
     return build_report(kb, result, today, articles)
 

@@ -72,38 +72,43 @@ def similar_pairs(sketches: Iterable[tuple[str, list[int]]], threshold: float) -
                 yield (first, second, score) if first < second else (second, first, score)
 
 
-def similar_to(key: str, sketches: Iterable[tuple[str, list[int]]], threshold: float) -> Iterator[tuple[str, float]]:
-    """(other key, similarity) for every sketch that `similar_pairs` would pair with `key`'s,
-    found without indexing them all: what re-checking one saved article needs.
+def similar_to(
+    keys: Iterable[str], sketches: Iterable[tuple[str, list[int]]], threshold: float
+) -> Iterator[tuple[str, str, float]]:
+    """(key, other key, similarity) for every sketch that `similar_pairs` would pair with one of
+    `keys`, found in one pass over the others instead of indexing them all: what re-checking a
+    few saved articles needs.
 
     The same candidates as `similar_pairs`: a hash counts only when between 2 and BUCKET_LIMIT
     distinct sketches have it among their first INDEXED, and identical sketches pair at 1.0.
     """
     table = dict(sketches)
-    mine = table.get(key)
-    if mine is None:
-        return
-    indexed = frozenset(mine[:INDEXED])
+    mine = {key: table[key] for key in keys if key in table}
+    watched = frozenset(value for hashes in mine.values() for value in hashes[:INDEXED])
     buckets: Counter[int] = Counter()
     seen: set[tuple[int, ...]] = set()
-    for hashes in table.values():
-        common = indexed.intersection(hashes[:INDEXED])
+    candidates: list[tuple[str, list[int], frozenset[int]]] = []
+    for other, hashes in table.items():
+        common = watched.intersection(hashes[:INDEXED])
         if common:
             distinct = tuple(hashes)
             if distinct not in seen:
                 seen.add(distinct)
                 buckets.update(common)
-    counted = {value for value, count in buckets.items() if 2 <= count <= BUCKET_LIMIT}
-    set_mine = frozenset(mine)
-    for other, hashes in table.items():
-        if other == key:
-            continue
-        if hashes == mine:
-            yield other, 1.0
-        elif len(counted.intersection(hashes[:INDEXED])) >= SHARED:
-            score = _similarity(mine, hashes, set_mine, frozenset(hashes))
-            if score >= threshold:
-                yield other, score
+            candidates.append((other, hashes, common))
+    counted = frozenset(value for value, count in buckets.items() if 2 <= count <= BUCKET_LIMIT)
+    for key, hashes_of_key in mine.items():
+        indexed = counted.intersection(hashes_of_key[:INDEXED])
+        set_of_key = frozenset(hashes_of_key)
+        for other, hashes, common in candidates:
+            if other == key:
+                continue
+            if hashes == hashes_of_key:
+                yield key, other, 1.0
+            elif len(indexed.intersection(common)) >= SHARED:
+                score = _similarity(hashes_of_key, hashes, set_of_key, frozenset(hashes))
+                if score >= threshold:
+                    yield key, other, score
 
 
 def _similar(sketches: Iterable[tuple[str, list[int]]], threshold: float) -> Iterator[tuple[str, str, float]]:

@@ -88,9 +88,8 @@ class NearDuplicate(CorpusRule):
         if context.focus is not None and len(context.focus) <= FOCUSED:
             # kb serve re-audits one saved article: its finding is the one wanted, and comparing
             # it with the others is quicker than indexing them all.
-            for relpath in context.focus:
-                for like, score in minhash.similar_to(relpath, sketches, threshold):
-                    similar[relpath].append((score, like))
+            for relpath, like, score in minhash.similar_to(context.focus, sketches, threshold):
+                similar[relpath].append((score, like))
         else:
             for first, second, score in minhash.similar_pairs(sketches, threshold):
                 similar[first].append((score, second))

@@ -22,7 +22,7 @@ from pathlib import Path
 from kb import __version__
 from kb.article import Article
 from kb.check import CacheHolder
-from kb.config import OverduePolicy
+from kb.config import CONFIG_FILE, OverduePolicy
 from kb.errors import KbError, UsageError
 from kb.findings import Finding
 from kb.project import KnowledgeBase
@@ -114,6 +114,7 @@ class Builder:
         self.tables: dict[str, render.LinkTable] = {}  # per site: the links the last build resolved
         self.validated: dict[str, set[str]] = {}  # per site: cached bodies known right for its links
         self.known: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # every id and file
+        self.kb: tuple[bytes, bytes, KnowledgeBase] | None = None  # the last build's KB, kb.yaml, schemas/
         self.progress = progress or (lambda message: None)
 
     def index_pending(self) -> None:
@@ -157,7 +158,7 @@ class Builder:
         self, sites: list[str] | None, *, full: bool, changed: set[Path] | None, defer_search: bool
     ) -> BuildReport:
         started = time.perf_counter()
-        kb = KnowledgeBase(self.root)  # config and taxonomy read afresh: they may have changed
+        kb = self._knowledge_base()
         taxonomy = kb.taxonomy
         chosen = _choose_sites(taxonomy.sites, sites)
         today = self.today or today_for_build()
@@ -227,6 +228,20 @@ class Builder:
             self.cache.remember([], keep=in_use)  # every site was built: forget bodies none of them uses
         report.seconds = time.perf_counter() - started
         return report
+
+    def _knowledge_base(self) -> KnowledgeBase:
+        """The KB with its config and taxonomy: read afresh when kb.yaml or a file of its schemas
+        folder changed since the last build (a rebuild after an article is saved reuses them)."""
+        config = self.root / CONFIG_FILE
+        settings = config.read_bytes() if config.is_file() else b""
+        if self.kb is not None:
+            known_settings, known_schemas, kb = self.kb
+            if settings == known_settings and _folder_bytes(kb.schemas_dir) == known_schemas:
+                return kb
+        kb = KnowledgeBase(self.root)
+        kb.taxonomy  # noqa: B018 - read now: a broken taxonomy is a ConfigError on this build
+        self.kb = (settings, _folder_bytes(kb.schemas_dir), kb)
+        return kb
 
     def _render_bodies(
         self, view: SiteView, articles: list[Article], files: frozenset[str], in_use: set[str]
@@ -316,6 +331,16 @@ def _config_key(kb: KnowledgeBase) -> str:
         if path is not None and path.is_file():
             parts.append(path.read_bytes())
     return hashlib.sha256(b"\0".join(parts)).hexdigest()
+
+
+def _folder_bytes(folder: Path) -> bytes:
+    """A digest of every file under `folder` as it reads now."""
+    digest = hashlib.sha256()
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.digest()
 
 
 def _digest(*parts: str) -> str:

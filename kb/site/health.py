@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kb.check import check
 from kb.quality import audit
+from kb.quality.health import build_report
 from kb.report import html
 
 if TYPE_CHECKING:
@@ -67,12 +69,17 @@ def assess(
     has read, used instead of reading them again.
     """
     if changed is not None and previous is not None:
-        present = [path for path in changed if path.exists() and kb.is_article(path)]
         health = Health(dict(previous.by_id), previous.report_html)
-        if present:
-            # The result cache is read, not written: rewriting it for 10,000 articles after every
-            # save took most of a rebuild, and the next `kb check` re-reads the one article anyway.
-            _read(audit(kb, paths=present, today=today, save_cache=False, reuse=reuse, articles=articles), health)
+        saved = {kb.relpath(path) for path in changed}
+        present = [path for path in changed if path.exists() and kb.is_article(path)]
+        if present or any(relpath.lower().endswith(".md") for relpath in saved):
+            # The saved articles and those whose findings change with them (check's `saved`);
+            # none saved when one was deleted. The result cache is read, not written: rewriting
+            # it for 10,000 articles after every save took most of a rebuild, and the next
+            # `kb check` re-reads the one article anyway.
+            only: set[str] | None = None if present else set()
+            result = check(kb, present or None, today=today, only=only, save_cache=False, reuse=reuse, saved=saved)
+            _read(build_report(kb, result, today, articles), health)
         return health
     health = Health()
     report = audit(kb, today=today, reuse=reuse, articles=articles)

@@ -214,3 +214,58 @@ def test_the_disk_cache_forgets_what_no_site_uses_without_losing_what_it_needs(
         report = builder.build()  # ... so it is rendered again, not looked for on disk
         assert report.rendered == 2
     assert "Replace the card under" in (tmp_path / "out/public/articles/kb-0005.html").read_text(encoding="utf-8")
+
+
+def test_kb_serve_rebuilds_told_what_changed_equal_fresh_builds(
+    kb: KnowledgeBase, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """kb serve's builder is told which files were saved and reuses what the others made (their
+    pages, the lists of articles, the taxonomy, the check results). After each kind of change
+    its site must be the site a fresh build makes. Only the knowledge-health report differs:
+    a rebuild keeps the whole-KB report of the last full build (the rows are compared)."""
+    out = tmp_path / "serve"
+    builder = Builder(kb.root, out=out, today=TODAY, search=False)
+    request.addfinalizer(builder.close)
+    builder.build()
+    path = kb.root / ARTICLE
+    taxonomy = kb.root / "schemas/taxonomy.yaml"
+    new = kb.root / "articles/billing/new-card.md"
+
+    def body_edit() -> set[Path]:
+        path.write_text(path.read_text(encoding="utf-8") + "\nCheck the card's expiry date first.\n", "utf-8")
+        return {path}
+
+    def listed_edit() -> set[Path]:  # title and tag: home, area, tag and code pages list it
+        text = path.read_text(encoding="utf-8").replace("after a card expires", "when a card has expired")
+        path.write_text(text.replace("tags: [billing]", "tags: [billing, cards]"), "utf-8")
+        return {path}
+
+    def settings_edit() -> set[Path]:  # not an article: the watcher names it, the taxonomy is read again
+        taxonomy.write_text(taxonomy.read_text(encoding="utf-8").replace("title: Billing", "title: Payments"), "utf-8")
+        return {taxonomy}
+
+    def added() -> set[Path]:
+        new.write_text(path.read_text(encoding="utf-8").replace("KB-0005", "KB-0099"), "utf-8")
+        return {new}
+
+    def removed() -> set[Path]:
+        new.unlink()
+        return {new}
+
+    for step, change in enumerate([body_edit, listed_edit, settings_edit, added, removed]):
+        builder.build(changed=change())
+        fresh = tmp_path / f"fresh-{step}"
+        build(kb, out=fresh, today=TODAY, search=False, cache=False)
+        served, made = read_tree(out), read_tree(fresh)
+        assert served.keys() == made.keys(), change.__name__
+        differ = {name for name in served if served[name] != made[name]}
+        assert differ <= {HEALTH, ".kb-build/internal.manifest.json"}, (change.__name__, differ)  # its key
+        assert _health_rows(served[HEALTH]) == _health_rows(made[HEALTH])
+
+
+HEALTH = "internal/health/index.html"
+
+
+def _health_rows(page: bytes) -> str:
+    text = page.decode("utf-8")  # the table of every article, after the audit report
+    return text[text.index('id="by-article"') :]
