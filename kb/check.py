@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import posixpath
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -250,7 +249,7 @@ def _affected(
 
     now = {relpath: f for relpath in saved if (r := results.get(relpath)) is not None and (f := r.facts) is not None}
     ids = {f.id for f in [*before.values(), *now.values()] if f.id}
-    names = {posixpath.basename(relpath) for relpath in saved}
+    names = {relpath[relpath.rfind("/") + 1 :] for relpath in saved}
     threshold = kb.config.lint.thresholds.duplicate_similarity
     sketches = []
     affected: set[str] = set()
@@ -262,7 +261,7 @@ def _affected(
             affected.add(relpath)
         for link in facts.links:
             target = link.href.split("#", 1)[0]
-            if target in ids or posixpath.basename(target) in names:
+            if target in ids or target[target.rfind("/") + 1 :] in names:
                 affected.add(relpath)
         if facts.sketch is not None and not facts.archived:
             sketches.append((relpath, facts.sketch))
