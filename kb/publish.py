@@ -156,15 +156,39 @@ class SiteView:
 _MARKUP = re.compile(r"[*_`>#|\[\]]+|^\s*(?:[-+]|\d+\.)\s+")
 
 
-def site_view(site: Site, articles: Iterable[Article]) -> SiteView:
-    """Split `articles` into what `site` publishes (with bodies it may show) and what it withholds."""
+def site_view(site: Site, articles: Iterable[Article], memo: ViewMemo | None = None) -> SiteView:
+    """Split `articles` into what `site` publishes (with bodies it may show) and what it withholds.
+    `memo` keeps the split of each article object from the last call (kb serve's rebuilds)."""
     published: list[PublishedArticle] = []
     withheld: list[Article] = []
     staff = shows_internal_notes(site)
+    known = memo.start(site) if memo is not None else {}
+    made: dict[int, tuple[Article, PublishedArticle | None]] = {}
     for article in articles:
-        if publishes(site, article):
-            published.append(PublishedArticle(article, visible_body(article, site), staff))
+        hit = known.get(id(article))
+        if hit is not None and hit[0] is article:
+            shown = hit[1]
+        else:
+            shown = PublishedArticle(article, visible_body(article, site), staff) if publishes(site, article) else None
+        made[id(article)] = (article, shown)
+        if shown is not None:
+            published.append(shown)
         else:
             withheld.append(article)
+    if memo is not None:
+        memo.split = made
     published.sort(key=lambda p: p.id)
     return SiteView(site, published, withheld)
+
+
+@dataclass
+class ViewMemo:
+    """What `site_view` made of each article object for one site, kept while the site is the same."""
+
+    site: Site | None = None
+    split: dict[int, tuple[Article, PublishedArticle | None]] = field(default_factory=dict)
+
+    def start(self, site: Site) -> dict[int, tuple[Article, PublishedArticle | None]]:
+        if site is not self.site:
+            self.site, self.split = site, {}
+        return self.split

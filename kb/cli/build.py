@@ -48,6 +48,7 @@ def command(
     except LeakError as exc:
         click.echo(click.style("Error: ", fg="red", bold=True) + exc.render(), err=True)
         sys.exit(1)
+    env.warn(report.warnings)
     for finding in report.unreadable:
         click.echo(format_finding(kb, finding, colour=colour_for(sys.stdout), hint=False), err=True)
     for site in report.sites:

@@ -17,6 +17,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -161,14 +162,23 @@ def gc_paused() -> Iterator[None]:
 def fingerprint(root: Path, files: list[Path]) -> str:
     """A hash of kb's code and of the KB's settings files: any change empties the cache."""
     digest = hashlib.sha256(f"format {FORMAT}".encode())
-    package = Path(__file__).resolve().parents[1]
-    for source in sorted(package.rglob("*.py")):
-        digest.update(source.relative_to(package).as_posix().encode())
-        digest.update(source.read_bytes())
+    digest.update(_code_digest())
     for path in files:
         digest.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
         digest.update(path.read_bytes() if path.is_file() else b"-")
     return digest.hexdigest()
+
+
+@cache
+def _code_digest() -> bytes:
+    """A hash of kb's own source, read once per process: the code that runs is the code loaded
+    (kb serve checks after every save)."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parents[1]
+    for source in sorted(package.rglob("*.py")):
+        digest.update(source.relative_to(package).as_posix().encode())
+        digest.update(source.read_bytes())
+    return digest.digest()
 
 
 class ResultCache:

@@ -23,10 +23,10 @@ from kb import __version__
 from kb.article import Article
 from kb.check import CacheHolder
 from kb.config import CONFIG_FILE, OverduePolicy
-from kb.errors import KbError, UsageError
+from kb.errors import ConfigWarning, KbError, UsageError
 from kb.findings import Finding
 from kb.project import KnowledgeBase
-from kb.publish import PublishedArticle, SiteView, shows_internal_notes, site_view
+from kb.publish import PublishedArticle, SiteView, ViewMemo, shows_internal_notes, site_view
 from kb.quality.cache import gc_paused
 from kb.site import leaks, output, render, searchindex, urls, workers
 from kb.site.cache import BuildCache, body_key, other_files
@@ -76,6 +76,7 @@ class BuildReport:
     seconds: float = 0.0
     read: int = 0  # article files read this time (the others came from the cache)
     rendered: int = 0  # article bodies rendered this time
+    warnings: list[ConfigWarning] = field(default_factory=list)  # settings that look wrong (kb.yaml)
 
 
 def today_for_build() -> dt.date:
@@ -106,6 +107,7 @@ class Builder:
         self.use_disk = cache  # None: as `site.cache` in kb.yaml says
         self.cache = BuildCache()
         self.memos: dict[str, Memo] = {}  # per site
+        self.views: dict[str, ViewMemo] = {}  # per site
         self.page_keys: dict[str, PageKeys] = {}  # per site
         self.pending: dict[str, tuple[SiteFolder, SiteInfo, leaks.Forbidden]] = {}  # search indexes to update
         self.health_key: tuple[dt.date, str] | None = None
@@ -174,6 +176,7 @@ class Builder:
         health = self.health = assess(
             kb, today, changed=changed, previous=self.health, reuse=self.results, articles=by_path
         )
+        report.warnings = health.warnings
         templates = Templates(kb.root / kb.config.site.templates)
         fingerprint = templates.fingerprint()
         files = other_files(kb.articles_dir, kb.root)
@@ -182,7 +185,8 @@ class Builder:
         in_use: set[str] = set()
         self.known = (frozenset(a.id for a in loaded.articles if a.id), frozenset(a.relpath for a in loaded.articles))
         for site in chosen:
-            view = _with_overdue_policy(site_view(site, loaded.articles), health, kb.config.site.overdue)
+            split = self.views.setdefault(site.name, ViewMemo())
+            view = _with_overdue_policy(site_view(site, loaded.articles, split), health, kb.config.site.overdue)
             info = SiteInfo(
                 name=site.name,
                 title=site.title,
@@ -379,6 +383,8 @@ class PageKeys:
         return key
 
     def forget_all_but(self, pages: list[Page]) -> None:
+        if len(self.pages) <= 2 * len(pages):
+            return  # a rebuild replaces a few pages: forgetting those waits until they add up
         live = {id(page) for page in pages}
         self.pages = {k: v for k, v in self.pages.items() if k in live}
 
@@ -422,7 +428,6 @@ def _write_site(
     site = SiteFolder(folder)
     site.recover()
     previous = site.manifest()
-    html_by_key = {key: body.html for key, body in bodies.values()}
 
     producers: dict[str, Callable[[], bytes]] = {}  # files that are not pages
     keys: dict[str, str] = {}
@@ -467,7 +472,7 @@ def _write_site(
         written = set(to_write)
         found = workers.run(
             workers.write_pages,
-            [(batch, pages[n], _body_of(pages[n], html_by_key, html_of)) for n in to_write if n in pages],
+            [(batch, pages[n], _body_of(pages[n], bodies, html_of)) for n in to_write if n in pages],
         )
         for name in to_write:
             if name not in pages:
@@ -497,7 +502,7 @@ def _write_site(
         raise
     return SiteReport(
         plan.site.name, folder, sum(1 for p in plan.pages if isinstance(p.view, ArticleView)), len(plan.pages),
-        sum(1 for p in plan.pages if p.path in set(changed)), len(changed), len(removed), not incremental, search,
+        sum(1 for name in changed if name in pages), len(changed), len(removed), not incremental, search,
     )  # fmt: skip
 
 
@@ -527,10 +532,11 @@ def _index_in_place(site: SiteFolder, info: SiteInfo, forbidden: leaks.Forbidden
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def _body_of(page: Page, html_by_key: dict[str, str], html_of: Callable[[str, str], str]) -> str:
+def _body_of(page: Page, bodies: dict[str, tuple[str, render.RenderedBody]], html_of: Callable[[str, str], str]) -> str:
     if not isinstance(page.view, ArticleView):
         return ""
-    return html_of(page.view.body_key, html_by_key.get(page.view.body_key, ""))
+    key, body = bodies.get(page.view.summary.id, ("", None))
+    return html_of(page.view.body_key, body.html if body is not None and key == page.view.body_key else "")
 
 
 def _constant(data: bytes) -> Callable[[], bytes]:

@@ -95,6 +95,8 @@ class Memo:
         default_factory=dict
     )
     listings: tuple[tuple[object, ...], Listings] | None = None  # (what they were made from, the pages)
+    health_view: HealthView | None = None  # the last knowledge-health view, and its rows by article id
+    health_rows: dict[str, HealthRow] = field(default_factory=dict)
 
     def start(self, fingerprint: str) -> None:
         if fingerprint != self.fingerprint:
@@ -103,6 +105,7 @@ class Memo:
             self.pages.clear()
             self.rows.clear()
             self.listings = None
+            self.health_view, self.health_rows = None, {}
 
     def summary(self, article: Article, taxonomy: Taxonomy) -> ArticleSummary:
         known = self.summaries.get(article.relpath)
@@ -408,6 +411,7 @@ def _health_view(
 ) -> HealthView:
     ranked: list[tuple[tuple[int, int, str, str], HealthRow]] = []
     counts: dict[str, int] = defaultdict(int)
+    same = memo.health_view is not None  # every row as it was: the last view is kept
     for item in published:
         if item.article.confidence == "archived":
             continue
@@ -426,12 +430,16 @@ def _health_view(
             )
             rank = (_ORDER.get(row.staleness, 3), row.score if row.score is not None else 101, row.due, item.id)
             known = memo.rows[id(item.article)] = (item.article, health, summary, rank, row)
+            same = same and memo.health_rows.get(item.id) == row
         ranked.append((known[3], known[4]))
+    report = inputs.health.report_html or ""
+    today = inputs.today.isoformat()
+    previous = memo.health_view
+    unchanged = previous is not None and (len(previous.rows), previous.report_html, previous.today)
+    if same and previous is not None and unchanged == (len(ranked), report, today):
+        return previous
     ranked.sort(key=lambda pair: pair[0])
-    rows = [row for _, row in ranked]
-    return HealthView(
-        tuple(rows),
-        tuple(sorted(counts.items(), key=lambda kv: _ORDER.get(kv[0], 3))),
-        inputs.health.report_html or "",
-        inputs.today.isoformat(),
-    )
+    rows = tuple(row for _, row in ranked)
+    view = HealthView(rows, tuple(sorted(counts.items(), key=lambda kv: _ORDER.get(kv[0], 3))), report, today)
+    memo.health_view, memo.health_rows = view, {row.article.id: row for row in rows}
+    return view

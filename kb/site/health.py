@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb.check import check
+from kb.errors import ConfigWarning
 from kb.quality import audit
 from kb.quality.health import build_report
 from kb.report import html
@@ -44,6 +45,7 @@ class ArticleHealth:
 class Health:
     by_id: dict[str, ArticleHealth] = field(default_factory=dict)
     report_html: str | None = None  # the knowledge-health page (the `kb audit` report)
+    warnings: list[ConfigWarning] = field(default_factory=list)  # settings that look wrong (kb.yaml)
 
     def of(self, article: Article) -> ArticleHealth | None:
         return self.by_id.get(article.id or "")
@@ -69,7 +71,7 @@ def assess(
     has read, used instead of reading them again.
     """
     if changed is not None and previous is not None:
-        health = Health(dict(previous.by_id), previous.report_html)
+        health = Health(dict(previous.by_id), previous.report_html, previous.warnings)
         saved = {kb.relpath(path) for path in changed}
         present = [path for path in changed if path.exists() and kb.is_article(path)]
         if present or any(relpath.lower().endswith(".md") for relpath in saved):
@@ -80,10 +82,12 @@ def assess(
             only: set[str] | None = None if present else set()
             result = check(kb, present or None, today=today, only=only, save_cache=False, reuse=reuse, saved=saved)
             _read(build_report(kb, result, today, articles), health)
+            health.warnings = result.warnings
         return health
     health = Health()
     report = audit(kb, today=today, reuse=reuse, articles=articles)
     _read(report, health)
+    health.warnings = report.warnings
     health.report_html = f"<style>{html.STYLE}</style>{html.content(report)}"
     return health
 

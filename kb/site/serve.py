@@ -110,6 +110,10 @@ class DevServer:
             self.log(f"Build failed; still serving the previous site.\n{exc.render()}")
             return None
         self.generation.bump()  # pages first: open pages reload now
+        for finding in report.unreadable:  # what is wrong with a saved file (unreadable: not on the site)
+            self.log(str(finding))
+        for warning in report.warnings:
+            self.log(f"Warning: {warning.render()}")
         try:
             self.builder.index_pending()  # then Pagefind and the whoosh index catch up
         except KbError as exc:

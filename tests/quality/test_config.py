@@ -155,7 +155,7 @@ def test_a_per_path_glob_that_matches_no_article_is_a_warning_with_its_line(
         (5, 37, "'rules/legal-*.md' in lint.per_path matches no article: its settings apply nowhere")
     ]
     monkeypatch.chdir(kb.root)
-    for command in (["check", "-q"], ["audit", "-q"]):
+    for command in (["check", "-q"], ["audit", "-q"], ["build", "-q", "--no-search"]):
         run = CliRunner().invoke(cli, command)
         assert run.exit_code == 0, run.output
         assert "Warning: " in run.stderr

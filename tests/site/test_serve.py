@@ -136,3 +136,17 @@ def test_search_catches_up_after_a_rebuild(kb_root: Path) -> None:
         assert found
     finally:
         server.stop()
+
+
+def test_a_saved_article_that_cannot_be_read_is_reported_with_its_line(kb_root: Path) -> None:
+    logged: list[str] = []
+    server = DevServer(kb_root, port=0, search=False, log=logged.append)
+    server.start()
+    try:
+        article = kb_root / "articles" / "billing" / "payment-required.md"
+        article.write_text(article.read_text(encoding="utf-8").replace("tags: [billing]", "tags: [billing"), "utf-8")
+        server.rebuild({article})
+    finally:
+        server.stop()
+    where = "articles/billing/payment-required.md:10:6: KB008 yaml-syntax"
+    assert any(line.startswith(where) for line in logged), logged
