@@ -97,6 +97,7 @@ class Memo:
     listings: tuple[tuple[object, ...], Listings] | None = None  # (what they were made from, the pages)
     health_view: HealthView | None = None  # the last knowledge-health view, and its rows by article id
     health_rows: dict[str, HealthRow] = field(default_factory=dict)
+    sitemap: tuple[list[str], bytes] | None = None  # the paths it lists, and the file
 
     def start(self, fingerprint: str) -> None:
         if fingerprint != self.fingerprint:
@@ -106,6 +107,7 @@ class Memo:
             self.rows.clear()
             self.listings = None
             self.health_view, self.health_rows = None, {}
+            self.sitemap = None
 
     def summary(self, article: Article, taxonomy: Taxonomy) -> ArticleSummary:
         known = self.summaries.get(article.relpath)
@@ -143,7 +145,7 @@ def collect(site: SiteInfo, view: SiteView, inputs: Inputs, memo: Memo | None = 
         key, body = inputs.bodies[item.id]
         health = inputs.health.of_id(item.id) or _CURRENT
         known = memo.pages.get(id(item.article))
-        if known is not None and known[0] is item.article and known[1] == key and known[2] == health:
+        if known is not None and known[0] is item.article and known[1] == key and _same(known[2], health):
             page = known[3]
         else:
             page = _article_page(item, summaries[item.id], key, body, site, inputs)
@@ -179,7 +181,9 @@ def collect(site: SiteInfo, view: SiteView, inputs: Inputs, memo: Memo | None = 
     plan.files[urls.ROBOTS] = routes.robots(public=site.public, base_url=site.base_url)
     if site.public:
         listed = [p.path for p in plan.pages if p.listed]
-        plan.files[urls.SITEMAP] = routes.sitemap(site.base_url, listed)
+        if memo.sitemap is None or memo.sitemap[0] != listed:
+            memo.sitemap = (listed, routes.sitemap(site.base_url, listed))
+        plan.files[urls.SITEMAP] = memo.sitemap[1]
     return plan
 
 
@@ -249,6 +253,10 @@ def _listings(
     all_codes = CodesView(tuple(code_views))
     pages.append(Page(urls.ERRORS_INDEX, "errors.html", "Error codes", all_codes))
     return Listings(pages, codes.errors_json(all_codes))
+
+
+def _same(known: ArticleHealth, health: ArticleHealth) -> bool:
+    return known is health or known == health  # the same object for most articles on a rebuild
 
 
 # -- articles -----------------------------------------------------------------------------------
@@ -419,7 +427,7 @@ def _health_view(
         counts[health.staleness.state] += 1
         summary = summaries[item.id]
         known = memo.rows.get(id(item.article))
-        if known is None or known[0] is not item.article or known[1] != health or known[2] is not summary:
+        if known is None or known[0] is not item.article or not _same(known[1], health) or known[2] is not summary:
             row = HealthRow(
                 summary,
                 item.article.owner or "",

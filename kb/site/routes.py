@@ -32,18 +32,25 @@ class Redirect:
 def redirects(view: SiteView, all_articles: list[Article]) -> list[Redirect]:
     """The site's redirects, sorted by source; none that would shadow a real page or loop."""
     found: dict[str, Redirect] = {}
-    pages = {urls.article_path(p.id) for p in view.articles}
-    by_id = {a.id: a for a in all_articles if a.id}
+    by_id: dict[str, Article] | None = None  # made when first needed, as is `pages`: few articles need them
     for article in view.withheld:
         if article.confidence != "archived" or not article.id or article.audience not in view.site.audiences:
             continue
+        if by_id is None:
+            by_id = {a.id: a for a in all_articles if a.id}
         current = _current(article, by_id, view)
         if current is not None:
             source = urls.article_path(article.id)
             found.setdefault(source, Redirect(source, urls.article_path(current), "archived", article.id))
+    pages: set[str] | None = None
     for published in view.articles:
+        aliases = published.article.meta.get("aliases")
+        if not aliases:
+            continue
+        if pages is None:
+            pages = {urls.article_path(p.id) for p in view.articles}
         target = urls.article_path(published.id)
-        for alias in published.article.meta.get("aliases") or []:
+        for alias in [aliases] if isinstance(aliases, str) else aliases if isinstance(aliases, list) else []:
             if not isinstance(alias, str) or not alias.strip():
                 continue
             moved = alias_path(alias.strip())
