@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from kb.findings import Finding, Level, Location
 from kb.quality.suppression import Suppression
@@ -310,5 +310,24 @@ def _read(path: Path) -> dict[str, Any]:
 
 def _write(path: Path, data: dict[str, Any]) -> None:
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    with tmp.open("w", encoding="utf-8") as file:
+        _dump(data, file)
     tmp.replace(path)
+
+
+def _dump(data: dict[str, Any], file: TextIO) -> None:
+    """`json.dump(data)` in compact form, each article's entry encoded and written on its own: the
+    whole text at once would be hundreds of MB at 50,000 articles (and `json.dump` itself uses
+    the slow pure-Python encoder)."""
+    encode = json.JSONEncoder(separators=(",", ":")).encode
+    file.write("{")
+    for n, (key, value) in enumerate(data.items()):
+        file.write(("," if n else "") + encode(key) + ":")
+        if isinstance(value, dict) and len(value) > 100:
+            file.write("{")
+            for m, (name, item) in enumerate(value.items()):
+                file.write(("," if m else "") + encode(name) + ":" + encode(item))
+            file.write("}")
+        else:
+            file.write(encode(value))
+    file.write("}")

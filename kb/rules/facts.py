@@ -24,6 +24,7 @@ from kb.rules.text import WORD, ArticleText
 if TYPE_CHECKING:
     from kb.article import Article
     from kb.config import Config
+    from kb.rules.minhash import Sketch
     from kb.taxonomy import Site, Taxonomy
 
 Place = tuple[int, int]  # file line and column, 1-based
@@ -63,7 +64,7 @@ class ArticleFacts:
     replaced_by_at: Place = (1, 1)
     anchors: list[str] = field(default_factory=list)
     links: list[LinkFact] = field(default_factory=list)
-    sketch: list[int] | None = None
+    sketch: Sketch | None = None
     end_line: int = 1  # where the front matter closes: findings about the whole article point here
 
     def at(self, place: Place) -> Location:
@@ -91,7 +92,7 @@ class ArticleFacts:
             data[key] = list(data[key])
         data["links"] = [astuple_link(link) for link in self.links]
         # 128 integers as JSON are slow to read back for 10,000 articles; packed bytes are not.
-        data["sketch"] = base64.b64encode(array.array("I", self.sketch).tobytes()).decode() if self.sketch else None
+        data["sketch"] = base64.b64encode(self.sketch.tobytes()).decode() if self.sketch else None
         return data
 
     @classmethod
@@ -102,7 +103,7 @@ class ArticleFacts:
         for key in ("id_at", "title_at", "reviewed_at", "replaced_by_at"):
             values[key] = tuple(data[key])
         if data["sketch"]:
-            values["sketch"] = array.array("I", base64.b64decode(data["sketch"])).tolist()
+            values["sketch"] = array.array("I", base64.b64decode(data["sketch"]))
         return cls(**values)
 
 

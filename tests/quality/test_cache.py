@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import shutil
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kb.check import check
 from kb.project import KnowledgeBase
+from kb.quality.cache import _dump
 from tests.quality.conftest import QUALITY
 
 
@@ -75,3 +81,21 @@ def test_cross_article_rules_see_changes_to_other_articles_without_rereading(
 
     assert result.examined == 1  # only the target changed; the link is judged again from cached facts
     assert [f.message[:6] for f in result.findings] == ["#fix m"]
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=10,
+)
+
+
+entries = st.dictionaries(st.text(max_size=4), st.integers() | st.text(max_size=4), min_size=101, max_size=104)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.dictionaries(st.text(), json_values | entries, max_size=4))
+def test_the_cache_file_is_written_entry_by_entry_as_json_writes_it_whole(data: dict[str, Any]) -> None:
+    out = io.StringIO()
+    _dump(data, out)
+    assert out.getvalue() == json.dumps(data, separators=(",", ":"))
