@@ -13,7 +13,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.article import Article
 from kb.check import CacheHolder, CheckResult, Progress, check, run_date
 from kb.errors import ConfigWarning
 from kb.findings import Finding, Level
@@ -24,14 +23,14 @@ from kb.quality.history import repo_prefix
 from kb.quality.score import GroupCheck, health
 from kb.quality.staleness import Staleness, staleness
 from kb.rules.current import review_due
-from kb.rules.facts import CorpusContext
+from kb.rules.facts import ArticleFacts, CorpusContext
 
 
 @dataclass
 class ArticleHealth:
     """One article's health: its score, each group of checks, its findings and its staleness."""
 
-    article: Article
+    article: ArticleFacts  # what the reports show of it (id, title, type, owner, area, ...)
     score: int
     checks: list[GroupCheck]
     findings: list[Finding]
@@ -144,13 +143,10 @@ def audit(
     progress: Progress | None = None,
     save_cache: bool = True,
     reuse: CacheHolder | None = None,
-    articles: dict[str, Article] | None = None,
     saved: set[str] | None = None,
 ) -> AuditReport:
     """Audit the articles under `paths` (default: all), or only those changed since git ref
-    `changed_since`, as of `today`. `articles` (by path) are used as they are where their bytes
-    are the ones checked, instead of reading them again (kb build has read them already).
-    `reuse` and `saved` are `check`'s."""
+    `changed_since`, as of `today`. `reuse` and `saved` are `check`'s."""
     today = today or run_date()
     only = git_changed_since(kb.root, changed_since) if changed_since else None
     result = check(
@@ -164,12 +160,10 @@ def audit(
         reuse=reuse,
         saved=saved,
     )
-    return build_report(kb, result, today, articles)
+    return build_report(kb, result, today)
 
 
-def build_report(
-    kb: KnowledgeBase, result: CheckResult, today: dt.date, articles: dict[str, Article] | None = None
-) -> AuditReport:
+def build_report(kb: KnowledgeBase, result: CheckResult, today: dt.date) -> AuditReport:
     """Scores, staleness and the summary for the articles of a check result."""
     weights = kb.config.lint.weights
     context = CorpusContext(kb.root, kb.config, kb.taxonomy, list(result.facts.values()), today)
@@ -181,14 +175,13 @@ def build_report(
     for relpath in result.checked:
         found = sorted(by_path.get(relpath, []), key=Finding.sort_key)
         facts = result.facts.get(relpath)
-        article = _article(kb, relpath, facts.digest, articles) if facts is not None else None
-        if article is None:
+        if facts is None:
             unreadable.append(Unreadable(relpath, found))
             continue
         score = health(found, weights)
-        due = review_due(facts, context) if facts is not None else None
+        due = review_due(facts, context)
         state = staleness(found, due.due if due else None)
-        healths.append(ArticleHealth(article, score.score, score.checks, found, state))
+        healths.append(ArticleHealth(facts, score.score, score.checks, found, state))
     summary = summarise(kb, healths, unreadable, result)
     return AuditReport(
         healths,
@@ -204,16 +197,6 @@ def build_report(
         accepted=result.accepted,
         warnings=result.warnings,
     )
-
-
-def _article(kb: KnowledgeBase, relpath: str, digest: str, known: dict[str, Article] | None) -> Article | None:
-    """The article at `relpath` as checked (the bytes with this digest)."""
-    from kb.load import load_article  # YAML and jsonschema: not needed until here
-
-    article = known.get(relpath) if known is not None else None
-    if article is not None and article.digest == digest:
-        return article
-    return load_article(kb.root / relpath, relpath).article
 
 
 def summarise(

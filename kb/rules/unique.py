@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from kb.rules.facts import CorpusContext
 
 FOCUSED = 20  # up to this many articles in focus, each is compared with the others directly
+LISTED = 10  # near-duplicates listed in a finding's extra (JSON report); its message counts them all
 
 
 class DuplicateId(CorpusRule):
@@ -57,7 +58,7 @@ class NearDuplicate(CorpusRule):
     Reports two articles whose text is nearly the same (by default 70% or more of their
     four-word sequences in common, estimated with MinHash), on both of them, with their
     similarity; an article like several others names the closest and counts the rest (the JSON
-    report lists them all). Archived articles are left out: they are expected to resemble their
+    report lists the ten closest). Archived articles are left out: they are expected to resemble their
     replacement.
 
     ## Why it matters
@@ -109,7 +110,8 @@ class NearDuplicate(CorpusRule):
                 f"{score:.0%} similar to {other.relpath} ({other.label}){more}",
                 context=other.id or other.relpath,
             )
-            finding.extra.update(similar=[{"path": path, "similarity": round(s, 3)} for s, path in others])
+            listed = others[:LISTED]
+            finding.extra.update(similar=[{"path": path, "similarity": round(s, 3)} for s, path in listed])
             yield finding
 
 

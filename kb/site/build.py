@@ -172,10 +172,7 @@ class Builder:
         health_key = (today, _config_key(kb))
         if health_key != self.health_key:
             self.health_key, self.health = health_key, None
-        by_path = {article.relpath: article for article in loaded.articles}
-        health = self.health = assess(
-            kb, today, changed=changed, previous=self.health, reuse=self.results, articles=by_path
-        )
+        health = self.health = assess(kb, today, changed=changed, previous=self.health, reuse=self.results)
         report.warnings = health.warnings
         templates = Templates(kb.root / kb.config.site.templates)
         fingerprint = templates.fingerprint()

@@ -61,14 +61,12 @@ def assess(
     changed: set[Path] | None = None,
     previous: Health | None = None,
     reuse: CacheHolder | None = None,
-    articles: dict[str, Article] | None = None,
 ) -> Health:
     """Health of every article from the quality audit.
 
     With `changed` (kb serve's watcher knows which files were saved) and the `previous` health,
     only those articles are audited again and the knowledge-health page is kept. `reuse` keeps the
-    result cache in memory between builds (kb serve); `articles` (by path) are the ones the build
-    has read, used instead of reading them again.
+    result cache in memory between builds (kb serve).
     """
     if changed is not None and previous is not None:
         health = Health(dict(previous.by_id), previous.report_html, previous.warnings)
@@ -81,11 +79,11 @@ def assess(
             # `kb check` re-reads the one article anyway.
             only: set[str] | None = None if present else set()
             result = check(kb, present or None, today=today, only=only, save_cache=False, reuse=reuse, saved=saved)
-            _read(build_report(kb, result, today, articles), health)
+            _read(build_report(kb, result, today), health)
             health.warnings = result.warnings
         return health
     health = Health()
-    report = audit(kb, today=today, reuse=reuse, articles=articles)
+    report = audit(kb, today=today, reuse=reuse)
     _read(report, health)
     health.warnings = report.warnings
     health.report_html = f"<style>{html.STYLE}</style>{html.content(report)}"
