@@ -188,10 +188,12 @@ class ResultCache:
         self.path = folder / CACHE_FILE
         self.facts_path = folder / FACTS_FILE
         self.key = key
-        self.entries: dict[str, dict[str, Any]] = {}
+        # As read (JSON), or as examined in this run: those are turned into JSON when saved, so
+        # that a cold check of 50,000 articles does not hold every result twice.
+        self.entries: dict[str, dict[str, Any] | Examined] = {}
         self.corpus: dict[str, Any] = {}
         self.changed = False
-        self._facts: dict[str, dict[str, Any]] | None = None  # read on first use
+        self._facts: dict[str, dict[str, Any] | ArticleFacts] | None = None  # read on first use, as entries
         self._parsed: dict[str, tuple[dict[str, Any], ArticleFacts]] = {}  # facts made from `_facts`
         self.facts_changed = False
         self.token = ""
@@ -213,19 +215,18 @@ class ResultCache:
             json.dumps({"token": token}, separators=(",", ":"))[:-1] + ","
         )
 
-    def facts_data(self, relpath: str) -> dict[str, Any]:
-        return self.all_facts()[relpath]
-
     def facts_of(self, relpath: str) -> ArticleFacts:
         """The cached facts of one article, read from JSON once per cache object (kb serve keeps
         one between rebuilds)."""
-        data = self.facts_data(relpath)
+        data = self.all_facts()[relpath]
+        if isinstance(data, ArticleFacts):
+            return data
         known = self._parsed.get(relpath)
         if known is None or known[0] is not data:
             known = self._parsed[relpath] = (data, ArticleFacts.from_json(data))
         return known[1]
 
-    def all_facts(self) -> dict[str, dict[str, Any]]:
+    def all_facts(self) -> dict[str, dict[str, Any] | ArticleFacts]:
         if self._facts is None:
             data = _read(self.facts_path) if self.entries else {}
             facts = data.get("facts")
@@ -249,11 +250,15 @@ class ResultCache:
     def entry(self, relpath: str) -> Examined | None:
         """The cached result, whatever the file is now (the caller knows it did not change)."""
         entry = self.entries.get(relpath)
-        return None if entry is None else Examined.from_json(relpath, entry, self)
+        if entry is None or isinstance(entry, Examined):
+            return entry
+        return Examined.from_json(relpath, entry, self)
 
     def lookup(self, relpath: str, size: int, mtime_ns: int) -> Examined | None:
         """The cached result when the file has the same size and modification time."""
         entry = self.entries.get(relpath)
+        if isinstance(entry, Examined):
+            return entry if (entry.size, entry.mtime_ns) == (size, mtime_ns) else None
         if entry is None or entry["size"] != size or entry["mtime_ns"] != mtime_ns:
             return None
         return Examined.from_json(relpath, entry, self)
@@ -261,6 +266,12 @@ class ResultCache:
     def lookup_digest(self, relpath: str, digest: str, size: int, mtime_ns: int) -> Examined | None:
         """The cached result for the same content (the file was touched, not changed)."""
         entry = self.entries.get(relpath)
+        if isinstance(entry, Examined):
+            if entry.digest != digest:
+                return None
+            entry.size, entry.mtime_ns = size, mtime_ns
+            self.changed = True
+            return entry
         if entry is None or entry["digest"] != digest:
             return None
         entry["size"], entry["mtime_ns"] = size, mtime_ns
@@ -269,9 +280,9 @@ class ResultCache:
 
     def store(self, examined: Examined) -> None:
         facts = self.all_facts()
-        self.entries[examined.relpath] = examined.to_json()
+        self.entries[examined.relpath] = examined
         if examined.facts is not None:
-            facts[examined.relpath] = examined.facts.to_json()
+            facts[examined.relpath] = examined.facts
         self.changed = self.facts_changed = True
 
     def forget_except(self, relpaths: set[str]) -> None:
@@ -316,17 +327,18 @@ def _write(path: Path, data: dict[str, Any]) -> None:
 
 
 def _dump(data: dict[str, Any], file: TextIO) -> None:
-    """`json.dump(data)` in compact form, each article's entry encoded and written on its own: the
-    whole text at once would be hundreds of MB at 50,000 articles (and `json.dump` itself uses
-    the slow pure-Python encoder)."""
+    """`json.dump(data)` in compact form, each article's entry encoded and written on its own (an
+    `Examined` or `ArticleFacts` turned into JSON only now): the whole text at once would be
+    hundreds of MB at 50,000 articles, and `json.dump` uses the slow pure-Python encoder."""
     encode = json.JSONEncoder(separators=(",", ":")).encode
     file.write("{")
     for n, (key, value) in enumerate(data.items()):
         file.write(("," if n else "") + encode(key) + ":")
-        if isinstance(value, dict) and len(value) > 100:
+        if isinstance(value, dict):
             file.write("{")
             for m, (name, item) in enumerate(value.items()):
-                file.write(("," if m else "") + encode(name) + ":" + encode(item))
+                data = item.to_json() if isinstance(item, Examined | ArticleFacts) else item
+                file.write(("," if m else "") + encode(name) + ":" + encode(data))
             file.write("}")
         else:
             file.write(encode(value))
