@@ -76,7 +76,7 @@ class Examined:
             "digest": self.digest,
             "size": self.size,
             "mtime_ns": self.mtime_ns,
-            "findings": [_finding_json(f) for f in self.findings],
+            "findings": self._rows if self._findings is None else [_finding_json(f) for f in self._findings],
             "readable": self.readable,
             "suppressions": [s.to_json() for s in self.suppressions],
         }
@@ -194,7 +194,6 @@ class ResultCache:
         self.corpus: dict[str, Any] = {}
         self.changed = False
         self._facts: dict[str, dict[str, Any] | ArticleFacts] | None = None  # read on first use, as entries
-        self._parsed: dict[str, tuple[dict[str, Any], ArticleFacts]] = {}  # facts made from `_facts`
         self.facts_changed = False
         self.token = ""
         data = _read(self.path)
@@ -218,13 +217,12 @@ class ResultCache:
     def facts_of(self, relpath: str) -> ArticleFacts:
         """The cached facts of one article, read from JSON once per cache object (kb serve keeps
         one between rebuilds)."""
-        data = self.all_facts()[relpath]
+        facts = self.all_facts()
+        data = facts[relpath]
         if isinstance(data, ArticleFacts):
             return data
-        known = self._parsed.get(relpath)
-        if known is None or known[0] is not data:
-            known = self._parsed[relpath] = (data, ArticleFacts.from_json(data))
-        return known[1]
+        made = facts[relpath] = ArticleFacts.from_json(data)  # the JSON is let go: saving turns it back
+        return made
 
     def all_facts(self) -> dict[str, dict[str, Any] | ArticleFacts]:
         if self._facts is None:
@@ -252,7 +250,7 @@ class ResultCache:
         entry = self.entries.get(relpath)
         if entry is None or isinstance(entry, Examined):
             return entry
-        return Examined.from_json(relpath, entry, self)
+        return self._made(relpath, entry)
 
     def lookup(self, relpath: str, size: int, mtime_ns: int) -> Examined | None:
         """The cached result when the file has the same size and modification time."""
@@ -261,7 +259,7 @@ class ResultCache:
             return entry if (entry.size, entry.mtime_ns) == (size, mtime_ns) else None
         if entry is None or entry["size"] != size or entry["mtime_ns"] != mtime_ns:
             return None
-        return Examined.from_json(relpath, entry, self)
+        return self._made(relpath, entry)
 
     def lookup_digest(self, relpath: str, digest: str, size: int, mtime_ns: int) -> Examined | None:
         """The cached result for the same content (the file was touched, not changed)."""
@@ -276,7 +274,12 @@ class ResultCache:
             return None
         entry["size"], entry["mtime_ns"] = size, mtime_ns
         self.changed = True
-        return Examined.from_json(relpath, entry, self)
+        return self._made(relpath, entry)
+
+    def _made(self, relpath: str, entry: dict[str, Any]) -> Examined:
+        """The entry as an `Examined`, kept in its place (its JSON is let go; saving turns it back)."""
+        made = self.entries[relpath] = Examined.from_json(relpath, entry, self)
+        return made
 
     def store(self, examined: Examined) -> None:
         facts = self.all_facts()
