@@ -36,6 +36,7 @@ from kb.quality.policy import Policy, load_policy
 from kb.rules import ArticleRule, article_rules, corpus_rules
 from kb.rules.context import CheckContext
 from kb.rules.facts import ArticleFacts, CorpusContext, facts_of
+from kb.rules.suppression import UnusedSuppression
 from kb.taxonomy import ERROR_CODES_FILE, TAXONOMY_FILE
 
 # Below this many articles to examine, starting worker processes costs more than it saves.
@@ -185,6 +186,13 @@ def _corpus_findings(
         relpath: suppression.apply(policy.apply(findings), results[relpath].suppressions)
         for relpath, findings in found.items()
     }
+    if policy.enabled(UnusedSuppression.code):
+        for relpath, examined in results.items():
+            if examined.suppressions and (focus is None or relpath in focus):
+                used = examined.used | suppression.used(policy.apply(found.get(relpath, [])), examined.suppressions)
+                idle = policy.apply(suppression.unused(relpath, examined.suppressions, used))
+                if idle:
+                    reported[relpath] = [*reported.get(relpath, []), *idle]
     if cache is not None and focus is None:
         cache.store_corpus(key.hexdigest(), reported)
     return reported
@@ -317,8 +325,10 @@ class _Examiner:
         facts = facts_of(article, self.context.text(article))
         suppressions, problems = suppression.read_suppressions(relpath, article.text, article.body_line)
         # Stored as reported: the policy and the settings are part of the cache's key.
-        reported = suppression.apply(self.policy.apply(findings), suppressions) + self.policy.apply(problems)
-        return Examined.fresh(relpath, digest, size, mtime, reported, facts, suppressions)
+        kept = self.policy.apply(findings)
+        used = frozenset(suppression.used(kept, suppressions))
+        reported = suppression.apply(kept, suppressions) + self.policy.apply(problems)
+        return Examined.fresh(relpath, digest, size, mtime, reported, facts, suppressions, used)
 
     def findings(self, article: Article) -> Iterable[Finding]:
         yield from self.validate(article, self.id_prefix)

@@ -28,7 +28,7 @@ from kb.rules.facts import ArticleFacts
 
 CACHE_FILE = "check.json"
 FACTS_FILE = "facts.json"
-FORMAT = 5
+FORMAT = 6
 
 
 @dataclass
@@ -49,13 +49,16 @@ class Examined:
     _facts: ArticleFacts | None = field(default=None, repr=False)
     _source: ResultCache | None = field(default=None, repr=False)
     _rows: list[list[Any]] = field(default_factory=list, repr=False)  # the cached findings, made on first use
+    # (suppression's index, rule code) that covered an article-rule finding: the rules across
+    # articles then tell which suppressions covered nothing at all.
+    used: frozenset[tuple[int, str]] = frozenset()
 
     @classmethod
     def fresh(
         cls, relpath: str, digest: str, size: int, mtime_ns: int, findings: list[Finding],
-        facts: ArticleFacts | None, suppressions: list[Suppression],
+        facts: ArticleFacts | None, suppressions: list[Suppression], used: frozenset[tuple[int, str]] = frozenset(),
     ) -> Examined:  # fmt: skip
-        return cls(relpath, digest, size, mtime_ns, findings, facts is not None, suppressions, facts)
+        return cls(relpath, digest, size, mtime_ns, findings, facts is not None, suppressions, facts, used=used)
 
     @property
     def findings(self) -> list[Finding]:
@@ -79,6 +82,7 @@ class Examined:
             "findings": self._rows if self._findings is None else [_finding_json(f) for f in self._findings],
             "readable": self.readable,
             "suppressions": [s.to_json() for s in self.suppressions],
+            "used": sorted([n, code] for n, code in self.used),
         }
 
     @classmethod
@@ -94,6 +98,7 @@ class Examined:
             None,
             source,
             data["findings"],
+            frozenset((n, code) for n, code in data.get("used", ())),
         )
 
 

@@ -6,18 +6,20 @@
 - `disable-file=` covers the whole file, front matter included.
 - In the front matter, a YAML comment `# kb: disable=KB303 reason="..."` covers its line.
 
-A comment without a reason, or naming no known rule, suppresses nothing and is a finding itself.
+A comment without a reason, or naming no known rule, suppresses nothing and is a finding itself;
+so is a rule of a suppression that covers no finding (unused-suppression).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
 from kb.findings import Finding, Location
 from kb.rules import find_rule
-from kb.rules.suppression import InvalidSuppression, SuppressionWithoutReason
+from kb.rules.suppression import InvalidSuppression, SuppressionWithoutReason, UnusedSuppression
 
 _COMMENT = re.compile(r"<!--\s*kb:(.*?)-->|#\s*kb:(.*)$")
 _DIRECTIVE = re.compile(r"^\s*(disable|disable-file)\s*=\s*([\w,\s-]+?)(?=\s+reason\s*=|\s*$)(.*)$", re.DOTALL)
@@ -34,6 +36,8 @@ class Suppression:
     last: int
     whole_file: bool
     reason: str
+    line: int = 0  # where the comment is
+    col: int = 0
 
     def covers(self, finding: Finding) -> bool:
         if finding.code not in self.codes:
@@ -41,11 +45,11 @@ class Suppression:
         return self.whole_file or self.first <= finding.location.line <= self.last
 
     def to_json(self) -> list[Any]:
-        return [sorted(self.codes), self.first, self.last, self.whole_file, self.reason]
+        return [sorted(self.codes), self.first, self.last, self.whole_file, self.reason, self.line, self.col]
 
     @classmethod
     def from_json(cls, data: list[Any]) -> Suppression:
-        return cls(frozenset(data[0]), data[1], data[2], data[3], data[4])
+        return cls(frozenset(data[0]), *data[1:7])
 
 
 def read_suppressions(relpath: str, text: str, body_line: int) -> tuple[list[Suppression], list[Finding]]:
@@ -70,12 +74,13 @@ def read_suppressions(relpath: str, text: str, body_line: int) -> tuple[list[Sup
             if parsed is None:
                 continue
             kind, codes, reason = parsed
+            place = (location.line, location.col)
             if kind == "disable-file":
-                found.append(Suppression(codes, 1, len(lines), True, reason))
+                found.append(Suppression(codes, 1, len(lines), True, reason, *place))
             elif in_front or line[: match.start()].strip():
-                found.append(Suppression(codes, number, number, False, reason))
+                found.append(Suppression(codes, number, number, False, reason, *place))
             else:
-                found.append(Suppression(codes, number, _block_end(lines, index) + 1, False, reason))
+                found.append(Suppression(codes, number, _block_end(lines, index) + 1, False, reason, *place))
     return found, problems
 
 
@@ -126,6 +131,31 @@ def _block_end(lines: list[str], comment: int) -> int:
     while end + 1 < len(lines) and lines[end + 1].strip():
         end += 1
     return end
+
+
+def used(findings: list[Finding], suppressions: list[Suppression]) -> set[tuple[int, str]]:
+    """(suppression's index, rule code) for each rule of a suppression that covers one of `findings`."""
+    return {(n, f.code) for n, s in enumerate(suppressions) for f in findings if s.covers(f)}
+
+
+def unused(relpath: str, suppressions: list[Suppression], used: AbstractSet[tuple[int, str]]) -> list[Finding]:
+    """An unused-suppression finding for each suppression with rules that covered nothing."""
+    found = []
+    for n, s in enumerate(suppressions):
+        idle = sorted(code for code in s.codes if (n, code) not in used)
+        if idle:
+            names = ", ".join(idle)
+            where = (
+                "this file"
+                if s.whole_file
+                else (f"line {s.first}" if s.first == s.last else f"lines {s.first}-{s.last}")
+            )
+            found.append(
+                UnusedSuppression.at(
+                    Location(relpath, s.line, s.col), f"{names} finds nothing in {where} to suppress", context=names
+                )
+            )
+    return found
 
 
 def apply(findings: list[Finding], suppressions: list[Suppression]) -> list[Finding]:

@@ -6,6 +6,7 @@ are the findings they report.
 
 from __future__ import annotations
 
+from kb.findings import Level
 from kb.rules.base import Group, Rule
 
 
@@ -89,4 +90,31 @@ class StaleBaselineEntry(Rule):
     hint = "run kb check --write-baseline and commit the smaller baseline"
 
 
-RULES: list[type[Rule]] = [SuppressionWithoutReason, InvalidSuppression, StaleBaselineEntry]
+class UnusedSuppression(Rule):
+    """## What it does
+    Reports an inline suppression, or one rule of it, that covers no finding: the rule it names
+    finds nothing in the lines it covers (or in the file, for `disable-file=`).
+
+    ## Why it matters
+    The problem was fixed, or the comment sits in the wrong place. Left in, it will silently hide
+    the same problem when it comes back, and readers keep wondering what it is for.
+
+    ## Example
+    ```markdown
+    <!-- kb: disable=KB202 reason="long table" -->
+    A short paragraph that is no wall of text any more.
+    ```
+
+    ## Use instead
+    Remove the comment, or move it to the block that has the finding.
+    """
+
+    code = "KB017"
+    name = "unused-suppression"
+    group = Group.SOURCE
+    level = Level.WARNING
+    summary = "An inline suppression covers no finding."
+    hint = "remove the comment, or move it to the lines whose finding it should cover"
+
+
+RULES: list[type[Rule]] = [SuppressionWithoutReason, InvalidSuppression, UnusedSuppression, StaleBaselineEntry]

@@ -84,3 +84,12 @@ def test_a_one_word_title_is_one_word_not_one_words(quality_kb: KnowledgeBase, t
     messages = [f.message for f in check(quality_kb, today=today).findings if f.code == "KB204"]
 
     assert messages == ["the title has 1 word; say what fails and how"]
+
+
+def test_every_rule_has_its_own_code_and_name() -> None:
+    from kb.rules import ALL_RULES
+
+    codes = [rule.code for rule in ALL_RULES]
+    names = [rule.name for rule in ALL_RULES]
+    assert sorted(c for c in set(codes) if codes.count(c) > 1) == []
+    assert sorted(n for n in set(names) if names.count(n) > 1) == []

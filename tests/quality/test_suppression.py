@@ -53,3 +53,25 @@ def test_reading_suppressions_never_raises(text: str) -> None:
 
     assert all(s.reason for s in suppressions)
     assert all(p.code in ("KB014", "KB015") for p in problems)
+
+
+def test_a_suppression_of_a_rule_across_articles_is_used_and_stays_used_from_the_cache(
+    quality_kb: KnowledgeBase, today: dt.date
+) -> None:
+    """A broken link is found by a rule across articles, after the article rules: its suppression
+    counts as used, and an unused one is reported, on a fresh run and on one from the cache."""
+    text = (SUPPRESSION / "same-line.md").read_text(encoding="utf-8")
+    text += (
+        '\n<!-- kb: disable=broken-link reason="the page moves with the next release" -->\n'
+        "See [the old guide](gone.md).\n\n"
+        '<!-- kb: disable=broken-link reason="left from an old link" -->\n'
+        "See the admin guide.\n"
+    )
+    target = quality_kb.articles_dir / "rules" / "links.md"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    lines = len(text.split("\n"))
+
+    for _ in ("fresh", "cached"):
+        found = [f"{f.location.line}: {f.code} {f.message}" for f in check(quality_kb, today=today).findings]
+        assert found == [f"{lines - 2}: KB017 KB402 finds nothing in lines {lines - 2}-{lines - 1} to suppress"]
