@@ -4,8 +4,8 @@ Each article's findings from the article rules, its facts (for the rules across 
 its inline suppressions are stored under its path with the sha256 of its bytes, and with its
 size and modification time so that a warm run need not even read it. The whole cache is keyed
 by a fingerprint of everything else that decides findings: kb's own code, `kb.yaml` and the
-taxonomy. The file is JSON (never pickle: a cache folder committed by mistake must not be able
-to run code), written to a temporary file and swapped in.
+taxonomy. The files are JSON, `facts.json` one line per article (never pickle: a cache folder
+committed by mistake must not be able to run code), written to a temporary file and swapped in.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from kb.rules.facts import ArticleFacts
 
 CACHE_FILE = "check.json"
 FACTS_FILE = "facts.json"
-FORMAT = 6
+FORMAT = 7
 
 
 @dataclass
@@ -198,7 +198,7 @@ class ResultCache:
         self.entries: dict[str, dict[str, Any] | Examined] = {}
         self.corpus: dict[str, Any] = {}
         self.changed = False
-        self._facts: dict[str, dict[str, Any] | ArticleFacts] | None = None  # read on first use, as entries
+        self._facts: dict[str, ArticleFacts] | None = None  # read on first use
         self.facts_changed = False
         self.token = ""
         data = _read(self.path)
@@ -211,29 +211,20 @@ class ResultCache:
     def _facts_match(self, data: dict[str, Any]) -> bool:
         try:
             with self.facts_path.open("rb") as file:
-                head = file.read(200).decode("utf-8", "replace")
+                head = file.readline(200).decode("utf-8", "replace")
         except OSError:
             return False
         token = data.get("token")
-        return isinstance(token, str) and head.startswith(
-            json.dumps({"token": token}, separators=(",", ":"))[:-1] + ","
-        )
+        return isinstance(token, str) and head == _token_line(token)
 
     def facts_of(self, relpath: str) -> ArticleFacts:
-        """The cached facts of one article, read from JSON once per cache object (kb serve keeps
-        one between rebuilds)."""
-        facts = self.all_facts()
-        data = facts[relpath]
-        if isinstance(data, ArticleFacts):
-            return data
-        made = facts[relpath] = ArticleFacts.from_json(data)  # the JSON is let go: saving turns it back
-        return made
+        """The cached facts of one article (the file is read once per cache object: kb serve
+        keeps one between rebuilds)."""
+        return self.all_facts()[relpath]
 
-    def all_facts(self) -> dict[str, dict[str, Any] | ArticleFacts]:
+    def all_facts(self) -> dict[str, ArticleFacts]:
         if self._facts is None:
-            data = _read(self.facts_path) if self.entries else {}
-            facts = data.get("facts")
-            self._facts = facts if data.get("token") == self.token and isinstance(facts, dict) else {}
+            self._facts = _read_facts(self.facts_path, self.token) if self.entries else {}
         return self._facts
 
     def corpus_findings(self, key: str) -> dict[str, list[Finding]] | None:
@@ -312,7 +303,7 @@ class ResultCache:
             ignore.write_text("*\n", encoding="utf-8")
         if self.facts_changed and self._facts is not None:
             self.token = os.urandom(8).hex()
-            _write(self.facts_path, {"token": self.token, "facts": self._facts})
+            _write_facts(self.facts_path, self.token, self._facts)
         data = {"key": self.key, "token": self.token, "articles": self.entries, "corpus": self.corpus}
         _write(self.path, data)
         self.changed = self.facts_changed = False
@@ -325,6 +316,38 @@ def _read(path: Path) -> dict[str, Any]:
     except (OSError, ValueError):
         return {}  # no cache yet, or a damaged one: start afresh
     return data if isinstance(data, dict) else {}
+
+
+def _token_line(token: str) -> str:
+    return json.dumps({"token": token}, separators=(",", ":")) + "\n"
+
+
+def _read_facts(path: Path, token: str) -> dict[str, ArticleFacts]:
+    """The facts file: a line with its token, then one `[path, facts]` line per article, each
+    made into `ArticleFacts` as it is read (at 50,000 articles, reading the whole file as one
+    JSON document took hundreds of MB more at its peak). Empty when damaged or not the pair of
+    the results file."""
+    facts: dict[str, ArticleFacts] = {}
+    try:
+        with gc_paused(), path.open(encoding="utf-8") as file:
+            if file.readline() != _token_line(token):
+                return {}
+            for line in file:
+                relpath, data = json.loads(line)
+                facts[relpath] = ArticleFacts.from_json(data)
+    except (OSError, ValueError, TypeError, KeyError):
+        return {}  # damaged: the articles are checked again
+    return facts
+
+
+def _write_facts(path: Path, token: str, facts: dict[str, ArticleFacts]) -> None:
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    encode = json.JSONEncoder(separators=(",", ":")).encode
+    with tmp.open("w", encoding="utf-8") as file:
+        file.write(_token_line(token))
+        for relpath, item in facts.items():
+            file.write(encode([relpath, item.to_json()]) + "\n")
+    tmp.replace(path)
 
 
 def _write(path: Path, data: dict[str, Any]) -> None:
