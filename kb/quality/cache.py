@@ -14,7 +14,7 @@ import gc
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -359,18 +359,21 @@ def _write(path: Path, data: dict[str, Any]) -> None:
 
 def _dump(data: dict[str, Any], file: TextIO) -> None:
     """`json.dump(data)` in compact form, each article's entry encoded and written on its own (an
-    `Examined` or `ArticleFacts` turned into JSON only now): the whole text at once would be
-    hundreds of MB at 50,000 articles, and `json.dump` uses the slow pure-Python encoder."""
-    encode = json.JSONEncoder(separators=(",", ":")).encode
+    `Examined` turned into JSON only now): the whole text at once would be hundreds of MB at
+    50,000 articles, and `json.dump` uses the slow pure-Python encoder."""
+    _dump_value(data, file, json.JSONEncoder(separators=(",", ":")).encode, 0)
+
+
+def _dump_value(value: Any, file: TextIO, encode: Callable[[Any], str], depth: int) -> None:
+    # The top two levels, and any long mapping below them (entries or findings by path), are
+    # written member by member; anything else is encoded whole.
+    if isinstance(value, Examined):
+        value = value.to_json()
+    if not isinstance(value, dict) or (depth > 1 and len(value) <= 100):
+        file.write(encode(value))
+        return
     file.write("{")
-    for n, (key, value) in enumerate(data.items()):
+    for n, (key, item) in enumerate(value.items()):
         file.write(("," if n else "") + encode(key) + ":")
-        if isinstance(value, dict):
-            file.write("{")
-            for m, (name, item) in enumerate(value.items()):
-                data = item.to_json() if isinstance(item, Examined | ArticleFacts) else item
-                file.write(("," if m else "") + encode(name) + ":" + encode(data))
-            file.write("}")
-        else:
-            file.write(encode(value))
+        _dump_value(item, file, encode, depth + 1)
     file.write("}")
