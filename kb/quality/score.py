@@ -16,7 +16,7 @@ from kb.rules import ALL_RULES, Group
 SCORED = (Group.COMPLETE, Group.CLEAR, Group.FINDABLE, Group.LINKS, Group.SAFE, Group.UNIQUE, Group.CURRENT)
 
 
-@dataclass
+@dataclass(slots=True)  # one per article: 50,000 at once
 class GroupCheck:
     """One group of checks for one article: passed, or the findings that failed it."""
 
@@ -42,7 +42,7 @@ class GroupCheck:
         return self.weight if worst >= Level.ERROR else self.weight / 2
 
 
-@dataclass
+@dataclass(slots=True)
 class HealthScore:
     score: int
     checks: list[GroupCheck]

@@ -18,7 +18,7 @@ OVERDUE_RULES = ("KB701", "KB703", "KB405")
 DUE_SOON_RULES = ("KB702",)
 
 
-@dataclass
+@dataclass(slots=True)
 class Staleness:
     state: State = "current"
     due: dt.date | None = None
