@@ -117,4 +117,4 @@ class UnusedSuppression(Rule):
     hint = "remove the comment, or move it to the lines whose finding it should cover"
 
 
-RULES: list[type[Rule]] = [SuppressionWithoutReason, InvalidSuppression, UnusedSuppression, StaleBaselineEntry]
+RULES: list[type[Rule]] = [SuppressionWithoutReason, InvalidSuppression, StaleBaselineEntry, UnusedSuppression]
