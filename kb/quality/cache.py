@@ -21,6 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TextIO
 
+from kb.errors import KbError
 from kb.findings import Finding, Level, Location
 from kb.quality.suppression import Suppression
 from kb.rules import ALL_RULES
@@ -220,7 +221,13 @@ class ResultCache:
     def facts_of(self, relpath: str) -> ArticleFacts:
         """The cached facts of one article (the file is read once per cache object: kb serve
         keeps one between rebuilds)."""
-        return self.all_facts()[relpath]
+        try:
+            return self.all_facts()[relpath]
+        except KeyError:
+            raise KbError(
+                f"the result cache has no facts for {relpath}: {self.facts_path} is damaged",
+                hint=f"delete {self.facts_path.parent} (the next run checks every article and writes it again)",
+            ) from None
 
     def all_facts(self) -> dict[str, ArticleFacts]:
         if self._facts is None:
@@ -336,7 +343,7 @@ def _read_facts(path: Path, token: str) -> dict[str, ArticleFacts]:
                 relpath, data = json.loads(line)
                 facts[relpath] = ArticleFacts.from_json(data)
     except (OSError, ValueError, TypeError, KeyError):
-        return {}  # damaged: the articles are checked again
+        return facts  # damaged: what was read (an article without facts is then an error that says so)
     return facts
 
 
