@@ -237,11 +237,11 @@ class Builder:
         settings = config.read_bytes() if config.is_file() else b""
         if self.kb is not None:
             known_settings, known_schemas, kb = self.kb
-            if settings == known_settings and _folder_bytes(kb.schemas_dir) == known_schemas:
+            if settings == known_settings and _folder_digest(kb.schemas_dir) == known_schemas:
                 return kb
         kb = KnowledgeBase(self.root)
         kb.taxonomy  # noqa: B018 - read now: a broken taxonomy is a ConfigError on this build
-        self.kb = (settings, _folder_bytes(kb.schemas_dir), kb)
+        self.kb = (settings, _folder_digest(kb.schemas_dir), kb)
         return kb
 
     def _render_bodies(
@@ -334,7 +334,7 @@ def _config_key(kb: KnowledgeBase) -> str:
     return hashlib.sha256(b"\0".join(parts)).hexdigest()
 
 
-def _folder_bytes(folder: Path) -> bytes:
+def _folder_digest(folder: Path) -> bytes:
     """A digest of every file under `folder` as it reads now."""
     digest = hashlib.sha256()
     if folder.is_dir():
