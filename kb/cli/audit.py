@@ -14,7 +14,7 @@ from kb.cli.common import Env, display_path, pass_env, plural, verbosity
 from kb.findings import Level
 from kb.project import KnowledgeBase
 from kb.quality.baseline import write_baseline, written_message
-from kb.report import FORMATS
+from kb.report import FORMATS, chunks
 
 
 @click.command("audit")
@@ -73,12 +73,13 @@ def command(
     if fail_level:
         report.fail_level = Level.parse(fail_level)
     report.fail_under = fail_under
-    text = FORMATS[output_format](report)
     if output:
-        output.write_text(text, encoding="utf-8")
+        with output.open("w", encoding="utf-8") as file:
+            file.writelines(chunks(output_format, report))
         env.info(f"Wrote the {output_format} report to {output}")
     else:
-        click.echo(text, nl=False)
+        for piece in chunks(output_format, report):
+            click.echo(piece, nl=False)
     if html_file:
         html_file.write_text(FORMATS["html"](report), encoding="utf-8")
         env.info(f"Wrote the knowledge-health page to {html_file}")
