@@ -143,22 +143,13 @@ def audit(
     progress: Progress | None = None,
     save_cache: bool = True,
     reuse: CacheHolder | None = None,
-    saved: set[str] | None = None,
 ) -> AuditReport:
     """Audit the articles under `paths` (default: all), or only those changed since git ref
-    `changed_since`, as of `today`. `reuse` and `saved` are `check`'s."""
+    `changed_since`, as of `today`. `reuse` is `check`'s."""
     today = today or run_date()
     only = git_changed_since(kb.root, changed_since) if changed_since else None
     result = check(
-        kb,
-        paths,
-        today=today,
-        only=only,
-        use_cache=use_cache,
-        progress=progress,
-        save_cache=save_cache,
-        reuse=reuse,
-        saved=saved,
+        kb, paths, today=today, only=only, use_cache=use_cache, progress=progress, save_cache=save_cache, reuse=reuse
     )
     return build_report(kb, result, today)
 

@@ -80,17 +80,16 @@ def assess(
             only: set[str] | None = None if present else set()
             result = check(kb, present or None, today=today, only=only, save_cache=False, reuse=reuse, saved=saved)
             _read(build_report(kb, result, today), health)
-            health.warnings = result.warnings
         return health
     health = Health()
     report = audit(kb, today=today, reuse=reuse)
     _read(report, health)
-    health.warnings = report.warnings
     health.report_html = f"<style>{html.STYLE}</style>{html.content(report)}"
     return health
 
 
 def _read(report: AuditReport, health: Health) -> None:
+    health.warnings = report.warnings
     for item in report.articles:
         if not item.article.id:
             continue
