@@ -116,7 +116,7 @@ class Builder:
         self.tables: dict[str, render.LinkTable] = {}  # per site: the links the last build resolved
         self.validated: dict[str, set[str]] = {}  # per site: cached bodies known right for its links
         self.known: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # every id and file
-        self.kb: tuple[bytes, bytes, KnowledgeBase] | None = None  # the last build's KB, kb.yaml, schemas/
+        self.kb: tuple[str, KnowledgeBase] | None = None  # the last build's KB, by its settings digest
         self.progress = progress or (lambda message: None)
 
     def index_pending(self) -> None:
@@ -160,7 +160,7 @@ class Builder:
         self, sites: list[str] | None, *, full: bool, changed: set[Path] | None, defer_search: bool
     ) -> BuildReport:
         started = time.perf_counter()
-        kb = self._knowledge_base()
+        kb, settings = self._knowledge_base()
         taxonomy = kb.taxonomy
         chosen = _choose_sites(taxonomy.sites, sites)
         today = self.today or today_for_build()
@@ -169,7 +169,7 @@ class Builder:
             self.cache.disk = DiskCache(kb.cache_dir / DISK_CACHE)
         loaded = self.cache.load(kb, changed)
         report = BuildReport(articles=len(loaded.articles), unreadable=loaded.findings, read=loaded.changed)
-        health_key = (today, _config_key(kb))
+        health_key = (today, settings)
         if health_key != self.health_key:
             self.health_key, self.health = health_key, None
         health = self.health = assess(kb, today, changed=changed, previous=self.health, reuse=self.results)
@@ -198,7 +198,7 @@ class Builder:
             bodies, rendered = self._render_bodies(view, loaded.articles, files, in_use)
             report.rendered += rendered
             inputs = Inputs(kb.root, kb.config, taxonomy, health, today, loaded.articles, bodies)
-            site_fingerprint = _digest(fingerprint, __version__, repr(info), _config_key(kb))
+            site_fingerprint = _digest(fingerprint, __version__, repr(info), settings)
             memo = self.memos.setdefault(site.name, Memo())
             memo.start(site_fingerprint)
             plan = collect(info, view, inputs, memo)
@@ -230,19 +230,19 @@ class Builder:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _knowledge_base(self) -> KnowledgeBase:
-        """The KB with its config and taxonomy: read afresh when kb.yaml or a file of its schemas
-        folder changed since the last build (a rebuild after an article is saved reuses them)."""
-        config = self.root / CONFIG_FILE
-        settings = config.read_bytes() if config.is_file() else b""
+    def _knowledge_base(self) -> tuple[KnowledgeBase, str]:
+        """The KB with its config and taxonomy, and a digest of the files they come from (kb.yaml
+        and the schemas folder): read afresh when that changed since the last build (a rebuild
+        after an article is saved reuses them). Pages show those settings (titles, owners,
+        codes), so the digest is also part of every page's key."""
         if self.kb is not None:
-            known_settings, known_schemas, kb = self.kb
-            if settings == known_settings and _folder_digest(kb.schemas_dir) == known_schemas:
-                return kb
+            known, kb = self.kb
+            if _settings_digest(self.root, kb.schemas_dir) == known:
+                return kb, known
         kb = KnowledgeBase(self.root)
         kb.taxonomy  # noqa: B018 - read now: a broken taxonomy is a ConfigError on this build
-        self.kb = (settings, _folder_digest(kb.schemas_dir), kb)
-        return kb
+        self.kb = (_settings_digest(self.root, kb.schemas_dir), kb)
+        return kb, self.kb[0]
 
     def _render_bodies(
         self, view: SiteView, articles: list[Article], files: frozenset[str], in_use: set[str]
@@ -325,23 +325,16 @@ def _with_overdue_policy(view: SiteView, health: Health, policy: OverduePolicy) 
     return SiteView(view.site, kept, [*view.withheld, *(p.article for p in hidden)])
 
 
-def _config_key(kb: KnowledgeBase) -> str:
-    """The KB settings and taxonomy that pages show (titles, owners, codes): any change re-renders."""
-    parts = []
-    for path in (kb.config.path, kb.schemas_dir / "taxonomy.yaml", kb.schemas_dir / "error-codes.yaml"):
-        if path is not None and path.is_file():
-            parts.append(path.read_bytes())
-    return hashlib.sha256(b"\0".join(parts)).hexdigest()
-
-
-def _folder_digest(folder: Path) -> bytes:
-    """A digest of every file under `folder` as it reads now."""
+def _settings_digest(root: Path, schemas: Path) -> str:
+    """A digest of kb.yaml and every file under the schemas folder, as they read now."""
     digest = hashlib.sha256()
-    if folder.is_dir():
-        for path in sorted(folder.rglob("*")):
+    config = root / CONFIG_FILE
+    digest.update(config.read_bytes() if config.is_file() else b"-")
+    if schemas.is_dir():
+        for path in sorted(schemas.rglob("*")):
             if path.is_file():
-                digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.digest()
+                digest.update(b"\0" + path.relative_to(schemas).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _digest(*parts: str) -> str:
