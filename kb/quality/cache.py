@@ -14,7 +14,7 @@ import gc
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -249,40 +249,26 @@ class ResultCache:
         self.changed = True
 
     def entry(self, relpath: str) -> Examined | None:
-        """The cached result, whatever the file is now (the caller knows it did not change)."""
+        """The cached result, whatever the file is now (the caller knows it did not change). An
+        entry read as JSON is made an `Examined` in its place (saving turns it back)."""
         entry = self.entries.get(relpath)
-        if entry is None or isinstance(entry, Examined):
-            return entry
-        return self._made(relpath, entry)
+        if isinstance(entry, dict):
+            entry = self.entries[relpath] = Examined.from_json(relpath, entry, self)
+        return entry
 
     def lookup(self, relpath: str, size: int, mtime_ns: int) -> Examined | None:
         """The cached result when the file has the same size and modification time."""
-        entry = self.entries.get(relpath)
-        if isinstance(entry, Examined):
-            return entry if (entry.size, entry.mtime_ns) == (size, mtime_ns) else None
-        if entry is None or entry["size"] != size or entry["mtime_ns"] != mtime_ns:
-            return None
-        return self._made(relpath, entry)
+        entry = self.entry(relpath)
+        return entry if entry is not None and (entry.size, entry.mtime_ns) == (size, mtime_ns) else None
 
     def lookup_digest(self, relpath: str, digest: str, size: int, mtime_ns: int) -> Examined | None:
         """The cached result for the same content (the file was touched, not changed)."""
-        entry = self.entries.get(relpath)
-        if isinstance(entry, Examined):
-            if entry.digest != digest:
-                return None
-            entry.size, entry.mtime_ns = size, mtime_ns
-            self.changed = True
-            return entry
-        if entry is None or entry["digest"] != digest:
+        entry = self.entry(relpath)
+        if entry is None or entry.digest != digest:
             return None
-        entry["size"], entry["mtime_ns"] = size, mtime_ns
+        entry.size, entry.mtime_ns = size, mtime_ns
         self.changed = True
-        return self._made(relpath, entry)
-
-    def _made(self, relpath: str, entry: dict[str, Any]) -> Examined:
-        """The entry as an `Examined`, kept in its place (its JSON is let go; saving turns it back)."""
-        made = self.entries[relpath] = Examined.from_json(relpath, entry, self)
-        return made
+        return entry
 
     def store(self, examined: Examined) -> None:
         facts = self.all_facts()
@@ -343,44 +329,46 @@ def _read_facts(path: Path, token: str) -> dict[str, ArticleFacts]:
                 relpath, data = json.loads(line)
                 facts[relpath] = ArticleFacts.from_json(data)
     except (OSError, ValueError, TypeError, KeyError):
-        return facts  # damaged: what was read (an article without facts is then an error that says so)
+        pass  # damaged: what was read (an article without facts is then an error that says so)
     return facts
 
 
-def _write_facts(path: Path, token: str, facts: dict[str, ArticleFacts]) -> None:
+_encode = json.JSONEncoder(separators=(",", ":")).encode  # compact, and the C encoder
+
+
+@contextmanager
+def _replacing(path: Path) -> Iterator[TextIO]:
+    """A file written beside `path` and swapped in when complete: a reader never sees half of it."""
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    encode = json.JSONEncoder(separators=(",", ":")).encode
     with tmp.open("w", encoding="utf-8") as file:
+        yield file
+    tmp.replace(path)
+
+
+def _write_facts(path: Path, token: str, facts: dict[str, ArticleFacts]) -> None:
+    with _replacing(path) as file:
         file.write(_token_line(token))
         for relpath, item in facts.items():
-            file.write(encode([relpath, item.to_json()]) + "\n")
-    tmp.replace(path)
+            file.write(_encode([relpath, item.to_json()]) + "\n")
 
 
 def _write(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with tmp.open("w", encoding="utf-8") as file:
+    with _replacing(path) as file:
         _dump(data, file)
-    tmp.replace(path)
 
 
-def _dump(data: dict[str, Any], file: TextIO) -> None:
-    """`json.dump(data)` in compact form, each article's entry encoded and written on its own (an
+def _dump(value: Any, file: TextIO, depth: int = 0) -> None:
+    """`json.dump(value)` in compact form, each article's entry encoded and written on its own (an
     `Examined` turned into JSON only now): the whole text at once would be hundreds of MB at
-    50,000 articles, and `json.dump` uses the slow pure-Python encoder."""
-    _dump_value(data, file, json.JSONEncoder(separators=(",", ":")).encode, 0)
-
-
-def _dump_value(value: Any, file: TextIO, encode: Callable[[Any], str], depth: int) -> None:
-    # The top two levels, and any long mapping below them (entries or findings by path), are
-    # written member by member; anything else is encoded whole.
+    50,000 articles, and `json.dump` uses the slow pure-Python encoder. The top two levels, and
+    any long mapping below them (entries or findings by path), are written member by member."""
     if isinstance(value, Examined):
         value = value.to_json()
     if not isinstance(value, dict) or (depth > 1 and len(value) <= 100):
-        file.write(encode(value))
+        file.write(_encode(value))
         return
     file.write("{")
     for n, (key, item) in enumerate(value.items()):
-        file.write(("," if n else "") + encode(key) + ":")
-        _dump_value(item, file, encode, depth + 1)
+        file.write(("," if n else "") + _encode(key) + ":")
+        _dump(item, file, depth + 1)
     file.write("}")
