@@ -104,8 +104,7 @@ def check(
     with them (near-duplicates before and after, articles linking to them, replaced by them or
     sharing their id) are checked with `paths`."""
     policy = load_policy(kb.config)  # a config mistake is a ConfigError before any article is read
-    if not kb.taxonomy.sites and not kb.taxonomy.types:
-        pass  # reading it now makes a broken taxonomy a ConfigError before any article is read
+    kb.taxonomy  # noqa: B018 - read now: a broken taxonomy is a ConfigError before any article is read
     if not kb.articles_dir.is_dir():
         hint = f"articles: in {kb.config.path} names the articles folder"
         raise UsageError(f"no such file or folder: {kb.articles_dir}", hint=hint)
