@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from kb.findings import Finding, Level
 from kb.rules.base import ArticleRule, Group, Rule, retired
@@ -21,32 +21,55 @@ if TYPE_CHECKING:
 
 
 @lru_cache(maxsize=8)
-def _mention_pattern(codes: tuple[str, ...], families: tuple[str, ...]) -> re.Pattern[str] | None:
-    # Matched against the lower-cased text (see `mentions`): literal codes compare without
-    # IGNORECASE, which makes the scan three times faster; families keep their own case rules.
-    # (length as written, part): the order of the alternatives is the one `_mention_pattern_any_case` has.
-    parts = [(len(_code_part(code)), _code_part(code.lower())) for code in codes]
-    parts.extend((len(f"(?:{family})"), f"(?i:{family})") for family in families)
+def _mention_pattern(codes: tuple[str, ...], families: tuple[str, ...], *, any_case: bool) -> re.Pattern[str] | None:
+    """The registered codes as one trie-shaped alternation (each place in the text tries the few
+    codes that start with its character, not all of them), then the code families.
+
+    Without `any_case`, it is matched against the lower-cased text (see `mentions`): literal codes
+    compare without IGNORECASE, which makes the scan three times faster; families keep their own
+    case rules."""
+    parts = [_trie([_code_atoms(code) for code in codes])] if codes else []
+    parts.extend(f"(?i:{family})" for family in families)
     if not parts:
         return None
-    # Longest first, so that "550 5.7.1" wins over a shorter code inside it. The look-behind comes
-    # first on purpose: it rejects most places (inside words) before any alternative is tried.
-    parts.sort(key=lambda part: part[0], reverse=True)
-    return re.compile(r"(?<![\w.-])(?:" + "|".join(part for _, part in parts) + r")(?![\w-]|\.\d)")
+    # The look-behind comes first on purpose: it rejects most places (inside words) before any
+    # alternative is tried. Registered codes come before families: "550 5.7.1" is one code.
+    pattern = r"(?<![\w.-])(?:" + "|".join(parts) + r")(?![\w-]|\.\d)"
+    return re.compile(pattern, re.IGNORECASE if any_case else 0)
 
 
-def _code_part(code: str) -> str:
-    return r"\s+".join(re.escape(word) for word in code.split())
+def _code_atoms(code: str) -> list[str]:
+    """A code as regex atoms: its characters lower-cased, any run of spaces as one or more."""
+    atoms: list[str] = []
+    for n, word in enumerate(code.lower().split()):
+        if n:
+            atoms.append(r"\s+")
+        atoms.extend(re.escape(char) for char in word)
+    return atoms
 
 
-@lru_cache(maxsize=8)
-def _mention_pattern_any_case(codes: tuple[str, ...], families: tuple[str, ...]) -> re.Pattern[str] | None:
-    parts = [_code_part(code) for code in codes]
-    parts.extend(f"(?:{family})" for family in families)
-    if not parts:
-        return None
-    parts.sort(key=len, reverse=True)
-    return re.compile(r"(?<![\w.-])(?:" + "|".join(parts) + r")(?![\w-]|\.\d)", re.IGNORECASE)
+_Trie: TypeAlias = dict[str, "_Trie"]
+
+
+def _trie(words: list[list[str]]) -> str:
+    """One regex for the literal `words` (lists of atoms) that prefers the longest: where one word
+    ends and a longer one goes on, the longer is tried first and the shorter is the fallback."""
+    END = ""
+    root: _Trie = {}  # atom -> subtree; END marks the end of a word
+    for atoms in words:
+        node = root
+        for atom in atoms:
+            node = node.setdefault(atom, {})
+        node[END] = {}
+
+    def emit(node: _Trie) -> str:
+        branches = [atom + emit(child) for atom, child in sorted(node.items()) if atom != END]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if END in node else body
+
+    return emit(root)
 
 
 def mentions(taxonomy: Taxonomy, text: str) -> Iterator[tuple[int, str]]:
@@ -55,12 +78,12 @@ def mentions(taxonomy: Taxonomy, text: str) -> Iterator[tuple[int, str]]:
     families = tuple(family.regex.pattern for family in taxonomy.families)
     lowered = text.lower()
     if len(lowered) == len(text):
-        pattern = _mention_pattern(codes, families)
+        pattern = _mention_pattern(codes, families, any_case=False)
         if pattern is not None:
             yield from ((m.start(), text[m.start() : m.end()]) for m in pattern.finditer(lowered))
         return
     # A few characters change length when lower-cased (İ): offsets would shift, so match as written.
-    pattern = _mention_pattern_any_case(codes, families)
+    pattern = _mention_pattern(codes, families, any_case=True)
     if pattern is not None:
         yield from ((m.start(), m.group(0)) for m in pattern.finditer(text))
 
