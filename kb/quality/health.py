@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from kb.quality.score import GroupCheck, health
 from kb.quality.staleness import Staleness, staleness
 from kb.rules.current import review_due
 from kb.rules.facts import ArticleFacts, CorpusContext
+
+UNREADABLE_GROUP = "(unreadable)"  # the row of files with no area or owner to group them by
 
 
 @dataclass(slots=True)  # one per article: 50,000 at once
@@ -216,8 +219,8 @@ def summarise(
         mean_score=round(statistics.fmean(scores), 1) if scores else 100.0,
         median_score=float(statistics.median(scores)) if scores else 100.0,
         distribution=distribution,
-        by_area=_stats(healths, lambda h: h.article.product_area or "(none)"),
-        by_owner=_stats(healths, lambda h: h.article.owner or "(none)"),
+        by_area=_stats(healths, lambda h: h.article.product_area or "(none)", len(unreadable)),
+        by_owner=_stats(healths, lambda h: h.article.owner or "(none)", len(unreadable)),
         top_rules=top,
         overdue=sorted((h for h in healths if h.staleness.state == "overdue"), key=_due_key),
         due_soon=sorted((h for h in healths if h.staleness.state == "due-soon"), key=_due_key),
@@ -230,12 +233,13 @@ def _due_key(h: ArticleHealth) -> tuple[dt.date, str]:
     return (h.staleness.due or dt.date.max, h.relpath)
 
 
-def _stats(healths: list[ArticleHealth], key: object) -> list[AreaStats]:
-    assert callable(key)
+def _stats(healths: list[ArticleHealth], key: Callable[[ArticleHealth], str], unreadable: int) -> list[AreaStats]:
+    """One row per area (or owner). Unreadable files have neither: they are a row of their own,
+    scored 0 as in the headline mean, so that the rows add up to every file audited."""
     groups: dict[str, list[ArticleHealth]] = defaultdict(list)
     for h in healths:
-        groups[str(key(h))].append(h)
-    return [
+        groups[key(h)].append(h)
+    rows = [
         AreaStats(
             name,
             len(members),
@@ -244,6 +248,9 @@ def _stats(healths: list[ArticleHealth], key: object) -> list[AreaStats]:
         )
         for name, members in sorted(groups.items())
     ]
+    if unreadable:
+        rows.append(AreaStats(UNREADABLE_GROUP, unreadable, 0.0, 0))
+    return rows
 
 
 def uncovered_codes(kb: KnowledgeBase, result: CheckResult) -> list[str]:

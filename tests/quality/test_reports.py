@@ -60,7 +60,9 @@ def test_the_summary_counts_what_a_knowledge_manager_needs(report: AuditReport) 
     assert (s.distribution[9], s.distribution[7], s.distribution[0]) == (7, 1, 1)
     assert [h.relpath for h in s.overdue] == ["articles/rules/KB701-review-overdue.md"]
     assert {r.code for r in s.top_rules} >= {"KB501", "KB202", "KB701", "KB003"}
-    assert [a.name for a in s.by_owner] == ["team-identity"]
+    # The unreadable file has no owner or area: it is a row of its own, so that the rows add up.
+    assert [a.name for a in s.by_owner] == ["team-identity", "(unreadable)"]
+    assert sum(a.articles for a in s.by_area) == sum(a.articles for a in s.by_owner) == s.articles
     assert "SSO-1005" not in s.uncovered_codes
     assert "AUTH-401" in s.uncovered_codes
 
@@ -71,10 +73,12 @@ def test_the_text_summary_has_a_table_by_area_and_by_owner_worst_first(report: A
     assert (
         "\nBy product area\n"
         "  area              articles   mean  overdue\n"
+        "  (unreadable)             1      0        0\n"
         "  identity/sso             7   94.3        1\n"
         "  identity/sign-in         1    100        0\n"
         "\nBy owner\n"
         "  owner          articles   mean  overdue\n"
+        "  (unreadable)          1      0        0\n"
         "  team-identity         8     95        1\n"
     ) in text
     assert text.index("By product area") < text.index("Reviews:") < text.index("Findings")
