@@ -59,7 +59,7 @@ def readability(paragraphs: list[Paragraph]) -> Readability:
         if not found:
             continue
         words += len(found)
-        count += sum(syllables(w) for w in found)
+        count += sum(map(syllables, found))
         # A paragraph or list item ends a sentence even without a full stop.
         sentences += max(1, len(_SENTENCE_END.findall(paragraph.text)))
     return Readability(words, max(sentences, 1), count)
