@@ -31,7 +31,7 @@ from kb.findings import Finding, Level
 from kb.project import KnowledgeBase
 from kb.quality import baseline as baselines
 from kb.quality import suppression
-from kb.quality.cache import Examined, ResultCache, fingerprint, gc_paused
+from kb.quality.cache import DamagedCache, Examined, ResultCache, fingerprint, gc_paused
 from kb.quality.policy import Policy, load_policy
 from kb.rules import ArticleRule, article_rules, corpus_rules
 from kb.rules.context import CheckContext
@@ -103,6 +103,31 @@ def check(
     the folder or looking at each file; and the articles whose findings across articles change
     with them (near-duplicates before and after, articles linking to them, replaced by them or
     sharing their id) are checked with `paths`."""
+    try:
+        return _check(kb, paths, today, only, use_cache, use_baseline, progress, save_cache, reuse, saved)
+    except DamagedCache as damaged:
+        # The cache is only ever a shortcut: start it afresh, check every article again, say so.
+        damaged.cache.discard()
+        if reuse is not None:
+            reuse.cache = None
+        result = _check(kb, paths, today, only, use_cache, use_baseline, progress, save_cache, reuse, None)
+        hint = "kb writes its cache whole and swaps it in: was it edited by hand, or copied in part?"
+        result.warnings.append(ConfigWarning(f"{damaged.message}; every article was checked again", hint=hint))
+        return result
+
+
+def _check(
+    kb: KnowledgeBase,
+    paths: list[Path] | None,
+    today: dt.date | None,
+    only: set[str] | None,
+    use_cache: bool | None,
+    use_baseline: bool,
+    progress: Progress | None,
+    save_cache: bool,
+    reuse: CacheHolder | None,
+    saved: set[str] | None,
+) -> CheckResult:
     policy = load_policy(kb.config)  # a config mistake is a ConfigError before any article is read
     kb.taxonomy  # noqa: B018 - read now: a broken taxonomy is a ConfigError before any article is read
     if not kb.articles_dir.is_dir():

@@ -187,6 +187,15 @@ def _code_digest() -> bytes:
     return digest.digest()
 
 
+class DamagedCache(KbError):
+    """The facts file lacks an article that the results file lists (only a hand edit does that:
+    both are written whole and swapped in). `kb.check` then checks every article again."""
+
+    def __init__(self, cache: ResultCache, relpath: str) -> None:
+        super().__init__(f"the result cache has no facts for {relpath}: {cache.facts_path} is damaged")
+        self.cache = cache
+
+
 class ResultCache:
     """The per-article results of the last check, read at start and written back at the end."""
 
@@ -224,10 +233,14 @@ class ResultCache:
         try:
             return self.all_facts()[relpath]
         except KeyError:
-            raise KbError(
-                f"the result cache has no facts for {relpath}: {self.facts_path} is damaged",
-                hint=f"delete {self.facts_path.parent} (the next run checks every article and writes it again)",
-            ) from None
+            raise DamagedCache(self, relpath) from None
+
+    def discard(self) -> None:
+        """Forget every result, in memory and on disk (the next save writes the cache anew)."""
+        for path in (self.path, self.facts_path):
+            path.unlink(missing_ok=True)
+        self.entries, self.corpus, self._facts, self.token = {}, {}, {}, ""
+        self.changed = self.facts_changed = True
 
     def all_facts(self) -> dict[str, ArticleFacts]:
         if self._facts is None:

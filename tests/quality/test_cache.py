@@ -9,7 +9,6 @@ import os
 import shutil
 from typing import Any
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -102,17 +101,22 @@ def test_the_cache_file_is_written_entry_by_entry_as_json_writes_it_whole(data: 
     assert out.getvalue() == json.dumps(data, separators=(",", ":"))
 
 
-def test_a_damaged_facts_file_is_an_error_that_says_what_to_do(quality_kb: KnowledgeBase, today: dt.date) -> None:
-    from kb.errors import KbError
-
-    check(quality_kb, today=today)
+def test_a_damaged_facts_file_is_rewritten_by_checking_every_article_again(
+    quality_kb: KnowledgeBase, today: dt.date
+) -> None:
+    clean = check(quality_kb, today=today)
     facts = quality_kb.cache_dir / "facts.json"
     lines = facts.read_text(encoding="utf-8").splitlines(keepends=True)
     facts.write_text(lines[0] + "{damaged\n", encoding="utf-8")  # the token line is right, the rest is not
     target = quality_kb.articles_dir / "base" / "renew-certificate.md"
     target.write_text(target.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
 
-    with pytest.raises(KbError) as failure:  # the rules across articles need the others' facts
-        check(quality_kb, today=today)
-    assert "is damaged" in failure.value.message
-    assert ".kb-cache" in failure.value.hint
+    # The rules across articles need the others' facts: every article is checked again.
+    repaired = check(quality_kb, today=today)
+
+    assert repaired.examined == 5
+    assert [str(f) for f in repaired.findings] == [str(f) for f in clean.findings]
+    [warning] = repaired.warnings
+    assert warning.message.endswith(f": {facts} is damaged; every article was checked again")
+    again = check(quality_kb, today=today)
+    assert (again.examined, again.warnings) == (0, [])  # the cache was written anew, whole
