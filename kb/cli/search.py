@@ -47,7 +47,8 @@ def command(
     """Search the articles a site publishes: error codes first, then words.
 
     Paste an error code as the product shows it (0x8004DEF4, 550 5.7.1, Event ID 1000,
-    AADSTS65005) or describe the problem in words. When articles changed since the last
+    AADSTS65005) or describe the problem in words; words in quotes must stand together
+    (kb search '"mailbox is full"'). When articles changed since the last
     `kb index`, the index is updated first (search.when_stale: update or warn).
     """
     kb = env.kb()

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
@@ -27,7 +28,7 @@ from kb.project import KnowledgeBase
 from kb.search.analysis import prose_terms, stem_word
 from kb.search.build import IndexStatus, index_dir, index_status, sites_to_index
 from kb.search.codes import code_keys, find_codes, looks_like_code
-from kb.search.ranking import Ranker
+from kb.search.ranking import Ints, Ranker
 from kb.search.snippets import Highlighter
 
 # A word in at most this share of articles (or two) may be a misspelling: real corpora have typos too.
@@ -36,6 +37,7 @@ DECLARED = 10_000.0  # the article lists the code in error_codes
 HEADLINE = 5_000.0  # the article's title or first heading names the code
 
 _WORD = re.compile(r"\w+(?:[.'’\-]\w+)*")
+_QUOTED = re.compile(r'["“”„]([^"“”„]+)["“”„]')  # straight and typographic quotes, as pasted
 _CODE_CONTEXT = frozenset({"error", "code", "status", "event", "id", "http", "sip", "number", "exit", "hresult"})
 
 
@@ -77,6 +79,26 @@ class SearchResult:
     total: int = 0
 
 
+@dataclass(frozen=True)
+class Phrase:
+    """Words asked for in this order ("mailbox is full"): `groups` find the articles that have
+    them all, then `pattern` keeps those where they stand together, across case, spaces and
+    punctuation ("Mailbox is full.", "mailbox-is-full")."""
+
+    text: str
+    groups: tuple[tuple[str, ...], ...]
+    pattern: re.Pattern[str]
+
+    @classmethod
+    def of(cls, text: str) -> Phrase | None:
+        words = _WORD.findall(text)
+        if len(words) < 2:
+            return None  # one word in quotes is just that word
+        groups = tuple(terms for terms in (tuple(dict.fromkeys(prose_terms(w))) for w in words) if terms)
+        pattern = re.compile(r"(?<!\w)" + r"\W+".join(re.escape(w) for w in words) + r"(?!\w)", re.IGNORECASE)
+        return cls(" ".join(words), groups, pattern)
+
+
 @dataclass
 class QueryPlan:
     """What a query asks: codes to match exactly, prose terms to score, words as typed.
@@ -88,6 +110,7 @@ class QueryPlan:
     codes: list[str]
     groups: list[list[str]]
     words: list[str]
+    phrases: list[Phrase] = field(default_factory=list)
 
     @property
     def terms(self) -> list[str]:
@@ -95,7 +118,9 @@ class QueryPlan:
 
 
 def plan_query(text: str) -> QueryPlan:
-    """Split a query into codes (kept whole) and prose terms (analysed as the index is)."""
+    """Split a query into codes (kept whole), prose terms (analysed as the index is) and the
+    phrases written in quotes."""
+    phrases = [phrase for quoted in _QUOTED.findall(text) if (phrase := Phrase.of(quoted)) is not None]
     codes: list[str] = []
     for match in find_codes(text):
         codes.extend(match.keys)
@@ -123,7 +148,7 @@ def plan_query(text: str) -> QueryPlan:
         if _WORD.fullmatch(match.text):  # one word (an identifier, a constant): its stem finds it too
             group.extend(term for term in prose_terms(match.text) if term not in group)
         groups.append(group)
-    return QueryPlan(list(dict.fromkeys(codes)), groups, lowered)
+    return QueryPlan(list(dict.fromkeys(codes)), groups, lowered, list(dict.fromkeys(phrases)))
 
 
 class SearchIndex:
@@ -249,6 +274,8 @@ class SearchIndex:
             docs = [self._ranker.docs(field_name, values) for field_name, values in alternatives]
             mask = self._ranker.mask(np.concatenate(docs))
             allowed = mask if allowed is None else allowed & mask
+        for phrase in plan.phrases:
+            allowed = self._ranker.mask(self._phrase_docs(phrase, allowed))
         ranked, total = self._ranker.rank(plan.groups, tiers, allowed, max(limit, 1))
         highlighter = Highlighter.for_query(
             [w for w in plan.words if not looks_like_code(w)],
@@ -272,6 +299,20 @@ class SearchIndex:
                 )
             )
         return hits, total
+
+    def _phrase_docs(self, phrase: Phrase, allowed: npt.NDArray[np.bool_] | None) -> Ints:
+        """The documents (of those allowed) whose title, description or text has `phrase`: those
+        with every word of it, read back and matched (the index keeps no word positions)."""
+        candidates = self._ranker.live if allowed is None else self._ranker.live & allowed
+        for group in phrase.groups:
+            candidates = candidates & self._ranker.mask(self._ranker.docs("content", list(group)))
+        found = []
+        for docnum in np.flatnonzero(candidates):
+            stored = self._reader.stored_fields(int(docnum))
+            text = "\n".join(str(stored.get(name) or "") for name in ("title", "description", "body"))
+            if phrase.pattern.search(text):
+                found.append(docnum)
+        return np.asarray(found, dtype=np.int64)
 
     # -- did you mean ---------------------------------------------------------------------
 

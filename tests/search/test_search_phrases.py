@@ -1,0 +1,83 @@
+"""Quoted phrases: words asked for together, in order, across case, spaces and punctuation."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from kb.cli import cli
+from kb.project import KnowledgeBase
+from kb.search import SearchIndex, update_index
+from kb.search.query import plan_query
+
+ARTICLE = """---
+id: {id}
+title: "{title}"
+type: troubleshooting
+confidence: validated
+audience: public
+product_area: mail
+owner: team-support
+created: 2025-01-10
+reviewed: 2026-01-10
+description: "What the sender sees."
+---
+## Issue
+
+{issue}
+
+## Resolution
+
+Ask the recipient to empty the deleted items folder.
+"""
+
+
+def add(kb: KnowledgeBase, name: str, article_id: str, title: str, issue: str) -> None:
+    path = kb.articles_dir / "mail" / f"{name}.md"
+    path.write_text(ARTICLE.format(id=article_id, title=title, issue=issue), encoding="utf-8")
+
+
+def search(kb: KnowledgeBase, query: str, **filters: str) -> list[str]:
+    with SearchIndex.open(kb, "public") as index:
+        return [hit.id for hit in index.search(query, **filters).hits]  # type: ignore[arg-type]
+
+
+def test_a_quoted_phrase_finds_only_articles_with_its_words_together(search_kb: KnowledgeBase) -> None:
+    add(search_kb, "full", "KB-0901", "Sending fails", "The sender is told: Mailbox is FULL. Try again later.")
+    add(search_kb, "split", "KB-0902", "A full mailbox", "The mailbox of the recipient is nearly full.")
+    add(search_kb, "hyphen", "KB-0903", "Quota warning", "The mailbox-is-full warning shows at 98%.")
+    update_index(search_kb)
+
+    assert set(search(search_kb, "mailbox is full")) >= {"KB-0901", "KB-0902", "KB-0903"}
+    assert sorted(search(search_kb, '"mailbox is full"')) == ["KB-0901", "KB-0903"]
+    assert search(search_kb, "“Mailbox is full”") == search(search_kb, '"mailbox is full"')  # as pasted
+    assert search(search_kb, '"full mailbox"') == ["KB-0902"]  # the title counts too
+    # The phrase is a must; other words rank as ever (an article with every word first).
+    assert search(search_kb, '"mailbox is full" quota') == ["KB-0903"]
+    assert search(search_kb, '"mailbox is full"', area="install") == []  # filters still apply
+
+
+def test_a_phrase_no_article_has_finds_nothing_and_one_word_in_quotes_is_that_word(
+    search_kb: KnowledgeBase,
+) -> None:
+    assert search(search_kb, '"relay unable"') == []
+    assert search(search_kb, '"relay"') == search(search_kb, "relay") != []
+
+
+def test_the_phrase_words_still_rank_and_count_as_words() -> None:
+    plan = plan_query('"Mailbox is full" 0x80070005')
+
+    assert [p.text for p in plan.phrases] == ["Mailbox is full"]
+    assert "0x80070005" in plan.codes
+    assert ["mailbox"] in plan.groups
+
+
+def test_kb_search_takes_a_phrase_in_quotes(search_kb: KnowledgeBase) -> None:
+    add(search_kb, "full", "KB-0901", "Sending fails", "The sender is told: Mailbox is full.")
+    add(search_kb, "split", "KB-0902", "A full mailbox", "The mailbox of the recipient is nearly full.")
+
+    result = CliRunner().invoke(cli, ["--root", str(search_kb.root), "search", '"mailbox is full"', "--json"])
+
+    assert result.exit_code == 0, result.output
+    assert [hit["id"] for hit in json.loads(result.stdout)] == ["KB-0901"]  # messages go to stderr
