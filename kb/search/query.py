@@ -82,8 +82,8 @@ class SearchResult:
 @dataclass(frozen=True)
 class Phrase:
     """Words asked for in this order ("mailbox is full"): `groups` find the articles that have
-    them all, then `pattern` keeps those where they stand together, across case, spaces and
-    punctuation ("Mailbox is full.", "mailbox-is-full")."""
+    them all, then `pattern` keeps those where they stand together in the lower-cased text,
+    across spaces and punctuation ("Mailbox is full.", "mailbox-is-full")."""
 
     text: str
     groups: tuple[tuple[str, ...], ...]
@@ -95,8 +95,12 @@ class Phrase:
         if len(words) < 2:
             return None  # one word in quotes is just that word
         groups = tuple(terms for terms in (tuple(dict.fromkeys(prose_terms(w))) for w in words) if terms)
-        pattern = re.compile(r"(?<!\w)" + r"\W+".join(re.escape(w) for w in words) + r"(?!\w)", re.IGNORECASE)
-        return cls(" ".join(words), groups, pattern)
+        # Matched against lower-cased text, starting with the first word as a literal: the regex
+        # engine then jumps from one place of it to the next (IGNORECASE, or a look-behind first,
+        # would try every character: 0.5 ms a document instead of a few µs).
+        first = re.escape(words[0].lower())
+        rest = "".join(r"\W+" + re.escape(w.lower()) for w in words[1:])
+        return cls(" ".join(words), groups, re.compile(rf"{first}(?<!\w{first}){rest}(?!\w)"))
 
 
 @dataclass
@@ -310,7 +314,7 @@ class SearchIndex:
         for docnum in np.flatnonzero(candidates):
             stored = self._reader.stored_fields(int(docnum))
             text = "\n".join(str(stored.get(name) or "") for name in ("title", "description", "body"))
-            if phrase.pattern.search(text):
+            if phrase.pattern.search(text.lower()):
                 found.append(docnum)
         return np.asarray(found, dtype=np.int64)
 
