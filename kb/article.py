@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -31,12 +32,23 @@ class Article:
 
     path: Path  # absolute
     relpath: str  # POSIX, relative to the KB root: what findings and pages show
-    text: str  # the file as read: BOM removed, line endings normalised to LF
+    head: str  # the file up to the body: the front matter between its '---' lines, and them
     front: YamlDocument  # the front matter with positions
     body: str  # the Markdown after the closing '---'
     body_line: int  # file line of the body's first line (1-based)
     digest: str  # sha256 of the file's bytes
     meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """The file as read: BOM removed, line endings normalised to LF. Made when asked for
+        (lint reads it once): held apart from the body, it doubled the text a build keeps."""
+        return self.head + self.body
+
+    def without_positions(self) -> Article:
+        """The same article without the front matter's positions (over a third of its memory),
+        for a build: positions only place findings, and loading has reported those already."""
+        return dataclasses.replace(self, front=YamlDocument(value=self.meta))
 
     # -- contract fields ----------------------------------------------------------------------
     # Read once each (`meta` does not change after loading): a build asks for them ~20 times
@@ -151,6 +163,16 @@ class Article:
         # parse, which finds the same headings (lint needs sections for every article).
         tokens = self.__dict__["tokens"] if "tokens" in self.__dict__ else self.blocks[0]
         return markdown.sections(tokens, self.body_lines)
+
+
+def split_at_line(text: str, line: int) -> tuple[str, str]:
+    """`text` before its 0-based line `line` (newlines kept), and from that line on."""
+    offset = 0
+    for _ in range(line):
+        offset = text.find("\n", offset) + 1
+        if offset == 0:
+            return text, ""
+    return text[:offset], text[offset:]
 
 
 def _strings(value: Any) -> list[str]:

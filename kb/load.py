@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb import schema, yaml12
-from kb.article import Article
+from kb.article import Article, split_at_line
 from kb.findings import Finding, Location
 from kb.project import KnowledgeBase
 from kb.rules import source as rules
@@ -158,12 +158,13 @@ def load_bytes(data: bytes, path: Path, relpath: str) -> Loaded:
         return result
 
     meta = schema.normalise(document)
+    head, body = split_at_line(text, close + 1)
     result.article = Article(
         path=path,
         relpath=relpath,
-        text=text,
+        head=head,
         front=document,
-        body="\n".join(lines[close + 1 :]),
+        body=body,
         body_line=close + 2,
         digest=digest,
         meta=meta,

@@ -52,6 +52,15 @@ def test_a_good_article_keeps_front_matter_body_and_digest() -> None:
     assert [s.title for s in article.sections] == ["Issue", "Environment", "Resolution", "Cause"]
 
 
+@pytest.mark.parametrize("data", [b"---\nid: KB-1\n---", b"---\nid: KB-1\n---\n", b"---\n---\n\n## Issue"])
+def test_the_text_reads_back_as_written_when_the_body_is_empty_or_short(data: bytes) -> None:
+    article = loaded_article(data).article
+    assert article is not None
+
+    assert article.text == data.decode("utf-8")
+    assert article.body == data.decode("utf-8").split("---", 2)[2].removeprefix("\n")
+
+
 def test_front_matter_values_and_keys_keep_their_file_positions() -> None:
     article = loaded_article(GOOD.read_bytes()).article
     assert article is not None

@@ -107,6 +107,10 @@ def assert_loaded_well(data: bytes, result: Loaded) -> None:
         assert 1 <= loc.line <= last, (str(finding), last)
         assert loc.col >= 1, str(finding)
         assert finding.message
+    if result.article is not None:  # the file's text, and the body from the line it starts on
+        text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        assert result.article.text == text
+        assert result.article.body == "\n".join(text.split("\n")[result.article.body_line - 1 :])
 
 
 def parse_or_problem(text: str) -> YamlDocument | YamlProblem:

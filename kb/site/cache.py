@@ -121,10 +121,10 @@ class BuildCache:
         # Read in this process: sending parsed articles back from a pool costs more than parsing them.
         saved: list[tuple[tuple[int, int], Article]] = []
         for path, relpath in stale:
-            loaded = load_article(path, relpath)
-            self.files[relpath] = (states[relpath], loaded.article, loaded.findings)
-            if loaded.article is not None and not loaded.findings:  # findings are shown on every build
-                saved.append((states[relpath], loaded.article))
+            article, problems = _load(path, relpath)
+            self.files[relpath] = (states[relpath], article, problems)
+            if article is not None and not problems:  # findings are shown on every build
+                saved.append((states[relpath], article))
         for relpath in sorted(seen):
             _, article, problems = self.files[relpath]
             if article is not None:
@@ -152,15 +152,21 @@ class BuildCache:
             wanted.append((path, relpath, (info.st_size, info.st_mtime_ns)))
         saved: list[tuple[tuple[int, int], Article]] = []
         for path, relpath, state in wanted:
-            loaded = load_article(path, relpath)
-            self.files[relpath] = (state, loaded.article, loaded.findings)
-            if loaded.article is not None and not loaded.findings:
-                saved.append((state, loaded.article))
+            article, problems = _load(path, relpath)
+            self.files[relpath] = (state, article, problems)
+            if article is not None and not problems:
+                saved.append((state, article))
         if self.disk is not None and saved:
             self.disk.save_articles(saved, [])
         articles = [a for relpath in self.order if (a := self.files[relpath][1]) is not None]
         findings = [f for relpath in self.order for f in self.files[relpath][2]]
         return LoadedArticles(articles, findings, len(wanted))
+
+
+def _load(path: Path, relpath: str) -> tuple[Article | None, list[Finding]]:
+    """An article as a build keeps it (without front matter positions), and what loading found."""
+    loaded = load_article(path, relpath)
+    return (loaded.article.without_positions() if loaded.article else None), loaded.findings
 
 
 def body_cache_key(published: PublishedArticle) -> str:

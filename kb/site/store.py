@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kb import __version__
-from kb.article import Article
+from kb.article import Article, split_at_line
 from kb.schema import to_json
 from kb.site.render import RENDERER_VERSION, RenderedBody
 from kb.yaml12 import YamlDocument
@@ -36,12 +36,11 @@ class ArticleRow:
     body_line: int
 
     def article(self, root: Path) -> Article:
-        lines = self.text.split("\n")
-        body = "\n".join(lines[self.body_line - 1 :])
+        head, body = split_at_line(self.text, self.body_line - 1)
         return Article(
             path=root / self.relpath,
             relpath=self.relpath,
-            text=self.text,
+            head=head,
             front=YamlDocument(value=self.meta),  # positions are for findings; a build needs none
             body=body,
             body_line=self.body_line,
