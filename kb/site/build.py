@@ -99,8 +99,12 @@ class Builder:
         search: bool | None = None,
         cache: bool | None = None,
         progress: Callable[[str], None] | None = None,
+        once: bool = False,
     ) -> None:
         self.root = root
+        # One build and done (kb build): the check's results are let go after the health is
+        # read from them, instead of being kept for the next rebuild (kb serve).
+        self.once = once
         self.out = out
         self.today = today
         self.search = search
@@ -172,7 +176,8 @@ class Builder:
         health_key = (today, settings)
         if health_key != self.health_key:
             self.health_key, self.health = health_key, None
-        health = self.health = assess(kb, today, changed=changed, previous=self.health, reuse=self.results)
+        reuse = None if self.once else self.results
+        health = self.health = assess(kb, today, changed=changed, previous=self.health, reuse=reuse)
         report.warnings = health.warnings
         templates = Templates(kb.root / kb.config.site.templates)
         fingerprint = templates.fingerprint()
@@ -296,7 +301,7 @@ def build(
     cache: bool | None = None,
 ) -> BuildReport:
     """Build the KB's sites (default: all configured) into `out` (default: `site.output`)."""
-    with Builder(kb.root, out=out, today=today, search=search, cache=cache) as builder:
+    with Builder(kb.root, out=out, today=today, search=search, cache=cache, once=True) as builder:
         return builder.build(sites, full=full)
 
 
