@@ -21,9 +21,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 from kb.article import Article
 from kb.errors import ConfigWarning, UsageError
@@ -32,10 +33,12 @@ from kb.project import KnowledgeBase
 from kb.quality import baseline as baselines
 from kb.quality import suppression
 from kb.quality.cache import DamagedCache, Examined, ResultCache, fingerprint, gc_paused
+from kb.quality.history import head_commit
 from kb.quality.policy import Policy, load_policy
 from kb.rules import ArticleRule, article_rules, corpus_rules
 from kb.rules.context import CheckContext
 from kb.rules.facts import ArticleFacts, CorpusContext, facts_of
+from kb.rules.links import linked_files
 from kb.rules.suppression import UnusedSuppression
 from kb.taxonomy import ERROR_CODES_FILE, TAXONOMY_FILE
 
@@ -91,6 +94,7 @@ def check(
     save_cache: bool = True,
     reuse: CacheHolder | None = None,
     saved: set[str] | None = None,
+    facts: bool = False,
 ) -> CheckResult:
     """Check the articles under `paths` (default: the whole KB), or those in `only` (paths from
     the KB root), against everything kb knows. `progress` hears how many articles were read
@@ -102,15 +106,21 @@ def check(
     a watcher knows: when all are articles it knew, the others are taken from it without listing
     the folder or looking at each file; and the articles whose findings across articles change
     with them (near-duplicates before and after, articles linking to them, replaced by them or
-    sharing their id) are checked with `paths`."""
+    sharing their id) are checked with `paths`. `facts`: the caller reads every article's facts
+    (an audit); they are read before the result is returned, so that a damaged facts file is
+    repaired here like any other damage to the cache."""
+    run = partial(
+        _check, kb, paths, today=today, only=only, use_cache=use_cache, use_baseline=use_baseline,
+        progress=progress, save_cache=save_cache, reuse=reuse, facts=facts,
+    )  # fmt: skip
     try:
-        return _check(kb, paths, today, only, use_cache, use_baseline, progress, save_cache, reuse, saved)
+        return run(saved=saved)
     except DamagedCache as damaged:
         # The cache is only ever a shortcut: start it afresh, check every article again, say so.
         damaged.cache.discard()
         if reuse is not None:
             reuse.cache = None
-        result = _check(kb, paths, today, only, use_cache, use_baseline, progress, save_cache, reuse, None)
+        result = run(saved=None)
         hint = "kb writes its cache whole and swaps it in: was it edited by hand, or copied in part?"
         result.warnings.append(ConfigWarning(f"{damaged.message}; every article was checked again", hint=hint))
         return result
@@ -119,6 +129,7 @@ def check(
 def _check(
     kb: KnowledgeBase,
     paths: list[Path] | None,
+    *,
     today: dt.date | None,
     only: set[str] | None,
     use_cache: bool | None,
@@ -127,6 +138,7 @@ def _check(
     save_cache: bool,
     reuse: CacheHolder | None,
     saved: set[str] | None,
+    facts: bool,
 ) -> CheckResult:
     policy = load_policy(kb.config)  # a config mistake is a ConfigError before any article is read
     kb.taxonomy  # noqa: B018 - read now: a broken taxonomy is a ConfigError before any article is read
@@ -177,7 +189,10 @@ def _check(
         if use_baseline:
             findings, accepted = _apply_baseline(kb, findings, wanted)
         findings.sort(key=Finding.sort_key)
-    return CheckResult(findings, targets, results, examined, accepted, warnings)
+    result = CheckResult(findings, targets, results, examined, accepted, warnings)
+    if facts:
+        result.facts  # noqa: B018 - read now: a damaged facts file raises where `check` repairs it
+    return result
 
 
 def _corpus_findings(
@@ -195,7 +210,7 @@ def _corpus_findings(
     for relpath in sorted(results):
         key.update(f"\0{relpath}\0{results[relpath].digest}".encode())
     if cache is not None:
-        cached = cache.corpus_findings(key.hexdigest())
+        cached = cache.corpus_findings(key.hexdigest(), lambda outside: _outside_unchanged(kb.root, outside))
         if cached is not None:
             return cached
     with gc_paused():
@@ -218,8 +233,20 @@ def _corpus_findings(
                 if idle:
                     reported[relpath] = [*reported.get(relpath, []), *idle]
     if cache is not None and focus is None:
-        cache.store_corpus(key.hexdigest(), reported)
+        outside = {"files": linked_files(context), "head": head_commit(kb.root) if context.memo.get("git") else None}
+        cache.store_corpus(key.hexdigest(), reported, outside)
     return reported
+
+
+def _outside_unchanged(root: Path, outside: dict[str, Any]) -> bool:
+    """Whether what the findings across articles read besides the articles reads the same: the
+    files that links lead to (an image deleted since), and the git commit whose dates stood in
+    for missing review dates."""
+    files: dict[str, bool] = outside.get("files") or {}
+    if any(os.path.exists(f"{root}/{relpath}") != existed for relpath, existed in files.items()):  # noqa: PTH110
+        return False
+    head = outside.get("head")
+    return head is None or head_commit(root) == head
 
 
 def run_date() -> dt.date:

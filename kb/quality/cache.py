@@ -14,7 +14,7 @@ import gc
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -247,18 +247,18 @@ class ResultCache:
             self._facts = _read_facts(self.facts_path, self.token) if self.entries else {}
         return self._facts
 
-    def corpus_findings(self, key: str) -> dict[str, list[Finding]] | None:
+    def corpus_findings(self, key: str, unchanged: Callable[[dict[str, Any]], bool]) -> dict[str, list[Finding]] | None:
         """The findings of the rules across articles from the last run, if it saw the same articles
-        on the same day (`key`)."""
-        if self.corpus.get("key") != key:
+        on the same day (`key`) and what it read outside them is `unchanged`."""
+        if self.corpus.get("key") != key or not unchanged(self.corpus.get("outside") or {}):
             return None
         rows: dict[str, list[list[Any]]] = self.corpus["findings"]
         with gc_paused():
             return {relpath: [_finding_from(relpath, row) for row in found] for relpath, found in rows.items()}
 
-    def store_corpus(self, key: str, findings: dict[str, list[Finding]]) -> None:
+    def store_corpus(self, key: str, findings: dict[str, list[Finding]], outside: dict[str, Any]) -> None:
         rows = {relpath: [_finding_json(f) for f in found] for relpath, found in findings.items()}
-        self.corpus = {"key": key, "findings": rows}
+        self.corpus = {"key": key, "findings": rows, "outside": outside}
         self.changed = True
 
     def entry(self, relpath: str) -> Examined | None:

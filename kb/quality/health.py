@@ -152,8 +152,9 @@ def audit(
     today = today or run_date()
     only = git_changed_since(kb.root, changed_since) if changed_since else None
     result = check(
-        kb, paths, today=today, only=only, use_cache=use_cache, progress=progress, save_cache=save_cache, reuse=reuse
-    )
+        kb, paths, today=today, only=only, use_cache=use_cache, progress=progress, save_cache=save_cache,
+        reuse=reuse, facts=True,
+    )  # fmt: skip
     return build_report(kb, result, today)
 
 

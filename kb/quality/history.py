@@ -34,6 +34,15 @@ def last_commit_dates(root: Path) -> dict[str, dt.date]:
     return dates
 
 
+def head_commit(root: Path) -> str | None:
+    """The commit checked out at `root`, or None outside git (or before the first commit)."""
+    try:
+        result = _git(root, "rev-parse", "HEAD")
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
 def changed_since(root: Path, ref: str) -> set[str]:
     """Files (relative to `root`) that differ from where this branch left `ref`: committed,
     staged, unstaged and untracked changes, as a pull request would show them."""

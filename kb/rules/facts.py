@@ -231,4 +231,5 @@ class CorpusContext:
         """The date of the last commit that touched each article (one `git log` for the whole KB)."""
         from kb.quality.history import last_commit_dates  # kb.quality builds on kb.rules, not the reverse
 
+        self.memo["git"] = True  # findings now depend on the history too (see kb.check)
         return last_commit_dates(self.root)

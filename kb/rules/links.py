@@ -12,7 +12,6 @@ import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
@@ -60,14 +59,25 @@ def resolve(source: ArticleFacts, href: str, context: CorpusContext) -> Target:
     article = context.by_path.get(joined)
     if article is not None:
         return Target("article", article, anchor, joined)
-    if _exists(posixpath.join(context.root.as_posix(), joined)):
+    if _exists(context, joined):
         return Target("file", None, anchor, joined)
     return Target("missing", None, anchor, joined)
 
 
-@lru_cache(maxsize=65536)
-def _exists(path: str) -> bool:
-    return os.path.exists(path)  # noqa: PTH110 - a string path: pathlib costs more than the check
+def _exists(context: CorpusContext, relpath: str) -> bool:
+    """Whether a file outside the articles exists, looked at once per run (kb serve's runs see
+    files come and go). The check caches findings with what it saw (`linked_files`)."""
+    seen = context.memo.setdefault("files", {})
+    assert isinstance(seen, dict)
+    if relpath not in seen:
+        seen[relpath] = os.path.exists(f"{context.root.as_posix()}/{relpath}")  # noqa: PTH110 - cheaper than pathlib
+    return bool(seen[relpath])
+
+
+def linked_files(context: CorpusContext) -> dict[str, bool]:
+    """The files outside the articles that links of this run led to, and whether each existed."""
+    seen = context.memo.get("files")
+    return dict(seen) if isinstance(seen, dict) else {}
 
 
 def _links(context: CorpusContext) -> list[tuple[ArticleFacts, LinkFact, Target]]:

@@ -78,7 +78,9 @@ def assess(
             # it for 10,000 articles after every save took most of a rebuild, and the next
             # `kb check` re-reads the one article anyway.
             only: set[str] | None = None if present else set()
-            result = check(kb, present or None, today=today, only=only, save_cache=False, reuse=reuse, saved=saved)
+            result = check(
+                kb, present or None, today=today, only=only, save_cache=False, reuse=reuse, saved=saved, facts=True
+            )
             _read(build_report(kb, result, today), health)
         return health
     health = Health()

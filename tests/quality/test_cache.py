@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from kb.check import check
 from kb.project import KnowledgeBase
 from kb.quality.cache import _dump
+from kb.quality.health import audit
 from tests.quality.conftest import QUALITY
 
 
@@ -120,3 +121,35 @@ def test_a_damaged_facts_file_is_rewritten_by_checking_every_article_again(
     assert warning.message.endswith(f": {facts} is damaged; every article was checked again")
     again = check(quality_kb, today=today)
     assert (again.examined, again.warnings) == (0, [])  # the cache was written anew, whole
+
+
+def test_an_audit_repairs_a_damaged_facts_file_when_nothing_changed(quality_kb: KnowledgeBase, today: dt.date) -> None:
+    check(quality_kb, today=today)
+    check(quality_kb, today=today)  # the findings across articles are cached too: no facts are read
+    facts = quality_kb.cache_dir / "facts.json"
+    lines = facts.read_text(encoding="utf-8").splitlines(keepends=True)
+    facts.write_text("".join(lines[:2] + lines[3:]), encoding="utf-8")  # one article's facts lost
+
+    report = audit(quality_kb, today=today)
+
+    assert len(report.articles) == 5
+    assert [w.message.endswith("is damaged; every article was checked again") for w in report.warnings] == [True]
+    assert check(quality_kb, today=today, facts=True).examined == 0  # written anew, whole
+
+
+def test_cached_findings_across_articles_see_a_linked_file_come_and_go(
+    quality_kb: KnowledgeBase, today: dt.date
+) -> None:
+    image = quality_kb.articles_dir / "base" / "screen.png"
+    image.write_bytes(b"png")
+    article = quality_kb.articles_dir / "base" / "renew-certificate.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\n![The dialog](screen.png)\n", encoding="utf-8")
+    assert check(quality_kb, today=today).findings == []
+
+    image.unlink()
+    gone = check(quality_kb, today=today)
+    image.write_bytes(b"png")
+    back = check(quality_kb, today=today)
+
+    assert (gone.examined, [f.code for f in gone.findings]) == (0, ["KB402"])  # no article changed
+    assert (back.examined, back.findings) == (0, [])

@@ -51,6 +51,19 @@ def test_without_reviewed_the_last_commit_decides_when_a_review_is_due(repo: Kno
     )
 
 
+def test_a_commit_without_changes_to_the_text_moves_the_date_git_stands_in_with(
+    repo: KnowledgeBase, today: dt.date
+) -> None:
+    assert [f.code for f in check(repo, today=today).findings] == ["KB701"]
+    article = repo.articles_dir / "base" / "no-review.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    assert [f.code for f in check(repo, today=today).findings] == ["KB701"]  # the edit is not committed yet
+
+    git(repo.root, "commit", "-q", "-am", "edit", date="2026-02-20T12:00:00")  # the text is as last checked
+
+    assert check(repo, today=today).findings == []
+
+
 def test_outside_git_an_article_without_reviewed_is_not_judged(quality_kb: KnowledgeBase, today: dt.date) -> None:
     shutil.copyfile(QUALITY / "staleness" / "no-review-date.md", quality_kb.articles_dir / "base" / "no-review.md")
 
