@@ -95,6 +95,8 @@ class Phrase:
         if len(words) < 2:
             return None  # one word in quotes is just that word
         groups = tuple(terms for terms in (tuple(dict.fromkeys(prose_terms(w))) for w in words) if terms)
+        if not groups:
+            return None  # stop words alone ("to be"): nearly every article has them, and reading all costs
         # Matched against lower-cased text, starting with the first word as a literal: the regex
         # engine then jumps from one place of it to the next (IGNORECASE, or a look-behind first,
         # would try every character: 0.5 ms a document instead of a few µs).

@@ -99,6 +99,7 @@ class DevServer:
         self._threads: list[threading.Thread] = []
         self._stop = threading.Event()
         self.searches: dict[str, SiteSearch] = {}  # per site: its whoosh index, kept open
+        self.warned: list[str] = []  # the config warnings last logged
 
     # -- building ---------------------------------------------------------------------------
 
@@ -110,10 +111,17 @@ class DevServer:
             self.log(f"Build failed; still serving the previous site.\n{exc.render()}")
             return None
         self.generation.bump()  # pages first: open pages reload now
-        for finding in report.unreadable:  # what is wrong with a saved file (unreadable: not on the site)
-            self.log(str(finding))
-        for warning in report.warnings:
-            self.log(f"Warning: {warning.render()}")
+        # What loading found wrong with the saved files (all files on the first build), and
+        # config warnings when they change: not the same lines again after every save.
+        saved = None if changed is None else {self.kb.relpath(path) for path in changed}
+        for finding in report.unreadable:
+            if saved is None or finding.location.path in saved:
+                self.log(str(finding))
+        warnings = [warning.render() for warning in report.warnings]
+        if changed is None or warnings != self.warned:
+            for warning in warnings:
+                self.log(f"Warning: {warning}")
+        self.warned = warnings
         try:
             self.builder.index_pending()  # then Pagefind and the whoosh index catch up
         except KbError as exc:

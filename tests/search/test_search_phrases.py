@@ -58,11 +58,12 @@ def test_a_quoted_phrase_finds_only_articles_with_its_words_together(search_kb: 
     assert search(search_kb, '"mailbox is full"', area="install") == []  # filters still apply
 
 
-def test_a_phrase_no_article_has_finds_nothing_and_one_word_in_quotes_is_that_word(
+def test_a_phrase_no_article_has_finds_nothing_and_one_word_or_stop_words_in_quotes_are_words(
     search_kb: KnowledgeBase,
 ) -> None:
     assert search(search_kb, '"relay unable"') == []
     assert search(search_kb, '"relay"') == search(search_kb, "relay") != []
+    assert search(search_kb, '"to be" relay') == search(search_kb, "relay")  # stop words alone ask nothing
 
 
 def test_the_phrase_words_still_rank_and_count_as_words() -> None:

@@ -150,3 +150,21 @@ def test_a_saved_article_that_cannot_be_read_is_reported_with_its_line(kb_root: 
         server.stop()
     where = "articles/billing/payment-required.md:10:6: KB008 yaml-syntax"
     assert any(line.startswith(where) for line in logged), logged
+
+
+def test_after_a_save_only_the_saved_files_problems_are_logged_again(kb_root: Path) -> None:
+    other = kb_root / "articles" / "billing" / "refund-draft.md"
+    other.write_bytes(other.read_bytes().replace(b"\n", b"\r\n"))  # readable, with a finding
+    logged: list[str] = []
+    server = DevServer(kb_root, port=0, search=False, log=logged.append)
+    server.start()
+    try:
+        first = [line for line in logged if "KB00" in line]
+        logged.clear()
+        article = kb_root / "articles" / "billing" / "payment-required.md"
+        article.write_text(article.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+        server.rebuild({article})
+    finally:
+        server.stop()
+    assert [line.split(":")[0] for line in first] == ["articles/billing/refund-draft.md"]
+    assert not [line for line in logged if "KB00" in line], logged
