@@ -135,8 +135,9 @@ def collect(site: SiteInfo, view: SiteView, inputs: Inputs, memo: Memo | None = 
     memo = memo or Memo()
     summaries = {p.id: memo.summary(p.article, tax) for p in published}
     live = {id(p.article) for p in published}
-    for gone in [key for key in memo.pages if key not in live]:
-        del memo.pages[gone]
+    for table in (memo.pages, memo.rows):  # a saved article's last object: let it go (kb serve runs for days)
+        for gone in [key for key in table if key not in live]:
+            del table[gone]
     if len(memo.summaries) > len(published):
         paths = {p.article.relpath for p in published}
         memo.summaries = {path: known for path, known in memo.summaries.items() if path in paths}

@@ -261,6 +261,9 @@ def test_kb_serve_rebuilds_told_what_changed_equal_fresh_builds(
         differ = {name for name in served if served[name] != made[name]}
         assert differ <= {HEALTH, ".kb-build/internal.manifest.json"}, (change.__name__, differ)  # its key
         assert _health_rows(served[HEALTH]) == _health_rows(made[HEALTH])
+    for memo in builder.memos.values():  # what saved or removed articles were is let go (kb serve runs for days)
+        assert memo.rows.keys() <= memo.pages.keys()
+        assert len(memo.pages) == len(memo.summaries)
 
 
 HEALTH = "internal/health/index.html"
