@@ -25,8 +25,10 @@ from functools import cached_property, partial
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from kb.article import Article
+from kb.config import CONFIG_FILE
 from kb.errors import ConfigWarning, UsageError
 from kb.findings import Finding, Level
 from kb.project import KnowledgeBase
@@ -319,7 +321,7 @@ def _affected(
         if facts.id in ids or facts.replaced_by in ids:
             affected.add(relpath)
         for link in facts.links:
-            target = link.href.split("#", 1)[0]
+            target = unquote(link.href.split("#", 1)[0].split("?", 1)[0])  # as the links rule reads it
             if target in ids or target[target.rfind("/") + 1 :] in names:
                 affected.add(relpath)
         if facts.sketch is not None and not facts.archived:
@@ -331,7 +333,7 @@ def _affected(
 
 
 def _settings_files(kb: KnowledgeBase) -> list[Path]:
-    return [kb.root / "kb.yaml", kb.schemas_dir / TAXONOMY_FILE, kb.schemas_dir / ERROR_CODES_FILE]
+    return [kb.root / CONFIG_FILE, kb.schemas_dir / TAXONOMY_FILE, kb.schemas_dir / ERROR_CODES_FILE]
 
 
 # -- examining articles -------------------------------------------------------------------------
