@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import time
 from pathlib import Path
@@ -11,6 +12,7 @@ import click
 
 from kb.check import baseline_path, check
 from kb.cli.common import Env, display_path, pass_env, plural, verbosity
+from kb.errors import UsageError
 from kb.findings import Level
 from kb.project import KnowledgeBase
 from kb.quality.baseline import write_baseline, written_message
@@ -61,6 +63,9 @@ def command(
 
     kb = env.kb()
     day = today.date() if today else None
+    for target in (output, html_file):  # before the audit, which can take a while
+        if target is not None:
+            _check_writable(target)
     if write_baseline:
         _write_baseline(env, kb, list(paths), day, no_cache)
         return
@@ -74,14 +79,20 @@ def command(
         report.fail_level = Level.parse(fail_level)
     report.fail_under = fail_under
     if output:
-        with output.open("w", encoding="utf-8") as file:
-            file.writelines(chunks(output_format, report))
+        try:
+            with output.open("w", encoding="utf-8") as file:
+                file.writelines(chunks(output_format, report))
+        except OSError as exc:
+            raise _cannot_write(output, exc) from None
         env.info(f"Wrote the {output_format} report to {output}")
     else:
         for piece in chunks(output_format, report):
             click.echo(piece, nl=False)
     if html_file:
-        html_file.write_text(FORMATS["html"](report), encoding="utf-8")
+        try:
+            html_file.write_text(FORMATS["html"](report), encoding="utf-8")
+        except OSError as exc:
+            raise _cannot_write(html_file, exc) from None
         env.info(f"Wrote the knowledge-health page to {html_file}")
     if env.verbose:
         env.info(f"Audited {plural(len(report.articles), 'article')} in {time.perf_counter() - started:.2f} s.")
@@ -94,3 +105,15 @@ def _write_baseline(env: Env, kb: KnowledgeBase, paths: list[Path], day: dt.date
     path = baseline_path(kb)
     count = write_baseline(path, result.findings)
     env.info(written_message(count, len(result.findings), display_path(kb, kb.relpath(path))))
+
+
+def _check_writable(path: Path) -> None:
+    folder = path.parent
+    if not folder.is_dir():
+        raise UsageError(f"cannot write {path}: there is no folder {folder}", hint="create it first, or choose another")
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"cannot write {path}: the folder {folder} is not writable")
+
+
+def _cannot_write(path: Path, exc: OSError) -> UsageError:
+    return UsageError(f"cannot write {path}: {exc.strerror or exc}")

@@ -122,6 +122,11 @@ class AuditReport:
             return []
         return [a for a in self.articles if a.score < self.fail_under]
 
+    def under_message(self, article: ArticleHealth) -> str:
+        """Why an article fails `--fail-under`, as CI reports say it."""
+        failed = ", ".join(c.group.value for c in article.failed_checks) or "none"
+        return f"health score {article.score} is under {self.fail_under} (failed checks: {failed})"
+
     @property
     def failed(self) -> bool:
         """Whether the run fails: a finding at the failing level, or an article under `fail_under`."""

@@ -30,6 +30,9 @@ def render(report: AuditReport) -> str:
         )
         message = f.message + (f"\n{f.hint}" if f.hint else "")
         lines.append(f"::{COMMANDS[f.level]} {props}::{_data(message)}")
+    for h in report.failing_articles:  # the score gate: say which articles stop the run, and why
+        props = f"file={_property(report.repo_path(h.relpath))},line=1,col=1,title={_property('kb health score')}"
+        lines.append(f"::error {props}::{_data(report.under_message(h))}")
     s = report.summary
     lines.append(
         f"::notice title=kb audit::{s.articles} articles, mean health score {s.mean_score:g}, "

@@ -48,6 +48,8 @@ def as_data(report: AuditReport) -> dict[str, Any]:
         "kb": report.kb_name,
         "today": report.today.isoformat(),
         "failed": report.failed,
+        "fail_under": report.fail_under,
+        "under_fail_under": [h.relpath for h in report.failing_articles],
         "summary": {
             "articles": s.articles,
             "mean_score": s.mean_score,

@@ -1,4 +1,5 @@
-"""JUnit XML: one test case per article, failed when it has a finding at the failing level."""
+"""JUnit XML: one test case per article, failed when it has a finding at the failing level or scores
+under `--fail-under`."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ def render(report: AuditReport) -> str:
     reported: dict[str, list[Finding]] = {}
     for f in report.findings:
         reported.setdefault(f.location.path, []).append(f)
+    under = {h.relpath: report.under_message(h) for h in report.failing_articles}
     cases = [(h.relpath, h.article.product_area or "articles", f"score {h.score}") for h in report.articles]
     cases += [(u.relpath, "unreadable", "score 0") for u in report.unreadable]
     for relpath, area, score in cases:
@@ -33,7 +35,10 @@ def render(report: AuditReport) -> str:
             failure = ET.SubElement(
                 case, "failure", message=f"{first.code} {first.name}: {first.message}", type=first.code
             )
-            failure.text = _lines(failing)
+            failure.text = _lines(failing) + (f"\n{under[relpath]}" if relpath in under else "")
+        elif relpath in under:  # no finding at the failing level, but the score gate fails it
+            failures += 1
+            ET.SubElement(case, "failure", message=under[relpath], type="fail-under").text = under[relpath]
         others = [f for f in found if f.level < report.fail_level]
         out = ET.SubElement(case, "system-out")
         out.text = score + ("\n" + _lines(others) if others else "")

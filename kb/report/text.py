@@ -75,7 +75,8 @@ def _tail(report: AuditReport) -> list[str]:
     if report.fail_under is not None and report.failing_articles:
         failing = len(report.failing_articles)
         verb = "scores" if failing == 1 else "score"
-        return ["", f"{plural(failing, 'article')} {verb} under {report.fail_under}"]
+        lines = ["", f"{plural(failing, 'article')} {verb} under {report.fail_under}:"]
+        return lines + [f"  {h.relpath}: {report.under_message(h)}" for h in report.failing_articles]
     return []
 
 

@@ -211,4 +211,28 @@ def test_fail_under_fails_on_a_low_score_even_without_errors(
     assert CliRunner().invoke(cli, ["audit", "-q", "--fail-under", "90"]).exit_code == 0
     failing = CliRunner().invoke(cli, ["audit", "--fail-under", "96"])
     assert failing.exit_code == 1
-    assert "1 article scores under 96" in failing.stdout
+    why = "articles/base/wall.md: health score 95 is under 96 (failed checks: clear)"
+    assert f"1 article scores under 96:\n  {why}" in failing.stdout
+
+    # Every CI format names the article that stops the run, and why.
+    github = CliRunner().invoke(cli, ["audit", "--fail-under", "96", "--format", "github"]).stdout
+    annotation = "::error file=articles/base/wall.md,line=1,col=1,title=kb health score::health score 95 is under 96"
+    assert annotation in github
+    junit = CliRunner().invoke(cli, ["audit", "--fail-under", "96", "--format", "junit"]).stdout
+    assert 'failures="1"' in junit
+    assert 'type="fail-under"' in junit
+    data = json.loads(CliRunner().invoke(cli, ["audit", "--fail-under", "96", "--format", "json"]).stdout)
+    assert (data["fail_under"], data["under_fail_under"]) == (96, ["articles/base/wall.md"])
+
+
+@pytest.mark.parametrize("option", ["-o", "--html"])
+def test_a_report_that_cannot_be_written_is_a_usage_error_before_the_audit(
+    quality_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, option: str
+) -> None:
+    monkeypatch.chdir(quality_kb.root)
+
+    result = CliRunner().invoke(cli, ["audit", option, "no-such-folder/report.out"])
+
+    assert result.exit_code == 2
+    assert "cannot write no-such-folder/report.out: there is no folder no-such-folder" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
