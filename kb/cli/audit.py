@@ -103,7 +103,7 @@ def command(
 def _write_baseline(env: Env, kb: KnowledgeBase, paths: list[Path], day: dt.date | None, no_cache: bool) -> None:
     result = check(kb, paths, today=day, use_cache=False if no_cache else None, use_baseline=False)
     path = baseline_path(kb)
-    count = write_baseline(path, result.findings)
+    count = write_baseline(path, result.findings, only=result.checked if paths else None)
     env.info(written_message(count, len(result.findings), display_path(kb, kb.relpath(path))))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,9 +116,16 @@ class Baseline:
         return kept, accepted, stale
 
 
-def write_baseline(path: Path, findings: list[Finding]) -> int:
-    """Write a baseline accepting `findings`; returns the number of entries."""
+def write_baseline(path: Path, findings: list[Finding], only: Collection[str] | None = None) -> int:
+    """Write a baseline accepting `findings`; returns the number of entries. With `only` (the
+    files a run checked, when it checked some), the entries of every other file are kept."""
     counts: Counter[Entry] = Counter(entry_of(f) for f in findings)
+    if only is not None:
+        existing = Baseline.read(path, path.name)
+        wanted = set(only)
+        for entry, count in (existing.entries if existing else Counter[Entry]()).items():
+            if entry.path not in wanted:
+                counts[entry] += count
     rows = [
         json.dumps(
             {"path": e.path, "rule": e.rule, "fingerprint": e.fingerprint, "count": counts[e]}, ensure_ascii=False

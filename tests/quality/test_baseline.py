@@ -92,3 +92,18 @@ def test_a_broken_baseline_is_a_config_error_with_its_line(
 
     assert result.exit_code == 2
     assert ".kb-baseline.json:4:1: a baseline entry needs path, rule and fingerprint" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["audit"])
+def test_writing_the_baseline_for_some_paths_keeps_the_entries_of_the_others(
+    adopted: KnowledgeBase, today: dt.date, command: str
+) -> None:
+    wall = adopted.articles_dir / "legacy" / "wall.md"
+    wall.write_text(wall.read_text(encoding="utf-8").replace("## Resolution", "## Fix"), encoding="utf-8")
+
+    result = CliRunner().invoke(cli, [command, "--write-baseline", "articles/legacy/wall.md"])
+
+    assert result.exit_code == 0, result.output
+    entries = json.loads((adopted.root / ".kb-baseline.json").read_text(encoding="utf-8"))["entries"]
+    assert [e["path"] for e in entries].count("articles/legacy/ip.md") == 2  # kept as they were
+    assert check(adopted, today=today).findings == []  # and the edited article's new findings accepted
