@@ -274,6 +274,18 @@ def test_root_option_and_env_var_point_at_a_kb_from_elsewhere(
     assert by_env.stdout == by_option.stdout
 
 
+def test_build_to_an_unwritable_folder_exits_2_without_a_traceback(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (kb.root / "notes.txt").write_text("a file, not a folder\n", encoding="utf-8")
+
+    result = run("build", "--no-search", "--out", "notes.txt/site", cwd=kb.root, monkeypatch=monkeypatch)
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: cannot write the sites to notes.txt/site: Not a directory\n")
+    assert "Traceback" not in result.output
+
+
 # -- kb init, kb new, kb schema -----------------------------------------------------------------
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from kb.cli.common import Env, colour_for, display_path, format_finding, pass_env, plural, verbosity
+from kb.errors import UsageError
 from kb.site import LeakError, build
 
 
@@ -48,6 +50,14 @@ def command(
     except LeakError as exc:
         click.echo(click.style("Error: ", fg="red", bold=True) + exc.render(), err=True)
         sys.exit(1)
+    except OSError as exc:
+        folder = out or kb.root / kb.config.site.output
+        if not _within(exc.filename, folder):
+            raise  # not the output folder: a bug, which keeps its traceback
+        raise UsageError(
+            f"cannot write the sites to {folder}: {exc.strerror or exc}",
+            hint="pass --out with a folder you can write to (the previous site, if any, is unchanged)",
+        ) from None
     env.warn(report.warnings)
     for finding in report.unreadable:
         click.echo(format_finding(kb, finding, colour=colour_for(sys.stdout), hint=False), err=True)
@@ -62,3 +72,11 @@ def command(
     if env.verbose:
         built = f"Built {plural(len(report.sites), 'site')} from {plural(report.articles, 'article')}"
         env.info(f"{built} in {report.seconds:.2f} s.")
+
+
+def _within(filename: object, folder: Path) -> bool:
+    """Whether an OSError's file is the output folder, inside it, or a folder above it."""
+    if not isinstance(filename, (str, os.PathLike)):
+        return False
+    failed, top = Path(filename).resolve(), folder.resolve()
+    return failed.is_relative_to(top) or top.is_relative_to(failed)
