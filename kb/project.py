@@ -134,6 +134,8 @@ class KnowledgeBase:
                     found.add(path)
             else:
                 raise UsageError(f"no such file or folder: {given}")
+        if not found:
+            _refuse_nothing(paths, outside)
         return sorted(found, key=lambda p: self.relpath(p, folders))
 
     def outside_articles(self, paths: list[Path]) -> list[Path]:
@@ -148,6 +150,22 @@ class KnowledgeBase:
             if not (located == top or located.is_relative_to(top) or top.is_relative_to(located)):
                 outside.append(given)
         return outside
+
+
+def _refuse_nothing(paths: list[Path], outside: list[Path]) -> None:
+    """Raise when paths that found no article include a folder or a file that is not Markdown:
+    checking them would silently check nothing. Markdown files that are not articles alone
+    (README.md, passed by a pre-commit hook) are let through; the caller says none was read."""
+    for given in paths:
+        if given in outside:
+            continue
+        if given.is_dir():
+            raise UsageError(
+                f"{given} holds no articles (.md files)",
+                hint="README.md, names starting with '.' or '_', and kb.yaml's 'exclude:' are not articles",
+            )
+        if given.suffix.lower() != ".md":
+            raise UsageError(f"{given} is not an article: articles are .md files")
 
 
 def _resolved(folder: Path, known: dict[Path, Path]) -> Path:

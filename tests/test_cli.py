@@ -247,6 +247,23 @@ def test_paths_outside_the_articles_folder_are_never_silently_passed(
     assert "1 article" in result.stderr
 
 
+def test_paths_with_no_articles_are_never_silently_passed(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    (kb.articles_dir / "notes.txt").write_text("not an article\n", encoding="utf-8")
+    (kb.articles_dir / "empty").mkdir()
+    (kb.articles_dir / "README.md").write_text("# About these articles\n", encoding="utf-8")
+
+    text_file = run("check", "../notes.txt", cwd=kb.articles_dir / "empty", monkeypatch=monkeypatch)
+    empty = run("check", "articles/empty", cwd=kb.root, monkeypatch=monkeypatch)
+    # A pre-commit hook passing only README.md: nothing to check, and it says so.
+    readme = run("check", "articles/README.md", cwd=kb.root, monkeypatch=monkeypatch)
+
+    assert text_file.exit_code == empty.exit_code == 2
+    assert text_file.stderr == "Error: ../notes.txt is not an article: articles are .md files\n"
+    assert empty.stderr.startswith("Error: articles/empty holds no articles (.md files)\n")
+    assert readme.exit_code == 0
+    assert readme.stderr == "No articles among the files given (README.md and excluded files are not checked).\n"
+
+
 @pytest.mark.parametrize(
     "args",
     [["check", "--format", "xml"], ["check", "--fail-level", "fatal"], ["chekc"], ["new", "--title", "x"]],
