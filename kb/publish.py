@@ -113,6 +113,8 @@ class SiteView:
     site: Site
     articles: list[PublishedArticle]
     withheld: list[Article] = field(default_factory=list)
+    # Articles withheld because an earlier one (by path) has their id: (withheld, published).
+    duplicates: list[tuple[Article, Article]] = field(default_factory=list)
 
     @cached_property
     def by_id(self) -> dict[str, PublishedArticle]:
@@ -177,8 +179,18 @@ def site_view(site: Site, articles: Iterable[Article], memo: ViewMemo | None = N
             withheld.append(article)
     if memo is not None:
         memo.split = made
-    published.sort(key=lambda p: p.id)
-    return SiteView(site, published, withheld)
+    # One page per id: of articles sharing one, the first by path is published (kb check
+    # reports the clash); the others are withheld, not written over each other.
+    published.sort(key=lambda p: (p.id, p.article.relpath))
+    kept: list[PublishedArticle] = []
+    duplicates: list[tuple[Article, Article]] = []
+    for shown in published:
+        if kept and kept[-1].id == shown.id:
+            duplicates.append((shown.article, kept[-1].article))
+            withheld.append(shown.article)
+        else:
+            kept.append(shown)
+    return SiteView(site, kept, withheld, duplicates)
 
 
 @dataclass

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from kb import __version__
 from kb.article import Article
-from kb.check import CacheHolder
+from kb.check import CacheHolder, run_date
 from kb.config import CONFIG_FILE, OverduePolicy
 from kb.errors import ConfigWarning, KbError, UsageError
 from kb.findings import Finding
@@ -35,7 +35,7 @@ from kb.site.health import Health, assess
 from kb.site.store import DiskCache
 from kb.site.templates import Templates
 from kb.site.views import ArticleSummary, ArticleView, HealthRow, SiteInfo
-from kb.taxonomy import Site
+from kb.taxonomy import Site, did_you_mean
 
 DISK_CACHE = "site.sqlite"  # in .kb-cache/
 FULL_REBUILD_SHARE = 0.5  # above this share of changed files, write a fresh folder and swap it in
@@ -80,7 +80,10 @@ class BuildReport:
 
 
 def today_for_build() -> dt.date:
-    """The build's date: `SOURCE_DATE_EPOCH` (reproducible builds) when set, else today."""
+    """The build's date: `$KB_TODAY` as for `kb check`, else `SOURCE_DATE_EPOCH` (reproducible
+    builds) when set, else today."""
+    if os.environ.get("KB_TODAY", "").strip():
+        return run_date()
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
@@ -188,7 +191,10 @@ class Builder:
         self.known = (frozenset(a.id for a in loaded.articles if a.id), frozenset(a.relpath for a in loaded.articles))
         for site in chosen:
             split = self.views.setdefault(site.name, ViewMemo())
-            view = _with_overdue_policy(site_view(site, loaded.articles, split), health, kb.config.site.overdue)
+            view = site_view(site, loaded.articles, split)
+            view = _kept_off_customer_site(view, health, kb.config.site.overdue, report.warnings)
+            for duplicate, published in view.duplicates:
+                report.warnings.append(_duplicate_warning(duplicate, published))
             info = SiteInfo(
                 name=site.name,
                 title=site.title,
@@ -230,6 +236,7 @@ class Builder:
             if defer_search and search:
                 self.pending[site.name] = (SiteFolder(out / site.name), info, forbidden)
             self.progress(f"built {site.name}")
+        report.warnings = list({w.render(): w for w in report.warnings}.values())  # once, not once per site
         if changed is None and len(chosen) == len(taxonomy.sites):
             self.cache.remember([], keep=in_use)  # every site was built: forget bodies none of them uses
         report.seconds = time.perf_counter() - started
@@ -312,22 +319,43 @@ def _choose_sites(configured: dict[str, Site], wanted: list[str] | None) -> list
         return [configured[name] for name in sorted(configured)]
     unknown = [name for name in wanted if name not in configured]
     if unknown:
-        raise UsageError(f"no site named {unknown[0]!r}", hint="configured sites: " + ", ".join(sorted(configured)))
+        close = did_you_mean(unknown[0], configured)  # ' (did you mean "public"?)'
+        hint = "configured sites: " + ", ".join(sorted(configured))
+        raise UsageError(f"no site named {unknown[0]!r}{close}", hint=hint)
     return [configured[name] for name in sorted(set(wanted))]
 
 
-def _with_overdue_policy(view: SiteView, health: Health, policy: OverduePolicy) -> SiteView:
-    """On a customer site with the `hide` policy, overdue articles are withheld like internal ones."""
-    if not view.site.public or policy is not OverduePolicy.HIDE:
+def _kept_off_customer_site(
+    view: SiteView, health: Health, policy: OverduePolicy, warnings: list[ConfigWarning]
+) -> SiteView:
+    """On a customer site, articles with an error of the safe group (a secret, a card number)
+    are withheld like internal ones, each with a warning; with the `hide` policy, overdue ones too."""
+    if not view.site.public:
         return view
     kept: list[PublishedArticle] = []
     hidden: list[PublishedArticle] = []
     for published in view.articles:
         known = health.of(published.article)
-        (hidden if known and known.staleness.state == "overdue" else kept).append(published)
+        if known and known.unsafe:
+            hidden.append(published)
+            # No line for the warning: its excerpt would print the secret into the build's log.
+            message = f"not published on the {view.site.name} site: {known.unsafe[0]}"
+            warnings.append(ConfigWarning(message, path=published.article.path, hint="kb check shows what to fix"))
+        elif policy is OverduePolicy.HIDE and known and known.staleness.state == "overdue":
+            hidden.append(published)
+        else:
+            kept.append(published)
     if not hidden:
         return view
-    return SiteView(view.site, kept, [*view.withheld, *(p.article for p in hidden)])
+    return dataclasses.replace(view, articles=kept, withheld=[*view.withheld, *(p.article for p in hidden)])
+
+
+def _duplicate_warning(duplicate: Article, published: Article) -> ConfigWarning:
+    return ConfigWarning(
+        f"not published: its id {duplicate.id} is also {published.relpath}'s, which is published",
+        path=duplicate.path,
+        hint="give it a free id (kb new shows the next one)",
+    )
 
 
 def _settings_digest(root: Path, schemas: Path) -> str:

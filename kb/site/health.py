@@ -14,9 +14,13 @@ from typing import TYPE_CHECKING
 
 from kb.check import check
 from kb.errors import ConfigWarning
+from kb.findings import Level
 from kb.quality import audit
 from kb.quality.health import build_report
 from kb.report import html
+from kb.rules import ALL_RULES, Group
+
+_SAFE_CODES = frozenset(rule.code for rule in ALL_RULES if rule.group is Group.SAFE)
 
 if TYPE_CHECKING:
     from kb.article import Article
@@ -39,6 +43,7 @@ class ArticleHealth:
     staleness: Staleness
     score: int | None = None  # 0-100
     findings: tuple[str, ...] = ()  # "KB101 missing-section: ..." lines
+    unsafe: tuple[str, ...] = ()  # errors of the safe group (a secret, a card number): kept off customer sites
 
 
 @dataclass
@@ -100,4 +105,9 @@ def _read(report: AuditReport, health: Health) -> None:
             Staleness(str(stale.state), stale.due, tuple(str(r) for r in stale.reasons)),
             int(item.score),
             tuple(f"{f.code} {f.name}: {f.message}" for f in item.findings),
+            tuple(
+                f"{f.code} {f.name} on line {f.location.line}: {f.message}"  # messages never quote the secret
+                for f in item.findings
+                if f.level is Level.ERROR and f.code in _SAFE_CODES
+            ),
         )

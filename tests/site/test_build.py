@@ -203,5 +203,48 @@ def test_one_site_and_another_folder(kb: KnowledgeBase, tmp_path: Path) -> None:
     assert [s.name for s in report.sites] == ["public"]
     assert (out / "public" / "index.html").is_file()
     assert not (out / "internal").exists()
-    with pytest.raises(UsageError, match="no site named 'publik'"):
+    with pytest.raises(UsageError, match="no site named 'publik' \\(did you mean \"public\"\\?\\)"):
         build(kb, sites=["publik"], out=out, today=TODAY)
+
+
+def test_two_articles_with_one_id_publish_the_first_by_path_and_warn(kb: KnowledgeBase, tmp_path: Path) -> None:
+    article = kb.root / "articles" / "billing" / "payment-required.md"
+    copy = kb.root / "articles" / "billing" / "zz-copy.md"
+    copy.write_text(article.read_text(encoding="utf-8").replace("PAY-402 payment required", "COPY-MARKER"), "utf-8")
+
+    report = build(kb, out=tmp_path / "out", today=TODAY, search=False)
+
+    page = (tmp_path / "out" / "public" / "articles" / "kb-0005.html").read_text(encoding="utf-8")
+    assert "PAY-402 payment required" in page
+    assert "COPY-MARKER" not in page
+    assert [w.render().splitlines()[0] for w in report.warnings] == [
+        f"{copy}: not published: its id KB-0005 is also articles/billing/payment-required.md's, which is published"
+    ]  # once, though both sites withhold it
+
+
+def test_an_article_with_a_secret_is_kept_off_the_public_site_with_a_warning(kb: KnowledgeBase, tmp_path: Path) -> None:
+    article = kb.root / "articles" / "billing" / "payment-required.md"
+    key = "AKIA" + "Q3EGXJ7LWRZ5TN2B"  # an AWS access key id's shape (split: no secret scanner trips on it here)
+    article.write_text(article.read_text(encoding="utf-8") + f"\nUse the key {key} to call the API.\n", "utf-8")
+
+    report = build(kb, out=tmp_path / "out", today=TODAY, search=False)
+
+    public = all_text(tmp_path / "out" / "public")
+    assert not [name for name, text in public.items() if key in text or "KB-0005" in text]
+    assert (tmp_path / "out" / "internal" / "articles" / "kb-0005.html").is_file()  # staff still see it
+    [warning] = report.warnings
+    assert warning.render().startswith(
+        f"{article}: not published on the public site: KB501 secret on line 32: AWS access key AKIA…"
+    )
+    assert key not in warning.render()
+
+
+def test_kb_today_sets_the_day_a_build_judges_reviews_by(
+    kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kb.site.build import today_for_build
+
+    monkeypatch.setenv("KB_TODAY", "2031-01-01")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+
+    assert today_for_build().isoformat() == "2031-01-01"
