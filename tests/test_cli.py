@@ -425,6 +425,23 @@ def test_explain_an_unknown_rule_exits_2(monkeypatch: pytest.MonkeyPatch, tmp_pa
     assert result.stderr == "Error: no rule 'KB999'\nhint: kb rules lists them all\n"
 
 
+def test_every_command_takes_quiet_and_verbose_after_its_name() -> None:
+    lacking = [name for name in cli.commands if not {"quiet", "verbose"} <= {p.name for p in cli.commands[name].params}]
+
+    assert lacking == []
+
+
+@pytest.mark.parametrize("args", [["rules", "-q"], ["explain", "KB101", "-v"], ["config", "-q"], ["config", "-v"]])
+def test_quiet_and_verbose_work_after_every_command(
+    args: list[str], kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    after = run(*args, cwd=kb.root, monkeypatch=monkeypatch)
+    before = run(args[-1], *args[:-1], cwd=kb.root, monkeypatch=monkeypatch)
+
+    assert after.exit_code == before.exit_code == 0
+    assert after.stdout == before.stdout
+
+
 def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     controller, terminal = os.openpty()
     monkeypatch.delenv("NO_COLOR", raising=False)

@@ -10,12 +10,13 @@ from typing import Any
 import click
 import yaml
 
-from kb.cli.common import Env, pass_env
+from kb.cli.common import Env, pass_env, verbosity
 from kb.config import Config, settings_doc
 
 
 @click.command("config")
 @click.option("--docs", is_flag=True, help="Document every setting (name, default, meaning) instead.")
+@verbosity
 @pass_env
 def command(env: Env, docs: bool) -> None:
     """Show the knowledge base's effective settings (kb.yaml with defaults filled in)."""

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import click
 
+from kb.cli.common import verbosity
 from kb.errors import UsageError
 from kb.rules import find_rule
 
 
 @click.command("explain")
 @click.argument("rule")
+@verbosity
 def command(rule: str) -> None:
     """Show what a rule checks, why it matters, and how to fix it (KB101 or missing-section)."""
     found = find_rule(rule)

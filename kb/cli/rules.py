@@ -6,7 +6,7 @@ import json
 
 import click
 
-from kb.cli.common import Env, pass_env
+from kb.cli.common import Env, pass_env, verbosity
 from kb.errors import NotAKnowledgeBase
 from kb.rules import ALL_RULES, Group, Rule
 
@@ -16,6 +16,7 @@ from kb.rules import ALL_RULES, Group, Rule
 @click.option(
     "--group", "group_name", type=click.Choice([g.value for g in Group]), help="Only the rules of this group."
 )
+@verbosity
 @pass_env
 def command(env: Env, as_json: bool, group_name: str | None) -> None:
     """List every rule kb checks (see one with kb explain CODE).
