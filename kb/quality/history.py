@@ -47,11 +47,18 @@ def changed_since(root: Path, ref: str) -> set[str]:
     """Files (relative to `root`) that differ from where this branch left `ref`: committed,
     staged, unstaged and untracked changes, as a pull request would show them."""
     try:
+        inside = _git(root, "rev-parse", "--is-inside-work-tree")
+        if inside.returncode != 0:
+            raise UsageError(
+                f"--changed-since {ref} needs a git repository, and {root} is not in one",
+                hint="run it in a clone, or name the articles to audit instead",
+            )
         base = _git(root, "merge-base", ref, "HEAD")
         if base.returncode != 0:
+            branch = ref.split("/", 1)[1] if ref.startswith("origin/") else ref
             raise UsageError(
                 f"cannot compare with {ref!r}: {base.stderr.strip() or 'not a commit of this repository'}",
-                hint="fetch the branch first (git fetch origin main) or pass a commit",
+                hint=f"fetch it first (git fetch origin {branch}; in CI, a full clone: fetch-depth 0) or pass a commit",
             )
         commit = base.stdout.strip()
         diff = _git(root, "diff", "--name-only", "--relative", "--no-renames", commit, "--", ".")

@@ -102,3 +102,16 @@ def test_changed_since_lists_committed_and_uncommitted_changes(repo: KnowledgeBa
     assert sorted(h.relpath for h in report.articles) == ["articles/base/new.md", "articles/base/renew-certificate.md"]
     # Only the changed articles are reported (new.md also resembles no-review.md: same template).
     assert {(f.location.name, f.code) for f in report.findings} == {("new.md", "KB204"), ("new.md", "KB602")}
+
+
+def test_changed_since_outside_git_or_with_an_unknown_ref_says_what_to_do(quality_kb: KnowledgeBase) -> None:
+    from kb.errors import UsageError
+
+    with pytest.raises(UsageError, match=r"needs a git repository, and .* is not in one"):
+        changed_since(quality_kb.root, "origin/main")
+    git(quality_kb.root, "init", "-q", "-b", "main")
+    git(quality_kb.root, "add", "-A")
+    git(quality_kb.root, "commit", "-q", "-m", "articles")
+    with pytest.raises(UsageError) as failure:
+        changed_since(quality_kb.root, "origin/release-2")
+    assert "git fetch origin release-2" in failure.value.hint
