@@ -32,9 +32,11 @@ def chunks(report: AuditReport) -> Iterator[str]:
 
 def _head(report: AuditReport) -> list[str]:
     s = report.summary
+    title = f"Knowledge health of {report.kb_name or 'the knowledge base'} on {report.today}"
+    if not s.articles:  # --changed-since with nothing changed, or paths without articles
+        return [f"{title}: no articles to audit"]
     out = [
-        f"Knowledge health of {report.kb_name or 'the knowledge base'} on {report.today}: "
-        f"{s.articles} articles, mean score {s.mean_score:g}, median {s.median_score:g}",
+        f"{title}: {plural(s.articles, 'article')}, mean score {s.mean_score:g}, median {s.median_score:g}",
         "",
         "Scores",
     ]

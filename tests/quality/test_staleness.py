@@ -115,3 +115,11 @@ def test_changed_since_outside_git_or_with_an_unknown_ref_says_what_to_do(qualit
     with pytest.raises(UsageError) as failure:
         changed_since(quality_kb.root, "origin/release-2")
     assert "git fetch origin release-2" in failure.value.hint
+
+
+def test_an_audit_of_a_branch_that_changed_no_article_says_so(repo: KnowledgeBase, today: dt.date) -> None:
+    from kb.report import FORMATS
+
+    report = audit(repo, changed_since="main", today=today)
+
+    assert FORMATS["text"](report).startswith(f"Knowledge health of {report.kb_name} on {today}: no articles to audit")
