@@ -425,6 +425,16 @@ def test_explain_an_unknown_rule_exits_2(monkeypatch: pytest.MonkeyPatch, tmp_pa
     assert result.stderr == "Error: no rule 'KB999'\nhint: kb rules lists them all\n"
 
 
+@pytest.mark.parametrize(("typed", "meant"), [("missing-sectoin", "missing-section"), ("KB 101", "KB101")])
+def test_explain_suggests_the_rule_meant(
+    typed: str, meant: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    result = run("explain", typed, cwd=tmp_path, monkeypatch=monkeypatch)
+
+    assert result.exit_code == 2
+    assert result.stderr == f'Error: no rule {typed!r} (did you mean "{meant}"?)\nhint: kb rules lists them all\n'
+
+
 def test_every_command_takes_quiet_and_verbose_after_its_name() -> None:
     lacking = [name for name in cli.commands if not {"quiet", "verbose"} <= {p.name for p in cli.commands[name].params}]
 
