@@ -92,11 +92,13 @@ def bars(title: str, rows: list[tuple[str, float, str, str]], maximum: float | N
     width, row_height, label_width = 520, 24, 190
     peak = maximum or max(v for _, v, _, _ in rows) or 1
     height = row_height * len(rows) + 6
+    # Room for the longest value text right of the longest bar (about 7 px a character at 12 px).
+    room = max(60, 7 * max(len(text) for _, _, text, _ in rows) + 10)
     parts = []
     for i, (label, value, text, colour) in enumerate(rows):
         y = 3 + i * row_height
-        w = (width - label_width - 60) * value / peak
-        short = label if len(label) <= 28 else label[:27] + "…"
+        w = (width - label_width - room) * value / peak
+        short = _shortened(label, 25)
         parts.append(
             f'<text x="{label_width - 6}" y="{y + 16}" text-anchor="end">{escape(short)}</text>'
             f'<rect x="{label_width}" y="{y + 4}" width="{max(w, 1):.1f}" height="{row_height - 8}" fill="{colour}">'
@@ -107,6 +109,13 @@ def bars(title: str, rows: list[tuple[str, float, str, str]], maximum: float | N
         f'<svg role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" width="100%">'
         f"<title>{escape(title)}</title>{''.join(parts)}</svg>"
     )
+
+
+def _shortened(label: str, most: int) -> str:
+    """A label that fits left of the bars: a path keeps its end (the most specific part)."""
+    if len(label) <= most:
+        return label
+    return "…" + label[-(most - 1) :] if "/" in label else label[: most - 1] + "…"
 
 
 def _failed(h: ArticleHealth) -> str:

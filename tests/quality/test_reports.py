@@ -236,3 +236,15 @@ def test_a_report_that_cannot_be_written_is_a_usage_error_before_the_audit(
     assert result.exit_code == 2
     assert "cannot write no-such-folder/report.out: there is no folder no-such-folder" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_chart_labels_keep_the_end_of_long_paths_and_values_stay_inside_the_chart() -> None:
+    import re as regex
+
+    from kb.report.html import bars
+
+    svg = bars("By area", [("exchange/exchangehybrid/administration", 100.0, "3048 in 1,234 articles", "#000")])
+
+    assert ">…nghybrid/administration</text>" in svg
+    [x] = [float(v) for v in regex.findall(r'<text x="([\d.]+)" y="\d+">3048 in 1,234 articles', svg)]
+    assert x + 7 * len("3048 in 1,234 articles") <= 520
