@@ -24,6 +24,7 @@ KINDS = {
     "no-front-matter": "files without front matter",
     "encoding": "files that are not UTF-8",
     "unreadable": "files that could not be read (left out)",
+    "not-an-article": "binary or empty files (left out)",
     "path-taken": "articles written under another name because the path was taken",
 }
 

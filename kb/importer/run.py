@@ -23,7 +23,7 @@ from kb.importer.infer import humanise
 from kb.importer.mapping import load_mapping
 from kb.importer.registry import RegistryAdditions, apply
 from kb.importer.report import ImportProblem, ImportReport
-from kb.importer.source import ForeignArticle, read_foreign
+from kb.importer.source import ForeignArticle, NotAnArticle, read_foreign
 from kb.load import load_all
 from kb.new import id_numbers
 from kb.project import KnowledgeBase
@@ -104,6 +104,9 @@ def import_articles(
             foreign = read_foreign(path, relpath)
         except OSError as exc:
             report.problems.append(ImportProblem(relpath, 1, "unreadable", f"cannot read the file: {exc.strerror}"))
+            continue
+        except NotAnArticle as exc:
+            report.problems.append(ImportProblem(relpath, 1, "not-an-article", str(exc)))
             continue
         for line, kind, message in foreign.problems:
             report.problems.append(ImportProblem(relpath, line, kind, message))

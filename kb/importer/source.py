@@ -34,8 +34,16 @@ class ForeignArticle:
     problems: list[tuple[int, str, str]] = field(default_factory=list)  # (line, kind, message)
 
 
+class NotAnArticle(Exception):
+    """A file under the source folder that holds no article: binary, or empty."""
+
+
 def read_foreign(path: Path, relpath: str) -> ForeignArticle:
     data = path.read_bytes()
+    if b"\x00" in data[:8192]:
+        raise NotAnArticle("the file holds NUL bytes: it is binary, not Markdown; not imported")
+    if not data.strip():
+        raise NotAnArticle("the file is empty; not imported")
     problems: list[tuple[int, str, str]] = []
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]

@@ -198,3 +198,16 @@ def test_a_dry_run_writes_nothing(fresh_kb: KnowledgeBase) -> None:
     assert report.render().startswith("Would import 5 articles")
     assert imported_files(fresh_kb) == {}
     assert (fresh_kb.schemas_dir / "taxonomy.yaml").read_bytes() == taxonomy
+
+
+def test_binary_and_empty_files_are_left_out_and_reported(tmp_path: Path, fresh_kb: KnowledgeBase) -> None:
+    source = tmp_path / "source"
+    shutil.copytree(DOCFX / "articles", source)
+    (source / "program.md").write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00" + bytes(range(256)))
+    (source / "empty.md").write_text("\n  \n", encoding="utf-8")
+
+    report = import_articles(fresh_kb, source, ImportOptions(include_root=DOCFX / "snippets", today=TODAY))
+
+    assert len(report.created) == 5  # the articles only
+    left_out = sorted((p.source, p.kind) for p in report.problems if p.kind == "not-an-article")
+    assert left_out == [("empty.md", "not-an-article"), ("program.md", "not-an-article")]
