@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from kb.cli import cli
-from kb.cli.common import colour_for
+from kb.cli.common import Env, colour_for
 from kb.project import KnowledgeBase
 from kb.rules import ALL_RULES
 from tests.conftest import FIXTURES
@@ -70,6 +70,32 @@ def test_check_prints_path_line_col_code_name_message_and_exits_1(
         "unknown owner 'team-suport' (did you mean \"team-support\"?)",
     ]
     assert result.stderr == "Found 2 errors in 2 of 3 articles.\n"
+
+
+def test_counts_have_thousands_separators_and_the_right_plural(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (kb.articles_dir / "billing").mkdir()
+    for n in range(1000):  # an empty file is one finding, and the cheapest article to check
+        (kb.articles_dir / "billing" / f"empty-{n}.md").touch()
+
+    result = run("check", cwd=kb.root, monkeypatch=monkeypatch)
+
+    assert result.exit_code == 1
+    assert result.stderr == "Found 1,000 errors in 1,000 of 1,001 articles.\n"
+
+
+def test_progress_counts_one_article_in_the_singular(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    controller, terminal = os.openpty()
+    monkeypatch.delenv("CI", raising=False)
+    with os.fdopen(terminal, "w") as tty:
+        monkeypatch.setattr("sys.stderr", tty)
+        Env().progress_line(1, 1)
+        tty.flush()
+    shown = os.read(controller, 1000).decode()
+    os.close(controller)
+
+    assert shown.strip() == "Checked 1 of 1 article"
 
 
 def test_the_readme_editor_task_reads_every_finding(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:

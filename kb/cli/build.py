@@ -63,7 +63,7 @@ def command(
         click.echo(format_finding(kb, finding, colour=colour_for(sys.stdout), hint=False), err=True)
     for site in report.sites:
         how = "written whole" if site.full else f"{plural(site.written, 'file')} changed"
-        removed = f", {site.removed} removed" if site.removed else ""
+        removed = f", {site.removed:,} removed" if site.removed else ""
         search = "" if site.indexed else ", no search index"
         env.info(
             f"{site.name}: {plural(site.articles, 'article')}, {plural(site.pages, 'page')} "

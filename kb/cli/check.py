@@ -82,7 +82,7 @@ def command(
             files = len({f.location.path for f in result.findings})
             if result.findings:
                 parts = [plural(result.count(level), level.label) for level in reversed(Level) if result.count(level)]
-                env.info(f"Found {', '.join(parts)} in {files} of {plural(len(result.checked), 'article')}.")
+                env.info(f"Found {', '.join(parts)} in {files:,} of {plural(len(result.checked), 'article')}.")
             elif paths and not result.checked:  # README.md alone, from a pre-commit hook
                 env.info("No articles among the files given (README.md and excluded files are not checked).")
             else:

@@ -41,7 +41,7 @@ class Env:
         """`Checked 1,200 of 10,000 articles` rewritten in place on a terminal; nothing in CI."""
         if self.progress():
             end = "\n" if done >= total else ""
-            click.echo(f"\rChecked {done:,} of {total:,} articles", err=True, nl=False)
+            click.echo(f"\rChecked {done:,} of {plural(total, 'article')}", err=True, nl=False)
             click.echo(end, err=True, nl=False)
 
     def info(self, message: str) -> None:
