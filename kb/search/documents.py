@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from whoosh.analysis.analyzers import IDAnalyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from kb.search.analysis import (
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from kb.publish import PublishedArticle
 
 # Bump when the schema or the analysis changes: indexes of another version are rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # How often a word counts in each part of an article (BM25F's field weights): the title and its
 # first heading most, then tags and description, then the body.
@@ -52,15 +53,17 @@ def index_schema() -> Schema:
     prose = ProseAnalyzer()
     return Schema(
         path=ID(stored=True, unique=True),  # the article's file, relative to the KB root
-        id=ID(stored=True),
+        # Matched in any case (`kb-0042`), and only whole: an id is not an error code, and its
+        # digits are not a number the query asks for.
+        id=ID(stored=True, analyzer=IDAnalyzer(lowercase=True)),
         content=_weighted(prose),  # title and first heading, tags, description, body: BM25F
-        # Exact words and codes of the title and first heading: an exact code hit ranks first.
+        # Exact words and codes of the title and first heading (not the id): an exact code hit ranks first.
         headline=_text(ExactAnalyzer()),
         # The declared error_codes, by their keys.
         codes=_text(DeclaredCodesAnalyzer()),
         spell=_text(SpellingAnalyzer()),
-        area=KEYWORD(commas=False),  # the product area and each area above it
-        type=ID(stored=True),
+        area=KEYWORD(commas=False, lowercase=True),  # the product area and each area above it, any case
+        type=ID(stored=True, analyzer=IDAnalyzer(lowercase=True)),
         # Stored as the site shows them, for hits and snippets; searched through `content`.
         title=STORED,
         description=STORED,
@@ -110,7 +113,7 @@ def document(published: PublishedArticle) -> dict[str, Any]:
         "id": published.id,
         "content": weighted_terms([full_title, " ".join(tags), description, text], CONTENT_WEIGHTS),
         # Analysed here, not by whoosh, so that worker processes do it for a full build.
-        "headline": AnalysedTerms.of(exact_terms(f"{published.id}\n{title}\n{heading}")),
+        "headline": AnalysedTerms.of(exact_terms(f"{title}\n{heading}")),
         "codes": AnalysedTerms.of(declared_terms("\n".join(article.error_codes))),
         "spell": AnalysedTerms.of(
             spelling_words(f"{title}\n{heading}\n{description}\n{' '.join(tags)}\n{headings(published)}")

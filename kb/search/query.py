@@ -7,7 +7,9 @@ first; only when none has them all do articles with some of them count. A code i
 adds a constant far above any prose score to each article that declares it in `error_codes`,
 and a smaller one to each that names it in its title or first heading; articles that merely
 mention it get only their prose score. So an exact code hit always outranks a mention, and
-prose decides among equals.
+prose decides among equals. A word of the query that is an article's id (`KB-0042`, any case)
+puts that article above all: it is a lookup, not a code, so an id never matches `--code`, and
+a number in the query (`error 1603`) never finds the article numbered 1603.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from kb.search.snippets import Highlighter
 
 # A word in at most this share of articles (or two) may be a misspelling: real corpora have typos too.
 RARE_SHARE = 1 / 500
+ARTICLE_ID = 20_000.0  # the query names the article's id
 DECLARED = 10_000.0  # the article lists the code in error_codes
 HEADLINE = 5_000.0  # the article's title or first heading names the code
 
@@ -270,6 +273,9 @@ class SearchIndex:
         """Articles with every word of the query (or an exact code hit) first; when no article
         has them all, those with any of them (see `kb.search.ranking`)."""
         tiers: list[tuple[str, str, float]] = []
+        for word in plan.words:
+            if any(c.isdigit() for c in word) and not word.isdigit():
+                tiers.append(("id", word, ARTICLE_ID))
         for key in plan.codes:
             tiers.append(("codes", key, DECLARED))
             tiers.append(("headline", key, HEADLINE))

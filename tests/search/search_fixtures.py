@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+from kb.project import KnowledgeBase
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "search"
+# Articles a test adds to the fixture KB (paths below `articles/`), so the common KB stays small.
+EXTRA_ARTICLES = Path(__file__).resolve().parent / "articles"
 
 
 def read_table(name: str) -> list[tuple[str, str]]:
@@ -16,3 +21,11 @@ def read_table(name: str) -> list[tuple[str, str]]:
         text, _, expected = line.partition("\t")
         rows.append((text, expected))
     return rows
+
+
+def add_articles(kb: KnowledgeBase, *relpaths: str) -> None:
+    """Copy articles of tests/search/articles into `kb` at the same paths (index them yourself)."""
+    for relpath in relpaths:
+        target = kb.articles_dir / relpath
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(EXTRA_ARTICLES / relpath, target)
