@@ -9,8 +9,8 @@ from importlib import resources
 from pathlib import Path
 
 from kb.config import CONFIG_FILE
-from kb.errors import UsageError
-from kb.project import KnowledgeBase
+from kb.errors import KbError, NotAKnowledgeBase, UsageError
+from kb.project import KnowledgeBase, find_root
 from kb.schema import SCHEMA_FILE, dumps, editor_schema
 
 STARTER = "starter"
@@ -21,6 +21,7 @@ def init_kb(dest: Path, *, name: str | None = None) -> KnowledgeBase:
     """Create a KB in `dest` (made if missing). Refuses to overwrite an existing KB."""
     if (dest / CONFIG_FILE).exists():
         raise UsageError(f"{dest / CONFIG_FILE} already exists", hint="this folder is already a knowledge base")
+    _refuse_inside_articles(dest)
     dest.mkdir(parents=True, exist_ok=True)
     starter = resources.files("kb").joinpath("data", STARTER)
     with resources.as_file(starter) as source:
@@ -45,6 +46,26 @@ def init_kb(dest: Path, *, name: str | None = None) -> KnowledgeBase:
     kb = KnowledgeBase(dest)
     write_editor_schema(kb)
     return kb
+
+
+def _refuse_inside_articles(dest: Path) -> None:
+    """Refuse a KB inside another KB's articles folder: the outer KB would read the new KB's
+    example article as one of its own, and `kb check` there would find the outer KB."""
+    try:
+        outer = find_root(dest)
+    except NotAKnowledgeBase:
+        return
+    try:
+        articles = KnowledgeBase(outer).articles_dir
+    except KbError:  # the outer KB's config is broken: its articles folder is most likely the default
+        articles = outer / "articles"
+    inside, top = dest.resolve(), articles.resolve()
+    if inside.is_relative_to(top):
+        where = "is the articles folder" if inside == top else "is inside the articles folder"
+        raise UsageError(
+            f"{dest} {where} of the knowledge base in {outer}",
+            hint="make the new knowledge base outside it, or write articles there with kb new",
+        )
 
 
 def write_editor_schema(kb: KnowledgeBase) -> Path:

@@ -352,6 +352,20 @@ def test_init_refuses_an_existing_kb(kb: KnowledgeBase, monkeypatch: pytest.Monk
     assert (kb.root / "kb.yaml").read_bytes() == config
 
 
+@pytest.mark.parametrize("folder", ["articles", "articles/billing/team-kb"])
+def test_init_refuses_the_articles_folder_of_an_existing_kb(
+    folder: str, kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = sorted(kb.root.rglob("*"))
+
+    result = run("init", folder, cwd=kb.root, monkeypatch=monkeypatch)
+
+    assert result.exit_code == 2
+    where = "is the articles folder" if folder == "articles" else "is inside the articles folder"
+    assert result.stderr.startswith(f"Error: {folder} {where} of the knowledge base in {kb.root}\n")
+    assert sorted(kb.root.rglob("*")) == before
+
+
 def test_new_writes_the_next_id_and_today_and_passes_check_but_for_placeholders(
     good_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
