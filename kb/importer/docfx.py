@@ -3,7 +3,8 @@
 Converted: `[!INCLUDE [x](path)]` (the file's text, resolved against the include root),
 `:::image ... :::` (a Markdown image with its alt text), `:::no-loc text="x":::` (x),
 `> [!div class="nextstepaction"]` (the link it decorates, as a plain paragraph),
-`> [!VIDEO url]` (a link). Kept: `> [!NOTE]` and the other alerts (upper-cased, as GitHub
+`> [!VIDEO url]` (a link), tab headings `## [Windows](#tab/windows)` (a heading `## Windows`: the
+tabs' text follows one after the other). Kept: `> [!NOTE]` and the other alerts (upper-cased, as GitHub
 writes them). Nothing inside fenced code is touched.
 """
 
@@ -28,6 +29,7 @@ _VIDEO = re.compile(r"^(?P<indent>\s*)>\s*\[!VIDEO\s+(?P<url>[^\]\s]+)\s*\]\s*$"
 _ALERT = re.compile(
     r"^(?P<lead>\s*(?:>\s*)+)\[!(?P<kind>note|tip|important|warning|caution)\](?P<rest>.*)$", re.IGNORECASE
 )
+_TAB = re.compile(r"^(?P<lead>\s*#{1,6}\s+)\[(?P<label>[^\]]+)\]\(#tab/[^)]*\)\s*$")
 _QUOTED = re.compile(r"^(?P<indent>\s*)>\s?(?P<rest>.*)$")
 _LEFTOVER = re.compile(r":::[a-z][\w-]*|\[!(?!NOTE|TIP|IMPORTANT|WARNING|CAUTION)[A-Za-z-]+", re.IGNORECASE)
 _CODE_SPAN = re.compile(r"`+[^`]*`+")
@@ -146,6 +148,7 @@ def convert(body: str, article_relpath: str, resolver: IncludeResolver, first_li
                 SyntaxProblem(number, "unconvertible", f"{line.strip()!r} dropped; the text inside is kept")
             )
             continue
+        line = _TAB.sub(lambda m: m.group("lead") + m.group("label"), line)
         line = _ALERT.sub(lambda m: f"{m.group('lead')}[!{m.group('kind').upper()}]{m.group('rest')}", line)
         line = _NO_LOC.sub(lambda m: m.group("text"), line)
         line = _IMAGE.sub(partial(_image_match, number=number, result=result), line)

@@ -23,6 +23,7 @@ DOCFX_BITS = st.sampled_from(
         "[!INCLUDE [x](nowhere.md)]",
         ':::zone pivot="a"',
         ":::zone-end",
+        "## [Windows](#tab/windows)",
         "```",
         "> ",
         "- item",
@@ -49,3 +50,12 @@ def test_an_include_cycle_stops(tmp_path: Path) -> None:
     result = convert("[!INCLUDE [loop](includes/loop.md)]", "a.md", IncludeResolver(tmp_path, tmp_path), first_line=1)
     assert [p.kind for p in result.problems] == ["broken-include"]
     assert "too deeply nested" in result.problems[0].message
+
+
+def test_tab_headings_become_headings_and_leave_no_link_to_a_tab() -> None:
+    body = "## [Windows](#tab/windows)\n\nOn Windows.\n\n    #### [For 64-bit Office](#tab/64)\n\n---\n"
+
+    converted = convert(body, "a.md", RESOLVER, first_line=1)
+
+    assert converted.body == "## Windows\n\nOn Windows.\n\n    #### For 64-bit Office\n\n---\n"
+    assert converted.problems == []
