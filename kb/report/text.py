@@ -48,11 +48,13 @@ def _head(report: AuditReport) -> list[str]:
     out += _groups("By owner", "owner", s.by_owner)
     if s.overdue or s.due_soon:
         out += ["", f"Reviews: {len(s.overdue)} overdue, {len(s.due_soon)} due soon"]
-        for h in [*s.overdue, *s.due_soon][:20]:
+        shown = [*s.overdue, *s.due_soon][:20]
+        owners = max(16, *(len(h.article.owner or "-") for h in shown))  # the paths in one column
+        for h in shown:
             # The reason, not only the date: an article naming an end-of-life version is overdue
             # before its review date comes.
             why = "; ".join(h.staleness.reasons) or "-"
-            out.append(f"  {h.staleness.state:<9} {h.article.owner or '-':<16} {h.relpath}\n            {why}")
+            out.append(f"  {h.staleness.state:<9} {h.article.owner or '-':<{owners}} {h.relpath}\n            {why}")
     fix_first = [h for h in report.worst_first() if h.score < 100][:10]
     if fix_first:
         out += ["", "Fix first"]
