@@ -138,7 +138,7 @@ def new_article(
     }  # fmt: skip
     text = _template(kb, kind.template).render(**values).rstrip("\n") + "\n"
 
-    folder = kb.articles_dir / area
+    folder = area_folder(kb.articles_dir, area)
     folder.mkdir(parents=True, exist_ok=True)
     stem = re.sub(r"-{2,}", "-", slugify(title))[:60].strip("-") or article_id.lower()
     path = folder / f"{stem}.md"
@@ -147,6 +147,21 @@ def new_article(
     with path.open("x", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
     return NewArticle(path, article_id)
+
+
+def area_folder(articles: Path, area: str) -> Path:
+    """The folder for `area` under `articles`, reusing folders that exist under another case:
+    an imported KB keeps `Outlook/Client/` for the area outlook/client, and a second,
+    lower-case tree beside it would split the area (and clash on case-insensitive disks)."""
+    folder = articles
+    for part in area.split("/"):
+        if not (folder / part).is_dir() and folder.is_dir():
+            same = sorted(d for d in folder.iterdir() if d.name.lower() == part.lower() and d.is_dir())
+            if same:
+                folder = same[0]
+                continue
+        folder = folder / part
+    return folder
 
 
 def _area_owner(kb: KnowledgeBase, area: str) -> str | None:

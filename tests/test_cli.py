@@ -402,6 +402,24 @@ def test_new_with_an_unknown_area_exits_2_with_a_suggestion(kb: KnowledgeBase, m
     assert list((kb.articles_dir).rglob("*export*")) == []
 
 
+def test_new_writes_into_the_areas_folder_as_it_is_spelt_on_disk(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (kb.articles_dir / "Account").mkdir()  # as an import from another docs tree names it
+    for article in (kb.articles_dir / "account").iterdir():
+        article.rename(kb.articles_dir / "Account" / article.name)
+    (kb.articles_dir / "account").rmdir()
+
+    result = run(
+        "new", "--type", "how-to", "--title", "Change your email address", "--area", "account/sign-in",
+        cwd=kb.root, monkeypatch=monkeypatch,
+    )  # fmt: skip
+
+    assert result.exit_code == 0
+    assert result.stdout == "articles/Account/sign-in/change-your-email-address.md\n"
+    assert sorted(p.name for p in kb.articles_dir.iterdir()) == ["Account"]
+
+
 def test_schema_check_fails_when_the_taxonomy_changed_until_rewritten(
     kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
