@@ -25,13 +25,14 @@ import numpy.typing as npt
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
-from kb.errors import KbError
+from kb.errors import KbError, UsageError
 from kb.project import KnowledgeBase
 from kb.search.analysis import prose_terms, stem_word
 from kb.search.build import IndexStatus, index_dir, index_status, sites_to_index
 from kb.search.codes import code_keys, find_codes, looks_like_code
 from kb.search.ranking import Ints, Ranker
 from kb.search.snippets import Highlighter
+from kb.taxonomy import did_you_mean
 
 # A word in at most this share of articles (or two) may be a misspelling: real corpora have typos too.
 RARE_SHARE = 1 / 500
@@ -250,9 +251,9 @@ class SearchIndex:
         plan = plan_query(query)
         filters: list[Filter] = []
         if area:
-            filters.append([("area", [area.strip("/")])])
+            filters.append([("area", [self._known("area", area)])])
         if type:
-            filters.append([("type", [type])])
+            filters.append([("type", [self._known("type", type)])])
         if code:
             keys = list(code_keys(code))
             filters.append([("codes", keys), ("headline", keys)])
@@ -260,6 +261,24 @@ class SearchIndex:
         hits, total = self._run(plan, filters, limit)
         suggestion = self._suggest(query, plan, total)
         return SearchResult(query, hits, suggestion, total)
+
+    def _known(self, field_name: str, value: str) -> str:
+        """The filter term for an area or type as given, in any case; a `UsageError` (with
+        did-you-mean) when neither the taxonomy nor an indexed article has it, as a filter that
+        cannot match anything would silently give no hits."""
+        wanted = value.strip().strip("/").lower()
+        taxonomy = self.kb.taxonomy
+        declared = list(taxonomy.areas if field_name == "area" else taxonomy.types)
+        # Articles may name an area or type the taxonomy lacks (a check finding): they can be found too.
+        known = dict.fromkeys([*(name.lower() for name in declared), *self._reader.field_terms(field_name)])
+        if wanted in known:
+            return wanted
+        what = "product area" if field_name == "area" else "type"
+        choices = [name for name in (declared or known) if field_name != "area" or "/" not in name]
+        raise UsageError(
+            f"unknown {what} {value!r}{did_you_mean(wanted, known)}",
+            hint=f"{what}s: " + ", ".join(choices) + (" (or an area below one)" if field_name == "area" else ""),
+        )
 
     def lookup_code(self, code: str, *, limit: int = 50) -> list[Hit]:
         """Articles that declare `code` or name it in their title or first heading, best first."""
