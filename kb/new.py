@@ -8,6 +8,7 @@ the writer replaces them.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from kb.errors import ConfigError, UsageError
 from kb.load import Loaded, load_all, utf16_codec
 from kb.markdown import slugify
 from kb.project import KnowledgeBase
-from kb.taxonomy import AUDIENCES, CONFIDENCES, did_you_mean
+from kb.taxonomy import AUDIENCES, CONFIDENCES, TAXONOMY_FILE, did_you_mean
 
 # What to write under each usual KCS section; other sections get a generic prompt.
 PROMPTS = {
@@ -113,7 +114,7 @@ def new_article(
                          hint="types: " + ", ".join(taxonomy.types))  # fmt: skip
     if area not in taxonomy.areas:
         raise UsageError(f"unknown product area {area!r}{did_you_mean(area, taxonomy.areas)}",
-                         hint="areas: " + ", ".join(taxonomy.areas))  # fmt: skip
+                         hint=_areas_hint(kb, area))  # fmt: skip
     if audience not in AUDIENCES:
         raise UsageError(f"unknown audience {audience!r}{did_you_mean(audience, AUDIENCES)}")
     if confidence not in CONFIDENCES:
@@ -162,6 +163,20 @@ def area_folder(articles: Path, area: str) -> Path:
                 continue
         folder = folder / part
     return folder
+
+
+_MAX_AREAS_SHOWN = 10
+
+
+def _areas_hint(kb: KnowledgeBase, area: str) -> str:
+    """The areas close to a mistyped one, not the whole tree (an imported KB has hundreds)."""
+    areas = list(kb.taxonomy.areas)
+    if len(areas) <= _MAX_AREAS_SHOWN:
+        return "areas: " + ", ".join(areas)
+    close = difflib.get_close_matches(area, areas, n=_MAX_AREAS_SHOWN, cutoff=0.6)
+    shown = close or [a for a in areas if "/" not in a][:_MAX_AREAS_SHOWN]
+    where = kb.relpath(kb.schemas_dir / TAXONOMY_FILE)
+    return f"{'close areas' if close else 'top-level areas'}: {', '.join(shown)} ({where} lists all {len(areas):,})"
 
 
 def _area_owner(kb: KnowledgeBase, area: str) -> str | None:

@@ -420,6 +420,30 @@ def test_new_writes_into_the_areas_folder_as_it_is_spelt_on_disk(
     assert sorted(p.name for p in kb.articles_dir.iterdir()) == ["Account"]
 
 
+def test_new_with_an_unknown_area_among_many_shows_only_close_ones(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    topics = ["calendar", "contacts", "rules", "junk-email", "sync", "search", "signatures", "attachments",
+              "offline", "add-ins", "printing", "profiles"]  # fmt: skip
+    mail = "  mail:\n    title: Mail\n    owner: team-support\n    areas:\n"
+    mail += "".join(f"      {topic}: {{title: {topic}}}\n" for topic in topics)
+    taxonomy = kb.schemas_dir / "taxonomy.yaml"
+    taxonomy.write_text(
+        taxonomy.read_text(encoding="utf-8").replace("product_areas:\n", "product_areas:\n" + mail), encoding="utf-8"
+    )
+
+    result = run(
+        "new", "--type", "how-to", "--title", "x", "--area", "mail/calender", cwd=kb.root, monkeypatch=monkeypatch
+    )
+
+    assert result.exit_code == 2
+    error, hint = result.stderr.splitlines()
+    assert error == "Error: unknown product area 'mail/calender' (did you mean \"mail/calendar\"?)"
+    assert hint.startswith("hint: close areas: mail/calendar, ")
+    assert hint.endswith(" (schemas/taxonomy.yaml lists all 17)")
+    assert len(hint.split(", ")) <= 10
+
+
 def test_schema_check_fails_when_the_taxonomy_changed_until_rewritten(
     kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
