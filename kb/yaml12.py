@@ -303,6 +303,13 @@ def parse(text: str, *, line_offset: int = 0) -> YamlDocument:
                 "tab", "a tab is used for indentation (YAML allows only spaces)", tab.line, tab.col
             ) from None
         problem = exc.problem or exc.context or "invalid YAML"
+        opened = {"while parsing a flow sequence": "[", "while parsing a flow mapping": "{"}.get(exc.context or "")
+        if opened and exc.context_mark is not None and exc.problem_mark is not None:
+            # `tags: [billing` then the next key: point at the bracket left open, not at the key.
+            start = lines.at(exc.context_mark.index)
+            found = f"line {where.line + line_offset}"
+            message = f"this {opened} is never closed ({problem}, found on {found})"
+            raise YamlProblem("syntax", message, start.line, start.col) from None
         raise YamlProblem("syntax", _describe(problem, exc.context), where.line, where.col) from None
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         # libyaml counts the position in UTF-8 bytes; the refused character itself says where it is.
