@@ -24,7 +24,8 @@ def render(report: AuditReport) -> str:
                     "range": {"start": {"line": f.location.line, "column": f.location.col}},
                 },
                 "severity": SEVERITIES[f.level],
-                "code": {"value": f.code, "url": report.rule_url(f.code, f.name)},
+                # A link only to a page that exists: reviewdog shows it to the reader.
+                "code": {"value": f.code, **({"url": report.rule_url(f.code, f.name)} if report.rules_url else {})},
             }
         )
     data = {"source": {"name": "kb"}, "severity": "WARNING", "diagnostics": diagnostics}

@@ -148,6 +148,9 @@ def test_rdjson_is_reviewdog_diagnostics(report: AuditReport) -> None:
     assert set(first) == {"message", "location", "severity", "code"}
     assert first["location"]["range"]["start"]["line"] >= 1
     assert {d["severity"] for d in data["diagnostics"]} <= {"ERROR", "WARNING", "INFO"}
+    assert "url" not in first["code"]  # no lint.rules_url: no link to a page that does not exist
+    report.rules_url = "https://kb.example.com/rules/{code}"
+    assert json.loads(FORMATS["rdjson"](report))["diagnostics"][0]["code"]["url"].startswith("https://kb.example")
 
 
 def test_json_has_every_article_with_its_checks(report: AuditReport) -> None:
