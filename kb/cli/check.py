@@ -63,7 +63,7 @@ def command(
     if write_baseline:
         result = check(kb, list(paths), today=day, use_cache=cache, use_baseline=False)
         path = baseline_path(kb)
-        count = write_baseline_file(path, result.findings)
+        count = write_baseline_file(path, result.findings, only=result.checked if paths else None)
         env.info(written_message(count, len(result.findings), display_path(kb, kb.relpath(path))))
         return
     started = time.perf_counter()

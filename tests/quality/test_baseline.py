@@ -94,7 +94,7 @@ def test_a_broken_baseline_is_a_config_error_with_its_line(
     assert ".kb-baseline.json:4:1: a baseline entry needs path, rule and fingerprint" in result.stderr
 
 
-@pytest.mark.parametrize("command", ["audit"])
+@pytest.mark.parametrize("command", ["check", "audit"])
 def test_writing_the_baseline_for_some_paths_keeps_the_entries_of_the_others(
     adopted: KnowledgeBase, today: dt.date, command: str
 ) -> None:
