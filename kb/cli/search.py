@@ -70,7 +70,7 @@ def command(
     if as_json:
         click.echo(json.dumps([hit.as_dict() for hit in result.hits], indent=2, ensure_ascii=False))
         if result.suggestion:
-            env.info(f'Did you mean "{result.suggestion}"?')
+            env.info(_suggestion_line(result.suggestion))
         return
     colour = colour_for(sys.stdout)
     for n, hit in enumerate(result.hits, 1):
@@ -84,10 +84,17 @@ def command(
         click.echo("    " + " · ".join(d for d in details if d))
         click.echo("    " + _plain(hit.snippet, colour))
     if result.suggestion:
-        click.echo(f'Did you mean "{result.suggestion}"?')
+        click.echo(_suggestion_line(result.suggestion))
     if not env.quiet:
         shown = len(result.hits)
         env.info(f"{plural(shown, 'hit')} of {result.total} in site {site}." if shown else f"No hits in site {site}.")
+
+
+def _suggestion_line(suggestion: str) -> str:
+    """'Did you mean "..."?', in quotes unless the query has its own ('"the calendar"' is shown once)."""
+    if any(quote in suggestion for quote in '"“”„'):
+        return f"Did you mean {suggestion}?"
+    return f'Did you mean "{suggestion}"?'
 
 
 def _behind(status: object) -> str:

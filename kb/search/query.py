@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from whoosh import index as whoosh_index
+from whoosh.analysis.filters import STOP_WORDS
 from whoosh.searching import Searcher
 
 from kb.errors import KbError, UsageError
@@ -155,7 +156,9 @@ def plan_query(text: str) -> QueryPlan:
             groups.append(terms)
     for match in spans:
         group = list(match.keys)
-        if _WORD.fullmatch(match.text):  # one word (an identifier, a constant): its stem finds it too
+        # One word (an identifier, a constant): its stem finds it too. Not a dashed code's parts:
+        # "E-1001" would find every article with an "e" (E-2002, e-mail), "AUTH-999" any "auth".
+        if _WORD.fullmatch(match.text) and "-" not in match.text:
             group.extend(term for term in prose_terms(match.text) if term not in group)
         groups.append(group)
     return QueryPlan(list(dict.fromkeys(codes)), groups, lowered, list(dict.fromkeys(phrases)))
@@ -352,14 +355,16 @@ class SearchIndex:
         corrected = query
         changed = False
         for word in dict.fromkeys(plan.words):
-            if len(word) < 3 or not word.isalpha() or looks_like_code(word):
-                continue
+            if len(word) < 3 or not word.isalpha() or word in STOP_WORDS or looks_like_code(word):
+                continue  # stop words are never indexed, and never misspelt ("the", "not")
             stem = stem_word(word)
             frequency = self._reader.doc_frequency("content", stem)
             rare = max(2, int(self._ranker.documents * RARE_SHARE))
             if frequency > rare or (frequency and self._ranker.every_word_found):
                 continue  # a known word in a query whose words were all found: leave it
-            options = self._searcher.suggest("spell", word, limit=8, maxdist=2)  # type: ignore[no-untyped-call]
+            # Two edits turn a short word into almost any other ("zap" into "app"): one for up to five letters.
+            maxdist = 1 if len(word) <= 5 else 2
+            options = self._searcher.suggest("spell", word, limit=8, maxdist=maxdist)  # type: ignore[no-untyped-call]
             ranked = sorted(
                 (edit_distance(word, option), -self._reader.doc_frequency("spell", option), option)
                 for option in options

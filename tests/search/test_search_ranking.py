@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kb.project import KnowledgeBase
-from kb.search import IndexMissing, SearchIndex
+from kb.search import IndexMissing, SearchIndex, update_index
+from tests.search.search_fixtures import add_articles
 
 
 def ids(index: SearchIndex, query: str, **filters: str) -> list[str]:
@@ -113,3 +114,22 @@ def test_searches_from_several_threads_agree(public_index: SearchIndex) -> None:
     expected = [ids(public_index, q) for q in queries]
     with ThreadPoolExecutor(max_workers=4) as pool:
         assert list(pool.map(lambda q: ids(public_index, q), queries)) == expected
+
+
+@pytest.mark.parametrize("query", ["E-1001", "AUTH-999", "30010-46"])
+def test_a_dashed_code_no_article_has_finds_nothing_not_the_articles_with_its_parts(
+    search_kb: KnowledgeBase, query: str
+) -> None:
+    # The E-2002 articles have the word "e" (E-2002, e-mail); AUTH-401 has "auth", 30010-45 "30010".
+    add_articles(search_kb, "identity/sso/session-limit-e-2002.md", "identity/sso/sign-in-overview.md")
+    update_index(search_kb)
+    with SearchIndex.open(search_kb, "public") as index:
+        assert ids(index, query) == []
+
+
+def test_a_dashed_code_finds_the_article_declaring_it_then_those_mentioning_it(search_kb: KnowledgeBase) -> None:
+    add_articles(search_kb, "identity/sso/session-limit-e-2002.md", "identity/sso/sign-in-overview.md")
+    update_index(search_kb)
+    with SearchIndex.open(search_kb, "public") as index:
+        assert ids(index, "E-2002") == ["KB-0952", "KB-0953"]
+        assert ids(index, "e-2002 sessions") == ["KB-0952", "KB-0953"]
