@@ -148,7 +148,7 @@ def test_a_saved_article_that_cannot_be_read_is_reported_with_its_line(kb_root: 
         server.rebuild({article})
     finally:
         server.stop()
-    where = "articles/billing/payment-required.md:10:6: KB008 yaml-syntax"
+    where = "articles/billing/payment-required.md:9:7: KB008 yaml-syntax: this [ is never closed"
     assert any(line.startswith(where) for line in logged), logged
 
 
