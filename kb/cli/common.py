@@ -15,7 +15,7 @@ import click
 from kb.errors import ConfigWarning
 from kb.findings import Finding, Level
 from kb.project import KnowledgeBase
-from kb.report.text import plural as plural  # one wording for counts, in reports and commands
+from kb.words import plural as plural  # one wording for counts, in reports and commands
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from kb.importer.registry import RegistryChanges
+from kb.words import plural
 
 # What each kind of problem means, for the text report.
 KINDS = {
@@ -78,14 +79,14 @@ class ImportReport:
         """The text report: a summary, then the problems grouped by kind (`per_kind` of each)."""
         verb = "Would import" if self.dry_run else "Imported"
         lines = [
-            f"{verb} {self.imported} articles from {self.source}: {len(self.created)} new, "
-            f"{len(self.updated)} updated, {len(self.unchanged)} unchanged.",
+            f"{verb} {plural(self.imported, 'article')} from {self.source}: {len(self.created):,} new, "
+            f"{len(self.updated):,} updated, {len(self.unchanged):,} unchanged.",
         ]
         added = self.registry
         if added.areas or added.owners or added.types or added.codes:
             lines.append(
-                f"Taxonomy: {len(added.areas)} product areas, {len(added.owners)} owners, {len(added.types)} types "
-                f"and {len(added.codes)} error codes added."
+                f"Taxonomy: {plural(len(added.areas), 'product area')}, {plural(len(added.owners), 'owner')}, "
+                f"{plural(len(added.types), 'type')} and {plural(len(added.codes), 'error code')} added."
             )
         counts = self.counts()
         if not counts:

@@ -18,6 +18,7 @@ from pathlib import Path
 from kb.errors import ConfigError
 from kb.findings import Finding, Location
 from kb.rules.suppression import StaleBaselineEntry
+from kb.words import plural
 
 VERSION = 1
 _HEADER_LINES = 3  # "{", the version, and "entries": [
@@ -108,7 +109,7 @@ class Baseline:
                 StaleBaselineEntry.at(
                     Location(self.relpath, self.lines[entry], 5),
                     f"the baseline accepts {entry.rule} in {entry.path}"
-                    + (f" {count} more times" if count > 1 else "")
+                    + (f" {count:,} more times" if count > 1 else "")
                     + ", but no such finding is left; run kb check --write-baseline to shrink it",
                     context=f"{entry.rule}:{entry.path}:{entry.fingerprint}",
                 )
@@ -143,6 +144,6 @@ def write_baseline(path: Path, findings: list[Finding], only: Collection[str] | 
 def written_message(entries: int, findings: int, where: str) -> str:
     """What `--write-baseline` tells the user."""
     return (
-        f"Wrote {entries} baseline {'entry' if entries == 1 else 'entries'} accepting "
-        f"{findings} finding{'' if findings == 1 else 's'} to {where}"
+        f"Wrote {plural(entries, 'baseline entry', 'baseline entries')} accepting "
+        f"{plural(findings, 'finding')} to {where}"
     )

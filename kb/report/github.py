@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kb.findings import Level
+from kb.words import plural
 
 if TYPE_CHECKING:
     from kb.quality.health import AuditReport
@@ -35,7 +36,7 @@ def render(report: AuditReport) -> str:
         lines.append(f"::error {props}::{_data(report.under_message(h))}")
     s = report.summary
     lines.append(
-        f"::notice title=kb audit::{s.articles} articles, mean health score {s.mean_score:g}, "
+        f"::notice title=kb audit::{plural(s.articles, 'article')}, mean health score {s.mean_score:g}, "
         f"{len(s.overdue)} overdue reviews"
     )
     return "\n".join(lines) + "\n"

@@ -10,6 +10,8 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
+from kb.words import plural
+
 if TYPE_CHECKING:
     from kb.quality.health import ArticleHealth, AuditReport
 
@@ -216,7 +218,7 @@ def render(report: AuditReport) -> str:
 </head>
 <body>
 <header><h1>Knowledge health: {name}</h1>
-<p class="muted">Audit of {s.articles} articles on {report.today}. Scores run from 0 to 100; each article
+<p class="muted">Audit of {plural(s.articles, "article")} on {report.today}. Scores run from 0 to 100; each article
 lists the checks it fails.</p></header>
 <main>
 {content(report)}</main>

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from kb.words import plural
+
 if TYPE_CHECKING:
     from kb.quality.health import AreaStats, AuditReport
 
@@ -96,8 +98,3 @@ def _groups(heading: str, column: str, groups: list[AreaStats]) -> list[str]:
     if len(worst) > len(shown):
         lines.append(f"  and {len(worst) - len(shown)} more")
     return lines
-
-
-def plural(count: int, word: str) -> str:
-    """`1 article`, `2 articles`."""
-    return f"{count:,} {word}{'' if count == 1 else 's'}"

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from kb.findings import Finding, Level
 from kb.rules.base import ArticleRule, Group, Rule, retired
 from kb.rules.text import WORD, Paragraph
+from kb.words import plural
 
 if TYPE_CHECKING:
     from kb.article import Article
@@ -98,7 +99,7 @@ class TooLong(ArticleRule):
         if words > limit:
             yield self.at(
                 article.field_location("title"),
-                f"the article has {words} words of prose; keep it to a page ({limit} words)",
+                f"the article has {plural(words, 'word')} of prose; keep it to a page ({limit:,} words)",
                 context=article.title or "",
             )
 
@@ -142,7 +143,7 @@ class WallOfText(ArticleRule):
             if words > limit:
                 yield self.at(
                     article.body_location(paragraph.start),
-                    f"this paragraph has {words} words (more than {limit})",
+                    f"this paragraph has {plural(words, 'word')} (more than {limit:,})",
                     context=paragraph.text[:80],
                 )
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from kb.findings import Finding, Level
 from kb.rules.base import CorpusRule, Group, Rule
+from kb.words import plural
 
 if TYPE_CHECKING:
     from kb.rules.facts import ArticleFacts, CorpusContext
@@ -95,7 +96,7 @@ class ReviewOverdue(CorpusRule):
             location = facts.at(facts.reviewed_at if not due.from_git else (facts.end_line, 1))
             finding = self.at(
                 location,
-                f"review was due on {due.due}, {late} days ago ({_basis(facts, due)})",
+                f"review was due on {due.due}, {plural(late, 'day')} ago ({_basis(facts, due)})",
                 context=f"due {due.due}",
             )
             finding.extra.update(due=due.due.isoformat())
@@ -137,7 +138,9 @@ class ReviewDueSoon(CorpusRule):
             days = (due.due - context.today).days
             location = facts.at(facts.reviewed_at if not due.from_git else (facts.end_line, 1))
             finding = self.at(
-                location, f"review is due on {due.due}, in {days} days ({_basis(facts, due)})", context=f"due {due.due}"
+                location,
+                f"review is due on {due.due}, in {plural(days, 'day')} ({_basis(facts, due)})",
+                context=f"due {due.due}",
             )
             finding.extra.update(due=due.due.isoformat())
             yield finding

@@ -29,6 +29,7 @@ from kb.project import KnowledgeBase
 from kb.search import SearchIndex, update_index
 from kb.site import urls
 from kb.site.build import Builder, BuildReport
+from kb.words import plural
 
 LIVERELOAD = b"""// kb serve: reload the page when the site is rebuilt.
 (function () {
@@ -173,7 +174,9 @@ class DevServer:
             report = self.rebuild(changed)
             if report is not None:
                 written = sum(s.written for s in report.sites)
-                self.log(f"Rebuilt in {time.perf_counter() - started:.2f} s ({written} files changed); reloading.")
+                self.log(
+                    f"Rebuilt in {time.perf_counter() - started:.2f} s ({plural(written, 'file')} changed); reloading."
+                )
 
     # -- serving ------------------------------------------------------------------------------
 
