@@ -272,6 +272,9 @@ class SearchIndex:
         wanted = value.strip().strip("/").lower()
         taxonomy = self.kb.taxonomy
         declared = list(taxonomy.areas if field_name == "area" else taxonomy.types)
+        site = taxonomy.sites.get(self.site)
+        if site is None or site.public:  # a customer site's API names only what the site publishes
+            declared = []
         # Articles may name an area or type the taxonomy lacks (a check finding): they can be found too.
         known = dict.fromkeys([*(name.lower() for name in declared), *self._reader.field_terms(field_name)])
         if wanted in known:

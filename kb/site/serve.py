@@ -285,6 +285,8 @@ def api_search(search: SiteSearch, query: dict[str, list[str]]) -> tuple[int, ob
     options["limit"] = max(1, min(int(limit), 100)) if limit.isdigit() else 20
     try:
         result = search.index().search(text, **options)
+    except UsageError as exc:  # an unknown area or type: the request is wrong, not the server
+        return 400, {"error": exc.message, "hint": exc.hint}
     except KbError as exc:  # no index yet: say so, as the command line would
         return 503, {"error": exc.message, "hint": exc.hint}
     return 200, {"query": text, "suggestion": result.suggestion, "hits": [_hit(h) for h in result.hits]}

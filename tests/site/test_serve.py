@@ -79,6 +79,14 @@ def test_the_search_api_of_each_site_searches_only_that_sites_index(
     status, body = get(sites["public"].url + "api/search?q=")
     assert status == 400
     assert "give a query" in body
+    # An unknown area is the request's mistake (400). A customer site's API names only the areas it
+    # publishes: "operations" has internal articles only, so it is unknown there, and never suggested.
+    status, body = get(sites["public"].url + "api/search?q=fails&area=operatons")
+    assert status == 400
+    assert "unknown product area 'operatons'" in body
+    assert "operations" not in body
+    status, body = get(sites["internal"].url + "api/search?q=fails&area=operatons")
+    assert (status, 'did you mean \\"operations\\"' in body) == (400, True)
 
 
 def test_the_search_api_follows_edits(served: tuple[DevServer, dict[str, SiteServer]], kb_root: Path) -> None:
