@@ -26,8 +26,15 @@ def test_a_type_matches_in_any_case(public_index: SearchIndex) -> None:
     assert ids(public_index, "crash", type="Known-Issue") == ["KB-0007"]
 
 
-def test_a_known_area_or_type_without_articles_gives_no_hits_not_an_error(public_index: SearchIndex) -> None:
-    assert ids(public_index, "fails", type="how-to") == []
+def test_a_known_area_or_type_without_articles_gives_no_hits_not_an_error(internal_index: SearchIndex) -> None:
+    assert ids(internal_index, "fails", type="how-to") == []
+
+
+def test_a_customer_site_knows_only_the_areas_and_types_it_publishes(public_index: SearchIndex) -> None:
+    with pytest.raises(UsageError) as caught:  # declared in the taxonomy, but no public article has it
+        public_index.search("fails", type="how-to")
+    assert caught.value.message == "unknown type 'how-to'"
+    assert "how-to" not in caught.value.hint
 
 
 @pytest.mark.parametrize(
@@ -40,10 +47,10 @@ def test_a_known_area_or_type_without_articles_gives_no_hits_not_an_error(public
     ],
 )
 def test_an_unknown_area_or_type_is_a_usage_error_with_did_you_mean(
-    public_index: SearchIndex, filters: dict[str, str], message: str
+    internal_index: SearchIndex, filters: dict[str, str], message: str
 ) -> None:
     with pytest.raises(UsageError) as caught:
-        public_index.search("fails", **filters)  # type: ignore[arg-type]
+        internal_index.search("fails", **filters)  # type: ignore[arg-type]
     assert caught.value.message == message
     assert caught.value.hint
 
@@ -59,7 +66,7 @@ def test_kb_search_exits_2_for_an_unknown_area_and_finds_hits_for_the_folder_spe
     assert "unknown product area 'mial' (did you mean \"mail\"?)" in wrong.stderr
     assert "Traceback" not in wrong.output
 
-    wrong_type = runner.invoke(cli, [*root, "crash", "--type", "howto"])
+    wrong_type = runner.invoke(cli, [*root[:-2], "--site", "internal", "crash", "--type", "howto"])
     assert wrong_type.exit_code == 2
     assert 'did you mean "how-to"?' in wrong_type.stderr
 
