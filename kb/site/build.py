@@ -328,7 +328,7 @@ def _choose_sites(configured: dict[str, Site], wanted: list[str] | None) -> list
 def _kept_off_customer_site(
     view: SiteView, health: Health, policy: OverduePolicy, warnings: list[ConfigWarning]
 ) -> SiteView:
-    """On a customer site, articles with an error of the safe group (a secret, a card number)
+    """On a customer site, articles with a secret or a card number (errors of the safe group)
     are withheld like internal ones, each with a warning; with the `hide` policy, overdue ones too."""
     if not view.site.public:
         return view
