@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING
 
 from kb.findings import Finding, Level
+from kb.literals import atoms, trie_pattern
 from kb.rules.base import ArticleRule, Group, Rule, retired
 from kb.rules.complete import PLACEHOLDER
 
@@ -28,7 +29,7 @@ def _mention_pattern(codes: tuple[str, ...], families: tuple[str, ...], *, any_c
     Without `any_case`, it is matched against the lower-cased text (see `mentions`): literal codes
     compare without IGNORECASE, which makes the scan three times faster; families keep their own
     case rules."""
-    parts = [_trie([_code_atoms(code) for code in codes])] if codes else []
+    parts = [trie_pattern([atoms(code, spaces=True) for code in codes])] if codes else []
     parts.extend(f"(?i:{family})" for family in families)
     if not parts:
         return None
@@ -36,40 +37,6 @@ def _mention_pattern(codes: tuple[str, ...], families: tuple[str, ...], *, any_c
     # alternative is tried. Registered codes come before families: "550 5.7.1" is one code.
     pattern = r"(?<![\w.-])(?:" + "|".join(parts) + r")(?![\w-]|\.\d)"
     return re.compile(pattern, re.IGNORECASE if any_case else 0)
-
-
-def _code_atoms(code: str) -> list[str]:
-    """A code as regex atoms: its characters lower-cased, any run of spaces as one or more."""
-    atoms: list[str] = []
-    for n, word in enumerate(code.lower().split()):
-        if n:
-            atoms.append(r"\s+")
-        atoms.extend(re.escape(char) for char in word)
-    return atoms
-
-
-_Trie: TypeAlias = dict[str, "_Trie"]
-
-
-def _trie(words: list[list[str]]) -> str:
-    """One regex for the literal `words` (lists of atoms) that prefers the longest: where one word
-    ends and a longer one goes on, the longer is tried first and the shorter is the fallback."""
-    END = ""
-    root: _Trie = {}  # atom -> subtree; END marks the end of a word
-    for atoms in words:
-        node = root
-        for atom in atoms:
-            node = node.setdefault(atom, {})
-        node[END] = {}
-
-    def emit(node: _Trie) -> str:
-        branches = [atom + emit(child) for atom, child in sorted(node.items()) if atom != END]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if END in node else body
-
-    return emit(root)
 
 
 def mentions(taxonomy: Taxonomy, text: str) -> Iterator[tuple[int, str]]:
