@@ -13,15 +13,19 @@ import html
 import json
 import re
 import zlib
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from kb.literals import atoms, trie_pattern
 
 TEXT_SUFFIXES = frozenset({".html", ".htm", ".json", ".xml", ".txt", ".js", ".css", ".md", ".svg", ""})
 GZIP_SUFFIXES = frozenset({".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter", ".gz"})
 _TAG = re.compile(r"<[^>]*>")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
 _SPACE = re.compile(r"\s+")
+MAX_PROBES = 50  # above this many, looking for each probe in a file costs more than reading it
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,11 @@ class Forbidden:
     ids: dict[str, str] = field(default_factory=dict, compare=False)  # upper-cased id -> what
     texts: tuple[tuple[str, str, str], ...] = field(default=(), compare=False)  # (what, text, squeezed)
     id_pattern: re.Pattern[str] | None = field(default=None, compare=False)
+    # The texts by a word inside them (lower-cased): a file can hold a text only if it holds that
+    # word as a whole word, so a file is matched against the few texts its words name, not against
+    # thousands (a KB with many internal articles). `loose`: texts without such a word.
+    by_word: dict[str, tuple[tuple[str, str, str], ...]] = field(default_factory=dict, compare=False)
+    loose: tuple[tuple[str, str, str], ...] = field(default=(), compare=False)
     # The longest ASCII word of each forbidden text, lower-cased: HTML, JSON and gzip never
     # encode ASCII letters and digits, so a file holding none of these words holds none of
     # the texts, and the costly readable forms need not be made. None: some text has no such word.
@@ -54,17 +63,29 @@ class Forbidden:
         texts = tuple((what, text, _SPACE.sub(" ", text)) for what, text in kept if not what.startswith("id of"))
         pattern = None
         if ids:
-            # One pass for every id, as a whole word: KB-12 is not found inside KB-123.
-            alternatives = "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
+            # One pass for every id, as a whole word: KB-12 is not found inside KB-123. A trie, so
+            # that thousands of ids cost about what a few do.
+            alternatives = trie_pattern([atoms(i) for i in ids])
             pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w])", re.IGNORECASE)
         words = [max(_ASCII_WORD.findall(text), key=len, default="").lower() for _, text in kept]
         probes = None if any(len(word) < 3 for word in words) else tuple(sorted(set(words)))
-        return cls(kept, ids, texts, pattern, probes)
+        # Each text under the inner word that fewest texts share (the rarest is the best filter).
+        inner = [_inner_words(squeezed) for _, _, squeezed in texts]
+        counts = Counter(word for words in inner for word in set(words))
+        grouped: dict[str, list[tuple[str, str, str]]] = {}
+        loose = []
+        for item, words in zip(texts, inner, strict=True):
+            if words:
+                grouped.setdefault(min(words, key=lambda w: (counts[w], -len(w), w)), []).append(item)
+            else:
+                loose.append(item)
+        by_word = {word: tuple(group) for word, group in grouped.items()}
+        return cls(kept, ids, texts, pattern, by_word=by_word, loose=tuple(loose), probes=probes)
 
     def may_be_in(self, data: bytes) -> bool:
         """False only when none of the forbidden texts can be in `data` (decompressed)."""
-        if self.probes is None:
-            return True
+        if self.probes is None or len(self.probes) > MAX_PROBES:
+            return True  # many withheld articles: `find`'s word index does better than a probe each
         lowered = data.lower()
         return any(probe.encode("ascii") in lowered for probe in self.probes)
 
@@ -77,10 +98,26 @@ class Forbidden:
             for text in texts:
                 for match in self.id_pattern.finditer(text):
                     found.add((self.ids[match.group(0).upper()], match.group(0).upper()))
-        for what, needle, squeezed in self.texts:
+        candidates = list(self.loose)
+        if self.by_word:
+            words = set(_ASCII_WORD.findall("\n".join(texts).lower()))
+            for word in words & self.by_word.keys() if len(words) < len(self.by_word) else self.by_word.keys() & words:
+                candidates.extend(self.by_word[word])
+        for what, needle, squeezed in candidates:
             if any(needle in text or squeezed in text for text in texts):
                 found.add((what, needle))
         return sorted(found)
+
+
+def _inner_words(text: str) -> list[str]:
+    """The ASCII words of `text` (lower-cased, 3 letters or more) with a character that is not a
+    letter or digit on both sides inside `text` itself: wherever `text` is written, each of them
+    is a whole word too. The first and last words may run on into the words around them."""
+    return [
+        m.group(0).lower()
+        for m in _ASCII_WORD.finditer(text)
+        if m.start() > 0 and m.end() < len(text) and m.end() - m.start() >= 3
+    ]
 
 
 def readable_forms(name: str, data: bytes) -> list[str] | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -173,3 +174,26 @@ def test_the_quick_check_never_misses_an_internal_block(lines: list[str]) -> Non
     body = "\n".join(lines)
     if markdown.internal_blocks(markdown.parse(body)):
         assert may_hold_internal_blocks(body)
+
+
+# Words that run into each other: titles inside longer words, ids inside longer ids, case apart.
+_PIECES = st.sampled_from(["KB-1", "KB-12", "kb-12", "reset", "Reset", "token", "tokens", "cache", "x", "é", "-", " ", "\n"])
+_texts = st.lists(_PIECES, min_size=1, max_size=8).map("".join)
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.tuples(st.sampled_from(["id of withheld article a.md", "title of withheld article b.md"]), _texts)),
+    st.lists(_texts, min_size=1, max_size=3),
+)
+def test_the_indexed_scan_finds_what_a_scan_of_every_text_finds(items: list[tuple[str, str]], forms: list[str]) -> None:
+    forbidden = Forbidden.of(items)
+    expected: set[tuple[str, str]] = set()
+    for what, text in forbidden.items:  # the plain scan: every id as a whole word, every text anywhere
+        if what.startswith("id of"):
+            pattern = re.compile(rf"(?<![\w-]){re.escape(text)}(?![\w])", re.IGNORECASE)
+            expected.update((what, m.group(0).upper()) for form in forms for m in pattern.finditer(form))
+        elif any(text in form or re.sub(r"\s+", " ", text) in form for form in forms):
+            expected.add((what, text))
+
+    assert forbidden.find(forms) == sorted(expected)
