@@ -543,3 +543,22 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch: pytest.M
         monkeypatch.setenv("NO_COLOR", "1")
         assert colour_for(tty) is False
     os.close(controller)
+
+
+def test_paths_read_from_where_the_user_stands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kb.cli.common import display_path
+
+    root = tmp_path / "team" / "kb"
+    shutil.copytree(FIXTURES / "site-kb", root)
+    kb = KnowledgeBase(root)
+    where = {
+        root: "articles/x.md",
+        root / "articles": "x.md",
+        root / "schemas": "../articles/x.md",
+        tmp_path: "team/kb/articles/x.md",
+        tmp_path / "team" / "other": "../kb/articles/x.md",
+    }
+    (tmp_path / "team" / "other").mkdir()
+    for cwd, shown in where.items():
+        monkeypatch.chdir(cwd)
+        assert display_path(kb, "articles/x.md") == shown, cwd

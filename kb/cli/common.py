@@ -80,12 +80,13 @@ def verbosity(command: F) -> F:
 def display_path(kb: KnowledgeBase, relpath: str) -> str:
     """A path from the KB root as the user will click it: relative to where they stand."""
     root, cwd = str(kb.root), os.getcwd()  # noqa: PTH109 - Path.cwd() per finding costs seconds at 100,000
+    # A prefix to drop or to add, worked out once per run, not a relpath() per file: a first
+    # check of a big KB prints 100,000 findings (paths from the root hold no '..').
     inside = _cwd_in_root(root, cwd)
-    # Most runs stand at or inside the root: a prefix to drop, not a relpath() per finding (a
-    # first check of a big KB prints 100,000 of them).
-    if inside is not None and relpath.startswith(inside):
-        return relpath[len(inside) :]
-    return _relative_to(root, cwd, relpath)
+    if inside is not None:  # standing in the KB: below where one stands, or up and across
+        return relpath[len(inside) :] if relpath.startswith(inside) else _relative_to(root, cwd, relpath)
+    prefix = _root_seen_from(root, cwd)
+    return (prefix + relpath) if prefix is not None else f"{Path(root).as_posix()}/{relpath}"
 
 
 @lru_cache(maxsize=16)
@@ -100,12 +101,20 @@ def _cwd_in_root(root: str, cwd: str) -> str | None:
 
 @lru_cache(maxsize=65536)
 def _relative_to(root: str, cwd: str, relpath: str) -> str:
-    absolute = Path(root) / relpath
+    return Path(os.path.relpath(Path(root) / relpath, cwd)).as_posix()
+
+
+@lru_cache(maxsize=16)
+def _root_seen_from(root: str, cwd: str) -> str | None:
+    """How the root reads from a `cwd` outside it: 'kb/' when it is cwd/kb, '../kb/' from a
+    sibling; None when it is far away (an absolute path reads better than ../../../..)."""
     try:
-        shown = os.path.relpath(absolute, cwd)
+        shown = Path(os.path.relpath(root, cwd)).as_posix()
     except ValueError:  # another drive on Windows
-        return str(absolute)
-    return str(absolute) if shown.startswith("../../..") else shown
+        return None
+    if shown.startswith("../../.."):
+        return None
+    return "" if shown == "." else shown + "/"
 
 
 def format_findings(kb: KnowledgeBase, findings: list[Finding], *, colour: bool, hint: bool) -> str:
