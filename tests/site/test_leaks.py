@@ -177,7 +177,9 @@ def test_the_quick_check_never_misses_an_internal_block(lines: list[str]) -> Non
 
 
 # Words that run into each other: titles inside longer words, ids inside longer ids, case apart.
-_PIECES = st.sampled_from(["KB-1", "KB-12", "kb-12", "reset", "Reset", "token", "tokens", "cache", "x", "é", "-", " ", "\n"])
+_PIECES = st.sampled_from(
+    ["KB-1", "KB-12", "kb-12", "reset", "Reset", "token", "tokens", "cache", "x", "é", "-", " ", "\n"]
+)
 _texts = st.lists(_PIECES, min_size=1, max_size=8).map("".join)
 
 
