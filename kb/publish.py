@@ -112,8 +112,11 @@ class SiteView:
 
     site: Site
     articles: list[PublishedArticle]
-    withheld: list[Article] = field(default_factory=list)
-    # Articles withheld because an earlier one (by path) has their id: (withheld, published).
+    withheld: list[Article] = field(default_factory=list)  # by audience or confidence: confidential
+    # Articles the site could show but does not (an id another article has, a secret, an overdue
+    # review under the `hide` policy): not published, but their ids and titles are no secret.
+    kept_off: list[Article] = field(default_factory=list)
+    # Of those, the ones kept off because an earlier one (by path) has their id: (kept off, published).
     duplicates: list[tuple[Article, Article]] = field(default_factory=list)
 
     @cached_property
@@ -180,17 +183,16 @@ def site_view(site: Site, articles: Iterable[Article], memo: ViewMemo | None = N
     if memo is not None:
         memo.split = made
     # One page per id: of articles sharing one, the first by path is published (kb check
-    # reports the clash); the others are withheld, not written over each other.
+    # reports the clash); the others are kept off, not written over each other.
     published.sort(key=lambda p: (p.id, p.article.relpath))
     kept: list[PublishedArticle] = []
     duplicates: list[tuple[Article, Article]] = []
     for shown in published:
         if kept and kept[-1].id == shown.id:
             duplicates.append((shown.article, kept[-1].article))
-            withheld.append(shown.article)
         else:
             kept.append(shown)
-    return SiteView(site, kept, withheld, duplicates)
+    return SiteView(site, kept, withheld, [d for d, _ in duplicates], duplicates)
 
 
 @dataclass

@@ -374,7 +374,7 @@ def _update(
                     report.updated += 1
                 else:
                     report.added += 1
-            for article in view.withheld:
+            for article in [*view.withheld, *view.kept_off]:
                 known = manifest.files.get(article.relpath)
                 if known is not None and known.indexed:
                     writer.delete_by_term("path", article.relpath)

@@ -329,7 +329,7 @@ def _kept_off_customer_site(
     view: SiteView, health: Health, policy: OverduePolicy, warnings: list[ConfigWarning]
 ) -> SiteView:
     """On a customer site, articles with a secret or a card number (errors of the safe group)
-    are withheld like internal ones, each with a warning; with the `hide` policy, overdue ones too."""
+    are kept off, each with a warning; with the `hide` policy, overdue ones too."""
     if not view.site.public:
         return view
     kept: list[PublishedArticle] = []
@@ -347,7 +347,7 @@ def _kept_off_customer_site(
             kept.append(published)
     if not hidden:
         return view
-    return dataclasses.replace(view, articles=kept, withheld=[*view.withheld, *(p.article for p in hidden)])
+    return dataclasses.replace(view, articles=kept, kept_off=[*view.kept_off, *(p.article for p in hidden)])
 
 
 def _duplicate_warning(duplicate: Article, published: Article) -> ConfigWarning:

@@ -144,7 +144,7 @@ def collect(site: SiteInfo, view: SiteView, inputs: Inputs, memo: Memo | None = 
 
     for item in published:
         key, body = inputs.bodies[item.id]
-        health = inputs.health.of_id(item.id) or _CURRENT
+        health = inputs.health.of(item.article) or _CURRENT
         known = memo.pages.get(id(item.article))
         if known is not None and known[0] is item.article and known[1] == key and _same(known[2], health):
             page = known[3]
@@ -198,7 +198,7 @@ def _listing_key(
         article = item.article
         score = None
         if article.error_codes:
-            known = health.of_id(item.id)
+            known = health.of(article)
             score = known.score if known else None
         key.append((summaries[item.id], article.product_area, tuple(article.tags), tuple(article.error_codes), score))
     return tuple(key)
@@ -424,7 +424,7 @@ def _health_view(
     for item in published:
         if item.article.confidence == "archived":
             continue
-        health = inputs.health.of_id(item.id) or _CURRENT
+        health = inputs.health.of(item.article) or _CURRENT
         counts[health.staleness.state] += 1
         summary = summaries[item.id]
         known = memo.rows.get(id(item.article))

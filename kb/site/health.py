@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from kb.check import check
 from kb.errors import ConfigWarning
-from kb.findings import Level
 from kb.quality import audit
 from kb.quality.health import build_report
 from kb.report import html
@@ -46,20 +45,18 @@ class ArticleHealth:
     staleness: Staleness
     score: int | None = None  # 0-100
     findings: tuple[str, ...] = ()  # "KB101 missing-section: ..." lines
-    unsafe: tuple[str, ...] = ()  # a secret or a card number (errors): kept off customer sites
+    unsafe: tuple[str, ...] = ()  # a secret or a card number: kept off customer sites
 
 
 @dataclass
 class Health:
-    by_id: dict[str, ArticleHealth] = field(default_factory=dict)
+    # By path, not id: two files that share an id (a mistake kb check reports) have their own.
+    by_path: dict[str, ArticleHealth] = field(default_factory=dict)
     report_html: str | None = None  # the knowledge-health page (the `kb audit` report)
     warnings: list[ConfigWarning] = field(default_factory=list)  # settings that look wrong (kb.yaml)
 
     def of(self, article: Article) -> ArticleHealth | None:
-        return self.by_id.get(article.id or "")
-
-    def of_id(self, article_id: str) -> ArticleHealth | None:
-        return self.by_id.get(article_id)
+        return self.by_path.get(article.relpath)
 
 
 def assess(
@@ -77,7 +74,7 @@ def assess(
     result cache in memory between builds (kb serve).
     """
     if changed is not None and previous is not None:
-        health = Health(dict(previous.by_id), previous.report_html, previous.warnings)
+        health = Health(dict(previous.by_path), previous.report_html, previous.warnings)
         saved = {kb.relpath(path) for path in changed}
         present = [path for path in changed if path.exists() and kb.is_article(path)]
         if present or any(relpath.lower().endswith(".md") for relpath in saved):
@@ -101,16 +98,14 @@ def assess(
 def _read(report: AuditReport, health: Health) -> None:
     health.warnings = report.warnings
     for item in report.articles:
-        if not item.article.id:
-            continue
         stale = item.staleness
-        health.by_id[item.article.id] = ArticleHealth(
+        health.by_path[item.relpath] = ArticleHealth(
             Staleness(str(stale.state), stale.due, tuple(str(r) for r in stale.reasons)),
             int(item.score),
             tuple(f"{f.code} {f.name}: {f.message}" for f in item.findings),
             tuple(
                 f"{f.code} {f.name} on line {f.location.line}: {f.message}"  # messages never quote the secret
                 for f in item.findings
-                if f.level is Level.ERROR and f.code in _WITHHELD_CODES
+                if f.code in _WITHHELD_CODES  # at any level: a level only decides what fails CI
             ),
         )

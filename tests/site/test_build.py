@@ -248,3 +248,35 @@ def test_kb_today_sets_the_day_a_build_judges_reviews_by(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
 
     assert today_for_build().isoformat() == "2031-01-01"
+
+
+def test_a_secret_is_kept_off_even_when_another_file_shares_the_id_and_titles_stay_sayable(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    article = kb.root / "articles" / "billing" / "payment-required.md"
+    text = article.read_text(encoding="utf-8")
+    key = "AKIA" + "Q3EGXJ7LWRZ5TN2B"
+    article.write_text(text + f"\nUse the key {key} to call the API.\n", "utf-8")
+    # A clean copy under the same id, titled with the start of the published title: health is
+    # by file, and an article kept off for its id is no secret, so no false leak either.
+    copy = kb.root / "articles" / "billing" / "zz-copy.md"
+    copy.write_text(text.replace("PAY-402 payment required after a card expires", "PAY-402 payment required"), "utf-8")
+
+    report = build(kb, out=tmp_path / "out", today=TODAY, search=False)
+
+    public = all_text(tmp_path / "out" / "public")
+    assert not [name for name, text in public.items() if key in text]
+    warned = sorted(w.message.split(":")[0] for w in report.warnings)
+    assert warned == ["not published", "not published on the public site"]
+
+
+def test_a_secret_is_kept_off_at_whatever_level_the_rule_is_set(kb: KnowledgeBase, tmp_path: Path) -> None:
+    config = kb.root / "kb.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nlint:\n  levels: {KB501: info}\n", "utf-8")
+    article = kb.root / "articles" / "billing" / "payment-required.md"
+    key = "AKIA" + "Q3EGXJ7LWRZ5TN2B"
+    article.write_text(article.read_text(encoding="utf-8") + f"\nUse the key {key}.\n", "utf-8")
+
+    build(KnowledgeBase(kb.root), out=tmp_path / "out", today=TODAY, search=False)
+
+    assert not [name for name, text in all_text(tmp_path / "out" / "public").items() if key in text]

@@ -7,11 +7,14 @@ import datetime as dt
 from kb.project import KnowledgeBase
 from kb.site.health import assess
 
+TOKEN = "articles/identity/sso/token-expired.md"  # KB-0001
+PAYMENT = "articles/billing/payment-required.md"  # KB-0005
+
 
 def test_staleness_and_scores_come_from_the_quality_audit(kb: KnowledgeBase) -> None:
     health = assess(kb, dt.date(2026, 3, 1))
-    token = health.of_id("KB-0001")  # troubleshooting (180 days), reviewed 2026-01-14
-    payment = health.of_id("KB-0005")  # names Acme Cloud 4.2, end of life 2025-06-30
+    token = health.by_path.get(TOKEN)  # troubleshooting (180 days), reviewed 2026-01-14
+    payment = health.by_path.get(PAYMENT)  # names Acme Cloud 4.2, end of life 2025-06-30
     assert token is not None
     assert payment is not None
     assert token.staleness.state == "current"
@@ -25,9 +28,9 @@ def test_staleness_and_scores_come_from_the_quality_audit(kb: KnowledgeBase) -> 
 
 
 def test_review_dates_pass_with_time(kb: KnowledgeBase) -> None:
-    assert (found := assess(kb, dt.date(2026, 6, 20)).of_id("KB-0001"))
+    assert (found := assess(kb, dt.date(2026, 6, 20)).by_path.get(TOKEN))
     assert found.staleness.state == "due-soon"
-    late = assess(kb, dt.date(2026, 7, 14)).of_id("KB-0001")
+    late = assess(kb, dt.date(2026, 7, 14)).by_path.get(TOKEN)
     assert late is not None
     assert (late.staleness.state, late.staleness.due) == ("overdue", dt.date(2026, 7, 13))
 
@@ -39,7 +42,7 @@ def test_a_saved_article_is_audited_again_and_the_rest_kept(kb: KnowledgeBase) -
 
     after = assess(kb, dt.date(2026, 3, 1), changed={path}, previous=before)
 
-    assert (found := after.of_id("KB-0001")) is not None
+    assert (found := after.by_path.get(TOKEN)) is not None
     assert found.staleness.state == "overdue"
-    assert after.of_id("KB-0005") == before.of_id("KB-0005")
+    assert after.by_path.get(PAYMENT) == before.by_path.get(PAYMENT)
     assert after.report_html == before.report_html
