@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.literals import atoms, trie_pattern
+from kb.literals import trie_pattern
 
 TEXT_SUFFIXES = frozenset({".html", ".htm", ".json", ".xml", ".txt", ".js", ".css", ".md", ".svg", ""})
 GZIP_SUFFIXES = frozenset({".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter", ".gz"})
@@ -51,6 +51,7 @@ class Forbidden:
     # thousands (a KB with many internal articles). `loose`: texts without such a word.
     by_word: dict[str, tuple[tuple[str, str, str], ...]] = field(default_factory=dict, compare=False)
     loose: tuple[tuple[str, str, str], ...] = field(default=(), compare=False)
+    folded: dict[str, str] = field(default_factory=dict, compare=False)  # casefold()ed id -> upper-cased id
     # The longest ASCII word of each forbidden text, lower-cased: HTML, JSON and gzip never
     # encode ASCII letters and digits, so a file holding none of these words holds none of
     # the texts, and the costly readable forms need not be made. None: some text has no such word.
@@ -65,7 +66,9 @@ class Forbidden:
         if ids:
             # One pass for every id, as a whole word: KB-12 is not found inside KB-123. A trie, so
             # that thousands of ids cost about what a few do.
-            alternatives = trie_pattern([atoms(i) for i in ids])
+            # The ids' own characters (IGNORECASE does the rest): lower-casing first would turn
+            # an İ into two characters that the page, holding the İ, never has.
+            alternatives = trie_pattern([[re.escape(char) for char in i] for i in ids])
             pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w])", re.IGNORECASE)
         words = [max(_ASCII_WORD.findall(text), key=len, default="").lower() for _, text in kept]
         probes = None if any(len(word) < 3 for word in words) else tuple(sorted(set(words)))
@@ -80,7 +83,8 @@ class Forbidden:
             else:
                 loose.append(item)
         by_word = {word: tuple(group) for word, group in grouped.items()}
-        return cls(kept, ids, texts, pattern, by_word=by_word, loose=tuple(loose), probes=probes)
+        folded = {i.casefold(): i for i in ids}
+        return cls(kept, ids, texts, pattern, by_word=by_word, loose=tuple(loose), probes=probes, folded=folded)
 
     def may_be_in(self, data: bytes) -> bool:
         """False only when none of the forbidden texts can be in `data` (decompressed)."""
@@ -97,10 +101,14 @@ class Forbidden:
         if self.id_pattern is not None:
             for text in texts:
                 for match in self.id_pattern.finditer(text):
-                    found.add((self.ids[match.group(0).upper()], match.group(0).upper()))
+                    # IGNORECASE also matches look-alikes (the Kelvin sign for K): fold both sides.
+                    key = self.folded.get(match.group(0).casefold(), match.group(0).upper())
+                    found.add((self.ids.get(key, "id of a withheld article"), key))
         candidates = list(self.loose)
         if self.by_word:
-            words = set(_ASCII_WORD.findall("\n".join(texts).lower()))
+            # Each ASCII word lower-cased on its own: lower-casing the page first would join an
+            # İ's two characters onto the word beside it, and the text filed under it is missed.
+            words = {word.lower() for word in _ASCII_WORD.findall("\n".join(texts))}
             for word in words & self.by_word.keys() if len(words) < len(self.by_word) else self.by_word.keys() & words:
                 candidates.extend(self.by_word[word])
         for what, needle, squeezed in candidates:
