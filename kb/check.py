@@ -235,7 +235,9 @@ def _corpus_findings(
                 if idle:
                     reported[relpath] = [*reported.get(relpath, []), *idle]
     if cache is not None and focus is None:
-        outside = {"files": linked_files(context), "head": head_commit(kb.root) if context.memo.get("git") else None}
+        # "" for a repository without a commit yet: the first commit must count as a change.
+        head = (head_commit(kb.root) or "") if context.memo.get("git") else None
+        outside = {"files": linked_files(context), "head": head}
         cache.store_corpus(key.hexdigest(), reported, outside)
     return reported
 
@@ -248,7 +250,7 @@ def _outside_unchanged(root: Path, outside: dict[str, Any]) -> bool:
     if any(os.path.exists(f"{root}/{relpath}") != existed for relpath, existed in files.items()):  # noqa: PTH110
         return False
     head = outside.get("head")
-    return head is None or head_commit(root) == head
+    return head is None or (head_commit(root) or "") == head
 
 
 def run_date() -> dt.date:

@@ -123,3 +123,14 @@ def test_an_audit_of_a_branch_that_changed_no_article_says_so(repo: KnowledgeBas
     report = audit(repo, changed_since="main", today=today)
 
     assert FORMATS["text"](report).startswith(f"Knowledge health of {report.kb_name} on {today}: no articles to audit")
+
+
+def test_the_first_commit_counts_as_a_change_of_the_history(quality_kb: KnowledgeBase, today: dt.date) -> None:
+    shutil.copyfile(QUALITY / "staleness" / "no-review-date.md", quality_kb.articles_dir / "base" / "no-review.md")
+    git(quality_kb.root, "init", "-q", "-b", "main")
+    assert check(quality_kb, today=today).findings == []  # no commit yet: no date to judge by
+
+    git(quality_kb.root, "add", "-A")
+    git(quality_kb.root, "commit", "-q", "-m", "articles")
+
+    assert [f.code for f in check(quality_kb, today=today).findings] == ["KB701"]
