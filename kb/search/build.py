@@ -10,6 +10,7 @@ also leaves the previous generation readable.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import multiprocessing
@@ -21,6 +22,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -32,7 +34,10 @@ from kb.article import Article
 from kb.errors import LockTimeout, UsageError
 from kb.load import load_all, load_article
 from kb.project import KnowledgeBase
-from kb.publish import site_view
+from kb.publish import PublishedArticle, SiteView, site_view
+from kb.quality.policy import Policy, load_policy
+from kb.quality.unpublishable import unpublishable
+from kb.rules.context import CheckContext
 from kb.search.documents import SCHEMA_VERSION, document, index_schema
 from kb.search.lock import IndexLock
 from kb.taxonomy import Site, did_you_mean
@@ -223,9 +228,9 @@ PARALLEL_FROM = 500  # articles; fewer are not worth starting processes for
 CHUNK = 50
 
 
-def _prepare(job: tuple[list[tuple[str, str]], tuple[Site, ...]]) -> list[Prepared]:
+def _prepare(job: tuple[list[tuple[str, str]], tuple[Site, ...], Path]) -> list[Prepared]:
     """Read, publish and analyse some articles for every site (runs in a worker process too)."""
-    items, sites = job
+    items, sites, root = job
     prepared: list[Prepared] = []
     for path, relpath in items:
         article = load_article(Path(path), relpath).article
@@ -235,7 +240,7 @@ def _prepare(job: tuple[list[tuple[str, str]], tuple[Site, ...]]) -> list[Prepar
         docs: dict[str, dict[str, Any]] = {}
         made: dict[str, dict[str, Any]] = {}  # by visible body: sites that show the same text share a document
         for site in sites:
-            view = site_view(site, [article])
+            view = _kept_off(site_view(site, [article]), root)
             if view.articles:
                 published = view.articles[0]
                 if published.body not in made:
@@ -245,12 +250,34 @@ def _prepare(job: tuple[list[tuple[str, str]], tuple[Site, ...]]) -> list[Prepar
     return prepared
 
 
+def _kept_off(view: SiteView, root: Path) -> SiteView:
+    """A customer site's view without the articles it never publishes (a secret, a card number),
+    as its pages are built: its search must not show what its pages leave out."""
+    if not view.site.public or not view.articles:
+        return view
+    context, policy = _judge(root)
+    kept: list[PublishedArticle] = []
+    off: list[PublishedArticle] = []
+    for published in view.articles:
+        (off if unpublishable(published.article, context, policy) else kept).append(published)
+    if not off:
+        return view
+    return dataclasses.replace(view, articles=kept, kept_off=[*view.kept_off, *(p.article for p in off)])
+
+
+@lru_cache(maxsize=4)
+def _judge(root: Path) -> tuple[CheckContext, Policy]:
+    """What the rules need, read once per process (a worker reads it on its first article)."""
+    kb = KnowledgeBase(root)
+    return CheckContext(kb.root, kb.config, kb.taxonomy), load_policy(kb.config)
+
+
 def _prepared(kb: KnowledgeBase, sites: list[Site], disk: dict[str, tuple[int, int, Path]]) -> Iterator[Prepared]:
     """Every article prepared, in path order; in worker processes when there are many."""
     items = [(str(disk[rel][2]), rel) for rel in sorted(disk)]
     workers = kb.config.search.workers or (os.cpu_count() or 1 if len(items) >= PARALLEL_FROM else 1)
     size = max(1, min(CHUNK, len(items) // (workers * 4)))  # enough chunks to keep every worker busy
-    jobs = [(items[i : i + size], tuple(sites)) for i in range(0, len(items), size)]
+    jobs = [(items[i : i + size], tuple(sites), kb.root) for i in range(0, len(items), size)]
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
             yield from _prepare(job)
@@ -359,7 +386,7 @@ def _update(
             mtime, size, _ = disk[rel]
             manifest.files[rel] = FileState(mtime, size, known.digest, known.indexed)
     gone += [rel for rel in manifest.files if rel not in disk]
-    view = site_view(site, changed)
+    view = _kept_off(site_view(site, changed), kb.root)
     if view.articles or any(manifest.files[rel].indexed for rel in gone if rel in manifest.files) or changed:
         ix = whoosh_index.open_dir(str(folder))
         try:

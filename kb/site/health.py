@@ -16,13 +16,8 @@ from kb.check import check
 from kb.errors import ConfigWarning
 from kb.quality import audit
 from kb.quality.health import build_report
+from kb.quality.unpublishable import withheld_findings
 from kb.report import html
-from kb.rules.safe import CardNumber, Secret
-
-# What a customer site never publishes, even where the baseline accepts it: credentials and card
-# numbers. Emails, addresses and customer names are findings for kb check to fix, not reasons to
-# withhold: imported corpora are full of example addresses (someone@contoso.com).
-_WITHHELD_CODES = frozenset({Secret.code, CardNumber.code})
 
 if TYPE_CHECKING:
     from kb.article import Article
@@ -103,9 +98,7 @@ def _read(report: AuditReport, health: Health) -> None:
             Staleness(str(stale.state), stale.due, tuple(str(r) for r in stale.reasons)),
             int(item.score),
             tuple(f"{f.code} {f.name}: {f.message}" for f in item.findings),
-            tuple(
-                f"{f.code} {f.name} on line {f.location.line}: {f.message}"  # messages never quote the secret
-                for f in item.findings
-                if f.code in _WITHHELD_CODES  # at any level: a level only decides what fails CI
+            tuple(  # the messages never quote the secret
+                f"{f.code} {f.name} on line {f.location.line}: {f.message}" for f in withheld_findings(item.findings)
             ),
         )

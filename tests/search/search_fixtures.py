@@ -29,3 +29,31 @@ def add_articles(kb: KnowledgeBase, *relpaths: str) -> None:
         target = kb.articles_dir / relpath
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(EXTRA_ARTICLES / relpath, target)
+
+
+ARTICLE = """---
+id: {id}
+title: "{title}"
+type: troubleshooting
+confidence: validated
+audience: public
+product_area: mail
+owner: team-support
+created: 2025-01-10
+reviewed: 2026-01-10
+description: "What the sender sees."
+---
+## Issue
+
+{issue}
+
+## Resolution
+
+Ask the recipient to empty the deleted items folder.
+"""
+
+
+def add_article(kb: KnowledgeBase, name: str, article_id: str, title: str, issue: str) -> None:
+    """A troubleshooting article in articles/mail/ of `kb`, with its issue in the words given."""
+    path = kb.articles_dir / "mail" / f"{name}.md"
+    path.write_text(ARTICLE.format(id=article_id, title=title, issue=issue), encoding="utf-8")

@@ -22,7 +22,7 @@ from kb.publish import site_view
 from kb.search import SearchIndex, update_index
 from kb.search.build import index_dir
 from kb.taxonomy import AUDIENCES, CONFIDENCES
-from tests.search.search_fixtures import FIXTURES
+from tests.search.search_fixtures import FIXTURES, add_article
 
 OPENERS = ["::: internal", ":::internal", "::: Internal", "::: INTERNAL staff only"]
 
@@ -114,3 +114,16 @@ def test_public_index_never_holds_internal_articles_or_blocks(articles: list[Dra
         for marker in forbidden:
             assert marker not in stored, marker
             assert marker not in terms, marker
+
+
+def test_a_customer_sites_index_leaves_out_an_article_its_pages_leave_out(search_kb: KnowledgeBase) -> None:
+    key = "AKIA" + "Q3EGXJ7LWRZ5TN2B"  # an AWS access key id's shape
+    add_article(search_kb, "secret", "KB-0904", "Zebracorn quota", f"The zebracorn key is {key}.")
+    suppressed = f'<!-- kb: disable=secret reason="a made-up key" -->\nThe zebracorn example key is {key}.'
+    add_article(search_kb, "example", "KB-0905", "Zebracorn example", suppressed)
+    update_index(search_kb)
+
+    with SearchIndex.open(search_kb, "public") as index:  # the public index: the example only
+        assert [hit.id for hit in index.search("zebracorn").hits] == ["KB-0905"]
+    with SearchIndex.open(search_kb, "internal") as index:
+        assert sorted(hit.id for hit in index.search("zebracorn").hits) == ["KB-0904", "KB-0905"]

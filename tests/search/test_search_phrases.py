@@ -10,32 +10,7 @@ from kb.cli import cli
 from kb.project import KnowledgeBase
 from kb.search import SearchIndex, update_index
 from kb.search.query import plan_query
-
-ARTICLE = """---
-id: {id}
-title: "{title}"
-type: troubleshooting
-confidence: validated
-audience: public
-product_area: mail
-owner: team-support
-created: 2025-01-10
-reviewed: 2026-01-10
-description: "What the sender sees."
----
-## Issue
-
-{issue}
-
-## Resolution
-
-Ask the recipient to empty the deleted items folder.
-"""
-
-
-def add(kb: KnowledgeBase, name: str, article_id: str, title: str, issue: str) -> None:
-    path = kb.articles_dir / "mail" / f"{name}.md"
-    path.write_text(ARTICLE.format(id=article_id, title=title, issue=issue), encoding="utf-8")
+from tests.search.search_fixtures import add_article as add
 
 
 def search(kb: KnowledgeBase, query: str, **filters: str) -> list[str]:

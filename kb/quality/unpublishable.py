@@ -1,0 +1,39 @@
+"""What a customer site never publishes, whatever else allows it: credentials and card numbers.
+
+One judgement for every place that publishes to customers: the sites (from the audit they read)
+and the search index of a customer site (which reads articles without an audit). Emails,
+addresses and customer names are findings for `kb check` to fix, not reasons to withhold:
+imported corpora are full of example addresses (someone@contoso.com).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kb.quality import suppression
+from kb.quality.policy import Policy
+from kb.rules.context import CheckContext
+from kb.rules.safe import CardNumber, Secret
+
+if TYPE_CHECKING:
+    from kb.article import Article
+    from kb.findings import Finding
+
+# At any level the KB sets: a level decides what fails CI, not what customers may read. An
+# inline suppression (with its reason, for a made-up example) lets an article through.
+WITHHELD_CODES = frozenset({Secret.code, CardNumber.code})
+
+
+def withheld_findings(findings: list[Finding]) -> list[Finding]:
+    """Of an article's reported findings, those that keep it off a customer site."""
+    return [f for f in findings if f.code in WITHHELD_CODES]
+
+
+def unpublishable(article: Article, context: CheckContext, policy: Policy) -> list[Finding]:
+    """The findings that keep `article` off a customer site, found afresh (inline suppressions
+    and the KB's policy applied, as `kb check` reports them)."""
+    found = [f for rule in (Secret(), CardNumber()) if policy.enabled(rule.code) for f in rule.check(article, context)]
+    if not found:
+        return []
+    suppressions, _ = suppression.read_suppressions(article.relpath, article.text, article.body_line)
+    return withheld_findings(suppression.apply(policy.apply(found), suppressions))
