@@ -22,7 +22,6 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -141,9 +140,13 @@ def sites_to_index(kb: KnowledgeBase, site: str | None) -> list[Site]:
     return [sites[site]]
 
 
-def settings_digest(site: Site) -> str:
-    """What shapes every document of a site's index: the schema and what the site publishes."""
+def settings_digest(site: Site, kb: KnowledgeBase) -> str:
+    """What shapes every document of a site's index: the schema and what the site publishes (on
+    a customer site, that includes which rules `kb.yaml` runs: they decide what is kept off)."""
     spec = [SCHEMA_VERSION, site.name, sorted(site.audiences), sorted(site.confidences), site.public]
+    if site.public:
+        lint = kb.config.lint
+        spec.append(repr((lint.select, lint.ignore, lint.per_path)))
     return hashlib.sha256(json.dumps(spec).encode()).hexdigest()[:16]
 
 
@@ -168,7 +171,7 @@ def index_status(kb: KnowledgeBase, site: str) -> IndexStatus:
     manifest = Manifest.read(index_dir(kb, site))
     if manifest is None:
         return IndexStatus(site, missing=True)
-    if manifest.settings != settings_digest(spec):
+    if manifest.settings != settings_digest(spec, kb):
         return IndexStatus(site, missing=False, settings_changed=True)
     disk = _disk_state(kb)
     changed = [rel for rel, (mtime, size, _) in disk.items() if _differs(manifest.files.get(rel), mtime, size)]
@@ -196,7 +199,7 @@ def update_index(
     with IndexLock(root / ".lock", kb.config.search.lock_timeout):
         disk = _disk_state(kb)
         manifests = {s.name: None if full else Manifest.read(index_dir(kb, s.name)) for s in sites}
-        rebuild = [s for s in sites if (m := manifests[s.name]) is None or m.settings != settings_digest(s)]
+        rebuild = [s for s in sites if (m := manifests[s.name]) is None or m.settings != settings_digest(s, kb)]
         if rebuild:
             started_build = time.perf_counter()
             built = _build(kb, rebuild, disk, report, progress)
@@ -255,7 +258,7 @@ def _kept_off(view: SiteView, root: Path) -> SiteView:
     as its pages are built: its search must not show what its pages leave out."""
     if not view.site.public or not view.articles:
         return view
-    context, policy = _judge(root)
+    context, policy = _JUDGES[root]
     kept: list[PublishedArticle] = []
     off: list[PublishedArticle] = []
     for published in view.articles:
@@ -265,16 +268,19 @@ def _kept_off(view: SiteView, root: Path) -> SiteView:
     return dataclasses.replace(view, articles=kept, kept_off=[*view.kept_off, *(p.article for p in off)])
 
 
-@lru_cache(maxsize=4)
-def _judge(root: Path) -> tuple[CheckContext, Policy]:
-    """What the rules need, read once per process (a worker reads it on its first article)."""
-    kb = KnowledgeBase(root)
-    return CheckContext(kb.root, kb.config, kb.taxonomy), load_policy(kb.config)
+# What the rules need to judge an article (kb.yaml's rules, the taxonomy), by KB root: set by each
+# run before it prepares articles, so that forked workers inherit this run's settings.
+_JUDGES: dict[Path, tuple[CheckContext, Policy]] = {}
+
+
+def _set_judge(kb: KnowledgeBase) -> None:
+    _JUDGES[kb.root] = (CheckContext(kb.root, kb.config, kb.taxonomy), load_policy(kb.config))
 
 
 def _prepared(kb: KnowledgeBase, sites: list[Site], disk: dict[str, tuple[int, int, Path]]) -> Iterator[Prepared]:
     """Every article prepared, in path order; in worker processes when there are many."""
     items = [(str(disk[rel][2]), rel) for rel in sorted(disk)]
+    _set_judge(kb)
     workers = kb.config.search.workers or (os.cpu_count() or 1 if len(items) >= PARALLEL_FROM else 1)
     size = max(1, min(CHUNK, len(items) // (workers * 4)))  # enough chunks to keep every worker busy
     jobs = [(items[i : i + size], tuple(sites), kb.root) for i in range(0, len(items), size)]
@@ -309,7 +315,7 @@ def _build(
     builds = index_root(kb) / BUILDS
     builds.mkdir(parents=True, exist_ok=True)
     folders = {site.name: builds / f"{site.name}-{uuid.uuid4().hex[:12]}" for site in sites}
-    manifests = {site.name: Manifest(settings_digest(site)) for site in sites}
+    manifests = {site.name: Manifest(settings_digest(site, kb)) for site in sites}
     results = {site.name: SiteReport(site.name, full=True) for site in sites}
     writers: dict[str, Any] = {}
     try:
@@ -386,6 +392,7 @@ def _update(
             mtime, size, _ = disk[rel]
             manifest.files[rel] = FileState(mtime, size, known.digest, known.indexed)
     gone += [rel for rel in manifest.files if rel not in disk]
+    _set_judge(kb)
     view = _kept_off(site_view(site, changed), kb.root)
     if view.articles or any(manifest.files[rel].indexed for rel in gone if rel in manifest.files) or changed:
         ix = whoosh_index.open_dir(str(folder))

@@ -127,3 +127,18 @@ def test_a_customer_sites_index_leaves_out_an_article_its_pages_leave_out(search
         assert [hit.id for hit in index.search("zebracorn").hits] == ["KB-0905"]
     with SearchIndex.open(search_kb, "internal") as index:
         assert sorted(hit.id for hit in index.search("zebracorn").hits) == ["KB-0904", "KB-0905"]
+
+
+def test_a_change_to_which_rules_run_re_indexes_a_customer_site(search_kb: KnowledgeBase) -> None:
+    key = "AKIA" + "Q3EGXJ7LWRZ5TN2B"
+    add_article(search_kb, "secret", "KB-0904", "Zebracorn quota", f"The zebracorn key is {key}.")
+    update_index(search_kb)
+    config = search_kb.root / "kb.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nlint:\n  ignore: [secret]\n", "utf-8")
+
+    kb = KnowledgeBase(search_kb.root)  # kb.yaml read again
+    report = update_index(kb)
+
+    assert {site.site: site.full for site in report.sites} == {"internal": False, "public": True}
+    with SearchIndex.open(kb, "public") as index:
+        assert [hit.id for hit in index.search("zebracorn").hits] == ["KB-0904"]
