@@ -25,7 +25,7 @@ GZIP_SUFFIXES = frozenset({".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter"
 _TAG = re.compile(r"<[^>]*>")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
 _SPACE = re.compile(r"\s+")
-MAX_PROBES = 50  # above this many, looking for each probe in a file costs more than reading it
+MAX_PROBES = 50  # above this many, looking for each probe in a file costs more than `find`'s word index
 
 
 @dataclass(frozen=True)
@@ -43,53 +43,54 @@ class Forbidden:
     """What a site must not contain, compiled for scanning."""
 
     items: tuple[tuple[str, str], ...]
-    ids: dict[str, str] = field(default_factory=dict, compare=False)  # upper-cased id -> what
-    texts: tuple[tuple[str, str, str], ...] = field(default=(), compare=False)  # (what, text, squeezed)
+    # casefold()ed id -> (upper-cased id, what): IGNORECASE also matches look-alikes (the Kelvin
+    # sign for K), so a match is looked up folded.
+    ids: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False)
     id_pattern: re.Pattern[str] | None = field(default=None, compare=False)
-    # The texts by a word inside them (lower-cased): a file can hold a text only if it holds that
-    # word as a whole word, so a file is matched against the few texts its words name, not against
-    # thousands (a KB with many internal articles). `loose`: texts without such a word.
+    # The texts, as (what, text, squeezed), by a word inside them (lower-cased): a file can hold a
+    # text only if it holds that word as a whole word, so a file is matched against the few texts
+    # its words name, not against thousands (a KB with many internal articles). `loose`: texts
+    # without such a word.
     by_word: dict[str, tuple[tuple[str, str, str], ...]] = field(default_factory=dict, compare=False)
     loose: tuple[tuple[str, str, str], ...] = field(default=(), compare=False)
-    folded: dict[str, str] = field(default_factory=dict, compare=False)  # casefold()ed id -> upper-cased id
     # The longest ASCII word of each forbidden text, lower-cased: HTML, JSON and gzip never
-    # encode ASCII letters and digits, so a file holding none of these words holds none of
-    # the texts, and the costly readable forms need not be made. None: some text has no such word.
+    # encode ASCII letters and digits, so a file holding none of these words holds none of the
+    # texts, and the costly readable forms need not be made. None: some text has no such word,
+    # or there are so many that looking for each costs more than reading the file.
     probes: tuple[str, ...] | None = field(default=None, compare=False)
 
     @classmethod
     def of(cls, items: Iterable[tuple[str, str]]) -> Forbidden:
         kept = tuple(sorted({(what, text) for what, text in items if text.strip()}))
-        ids = {text.upper(): what for what, text in kept if what.startswith("id of")}
-        texts = tuple((what, text, _SPACE.sub(" ", text)) for what, text in kept if not what.startswith("id of"))
+        ids = {text.upper().casefold(): (text.upper(), what) for what, text in kept if what.startswith("id of")}
+        texts = [(what, text, _SPACE.sub(" ", text)) for what, text in kept if not what.startswith("id of")]
         pattern = None
         if ids:
             # One pass for every id, as a whole word: KB-12 is not found inside KB-123. A trie, so
-            # that thousands of ids cost about what a few do.
-            # The ids' own characters (IGNORECASE does the rest): lower-casing first would turn
-            # an İ into two characters that the page, holding the İ, never has.
-            alternatives = trie_pattern([[re.escape(char) for char in i] for i in ids])
+            # that thousands of ids cost about what a few do. The ids' own characters (IGNORECASE
+            # does the rest): lower-casing first would turn an İ into two characters that the
+            # page, holding the İ, never has.
+            alternatives = trie_pattern([[re.escape(char) for char in i] for i, _ in ids.values()])
             pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w])", re.IGNORECASE)
-        words = [max(_ASCII_WORD.findall(text), key=len, default="").lower() for _, text in kept]
-        probes = None if any(len(word) < 3 for word in words) else tuple(sorted(set(words)))
+        words = {max(_ASCII_WORD.findall(text), key=len, default="").lower() for _, text in kept}
+        probes = None if any(len(w) < 3 for w in words) or len(words) > MAX_PROBES else tuple(sorted(words))
         # Each text under the inner word that fewest texts share (the rarest is the best filter).
         inner = [_inner_words(squeezed) for _, _, squeezed in texts]
-        counts = Counter(word for words in inner for word in set(words))
+        counts = Counter(word for found in inner for word in set(found))
         grouped: dict[str, list[tuple[str, str, str]]] = {}
         loose = []
-        for item, words in zip(texts, inner, strict=True):
-            if words:
-                grouped.setdefault(min(words, key=lambda w: (counts[w], -len(w), w)), []).append(item)
+        for item, found in zip(texts, inner, strict=True):
+            if found:
+                grouped.setdefault(min(found, key=lambda w: (counts[w], -len(w), w)), []).append(item)
             else:
                 loose.append(item)
         by_word = {word: tuple(group) for word, group in grouped.items()}
-        folded = {i.casefold(): i for i in ids}
-        return cls(kept, ids, texts, pattern, by_word=by_word, loose=tuple(loose), probes=probes, folded=folded)
+        return cls(kept, ids, pattern, by_word, tuple(loose), probes)
 
     def may_be_in(self, data: bytes) -> bool:
         """False only when none of the forbidden texts can be in `data` (decompressed)."""
-        if self.probes is None or len(self.probes) > MAX_PROBES:
-            return True  # many withheld articles: `find`'s word index does better than a probe each
+        if self.probes is None:
+            return True
         lowered = data.lower()
         return any(probe.encode("ascii") in lowered for probe in self.probes)
 
@@ -101,9 +102,9 @@ class Forbidden:
         if self.id_pattern is not None:
             for text in texts:
                 for match in self.id_pattern.finditer(text):
-                    # IGNORECASE also matches look-alikes (the Kelvin sign for K): fold both sides.
-                    key = self.folded.get(match.group(0).casefold(), match.group(0).upper())
-                    found.add((self.ids.get(key, "id of a withheld article"), key))
+                    written = match.group(0)
+                    key, what = self.ids.get(written.casefold(), (written.upper(), "id of a withheld article"))
+                    found.add((what, key))
         candidates = list(self.loose)
         if self.by_word:
             # Each ASCII word lower-cased on its own: lower-casing the page first would join an
