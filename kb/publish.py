@@ -10,8 +10,8 @@ output (ids and titles of withheld articles, the text of internal blocks) for th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
 
@@ -125,6 +125,17 @@ class SiteView:
 
     def is_published(self, article_id: str) -> bool:
         return article_id in self.by_id
+
+    def keep_off(self, off: Callable[[PublishedArticle], bool]) -> SiteView:
+        """This view with the articles `off` picks moved from `articles` to `kept_off` (asked once each)."""
+        kept: list[PublishedArticle] = []
+        gone: list[Article] = []
+        for published in self.articles:
+            if off(published):
+                gone.append(published.article)
+            else:
+                kept.append(published)
+        return replace(self, articles=kept, kept_off=[*self.kept_off, *gone]) if gone else self
 
     @cached_property
     def forbidden(self) -> list[tuple[str, str]]:

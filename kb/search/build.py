@@ -10,7 +10,6 @@ also leaves the previous generation readable.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import multiprocessing
@@ -33,7 +32,7 @@ from kb.article import Article
 from kb.errors import LockTimeout, UsageError
 from kb.load import load_all, load_article
 from kb.project import KnowledgeBase
-from kb.publish import PublishedArticle, SiteView, site_view
+from kb.publish import SiteView, site_view
 from kb.quality.policy import Policy, load_policy
 from kb.quality.unpublishable import unpublishable
 from kb.rules.context import CheckContext
@@ -259,13 +258,7 @@ def _kept_off(view: SiteView, root: Path) -> SiteView:
     if not view.site.public or not view.articles:
         return view
     context, policy = _JUDGES[root]
-    kept: list[PublishedArticle] = []
-    off: list[PublishedArticle] = []
-    for published in view.articles:
-        (off if unpublishable(published.article, context, policy) else kept).append(published)
-    if not off:
-        return view
-    return dataclasses.replace(view, articles=kept, kept_off=[*view.kept_off, *(p.article for p in off)])
+    return view.keep_off(lambda published: bool(unpublishable(published.article, context, policy)))
 
 
 # What the rules need to judge an article (kb.yaml's rules, the taxonomy), by KB root: set by each

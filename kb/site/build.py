@@ -332,22 +332,17 @@ def _kept_off_customer_site(
     are kept off, each with a warning; with the `hide` policy, overdue ones too."""
     if not view.site.public:
         return view
-    kept: list[PublishedArticle] = []
-    hidden: list[PublishedArticle] = []
-    for published in view.articles:
+
+    def off(published: PublishedArticle) -> bool:
         known = health.of(published.article)
         if known and known.unsafe:
-            hidden.append(published)
             # No line for the warning: its excerpt would print the secret into the build's log.
             message = f"not published on the {view.site.name} site: {known.unsafe[0]}"
             warnings.append(ConfigWarning(message, path=published.article.path, hint="kb check shows what to fix"))
-        elif policy is OverduePolicy.HIDE and known and known.staleness.state == "overdue":
-            hidden.append(published)
-        else:
-            kept.append(published)
-    if not hidden:
-        return view
-    return dataclasses.replace(view, articles=kept, kept_off=[*view.kept_off, *(p.article for p in hidden)])
+            return True
+        return policy is OverduePolicy.HIDE and known is not None and known.staleness.state == "overdue"
+
+    return view.keep_off(off)
 
 
 def _duplicate_warning(duplicate: Article, published: Article) -> ConfigWarning:
