@@ -43,6 +43,11 @@ class ConfigError(KbError):
         self.line = line
         self.col = col
 
+    @property
+    def key(self) -> tuple[str, str, int | None, int | None]:
+        """What tells two of them apart, without reading the file as `render` does."""
+        return (self.message, str(self.path or ""), self.line, self.col)
+
     def render(self) -> str:
         where = ""
         if self.path is not None:

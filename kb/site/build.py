@@ -236,7 +236,7 @@ class Builder:
             if defer_search and search:
                 self.pending[site.name] = (SiteFolder(out / site.name), info, forbidden)
             self.progress(f"built {site.name}")
-        report.warnings = list({w.render(): w for w in report.warnings}.values())  # once, not once per site
+        report.warnings = list({w.key: w for w in report.warnings}.values())  # once, not once per site
         if changed is None and len(chosen) == len(taxonomy.sites):
             self.cache.remember([], keep=in_use)  # every site was built: forget bodies none of them uses
         report.seconds = time.perf_counter() - started

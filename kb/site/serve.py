@@ -100,7 +100,7 @@ class DevServer:
         self._threads: list[threading.Thread] = []
         self._stop = threading.Event()
         self.searches: dict[str, SiteSearch] = {}  # per site: its whoosh index, kept open
-        self.warned: list[str] = []  # the config warnings last logged
+        self.warned: list[tuple[str, str, int | None, int | None]] = []  # the config warnings last logged
 
     # -- building ---------------------------------------------------------------------------
 
@@ -118,11 +118,11 @@ class DevServer:
         for finding in report.unreadable:
             if saved is None or finding.location.path in saved:
                 self.log(str(finding))
-        warnings = [warning.render() for warning in report.warnings]
-        if changed is None or warnings != self.warned:
-            for warning in warnings:
-                self.log(f"Warning: {warning}")
-        self.warned = warnings
+        warned = [warning.key for warning in report.warnings]
+        if changed is None or warned != self.warned:
+            for warning in report.warnings:
+                self.log(f"Warning: {warning.render()}")
+        self.warned = warned
         try:
             self.builder.index_pending()  # then Pagefind and the whoosh index catch up
         except KbError as exc:
