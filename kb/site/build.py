@@ -39,6 +39,7 @@ from kb.taxonomy import Site, did_you_mean
 
 DISK_CACHE = "site.sqlite"  # in .kb-cache/
 FULL_REBUILD_SHARE = 0.5  # above this share of changed files, write a fresh folder and swap it in
+REMEMBER_EVERY = 500  # rendered bodies handed to the cache at once
 
 
 class LeakError(KbError):
@@ -112,7 +113,9 @@ class Builder:
         self.today = today
         self.search = search
         self.use_disk = cache  # None: as `site.cache` in kb.yaml says
-        self.cache = BuildCache()
+        # kb serve keeps rendered HTML in memory for its rebuilds; one build writes it to disk as
+        # it comes and reads it back for the page that shows it.
+        self.cache = BuildCache(hold_html=not once)
         self.memos: dict[str, Memo] = {}  # per site
         self.views: dict[str, ViewMemo] = {}  # per site
         self.page_keys: dict[str, PageKeys] = {}  # per site
@@ -171,16 +174,17 @@ class Builder:
         taxonomy = kb.taxonomy
         chosen = _choose_sites(taxonomy.sites, sites)
         today = self.today or today_for_build()
-        use_disk = kb.config.site.cache if self.use_disk is None else self.use_disk
-        if use_disk and self.cache.disk is None and not self.cache.primed:
-            self.cache.disk = DiskCache(kb.cache_dir / DISK_CACHE)
-        loaded = self.cache.load(kb, changed)
-        report = BuildReport(articles=len(loaded.articles), unreadable=loaded.findings, read=loaded.changed)
         health_key = (today, settings)
         if health_key != self.health_key:
             self.health_key, self.health = health_key, None
-        reuse = None if self.once else self.results
-        health = self.health = assess(kb, today, changed=changed, previous=self.health, reuse=reuse)
+        health = self.health = self._assess(kb, today, changed)
+        use_disk = kb.config.site.cache if self.use_disk is None else self.use_disk
+        if use_disk and self.cache.disk is None and not self.cache.primed:
+            self.cache.disk = DiskCache(kb.cache_dir / DISK_CACHE)
+        elif not self.cache.hold_html and self.cache.disk is None:
+            self.cache.use_scratch()
+        loaded = self.cache.load(kb, changed)
+        report = BuildReport(articles=len(loaded.articles), unreadable=loaded.findings, read=loaded.changed)
         report.warnings = health.warnings
         templates = Templates(kb.root / kb.config.site.templates)
         fingerprint = templates.fingerprint()
@@ -242,6 +246,17 @@ class Builder:
         report.seconds = time.perf_counter() - started
         return report
 
+    def _assess(self, kb: KnowledgeBase, today: dt.date, changed: set[Path] | None) -> Health:
+        """The articles' health: kb serve keeps the check's results for its rebuilds. One build
+        checks in a child process, before it loads anything itself, so that what checking 50,000
+        articles takes is given back before the build's own work starts."""
+        if self.once and changed is None:
+            health = workers.in_child(lambda: assess(kb, today))
+            if health is not None:
+                return health
+        reuse = None if self.once else self.results
+        return assess(kb, today, changed=changed, previous=self.health, reuse=reuse)
+
     def _knowledge_base(self) -> tuple[KnowledgeBase, str]:
         """The KB with its config and taxonomy, and a digest of the files they come from (kb.yaml
         and the schemas folder): read afresh when that changed since the last build (a rebuild
@@ -285,16 +300,21 @@ class Builder:
             if stale and key not in jobs:
                 article = published.article
                 jobs[key] = (key, published.body, article.relpath, published.internal_notes, article.title)
-        rendered = []
-        for key, body in workers.run(workers.render_chunk, [(table, job) for job in jobs.values()], per_worker=1):
-            self.cache.bodies[key] = (body_key(body), body)
-            rendered.append((key, self.cache.bodies[key][0], body))
+        rendered: list[tuple[str, str, render.RenderedBody]] = []
+        count = 0
+        for key, body in workers.run(workers.render_chunk, table, jobs.values()):
+            rendered.append((key, body_key(body), body))
             for other in self.validated.values():  # a new rendering is right for this site's links only
                 other.discard(key)
             checked.add(key)
+            if len(rendered) >= REMEMBER_EVERY:
+                count += len(rendered)
+                self.cache.remember(rendered, keep=None)
+                rendered = []
+        count += len(rendered)
         self.cache.remember(rendered, keep=None)
         in_use.update(keys.values())
-        return {article_id: self.cache.bodies[key] for article_id, key in keys.items()}, len(rendered)
+        return {article_id: self.cache.bodies[key] for article_id, key in keys.items()}, count
 
 
 def build(
@@ -488,10 +508,8 @@ def _write_site(
         # scanned then, so it is read back only for what has become forbidden since.
         batch = workers.PageBatch(templates.override, templates_fingerprint, plan.site, target, forbidden)
         written = set(to_write)
-        found = workers.run(
-            workers.write_pages,
-            [(batch, pages[n], _body_of(pages[n], bodies, html_of)) for n in to_write if n in pages],
-        )
+        items = ((pages[n], _body_of(pages[n], bodies, html_of)) for n in to_write if n in pages)
+        found = list(workers.run(workers.write_pages, batch, items))
         for name in to_write:
             if name not in pages:
                 data = producers[name]()

@@ -8,8 +8,11 @@ would now resolve differently (`kb.site.render.still_valid`).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,8 +42,16 @@ class BuildCache:
     order: list[str] = field(default_factory=list)  # every article file at the last full listing
     keys: dict[tuple[int, bool], tuple[Article, str, str]] = field(default_factory=dict)
     disk: DiskCache | None = None  # what a previous process left (kb build), else memory only
-    lazy: set[str] = field(default_factory=set)  # body keys whose HTML is still on disk only
+    lazy: set[str] = field(default_factory=set)  # body keys whose HTML is on disk only
     primed: bool = False
+    hold_html: bool = True  # False: new bodies' HTML goes to disk and is read back when a page needs it
+    scratch: Path | None = None  # a folder for that HTML when there is no disk cache (this build only)
+
+    def use_scratch(self) -> None:
+        """Keep this build's rendered HTML in a temporary store, removed by `close()`."""
+        self.scratch = Path(tempfile.mkdtemp(prefix="kb-build-"))
+        self.disk = DiskCache(self.scratch / "bodies.sqlite", scratch=True)
+        self.primed = True
 
     def prime(self, root: Path) -> None:
         """Start from what the disk cache holds (once per process)."""
@@ -64,8 +75,10 @@ class BuildCache:
         return found
 
     def remember(self, rendered: list[tuple[str, str, RenderedBody]], keep: set[str] | None) -> None:
-        """Keep new bodies on disk; with `keep` (every body in use), forget the rest."""
-        for _, body_key, _ in rendered:
+        """Keep new bodies (in memory, and on disk when there is one); with `keep` (every body in
+        use), forget the rest."""
+        for key, body_key, body in rendered:
+            self.bodies[key] = (body_key, body)
             self.lazy.discard(body_key)
         if keep is not None and self.lazy:
             # Bodies whose HTML is only on disk go from memory too when their rows go.
@@ -74,11 +87,18 @@ class BuildCache:
             self.lazy = {body_key for body_key, _ in self.bodies.values() if body_key in self.lazy}
         if self.disk is not None and (rendered or keep is not None):
             self.disk.save_bodies(rendered, keep)
+            if not self.hold_html:
+                for key, body_key, body in rendered:
+                    self.bodies[key] = (body_key, dataclasses.replace(body, html=""))
+                    self.lazy.add(body_key)
 
     def close(self) -> None:
         if self.disk is not None:
             self.disk.close()
             self.disk = None
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            self.scratch = None
 
     def body_key_of(self, published: PublishedArticle) -> str:
         """`body_cache_key`, remembered per article object (hashing 10,000 bodies takes a while)."""
@@ -133,7 +153,7 @@ class BuildCache:
         gone = sorted(set(self.files) - seen)
         for relpath in gone:
             del self.files[relpath]
-        if self.disk is not None and (saved or gone):
+        if self.disk is not None and self.scratch is None and (saved or gone):
             self.disk.save_articles(saved, gone)
         self.order = sorted(seen)
         return LoadedArticles(articles, findings, len(stale))
@@ -156,7 +176,7 @@ class BuildCache:
             self.files[relpath] = (state, article, problems)
             if article is not None and not problems:
                 saved.append((state, article))
-        if self.disk is not None and saved:
+        if self.disk is not None and self.scratch is None and saved:
             self.disk.save_articles(saved, [])
         articles = [a for relpath in self.order if (a := self.files[relpath][1]) is not None]
         findings = [f for relpath in self.order for f in self.files[relpath][2]]

@@ -52,10 +52,12 @@ class ArticleRow:
 class DiskCache:
     """One SQLite file; safe to share between a `kb serve` and a `kb build` (SQLite locks)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, scratch: bool = False) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         # kb serve builds in its watcher thread; builds never overlap, so one connection serves both.
         self.db = sqlite3.connect(path, timeout=30, check_same_thread=False)
+        if scratch:  # one build's HTML, thrown away after it: nothing to keep safe from a crash
+            self.db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
         self.db.execute("CREATE TABLE IF NOT EXISTS info (schema TEXT)")
         found = self.db.execute("SELECT schema FROM info").fetchone()
         if found is None or found[0] != SCHEMA:

@@ -1,20 +1,27 @@
-"""Both cores for the costliest stage of a large build: rendering article bodies.
+"""Both cores for the costly stages of a large build, in processes forked from the build.
 
 Parsing Markdown in pure Python is what a build of thousands of articles spends most of its
-time on; a process pool splits that work (the results, HTML strings, are cheap to send back).
-Small jobs (an incremental rebuild) stay in the calling process, where starting a pool would cost
-more than it saves.
+time on; a process pool splits that work, and the writing of pages. Work goes out and comes back
+in small chunks, a few at a time, so that neither side ever holds more than those chunks: at
+50,000 articles, a handful of large chunks cost gigabytes in flight. What every item needs (the
+site's link table, its templates) is inherited through the fork instead of being sent. Small
+jobs (an incremental rebuild) stay in the calling process, where starting a pool would cost more
+than it saves.
 """
 
 from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+import pickle
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import chain, islice
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from kb import markdown
 from kb.site.collect import Page
@@ -24,9 +31,14 @@ from kb.site.render import LinkTable, RenderedBody, render
 from kb.site.templates import Templates
 from kb.site.views import SiteInfo
 
-POOL_THRESHOLD = 200  # fewer jobs than this run in the calling process
+POOL_THRESHOLD = 200  # fewer items than this run in the calling process
+CHUNK = 50  # items sent to a worker at once
+IN_FLIGHT = 2  # chunks per worker sent ahead of the results read
+S = TypeVar("S")
 T = TypeVar("T")
 R = TypeVar("R")
+
+_SHARED: Any = None  # what the pool's function gets besides its items: set before the fork
 
 
 def workers() -> int:
@@ -37,26 +49,72 @@ def workers() -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
-def _chunks(items: Sequence[T], count: int) -> list[list[T]]:
-    size = max(1, -(-len(items) // count))
-    return [list(items[i : i + size]) for i in range(0, len(items), size)]
-
-
-def run(function: Callable[[list[T]], list[R]], items: Sequence[T], *, per_worker: int = 4) -> list[R]:
-    """`function` over `items` in chunks, in a pool when there are enough; results in order."""
+def run(function: Callable[[S, list[T]], list[R]], shared: S, items: Iterable[T]) -> Iterator[R]:
+    """`function(shared, chunk)` over `items` in chunks, in a pool when there are enough; the
+    results in order, as they come. `items` is read as the work goes, never all at once."""
+    source = iter(items)
+    head = list(islice(source, POOL_THRESHOLD))
     processes = workers()
-    if len(items) < POOL_THRESHOLD or processes == 1:
-        return function(list(items))
-    chunks = _chunks(items, processes * per_worker)
-    results: list[R] = []
+    if len(head) < POOL_THRESHOLD or processes == 1 or "fork" not in get_all_start_methods():
+        for chunk in _chunks(chain(head, source)):
+            yield from function(shared, chunk)
+        return
+    global _SHARED
+    _SHARED = shared
     # The workers are forked from a parent holding the whole build. A garbage collection in a
     # worker would walk (and so copy) every object it inherits; frozen, they are left alone and
     # their pages stay shared. They live as long as the build (kb serve freezes them anyway).
     gc.freeze()
-    with ProcessPoolExecutor(max_workers=processes) as pool:
-        for part in pool.map(function, chunks):
-            results.extend(part)
-    return results
+    try:
+        with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("fork")) as pool:
+            pending: deque[Future[list[R]]] = deque()
+            for chunk in _chunks(chain(head, source)):
+                pending.append(pool.submit(_call, function, chunk))
+                if len(pending) >= IN_FLIGHT * processes:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+    finally:
+        _SHARED = None
+
+
+def _chunks(items: Iterator[T]) -> Iterator[list[T]]:
+    while chunk := list(islice(items, CHUNK)):
+        yield chunk
+
+
+def _call(function: Callable[[Any, list[T]], list[R]], items: list[T]) -> list[R]:
+    return function(_SHARED, items)
+
+
+def in_child(function: Callable[[], T]) -> T | None:
+    """`function()` in a forked process, its result sent back; None when that did not work (no
+    fork here, or the child failed), and the caller runs it itself. All the memory the work
+    needed goes back to the system with the child: only the result stays."""
+    if "fork" not in get_all_start_methods():
+        return None
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        os.close(read)
+        status = 1
+        try:
+            data = pickle.dumps(function(), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write, "wb") as pipe:
+                pipe.write(data)
+            status = 0
+        except BaseException:  # the parent runs it again and reports the failure as it should
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0 or not data:
+        return None
+    result: T = pickle.loads(data)
+    return result
 
 
 @dataclass(frozen=True)
@@ -73,10 +131,10 @@ class PageBatch:
 _TEMPLATES: dict[tuple[Path | None, str], Templates] = {}
 
 
-def write_pages(items: list[tuple[PageBatch, Page, str]]) -> list[Leak]:
-    """Render, scan and write pages; returns what the scan found."""
+def write_pages(batch: PageBatch, items: list[tuple[Page, str]]) -> list[Leak]:
+    """Render, scan and write pages (each with its body's HTML); returns what the scan found."""
     found: list[Leak] = []
-    for batch, page, body in items:
+    for page, body in items:
         templates = _TEMPLATES.get((batch.override, batch.fingerprint))
         if templates is None:
             _TEMPLATES.clear()
@@ -90,8 +148,8 @@ def write_pages(items: list[tuple[PageBatch, Page, str]]) -> list[Leak]:
 RenderJob = tuple[str, str, str, bool, str | None]  # (cache key, body, relpath, staff, title)
 
 
-def render_chunk(items: list[tuple[LinkTable, RenderJob]]) -> list[tuple[str, RenderedBody]]:
+def render_chunk(table: LinkTable, jobs: list[RenderJob]) -> list[tuple[str, RenderedBody]]:
     return [
         (key, render(markdown.parse(body), relpath, table, staff=staff, title=title))
-        for table, (key, body, relpath, staff, title) in items
+        for key, body, relpath, staff, title in jobs
     ]

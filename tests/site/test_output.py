@@ -148,18 +148,6 @@ def test_a_swap_interrupted_between_its_renames_is_completed(tmp_path: Path) -> 
     assert (tmp_path / "public" / "index.html").read_text(encoding="utf-8") == "new"
 
 
-def test_rendering_in_a_process_pool_gives_the_same_site(
-    kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from kb.site import workers
-
-    build(kb, out=tmp_path / "alone", today=TODAY, search=False)
-    monkeypatch.setattr(workers, "POOL_THRESHOLD", 1)
-    monkeypatch.setenv("KB_WORKERS", "2")
-    build(kb, out=tmp_path / "pool", today=TODAY, search=False)
-    assert read_tree(tmp_path / "alone") == read_tree(tmp_path / "pool")
-
-
 def test_a_body_shared_by_both_sites_follows_each_sites_links(
     kb: KnowledgeBase, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
