@@ -50,6 +50,14 @@ class Article:
         for a build: positions only place findings, and loading has reported those already."""
         return dataclasses.replace(self, front=YamlDocument(value=self.meta))
 
+    def let_text_go(self) -> None:
+        """Drop the text and what was parsed from it, keeping the front matter: for one build
+        once every body is rendered, when pages need only the front matter (at 50,000 articles,
+        the text is most of what a build holds). The article reads as empty afterwards."""
+        self.head = self.body = ""
+        for parsed in ("body_lines", "blocks", "sections", "tokens"):
+            self.__dict__.pop(parsed, None)
+
     # -- contract fields ----------------------------------------------------------------------
     # Read once each (`meta` does not change after loading): a build asks for them ~20 times
     # per article and site.

@@ -193,8 +193,11 @@ class Builder:
         search = kb.config.site.search if self.search is None else self.search
         in_use: set[str] = set()
         self.known = (frozenset(a.id for a in loaded.articles if a.id), frozenset(a.relpath for a in loaded.articles))
+        # Every site's bodies are rendered first: after that, one build lets the articles' text
+        # go (pages need only their front matter), which is most of what it holds.
+        rendered_sites: list[tuple[SiteInfo, SiteView, dict[str, tuple[str, render.RenderedBody]]]] = []
         for site in chosen:
-            split = self.views.setdefault(site.name, ViewMemo())
+            split = ViewMemo() if self.once else self.views.setdefault(site.name, ViewMemo())
             view = site_view(site, loaded.articles, split)
             view = _kept_off_customer_site(view, health, kb.config.site.overdue, report.warnings)
             for duplicate, published in view.duplicates:
@@ -212,18 +215,25 @@ class Builder:
             )
             bodies, rendered = self._render_bodies(view, loaded.articles, files, in_use)
             report.rendered += rendered
+            view.forbidden  # noqa: B018 - read from the text of internal blocks: now, while it is here
+            rendered_sites.append((info, view, bodies))
+        if self.once:
+            _let_text_go(loaded.articles, [view for _, view, _ in rendered_sites])
+            self.cache.keys.clear()
+        while rendered_sites:
+            info, view, bodies = rendered_sites.pop(0)  # one build forgets each site once written
             inputs = Inputs(kb.root, kb.config, taxonomy, health, today, loaded.articles, bodies)
             site_fingerprint = _digest(fingerprint, __version__, repr(info), settings)
-            memo = self.memos.setdefault(site.name, Memo())
+            memo = Memo() if self.once else self.memos.setdefault(info.name, Memo())
             memo.start(site_fingerprint)
             plan = collect(info, view, inputs, memo)
             forbidden = leaks.Forbidden.of(
                 item for item in view.forbidden if not (item[0].startswith("id of") and item[1] in plan.redirected_ids)
             )
-            keys = self.page_keys.setdefault(site.name, PageKeys())
+            keys = PageKeys() if self.once else self.page_keys.setdefault(info.name, PageKeys())
             report.sites.append(
                 _write_site(
-                    out / site.name,
+                    out / info.name,
                     plan,
                     templates,
                     site_fingerprint,
@@ -238,8 +248,9 @@ class Builder:
                 )
             )
             if defer_search and search:
-                self.pending[site.name] = (SiteFolder(out / site.name), info, forbidden)
-            self.progress(f"built {site.name}")
+                self.pending[info.name] = (SiteFolder(out / info.name), info, forbidden)
+            self.progress(f"built {info.name}")
+            del plan, memo, keys, inputs
         report.warnings = list({w.key: w for w in report.warnings}.values())  # once, not once per site
         if changed is None and len(chosen) == len(taxonomy.sites):
             self.cache.remember([], keep=in_use)  # every site was built: forget bodies none of them uses
@@ -363,6 +374,18 @@ def _kept_off_customer_site(
         return policy is OverduePolicy.HIDE and known is not None and known.staleness.state == "overdue"
 
     return view.keep_off(off)
+
+
+def _let_text_go(articles: list[Article], views: list[SiteView]) -> None:
+    """After one build has rendered every body: the articles' text and what was parsed from it,
+    and the bodies the sites would show, are not read again."""
+    for article in articles:
+        article.let_text_go()
+    for view in views:
+        for published in view.articles:
+            published.body = ""
+            published.__dict__.pop("tokens", None)
+            published.__dict__.pop("text", None)
 
 
 def _duplicate_warning(duplicate: Article, published: Article) -> ConfigWarning:

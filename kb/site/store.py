@@ -23,7 +23,7 @@ from kb.schema import to_json
 from kb.site.render import RENDERER_VERSION, RenderedBody
 from kb.yaml12 import YamlDocument
 
-SCHEMA = f"kb {__version__} renderer {RENDERER_VERSION} store 1"
+SCHEMA = f"kb {__version__} renderer {RENDERER_VERSION} store 2"
 
 
 @dataclass(frozen=True)
@@ -62,12 +62,14 @@ class DiskCache:
         found = self.db.execute("SELECT schema FROM info").fetchone()
         if found is None or found[0] != SCHEMA:
             self.db.executescript(
-                "DROP TABLE IF EXISTS articles; DROP TABLE IF EXISTS bodies; DELETE FROM info;"
+                "DROP TABLE IF EXISTS articles; DROP TABLE IF EXISTS bodies; DROP TABLE IF EXISTS html;"
+                "DELETE FROM info;"
                 "CREATE TABLE articles (relpath TEXT PRIMARY KEY, size INT, mtime INT, digest TEXT,"
                 " meta TEXT, text TEXT, body_line INT);"
-                "CREATE TABLE bodies (key TEXT PRIMARY KEY, body_key TEXT, html TEXT, outline TEXT,"
-                " assets TEXT, deps TEXT);"
-                "CREATE INDEX bodies_by_body_key ON bodies (body_key);"
+                "CREATE TABLE bodies (key TEXT PRIMARY KEY, body_key TEXT, outline TEXT, assets TEXT, deps TEXT);"
+                # By what it shows: a body rendered again for the other site's links replaces its
+                # row in `bodies`, while the first site, not yet written, still needs its HTML.
+                "CREATE TABLE html (body_key TEXT PRIMARY KEY, html TEXT);"
             )
             self.db.execute("INSERT INTO info VALUES (?)", (SCHEMA,))
             self.db.commit()
@@ -112,24 +114,26 @@ class DiskCache:
         return found
 
     def html(self, body_key: str) -> str | None:
-        row = self.db.execute("SELECT html FROM bodies WHERE body_key = ? LIMIT 1", (body_key,)).fetchone()
+        row = self.db.execute("SELECT html FROM html WHERE body_key = ?", (body_key,)).fetchone()
         return None if row is None else str(row[0])
 
     def save_bodies(self, saved: list[tuple[str, str, RenderedBody]], keep: set[str] | None) -> None:
         """Store new bodies; with `keep`, forget every body not in it (not used by any site now)."""
         with self.db:
             self.db.executemany(
-                "INSERT OR REPLACE INTO bodies VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO bodies VALUES (?, ?, ?, ?, ?)",
                 [
-                    (key, body_key, b.html, json.dumps(b.outline), json.dumps(b.assets), json.dumps(b.deps))
+                    (key, body_key, json.dumps(b.outline), json.dumps(b.assets), json.dumps(b.deps))
                     for key, body_key, b in saved
                 ],
             )
+            self.db.executemany("INSERT OR IGNORE INTO html VALUES (?, ?)", [(k, b.html) for _, k, b in saved])
             if keep is not None:
                 self.db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
                 self.db.execute("DELETE FROM keep")
                 self.db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", [(k,) for k in keep])
                 self.db.execute("DELETE FROM bodies WHERE key NOT IN (SELECT key FROM keep)")
+                self.db.execute("DELETE FROM html WHERE body_key NOT IN (SELECT body_key FROM bodies)")
 
 
 _DATE_FIELDS = ("created", "reviewed")

@@ -1,17 +1,20 @@
-"""Both cores for the costly stages of a large build, in processes forked from the build.
+"""Both cores for the costly stages of a large build.
 
 Parsing Markdown in pure Python is what a build of thousands of articles spends most of its
 time on; a process pool splits that work, and the writing of pages. Work goes out and comes back
 in small chunks, a few at a time, so that neither side ever holds more than those chunks: at
 50,000 articles, a handful of large chunks cost gigabytes in flight. What every item needs (the
-site's link table, its templates) is inherited through the fork instead of being sent. Small
-jobs (an incremental rebuild) stay in the calling process, where starting a pool would cost more
-than it saves.
+site's link table, its templates) is sent once to each worker.
+
+The workers come from a fork server that has imported kb and nothing else, not from the build
+itself: a worker forked from a build holding 50,000 articles shares its memory only until either
+side touches a page of it, and sending pages to the workers touches most of them, so each page
+ended up twice. Small jobs (an incremental rebuild) stay in the calling process, where starting a
+pool would cost more than it saves.
 """
 
 from __future__ import annotations
 
-import gc
 import os
 import pickle
 from collections import deque
@@ -20,6 +23,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import chain, islice
 from multiprocessing import get_all_start_methods, get_context
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -38,7 +42,7 @@ S = TypeVar("S")
 T = TypeVar("T")
 R = TypeVar("R")
 
-_SHARED: Any = None  # what the pool's function gets besides its items: set before the fork
+_SHARED: Any = None  # in a worker: what the pool's function gets besides its items
 
 
 def workers() -> int:
@@ -55,27 +59,31 @@ def run(function: Callable[[S, list[T]], list[R]], shared: S, items: Iterable[T]
     source = iter(items)
     head = list(islice(source, POOL_THRESHOLD))
     processes = workers()
-    if len(head) < POOL_THRESHOLD or processes == 1 or "fork" not in get_all_start_methods():
+    if len(head) < POOL_THRESHOLD or processes == 1:
         for chunk in _chunks(chain(head, source)):
             yield from function(shared, chunk)
         return
+    with ProcessPoolExecutor(processes, _pool_context(), initializer=_share, initargs=(shared,)) as pool:
+        pending: deque[Future[list[R]]] = deque()
+        for chunk in _chunks(chain(head, source)):
+            pending.append(pool.submit(_call, function, chunk))
+            if len(pending) >= IN_FLIGHT * processes:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+def _pool_context() -> BaseContext:
+    if "forkserver" not in get_all_start_methods():
+        return get_context("spawn")
+    context = get_context("forkserver")
+    context.set_forkserver_preload([__name__])  # the server imports kb once; each worker is a fork of it
+    return context
+
+
+def _share(shared: object) -> None:
     global _SHARED
     _SHARED = shared
-    # The workers are forked from a parent holding the whole build. A garbage collection in a
-    # worker would walk (and so copy) every object it inherits; frozen, they are left alone and
-    # their pages stay shared. They live as long as the build (kb serve freezes them anyway).
-    gc.freeze()
-    try:
-        with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("fork")) as pool:
-            pending: deque[Future[list[R]]] = deque()
-            for chunk in _chunks(chain(head, source)):
-                pending.append(pool.submit(_call, function, chunk))
-                if len(pending) >= IN_FLIGHT * processes:
-                    yield from pending.popleft().result()
-            while pending:
-                yield from pending.popleft().result()
-    finally:
-        _SHARED = None
 
 
 def _chunks(items: Iterator[T]) -> Iterator[list[T]]:
