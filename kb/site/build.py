@@ -8,6 +8,8 @@ The stages, per site: publish (what the site shows, `kb.publish.site_view`) → 
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import dataclasses
 import datetime as dt
 import gc
@@ -386,6 +388,15 @@ def _let_text_go(articles: list[Article], views: list[SiteView]) -> None:
             published.body = ""
             published.__dict__.pop("tokens", None)
             published.__dict__.pop("text", None)
+    _give_back_freed_memory()
+
+
+def _give_back_freed_memory() -> None:
+    """Return the free pages of C's heap to the system (glibc only). Texts are larger than what
+    Python's own allocator serves, so they live in that heap, between objects that stay: freed,
+    their memory is kept for later use by the process unless it is given back."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 def _duplicate_warning(duplicate: Article, published: Article) -> ConfigWarning:

@@ -92,12 +92,18 @@ def assess(
 
 def _read(report: AuditReport, health: Health) -> None:
     health.warnings = report.warnings
+    # Articles share most of their messages ("KB101 missing-section: ..."): one copy of each.
+    texts: dict[str, str] = {}
+
+    def once(text: str) -> str:
+        return texts.setdefault(text, text)
+
     for item in report.articles:
         stale = item.staleness
         health.by_path[item.relpath] = ArticleHealth(
-            Staleness(str(stale.state), stale.due, tuple(str(r) for r in stale.reasons)),
+            Staleness(once(str(stale.state)), stale.due, tuple(once(str(r)) for r in stale.reasons)),
             int(item.score),
-            tuple(f"{f.code} {f.name}: {f.message}" for f in item.findings),
+            tuple(once(f"{f.code} {f.name}: {f.message}") for f in item.findings),
             tuple(  # the messages never quote the secret
                 f"{f.code} {f.name} on line {f.location.line}: {f.message}" for f in withheld_findings(item.findings)
             ),

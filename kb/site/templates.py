@@ -21,6 +21,7 @@ from kb.site.collect import Page
 from kb.site.views import SiteInfo
 
 STATIC_OVERRIDES = "static"  # the KB's templates/static/ overrides kb's static files
+ENCODE_EVERY = 1 << 18  # characters of a page encoded at once
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,19 @@ class Templates:
             "body_html": body_html,
             "urls": urls,
         }
-        return template.render(context).encode("utf-8")
+        # Encoded as it is made, in pieces of a few hundred kilobytes: a page that lists 50,000
+        # articles was held three times over (its pieces, their join, its encoding).
+        out = bytearray()
+        pending: list[str] = []
+        size = 0
+        for piece in template.generate(context):
+            pending.append(piece)
+            size += len(piece)
+            if size > ENCODE_EVERY:
+                out += "".join(pending).encode("utf-8")
+                pending, size = [], 0
+        out += "".join(pending).encode("utf-8")
+        return bytes(out)
 
 
 @jinja2.pass_context

@@ -260,3 +260,14 @@ HEALTH = "internal/health/index.html"
 def _health_rows(page: bytes) -> str:
     text = page.decode("utf-8")  # the table of every article, after the audit report
     return text[text.index('id="by-article"') :]
+
+
+def test_pages_encoded_in_pieces_are_the_same_pages(
+    kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kb.site import templates
+
+    build(kb, out=tmp_path / "whole", today=TODAY, search=False)
+    monkeypatch.setattr(templates, "ENCODE_EVERY", 7)  # every few pieces
+    build(kb, out=tmp_path / "pieces", today=TODAY, search=False)
+    assert read_tree(tmp_path / "whole") == read_tree(tmp_path / "pieces")
