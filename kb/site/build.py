@@ -220,8 +220,8 @@ class Builder:
             view.forbidden  # noqa: B018 - read from the text of internal blocks: now, while it is here
             rendered_sites.append((info, view, bodies))
         if self.once:
+            self.cache.keys.clear()  # (article, body, key): the text too
             _let_text_go(loaded.articles, [view for _, view, _ in rendered_sites])
-            self.cache.keys.clear()
         while rendered_sites:
             info, view, bodies = rendered_sites.pop(0)  # one build forgets each site once written
             inputs = Inputs(kb.root, kb.config, taxonomy, health, today, loaded.articles, bodies)
