@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -101,28 +102,25 @@ def in_child(function: Callable[[], T]) -> T | None:
     needed goes back to the system with the child: only the result stays."""
     if "fork" not in get_all_start_methods():
         return None
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child
-        os.close(read)
-        status = 1
-        try:
-            data = pickle.dumps(function(), protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write, "wb") as pipe:
-                pipe.write(data)
-            status = 0
-        except BaseException:  # the parent runs it again and reports the failure as it should
+    # Through a file, read once the child has gone: its memory and the result's never add up.
+    with tempfile.TemporaryFile() as spool:
+        pid = os.fork()
+        if pid == 0:  # the child
             status = 1
-        finally:
-            os._exit(status)
-    os.close(write)
-    with os.fdopen(read, "rb") as pipe:
-        data = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0 or not data:
-        return None
-    result: T = pickle.loads(data)
-    return result
+            try:
+                pickle.dump(function(), spool, protocol=pickle.HIGHEST_PROTOCOL)
+                spool.flush()
+                status = 0
+            except BaseException:  # the parent runs it again and reports the failure as it should
+                status = 1
+            finally:
+                os._exit(status)
+        _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            return None
+        spool.seek(0)
+        result: T = pickle.load(spool)
+        return result
 
 
 @dataclass(frozen=True)
