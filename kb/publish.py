@@ -57,6 +57,12 @@ class PublishedArticle:
     body: str  # Markdown with internal blocks blanked when the site may not show them
     internal_notes: bool  # whether the body still holds internal blocks (staff site)
 
+    def let_text_go(self) -> None:
+        """Drop the body and what was parsed from it (see `Article.let_text_go`)."""
+        self.body = ""
+        for parsed in ("tokens", "text"):
+            self.__dict__.pop(parsed, None)
+
     @cached_property
     def id(self) -> str:
         assert self.article.id is not None  # `publishes` refuses articles without an id

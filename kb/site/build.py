@@ -220,8 +220,11 @@ class Builder:
             view.forbidden  # noqa: B018 - read from the text of internal blocks: now, while it is here
             rendered_sites.append((info, view, bodies))
         if self.once:
-            self.cache.keys.clear()  # (article, body, key): the text too
-            _let_text_go(loaded.articles, [view for _, view, _ in rendered_sites])
+            self.cache.let_text_go()
+            for _, view, _ in rendered_sites:
+                for shown in view.articles:
+                    shown.let_text_go()
+            _give_back_freed_memory()
         while rendered_sites:
             info, view, bodies = rendered_sites.pop(0)  # one build forgets each site once written
             inputs = Inputs(kb.root, kb.config, taxonomy, health, today, loaded.articles, bodies)
@@ -376,19 +379,6 @@ def _kept_off_customer_site(
         return policy is OverduePolicy.HIDE and known is not None and known.staleness.state == "overdue"
 
     return view.keep_off(off)
-
-
-def _let_text_go(articles: list[Article], views: list[SiteView]) -> None:
-    """After one build has rendered every body: the articles' text and what was parsed from it,
-    and the bodies the sites would show, are not read again."""
-    for article in articles:
-        article.let_text_go()
-    for view in views:
-        for published in view.articles:
-            published.body = ""
-            published.__dict__.pop("tokens", None)
-            published.__dict__.pop("text", None)
-    _give_back_freed_memory()
 
 
 def _give_back_freed_memory() -> None:

@@ -77,9 +77,13 @@ class BuildCache:
     def remember(self, rendered: list[tuple[str, str, RenderedBody]], keep: set[str] | None) -> None:
         """Keep new bodies (in memory, and on disk when there is one); with `keep` (every body in
         use), forget the rest."""
+        on_disk_only = self.disk is not None and not self.hold_html  # the HTML is read back when needed
         for key, body_key, body in rendered:
-            self.bodies[key] = (body_key, body)
-            self.lazy.discard(body_key)
+            self.bodies[key] = (body_key, dataclasses.replace(body, html="") if on_disk_only else body)
+            if on_disk_only:
+                self.lazy.add(body_key)
+            else:
+                self.lazy.discard(body_key)
         if keep is not None and self.lazy:
             # Bodies whose HTML is only on disk go from memory too when their rows go.
             for key in [k for k, (body_key, _) in self.bodies.items() if k not in keep and body_key in self.lazy]:
@@ -87,10 +91,14 @@ class BuildCache:
             self.lazy = {body_key for body_key, _ in self.bodies.values() if body_key in self.lazy}
         if self.disk is not None and (rendered or keep is not None):
             self.disk.save_bodies(rendered, keep)
-            if not self.hold_html:
-                for key, body_key, body in rendered:
-                    self.bodies[key] = (body_key, dataclasses.replace(body, html=""))
-                    self.lazy.add(body_key)
+
+    def let_text_go(self) -> None:
+        """Drop the text of every article held (see `Article.let_text_go`): one build, once its
+        bodies are rendered."""
+        self.keys.clear()  # (article, body, key): it holds the text too
+        for _, article, _ in self.files.values():
+            if article is not None:
+                article.let_text_go()
 
     def close(self) -> None:
         if self.disk is not None:
