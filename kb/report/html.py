@@ -13,11 +13,15 @@ from typing import TYPE_CHECKING
 from kb.words import plural
 
 if TYPE_CHECKING:
-    from kb.quality.health import ArticleHealth, AuditReport
+    from kb.quality.health import AreaStats, ArticleHealth, AuditReport
 
 # Colours chosen for contrast on white (WCAG AA for text) and for colour-blind readers.
 GOOD, FAIR, POOR, INK, MUTED = "#1a7f37", "#9a6700", "#cf222e", "#1f2328", "#59636e"
 RULE_BARS = "#0969da"  # visible on light and dark backgrounds
+# A chart or a list longer than this shows the rows that need attention most, and says so: at
+# 50,000 articles the lists of every area and every overdue review made a 40 MB page.
+CHART_ROWS = 30
+REVIEW_ROWS = 100
 
 # The standalone page's own frame.
 PAGE_STYLE = """
@@ -120,6 +124,15 @@ def _shortened(label: str, most: int) -> str:
     return "…" + label[-(most - 1) :] if "/" in label else label[: most - 1] + "…"
 
 
+def _lowest(title: str, kind: str, groups: list[AreaStats]) -> tuple[str, list[tuple[str, float, str, str]]]:
+    """A chart's title and rows of mean scores: every group, or the lowest when there are many."""
+    shown = groups
+    if len(groups) > CHART_ROWS:
+        shown = sorted(sorted(groups, key=lambda g: (g.mean_score, g.name))[:CHART_ROWS], key=lambda g: g.name)
+        title += f": the {CHART_ROWS} lowest of {len(groups):,} {kind}"
+    return title, [(g.name, g.mean_score, f"{g.mean_score:g} ({g.articles})", _colour(g.mean_score)) for g in shown]
+
+
 def _failed(h: ArticleHealth) -> str:
     items = []
     for check in h.failed_checks:
@@ -138,16 +151,8 @@ def content(report: AuditReport) -> str:
     distribution = columns(
         "Articles per health score band", s.distribution, band_labels, [_colour(10 * i + 5) for i in range(10)]
     )
-    areas = bars(
-        "Mean health score by product area",
-        [(a.name, a.mean_score, f"{a.mean_score:g} ({a.articles})", _colour(a.mean_score)) for a in s.by_area],
-        100,
-    )
-    owners = bars(
-        "Mean health score by owner",
-        [(a.name, a.mean_score, f"{a.mean_score:g} ({a.articles})", _colour(a.mean_score)) for a in s.by_owner],
-        100,
-    )
+    areas = bars(*_lowest("Mean health score by product area", "areas", s.by_area), 100)
+    owners = bars(*_lowest("Mean health score by owner", "owners", s.by_owner), 100)
     rules = bars(
         "Findings per rule",
         [(f"{r.code} {r.name}", r.count, f"{r.count} in {r.articles}", RULE_BARS) for r in s.top_rules[:12]],
@@ -155,16 +160,24 @@ def content(report: AuditReport) -> str:
     overdue_owners: dict[str, int] = {}
     for h in s.overdue:
         overdue_owners[h.article.owner or "(none)"] = overdue_owners.get(h.article.owner or "(none)", 0) + 1
-    overdue_chart = bars(
-        "Overdue reviews by owner",
-        [(owner, n, str(n), POOR) for owner, n in sorted(overdue_owners.items(), key=lambda x: -x[1])],
-    )
+    most_overdue = sorted(overdue_owners.items(), key=lambda x: -x[1])
+    overdue_title = "Overdue reviews by owner"
+    if len(most_overdue) > CHART_ROWS:
+        overdue_title += f": the {CHART_ROWS} with the most, of {len(most_overdue):,} owners"
+    overdue_chart = bars(overdue_title, [(owner, n, str(n), POOR) for owner, n in most_overdue[:CHART_ROWS]])
+    reviews = [*s.overdue, *s.due_soon]
     review_rows = "".join(
         f"<tr><td class=nowrap>{escape(h.staleness.state)}</td><td class=nowrap>{h.staleness.due or '—'}</td>"
         f"<td class=nowrap>{escape(h.article.owner or '—')}</td><td class=nowrap>{escape(h.article.id or '')}</td>"
         f"<td>{escape(h.article.title or h.relpath)}<br><span class=muted>{escape('; '.join(h.staleness.reasons))}"
         f"</span></td></tr>"
-        for h in [*s.overdue, *s.due_soon]
+        for h in reviews[:REVIEW_ROWS]
+    )
+    reviews_cut = (
+        f'<p class="muted">The {REVIEW_ROWS} due first, of {len(reviews):,}: '
+        "<code>kb audit --format json</code> lists every one.</p>"
+        if len(reviews) > REVIEW_ROWS
+        else ""
     )
     worst = [h for h in report.worst_first() if h.score < 100][:25]
     fix_rows = "".join(
@@ -194,7 +207,7 @@ def content(report: AuditReport) -> str:
 </div>
 <section aria-labelledby="h-overdue"><h2 id="h-overdue">Overdue reviews ({len(s.overdue)})</h2>{overdue_chart}
 <table><thead><tr><th>State</th><th>Due</th><th>Owner</th><th>Id</th><th>Article</th></tr></thead>
-<tbody>{review_rows}</tbody></table></section>
+<tbody>{review_rows}</tbody></table>{reviews_cut}</section>
 <section aria-labelledby="h-fix"><h2 id="h-fix">Fix first</h2>
 <table><thead><tr><th>Score</th><th>Id</th><th>Article and failed checks</th><th>Owner</th></tr></thead>
 <tbody>{fix_rows}</tbody></table></section>

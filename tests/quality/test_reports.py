@@ -194,6 +194,29 @@ def test_the_html_page_is_self_contained_with_a_chart_for_each_view(report: Audi
     ]
 
 
+def test_long_charts_and_lists_show_what_needs_attention_most_and_say_so(
+    report: AuditReport, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 50,000 articles every area and every overdue review made a 40 MB page."""
+    monkeypatch.setattr(html, "CHART_ROWS", 1)
+    monkeypatch.setattr(html, "REVIEW_ROWS", 0)
+    s = report.summary
+    page = _Page()
+    page.feed(html.render(report))
+
+    lowest = min(s.by_area, key=lambda a: (a.mean_score, a.name))
+    areas = next(label for label in page.labels if label.startswith("Mean health score by product area"))
+    assert areas == f"Mean health score by product area: the 1 lowest of {len(s.by_area)} areas"
+    chart = html.bars(*html._lowest("By area", "areas", s.by_area))
+    assert chart.count("<rect") == 1
+    assert f"<title>{lowest.name}: " in chart
+    reviews = len(s.overdue) + len(s.due_soon)
+    content = html.content(report)
+    assert reviews > 0
+    assert "<tbody></tbody>" in content.split('id="h-overdue"')[1]
+    assert f"The 0 due first, of {reviews}: <code>kb audit --format json</code> lists every one." in content
+
+
 def test_audit_cli_writes_every_format_and_the_html_page(
     report: AuditReport, quality_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, tmp_path: object
 ) -> None:
