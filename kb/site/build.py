@@ -533,7 +533,7 @@ def _write_site(
         batch = workers.PageBatch(templates.override, templates_fingerprint, plan.site, target, forbidden)
         written = set(to_write)
         items = ((pages[n], _body_of(pages[n], bodies, html_of)) for n in to_write if n in pages)
-        found = list(workers.run(workers.write_pages, batch, items))
+        found = list(workers.run(workers.write_pages, batch, items, workers.page_weight))
         for name in to_write:
             if name not in pages:
                 data = producers[name]()

@@ -30,6 +30,7 @@ from kb.site.views import (
     HealthView,
     HomeView,
     Link,
+    Pager,
     RedirectView,
     SiteInfo,
     StaffFacts,
@@ -95,7 +96,7 @@ class Memo:
         default_factory=dict
     )
     listings: tuple[tuple[object, ...], Listings] | None = None  # (what they were made from, the pages)
-    health_view: HealthView | None = None  # the last knowledge-health view, and its rows by article id
+    health_pages: list[Page] | None = None  # the last knowledge-health pages, and their rows by article id
     health_rows: dict[str, HealthRow] = field(default_factory=dict)
     sitemap: tuple[list[str], bytes] | None = None  # the paths it lists, and the file
 
@@ -106,7 +107,7 @@ class Memo:
             self.pages.clear()
             self.rows.clear()
             self.listings = None
-            self.health_view, self.health_rows = None, {}
+            self.health_pages, self.health_rows = None, {}
             self.sitemap = None
 
     def summary(self, article: Article, taxonomy: Taxonomy) -> ArticleSummary:
@@ -165,9 +166,7 @@ def collect(site: SiteInfo, view: SiteView, inputs: Inputs, memo: Memo | None = 
     plan.pages.append(Page(urls.SEARCH, "search.html", "Search", EmptyView(), listed=False))
     plan.pages.append(Page(urls.NOT_FOUND, "404.html", "Page not found", EmptyView(), listed=False))
     if site.has_health:
-        plan.pages.append(
-            Page(urls.HEALTH, "health.html", "Knowledge health", _health_view(published, summaries, inputs, memo))
-        )
+        plan.pages.extend(_health_pages(published, summaries, inputs, memo))
 
     moved = routes.redirects(view, inputs.articles)
     for redirect in moved:
@@ -413,14 +412,16 @@ def _shorten(groups: tuple[AreaGroup, ...]) -> tuple[AreaGroup, ...]:
 
 
 _ORDER = {"overdue": 0, "due-soon": 1, "current": 2}
+# Rows on one page of the list of every article: 50,000 rows on one page made 22 MB of HTML.
+HEALTH_ROWS_PER_PAGE = 500
 
 
-def _health_view(
+def _health_pages(
     published: list[PublishedArticle], summaries: dict[str, ArticleSummary], inputs: Inputs, memo: Memo
-) -> HealthView:
+) -> list[Page]:
     ranked: list[tuple[tuple[int, int, str, str], HealthRow]] = []
     counts: dict[str, int] = defaultdict(int)
-    same = memo.health_view is not None  # every row as it was: the last view is kept
+    same = memo.health_pages is not None  # every row as it was: the last pages are kept
     for item in published:
         if item.article.confidence == "archived":
             continue
@@ -443,12 +444,37 @@ def _health_view(
         ranked.append((known[3], known[4]))
     report = inputs.health.report_html or ""
     today = inputs.today.isoformat()
-    previous = memo.health_view
-    unchanged = previous is not None and (len(previous.rows), previous.report_html, previous.today)
-    if same and previous is not None and unchanged == (len(ranked), report, today):
-        return previous
+    previous = memo.health_pages
+    if same and previous is not None:
+        first = previous[0].view
+        assert isinstance(first, HealthView)
+        if (first.total, first.report_html, first.today) == (len(ranked), report, today):
+            return previous
     ranked.sort(key=lambda pair: pair[0])
     rows = tuple(row for _, row in ranked)
-    view = HealthView(rows, tuple(sorted(counts.items(), key=lambda kv: _ORDER.get(kv[0], 3))), report, today)
-    memo.health_view, memo.health_rows = view, {row.article.id: row for row in rows}
-    return view
+    counts_by_state = tuple(sorted(counts.items(), key=lambda kv: _ORDER.get(kv[0], 3)))
+    pages = _paged(rows, counts_by_state, report, today)
+    memo.health_pages, memo.health_rows = pages, {row.article.id: row for row in rows}
+    return pages
+
+
+def _paged(rows: tuple[HealthRow, ...], counts: tuple[tuple[str, int], ...], report: str, today: str) -> list[Page]:
+    """The list of every article in pages a browser opens at once; the report on the first."""
+    size = HEALTH_ROWS_PER_PAGE
+    count = max(1, -(-len(rows) // size))
+    numbers = tuple(Link(urls.health_page(n), str(n)) for n in range(1, count + 1))
+    pages = []
+    for number in range(1, count + 1):
+        start = (number - 1) * size
+        pager = Pager(
+            number,
+            count,
+            start + 1,
+            urls.health_page(number - 1) if number > 1 else None,
+            urls.health_page(number + 1) if number < count else None,
+            numbers,
+        )
+        view = HealthView(rows[start : start + size], len(rows), counts, report if number == 1 else "", today, pager)
+        title = "Knowledge health" if number == 1 else f"Knowledge health, page {number} of {count}"
+        pages.append(Page(urls.health_page(number), "health.html", title, view))
+    return pages

@@ -28,6 +28,11 @@ ASSETS = "assets"
 SEARCH_BUNDLE = "pagefind"
 
 
+def health_page(number: int) -> str:
+    """Page `number` (from 1) of the knowledge-health list: the first is the health page itself."""
+    return HEALTH if number == 1 else f"health/page/{number}/index.html"
+
+
 def article_path(article_id: str) -> str:
     return f"articles/{article_id.lower()}.html"
 

@@ -148,11 +148,27 @@ class HealthRow:
 
 
 @dataclass(frozen=True)
+class Pager:
+    """Where one page of a long list sits among the others."""
+
+    number: int  # from 1
+    count: int
+    first_row: int  # the number of this page's first row in the whole list, from 1
+    previous: str | None  # site paths of the neighbouring pages
+    next: str | None
+    pages: tuple[Link, ...]  # every page, by number
+
+
+@dataclass(frozen=True)
 class HealthView:
-    rows: tuple[HealthRow, ...]
+    """One page of the knowledge-health list; the first also shows the quality report."""
+
+    rows: tuple[HealthRow, ...]  # this page's rows
+    total: int  # rows on every page
     counts: tuple[tuple[str, int], ...]  # (staleness state, articles)
-    report_html: str  # the quality report's own page, when the audit is installed
+    report_html: str  # the quality report's own page, when the audit is installed (first page only)
     today: str
+    pager: Pager
 
 
 @dataclass(frozen=True)

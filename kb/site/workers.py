@@ -34,10 +34,11 @@ from kb.site.leaks import Forbidden, Leak, scan_file
 from kb.site.output import write_file
 from kb.site.render import LinkTable, RenderedBody, render
 from kb.site.templates import Templates
-from kb.site.views import SiteInfo
+from kb.site.views import AreaView, CodesView, CodeView, HealthView, SiteInfo, TagView
 
 POOL_THRESHOLD = 200  # fewer items than this run in the calling process
 CHUNK = 50  # items sent to a worker at once
+CHUNK_WEIGHT = 2_000  # ... or fewer, when they are heavy (a page listing 500 articles weighs 500)
 IN_FLIGHT = 2  # chunks per worker sent ahead of the results read
 S = TypeVar("S")
 T = TypeVar("T")
@@ -54,19 +55,26 @@ def workers() -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
-def run(function: Callable[[S, list[T]], list[R]], shared: S, items: Iterable[T]) -> Iterator[R]:
+def run(
+    function: Callable[[S, list[T]], list[R]],
+    shared: S,
+    items: Iterable[T],
+    weight: Callable[[T], int] | None = None,
+) -> Iterator[R]:
     """`function(shared, chunk)` over `items` in chunks, in a pool when there are enough; the
-    results in order, as they come. `items` is read as the work goes, never all at once."""
+    results in order, as they come. `items` is read as the work goes, never all at once. With
+    `weight`, a chunk ends before its items weigh more than CHUNK_WEIGHT together (a chunk of
+    long pages is as heavy as thousands of short ones)."""
     source = iter(items)
     head = list(islice(source, POOL_THRESHOLD))
     processes = workers()
     if len(head) < POOL_THRESHOLD or processes == 1:
-        for chunk in _chunks(chain(head, source)):
+        for chunk in _chunks(chain(head, source), weight):
             yield from function(shared, chunk)
         return
     with ProcessPoolExecutor(processes, _pool_context(), initializer=_share, initargs=(shared,)) as pool:
         pending: deque[Future[list[R]]] = deque()
-        for chunk in _chunks(chain(head, source)):
+        for chunk in _chunks(chain(head, source), weight):
             pending.append(pool.submit(_call, function, chunk))
             if len(pending) >= IN_FLIGHT * processes:
                 yield from pending.popleft().result()
@@ -87,8 +95,20 @@ def _share(shared: object) -> None:
     _SHARED = shared
 
 
-def _chunks(items: Iterator[T]) -> Iterator[list[T]]:
-    while chunk := list(islice(items, CHUNK)):
+def _chunks(items: Iterator[T], weight: Callable[[T], int] | None = None) -> Iterator[list[T]]:
+    if weight is None:
+        while chunk := list(islice(items, CHUNK)):
+            yield chunk
+        return
+    chunk, load = [], 0
+    for item in items:
+        heft = weight(item)
+        if chunk and (len(chunk) == CHUNK or load + heft > CHUNK_WEIGHT):
+            yield chunk
+            chunk, load = [], 0
+        chunk.append(item)
+        load += heft
+    if chunk:
         yield chunk
 
 
@@ -135,6 +155,20 @@ class PageBatch:
 
 
 _TEMPLATES: dict[tuple[Path | None, str], Templates] = {}
+
+
+def page_weight(item: tuple[Page, str]) -> int:
+    """What writing a page holds while it works: its list's rows, or one for an article."""
+    view = item[0].view
+    if isinstance(view, HealthView):
+        return max(1, len(view.rows))
+    if isinstance(view, TagView | CodeView):
+        return max(1, len(view.articles))
+    if isinstance(view, AreaView):
+        return max(1, len(view.area.articles))
+    if isinstance(view, CodesView):
+        return max(1, len(view.codes))
+    return 1
 
 
 def write_pages(batch: PageBatch, items: list[tuple[Page, str]]) -> list[Leak]:

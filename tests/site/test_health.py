@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
 
 from kb.project import KnowledgeBase
+from kb.site import collect
+from kb.site.build import build
 from kb.site.health import assess
+from tests.site.conftest import TODAY
 
 TOKEN = "articles/identity/sso/token-expired.md"  # KB-0001
 PAYMENT = "articles/billing/payment-required.md"  # KB-0005
@@ -46,3 +53,34 @@ def test_a_saved_article_is_audited_again_and_the_rest_kept(kb: KnowledgeBase) -
     assert found.staleness.state == "overdue"
     assert after.by_path.get(PAYMENT) == before.by_path.get(PAYMENT)
     assert after.report_html == before.report_html
+
+
+def test_the_list_of_every_article_is_paged_and_the_report_is_on_the_first_page(
+    kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 50,000 articles one page of every row was 22 MB of HTML (and a worker's whole memory)."""
+    one = tmp_path / "one"
+    build(kb, out=one, today=TODAY, search=False)
+    monkeypatch.setattr(collect, "HEALTH_ROWS_PER_PAGE", 2)
+    paged = tmp_path / "paged"
+    build(kb, out=paged, today=TODAY, search=False)
+
+    everything = _rows((one / "internal/health/index.html").read_text(encoding="utf-8"))
+    pages = [paged / "internal/health/index.html"]
+    pages += [paged / f"internal/health/page/{n}/index.html" for n in range(2, (len(everything) + 1) // 2 + 1)]
+    texts = [page.read_text(encoding="utf-8") for page in pages]
+    assert not (paged / f"internal/health/page/{len(pages) + 1}").exists()
+    assert [row for text in texts for row in _rows(text)] == everything  # the same rows, in the same order
+    assert all(len(_rows(text)) == 2 for text in texts[:-1])
+    assert 'class="health-report"' in texts[0]
+    assert all('class="health-report"' not in text for text in texts[1:])
+    assert '<a href="../2/" rel="prev">Previous</a>' in texts[2]
+    assert '<a href="../4/" rel="next">Next</a>' in texts[2]
+    assert f"Articles 5 to 6 of {len(everything)}." in texts[2]
+    assert '<li><a href="../../">1</a></li>' in texts[2]
+    assert '<li><a href="./" aria-current="page">3</a></li>' in texts[2]
+    assert not (paged / "public/health").exists()
+
+
+def _rows(page: str) -> list[str]:
+    return re.findall(r'<span class="article-id">([^<]+)</span>', page.split('id="by-article"')[1])

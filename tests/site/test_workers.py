@@ -49,6 +49,21 @@ def test_a_pool_reads_its_items_as_the_work_goes() -> None:
     assert len(list(results)) == 299
 
 
+def _chunk_sizes(shared: str, items: list[int]) -> list[int]:
+    return [len(items)] * len(items)
+
+
+@pytest.mark.usefixtures("pool")
+def test_heavy_items_go_out_in_smaller_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chunk of pages that each list thousands of articles weighs as much as thousands of pages."""
+    monkeypatch.setattr(workers, "CHUNK_WEIGHT", 10)
+    items = [1, 1, 1, 1, 6, 6, 12, 1, 4, 4, 4]  # each item its own weight
+    sizes = list(workers.run(_chunk_sizes, "site", items, weight=lambda item: item))
+    # [1 1 1] [1 6] [6] [12] [1 4 4] [4]: three at most (CHUNK), 6 + 6 is over 10, and an item
+    # heavier than that goes alone.
+    assert sizes == [3, 3, 3, 2, 2, 1, 1, 3, 3, 3, 1]
+
+
 def test_small_work_stays_in_this_process() -> None:
     results = list(workers.run(_tag, "site", range(5)))
     assert {pid for _, _, pid in results} == {os.getpid()}
