@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from kb.project import KnowledgeBase
-from kb.site import build
+from kb.site import build, collect
 from tests.site.conftest import SITE_KB, TODAY
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -79,7 +79,9 @@ def sample_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
     if not (REPO / "kb.yaml").is_file() or not (REPO / "articles").is_dir():
         pytest.skip("the sample knowledge base (kb.yaml, articles/) is not in this checkout")
     out = tmp_path_factory.mktemp("sample-site")
-    build(KnowledgeBase(REPO), out=out, today=TODAY, search=False)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(collect, "HEALTH_ROWS_PER_PAGE", 20)  # a paged knowledge-health list to scan
+        build(KnowledgeBase(REPO), out=out, today=TODAY, search=False)
     servers = [_serve(out / "internal"), _serve(out / "public")]
     urls = [f"http://127.0.0.1:{s.server_address[1]}/" for s in servers]
     yield Sites(urls[0], urls[1], servers)

@@ -153,12 +153,25 @@ def test_accessibility_scan_of_the_sample_kb(tab: Tab, sample_sites: Sites, site
     page.goto(base)
     links = page.eval_on_selector_all("main a[href*='articles/']", "els => els.map(e => e.getAttribute('href'))")
     found = {}
-    for path in ["", "errors/", "tags/", *sorted(set(links))[:12]]:
+    paged = ["health/", "health/page/2/"] if site == "internal" else []
+    for path in ["", "errors/", "tags/", *paged, *sorted(set(links))[:12]]:
         page.goto(base + path)
         violations = axe_violations(page)
         if violations:
             found[path] = violations
     assert found == {}, json.dumps(found, indent=1)
+
+
+def test_the_knowledge_health_list_pages_on(tab: Tab, sample_sites: Sites) -> None:
+    page = tab.page
+    page.goto(sample_sites.internal + "health/")
+    page.get_by_role("navigation", name="Pages of the article list (top)").get_by_role("link", name="Next").click()
+    assert page.url == sample_sites.internal + "health/page/2/"
+    assert page.locator("h1").inner_text().startswith("Knowledge health, page 2 of ")
+    assert page.locator("table.health tbody tr").count() == 20
+    page.get_by_role("navigation", name="Pages of the article list (bottom)").get_by_role("link", name="1").click()
+    assert page.url == sample_sites.internal + "health/"
+    assert tab.errors == []
 
 
 def test_printable(tab: Tab, built_sites: Sites) -> None:
