@@ -32,6 +32,27 @@ def test_a_second_run_reads_nothing_and_finds_the_same(quality_kb: KnowledgeBase
     assert sorted(data["articles"]) == sorted(quality_kb.article_relpaths())
 
 
+def test_a_warm_run_keeps_one_copy_of_each_text_its_findings_repeat(
+    quality_kb: KnowledgeBase, today: dt.date
+) -> None:
+    """At 50,000 articles the cache's repeated codes, messages and near-duplicates' paths were a
+    third of a warm check's memory."""
+    for n in range(3):  # three copies: each a near-duplicate of the others, each with a broken link
+        shutil.copyfile(QUALITY / "rules" / "KB402-broken-link.bad.md", quality_kb.articles_dir / "base" / f"link{n}.md")
+    cold = check(quality_kb, today=today)
+    warm = check(quality_kb, today=today)
+
+    assert [(str(f), f.extra) for f in warm.findings] == [(str(f), f.extra) for f in cold.findings]
+    links = [f for f in warm.findings if f.code == "KB402"]
+    assert len({f.location.path for f in links}) == 3
+    for field in ("code", "message", "context"):
+        texts = [getattr(f, field) for f in links]
+        assert len({id(text) for text in texts}) == len(set(texts)) < len(texts), field
+    named = [item["path"] for f in warm.findings if f.code == "KB602" for item in f.extra["similar"]]
+    assert len(named) == 6
+    assert len({id(path) for path in named}) == len(set(named)) == 3
+
+
 def test_only_a_changed_article_is_read_again(quality_kb: KnowledgeBase, today: dt.date) -> None:
     check(quality_kb, today=today)
     article = quality_kb.articles_dir / "base" / "renew-certificate.md"
