@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
+import resource
 import statistics
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -101,7 +104,10 @@ def run_process(
     """Run `argv` `repeat` times; wall time from start to exit, and the child tree's peak RSS.
 
     Peak RSS comes from `wait4`, which reports the child and the descendants it waited for, so a
-    wrapper that `exec`s or waits for the real tool is measured as the tool. Output goes to
+    wrapper that `exec`s or waits for the real tool is measured as the tool. CPU time counts every
+    descendant, those the command never waited for too (kb's fork server outlives its build by a
+    moment, and its workers' time went uncounted): this process adopts them and waits for them
+    (Linux). Output goes to
     `<log>.stdout.log` and `<log>.stderr.log` (default: `cwd/<program>`), never to pipes, so a
     chatty tool cannot block on a full pipe.
     """
@@ -113,22 +119,52 @@ def run_process(
     seconds: list[float] = []
     cpu: list[float] = []
     rss: list[int] = []
+    adopting = _adopt_orphans()
     for _ in range(repeat):
         if setup is not None:
             setup()
         with out_path.open("wb") as out, err_path.open("wb") as err:
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
             process = subprocess.Popen(
                 list(argv), cwd=cwd, env=None if env is None else dict(env), stdout=out, stderr=err
             )
             _, status, usage = os.wait4(process.pid, 0)
             elapsed = time.perf_counter() - start
+            if adopting:
+                _wait_for_orphans()
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
         process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode != 0:
             tail = err_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-15:]
             detail = "\n".join(tail) or out_path.read_text(encoding="utf-8", errors="replace")[-2000:]
             raise ProcessFailed(f"{' '.join(argv)} (in {cwd}) exited with {process.returncode}:\n{detail}")
         seconds.append(elapsed)
-        cpu.append(usage.ru_utime + usage.ru_stime)
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
         rss.append(usage.ru_maxrss * 1024)  # Linux reports KiB
     return Timing(tuple(seconds), tuple(cpu), tuple(rss))
+
+
+_PR_SET_CHILD_SUBREAPER = 36
+
+
+def _adopt_orphans() -> bool:
+    """Make this process the one that orphaned descendants are handed to (Linux prctl)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        return bool(ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0)
+    except (OSError, AttributeError):
+        return False
+
+
+def _wait_for_orphans(patience: float = 10.0) -> None:
+    """Wait for the descendants the command left behind (they exit once it has gone)."""
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return  # none left
+        if pid == 0:
+            time.sleep(0.01)

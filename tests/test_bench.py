@@ -104,3 +104,17 @@ def test_timing_repeats_calls_and_processes(tmp_path: Path) -> None:
     process = run_process([sys.executable, "-c", "pass"], 2, cwd=tmp_path)
     assert process.runs == 2
     assert all(rss > 0 for rss in process.peak_rss)
+
+
+def test_process_cpu_time_counts_descendants_nobody_waited_for(tmp_path: Path) -> None:
+    """A worker that outlives its parent (kb's fork server does, for a moment) still counts."""
+    orphan = (
+        "import os, time\n"
+        "if os.fork() == 0:\n"
+        "    end = time.process_time() + 0.5\n"
+        "    while time.process_time() < end: pass\n"
+        "    os._exit(0)\n"
+    )
+    process = run_process([sys.executable, "-c", orphan], 1, cwd=tmp_path)
+    assert process.cpu[0] >= 0.5
+    assert process.median < 0.5  # the command itself did not wait

@@ -32,13 +32,13 @@ def test_a_second_run_reads_nothing_and_finds_the_same(quality_kb: KnowledgeBase
     assert sorted(data["articles"]) == sorted(quality_kb.article_relpaths())
 
 
-def test_a_warm_run_keeps_one_copy_of_each_text_its_findings_repeat(
-    quality_kb: KnowledgeBase, today: dt.date
-) -> None:
+def test_a_warm_run_keeps_one_copy_of_each_text_its_findings_repeat(quality_kb: KnowledgeBase, today: dt.date) -> None:
     """At 50,000 articles the cache's repeated codes, messages and near-duplicates' paths were a
     third of a warm check's memory."""
     for n in range(3):  # three copies: each a near-duplicate of the others, each with a broken link
-        shutil.copyfile(QUALITY / "rules" / "KB402-broken-link.bad.md", quality_kb.articles_dir / "base" / f"link{n}.md")
+        shutil.copyfile(
+            QUALITY / "rules" / "KB402-broken-link.bad.md", quality_kb.articles_dir / "base" / f"link{n}.md"
+        )
     cold = check(quality_kb, today=today)
     warm = check(quality_kb, today=today)
 
