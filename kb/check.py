@@ -19,14 +19,13 @@ import hashlib
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property, partial
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from kb import pool
 from kb.article import Article
 from kb.config import CONFIG_FILE
 from kb.errors import ConfigWarning, UsageError
@@ -393,17 +392,8 @@ class _Examiner:
             yield from rule.check(article, self.context)
 
 
-_WORKER: _Examiner | None = None
-
-
-def _start_worker(examiner: _Examiner) -> None:
-    global _WORKER
-    _WORKER = examiner
-
-
-def _examine_chunk(relpaths: list[str]) -> list[Examined]:
-    assert _WORKER is not None
-    return [_WORKER.examine(relpath) for relpath in relpaths]
+def _examine_chunk(examiner: _Examiner, relpaths: list[str]) -> list[Examined]:
+    return [examiner.examine(relpath) for relpath in relpaths]
 
 
 Progress = Callable[[int, int], None]  # (articles examined so far, articles to examine)
@@ -434,28 +424,19 @@ def _examine_all(
                 todo.append(relpath)
     if not todo:
         return results, 0
-    examiner = _Examiner(kb, policy)
-    workers = min(os.cpu_count() or 1, 8)
-    if len(todo) >= POOL_THRESHOLD and workers > 1 and "fork" in _start_methods():
-        chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
-        # fork: the workers inherit the loaded config, taxonomy and rules instead of re-reading them.
-        fresh: list[Examined] = []
-        with ProcessPoolExecutor(workers, get_context("fork"), initializer=_start_worker, initargs=(examiner,)) as pool:
-            for chunk in pool.map(_examine_chunk, chunks):
-                fresh.extend(chunk)
-                if progress is not None:
-                    progress(len(fresh), len(todo))
-    else:
-        fresh = []
-        for relpath in todo:
-            fresh.append(examiner.examine(relpath))
-            if progress is not None and (len(fresh) % CHUNK == 0 or len(fresh) == len(todo)):
-                progress(len(fresh), len(todo))
-    for examined in fresh:
+    fresh = 0
+    # fork: the workers inherit the loaded config, taxonomy and rules instead of re-reading them.
+    for examined in pool.run(
+        _examine_chunk, _Examiner(kb, policy), todo,
+        processes=min(os.cpu_count() or 1, 8), chunk=CHUNK, threshold=POOL_THRESHOLD, start="fork",
+    ):  # fmt: skip
+        fresh += 1
         results[examined.relpath] = examined
         if cache is not None and examined.size >= 0:
             cache.store(examined)
-    return results, len(fresh)
+        if progress is not None and (fresh % CHUNK == 0 or fresh == len(todo)):
+            progress(fresh, len(todo))
+    return results, fresh
 
 
 def _from_cache(path: str, relpath: str, cache: ResultCache | None) -> Examined | None:
@@ -474,9 +455,3 @@ def _from_cache(path: str, relpath: str, cache: ResultCache | None) -> Examined 
     except OSError:
         return None
     return cache.lookup_digest(relpath, digest, stat.st_size, stat.st_mtime_ns)
-
-
-def _start_methods() -> list[str]:
-    from multiprocessing import get_all_start_methods
-
-    return get_all_start_methods()

@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import shutil
 import time
 import uuid
-from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -28,6 +25,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.writing import NO_MERGE
 
+from kb import pool
 from kb.article import Article
 from kb.errors import LockTimeout, UsageError
 from kb.load import load_all, load_article
@@ -230,9 +228,9 @@ PARALLEL_FROM = 500  # articles; fewer are not worth starting processes for
 CHUNK = 50
 
 
-def _prepare(job: tuple[list[tuple[str, str]], tuple[Site, ...], Path]) -> list[Prepared]:
+def _prepare(where: tuple[tuple[Site, ...], Path], items: list[tuple[str, str]]) -> list[Prepared]:
     """Read, publish and analyse some articles for every site (runs in a worker process too)."""
-    items, sites, root = job
+    sites, root = where
     prepared: list[Prepared] = []
     for path, relpath in items:
         article = load_article(Path(path), relpath).article
@@ -274,23 +272,15 @@ def _prepared(kb: KnowledgeBase, sites: list[Site], disk: dict[str, tuple[int, i
     """Every article prepared, in path order; in worker processes when there are many."""
     items = [(str(disk[rel][2]), rel) for rel in sorted(disk)]
     _set_judge(kb)
-    workers = kb.config.search.workers or (os.cpu_count() or 1 if len(items) >= PARALLEL_FROM else 1)
-    size = max(1, min(CHUNK, len(items) // (workers * 4)))  # enough chunks to keep every worker busy
-    jobs = [(items[i : i + size], tuple(sites), kb.root) for i in range(0, len(items), size)]
-    if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            yield from _prepare(job)
-        return
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        # A few chunks in flight, not all: documents waiting for the writers would pile up in memory.
-        waiting: deque[Future[list[Prepared]]] = deque()
-        for job in jobs:
-            waiting.append(pool.submit(_prepare, job))
-            if len(waiting) > workers * 2:
-                yield from waiting.popleft().result()
-        while waiting:
-            yield from waiting.popleft().result()
+    configured = kb.config.search.workers
+    processes = configured or os.cpu_count() or 1
+    size = max(1, min(CHUNK, len(items) // (processes * 4)))  # enough chunks to keep every worker busy
+    # fork: the workers inherit this run's judges (_JUDGES). A few chunks in flight, not all:
+    # documents waiting for the writers would pile up in memory.
+    yield from pool.run(
+        _prepare, (tuple(sites), kb.root), items,
+        processes=processes, chunk=size, threshold=2 if configured else PARALLEL_FROM, start="fork",
+    )  # fmt: skip
 
 
 def _build(

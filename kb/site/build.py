@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb import __version__
+from kb import __version__, pool
 from kb.article import Article
 from kb.check import CacheHolder, run_date
 from kb.config import CONFIG_FILE, OverduePolicy
@@ -267,7 +267,7 @@ class Builder:
         checks in a child process, before it loads anything itself, so that what checking 50,000
         articles takes is given back before the build's own work starts."""
         if self.once and changed is None:
-            health = workers.in_child(lambda: assess(kb, today))
+            health = pool.in_child(lambda: assess(kb, today))
             if health is not None:
                 return health
         reuse = None if self.once else self.results
@@ -318,7 +318,7 @@ class Builder:
                 jobs[key] = (key, published.body, article.relpath, published.internal_notes, article.title)
         rendered: list[tuple[str, str, render.RenderedBody]] = []
         count = 0
-        for key, body in workers.run(workers.render_chunk, table, jobs.values()):
+        for key, body in pool.run(workers.render_chunk, table, jobs.values()):
             rendered.append((key, body_key(body), body))
             for other in self.validated.values():  # a new rendering is right for this site's links only
                 other.discard(key)
@@ -533,7 +533,7 @@ def _write_site(
         batch = workers.PageBatch(templates.override, templates_fingerprint, plan.site, target, forbidden)
         written = set(to_write)
         items = ((pages[n], _body_of(pages[n], bodies, html_of)) for n in to_write if n in pages)
-        found = list(workers.run(workers.write_pages, batch, items, workers.page_weight))
+        found = list(pool.run(workers.write_pages, batch, items, weight=workers.page_weight))
         for name in to_write:
             if name not in pages:
                 data = producers[name]()

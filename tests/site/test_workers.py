@@ -1,91 +1,23 @@
-"""The build's process pool and child process: results in order, work read as it goes."""
+"""The build through a process pool: the same site as in one process, and its scratch store cleaned up."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from kb import pool
 from kb.project import KnowledgeBase
-from kb.site import build, workers
+from kb.site import build
 from tests.site.conftest import TODAY, read_tree
-
-
-def _tag(shared: str, items: list[int]) -> list[tuple[str, int, int]]:
-    return [(shared, item, os.getpid()) for item in items]
-
-
-@pytest.fixture
-def pool(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A pool for any number of items, in chunks of three."""
-    monkeypatch.setattr(workers, "POOL_THRESHOLD", 1)
-    monkeypatch.setattr(workers, "CHUNK", 3)
-    monkeypatch.setenv("KB_WORKERS", "2")
-
-
-@pytest.mark.usefixtures("pool")
-def test_a_pool_gives_every_result_in_order_with_what_every_item_shares() -> None:
-    results = list(workers.run(_tag, "site", iter(range(40))))
-    assert [(shared, item) for shared, item, _ in results] == [("site", item) for item in range(40)]
-    assert os.getpid() not in {pid for _, _, pid in results}
-
-
-@pytest.mark.usefixtures("pool")
-def test_a_pool_reads_its_items_as_the_work_goes() -> None:
-    read = 0
-
-    def items() -> Iterator[int]:
-        nonlocal read
-        for item in range(300):
-            read += 1
-            yield item
-
-    results = workers.run(_tag, "site", items())
-    next(results)
-    # One item to decide on a pool, then at most two chunks in flight per worker, and the next.
-    assert read <= 1 + 3 * 2 * 2 + 3
-    assert len(list(results)) == 299
-
-
-def _chunk_sizes(shared: str, items: list[int]) -> list[int]:
-    return [len(items)] * len(items)
-
-
-@pytest.mark.usefixtures("pool")
-def test_heavy_items_go_out_in_smaller_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A chunk of pages that each list thousands of articles weighs as much as thousands of pages."""
-    monkeypatch.setattr(workers, "CHUNK_WEIGHT", 10)
-    items = [1, 1, 1, 1, 6, 6, 12, 1, 4, 4, 4]  # each item its own weight
-    sizes = list(workers.run(_chunk_sizes, "site", items, weight=lambda item: item))
-    # [1 1 1] [1 6] [6] [12] [1 4 4] [4]: three at most (CHUNK), 6 + 6 is over 10, and an item
-    # heavier than that goes alone.
-    assert sizes == [3, 3, 3, 2, 2, 1, 1, 3, 3, 3, 1]
-
-
-def test_small_work_stays_in_this_process() -> None:
-    results = list(workers.run(_tag, "site", range(5)))
-    assert {pid for _, _, pid in results} == {os.getpid()}
-
-
-def test_a_child_process_sends_its_result_back() -> None:
-    assert workers.in_child(os.getpid) not in (None, os.getpid())
-
-
-def test_a_child_that_fails_gives_none_for_the_caller_to_run_it_itself() -> None:
-    def fails() -> int:
-        raise ValueError("no")
-
-    assert workers.in_child(fails) is None
 
 
 def test_a_build_in_chunks_through_a_pool_gives_the_same_site(
     kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     build(kb, out=tmp_path / "alone", today=TODAY, search=False)
-    monkeypatch.setattr(workers, "POOL_THRESHOLD", 1)
-    monkeypatch.setattr(workers, "CHUNK", 1)
+    monkeypatch.setattr(pool, "POOL_THRESHOLD", 1)
+    monkeypatch.setattr(pool, "CHUNK", 1)
     monkeypatch.setenv("KB_WORKERS", "2")
     build(kb, out=tmp_path / "pool", today=TODAY, search=False)
     assert read_tree(tmp_path / "alone") == read_tree(tmp_path / "pool")
