@@ -228,9 +228,31 @@ PARALLEL_FROM = 500  # articles; fewer are not worth starting processes for
 CHUNK = 50
 
 
-def _prepare(where: tuple[tuple[Site, ...], Path], items: list[tuple[str, str]]) -> list[Prepared]:
+@dataclass(frozen=True)
+class Publishing:
+    """What preparing an article for the indexes needs: the sites, and what the rules need to tell
+    which articles a customer site never publishes (kb.yaml's rules, the taxonomy). Sent once to
+    each worker."""
+
+    sites: tuple[Site, ...]
+    context: CheckContext
+    policy: Policy
+
+    @classmethod
+    def of(cls, kb: KnowledgeBase, sites: list[Site]) -> Publishing:
+        return cls(tuple(sites), CheckContext(kb.root, kb.config, kb.taxonomy), load_policy(kb.config))
+
+    def view(self, site: Site, articles: list[Article]) -> SiteView:
+        """What `site` publishes of `articles`. A customer site leaves out the articles it never
+        publishes (a secret, a card number), as its pages do: its search must not show them."""
+        view = site_view(site, articles)
+        if not view.site.public or not view.articles:
+            return view
+        return view.keep_off(lambda published: bool(unpublishable(published.article, self.context, self.policy)))
+
+
+def _prepare(publishing: Publishing, items: list[tuple[str, str]]) -> list[Prepared]:
     """Read, publish and analyse some articles for every site (runs in a worker process too)."""
-    sites, root = where
     prepared: list[Prepared] = []
     for path, relpath in items:
         article = load_article(Path(path), relpath).article
@@ -239,8 +261,8 @@ def _prepare(where: tuple[tuple[Site, ...], Path], items: list[tuple[str, str]])
             continue
         docs: dict[str, dict[str, Any]] = {}
         made: dict[str, dict[str, Any]] = {}  # by visible body: sites that show the same text share a document
-        for site in sites:
-            view = _kept_off(site_view(site, [article]), root)
+        for site in publishing.sites:
+            view = publishing.view(site, [article])
             if view.articles:
                 published = view.articles[0]
                 if published.body not in made:
@@ -250,36 +272,17 @@ def _prepare(where: tuple[tuple[Site, ...], Path], items: list[tuple[str, str]])
     return prepared
 
 
-def _kept_off(view: SiteView, root: Path) -> SiteView:
-    """A customer site's view without the articles it never publishes (a secret, a card number),
-    as its pages are built: its search must not show what its pages leave out."""
-    if not view.site.public or not view.articles:
-        return view
-    context, policy = _JUDGES[root]
-    return view.keep_off(lambda published: bool(unpublishable(published.article, context, policy)))
-
-
-# What the rules need to judge an article (kb.yaml's rules, the taxonomy), by KB root: set by each
-# run before it prepares articles, so that forked workers inherit this run's settings.
-_JUDGES: dict[Path, tuple[CheckContext, Policy]] = {}
-
-
-def _set_judge(kb: KnowledgeBase) -> None:
-    _JUDGES[kb.root] = (CheckContext(kb.root, kb.config, kb.taxonomy), load_policy(kb.config))
-
-
 def _prepared(kb: KnowledgeBase, sites: list[Site], disk: dict[str, tuple[int, int, Path]]) -> Iterator[Prepared]:
     """Every article prepared, in path order; in worker processes when there are many."""
     items = [(str(disk[rel][2]), rel) for rel in sorted(disk)]
-    _set_judge(kb)
     configured = kb.config.search.workers
     processes = configured or os.cpu_count() or 1
     size = max(1, min(CHUNK, len(items) // (processes * 4)))  # enough chunks to keep every worker busy
-    # fork: the workers inherit this run's judges (_JUDGES). A few chunks in flight, not all:
-    # documents waiting for the writers would pile up in memory.
+    # Workers from a fork server: kb serve indexes from a process that holds a whole build, which
+    # forked workers would copy page by page.
     yield from pool.run(
-        _prepare, (tuple(sites), kb.root), items,
-        processes=processes, chunk=size, threshold=2 if configured else PARALLEL_FROM, start="fork",
+        _prepare, Publishing.of(kb, sites), items,
+        processes=processes, chunk=size, threshold=2 if configured else PARALLEL_FROM,
     )  # fmt: skip
 
 
@@ -375,8 +378,7 @@ def _update(
             mtime, size, _ = disk[rel]
             manifest.files[rel] = FileState(mtime, size, known.digest, known.indexed)
     gone += [rel for rel in manifest.files if rel not in disk]
-    _set_judge(kb)
-    view = _kept_off(site_view(site, changed), kb.root)
+    view = Publishing.of(kb, [site]).view(site, changed)
     if view.articles or any(manifest.files[rel].indexed for rel in gone if rel in manifest.files) or changed:
         ix = whoosh_index.open_dir(str(folder))
         try:
