@@ -115,9 +115,9 @@ class Builder:
         self.today = today
         self.search = search
         self.use_disk = cache  # None: as `site.cache` in kb.yaml says
-        # Rendered HTML goes to disk as it comes and is read back for the page that shows it: a
-        # rebuild (kb serve) writes only the pages that changed.
-        self.cache = BuildCache()
+        # kb serve keeps rendered HTML in memory for its rebuilds; one build writes it to disk as
+        # it comes and reads it back for the page that shows it.
+        self.cache = BuildCache(hold_html=not once)
         self.memos: dict[str, Memo] = {}  # per site
         self.views: dict[str, ViewMemo] = {}  # per site
         self.page_keys: dict[str, PageKeys] = {}  # per site
@@ -183,7 +183,7 @@ class Builder:
         use_disk = kb.config.site.cache if self.use_disk is None else self.use_disk
         if use_disk and self.cache.disk is None and not self.cache.primed:
             self.cache.disk = DiskCache(kb.cache_dir / DISK_CACHE)
-        elif self.cache.disk is None:
+        elif not self.cache.hold_html and self.cache.disk is None:
             self.cache.use_scratch()
         loaded = self.cache.load(kb, changed)
         report = BuildReport(articles=len(loaded.articles), unreadable=loaded.findings, read=loaded.changed)

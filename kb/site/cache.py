@@ -44,10 +44,11 @@ class BuildCache:
     disk: DiskCache | None = None  # what a previous process left (kb build), else memory only
     lazy: set[str] = field(default_factory=set)  # body keys whose HTML is on disk only
     primed: bool = False
-    scratch: Path | None = None  # a store for rendered HTML when there is no disk cache (this process only)
+    hold_html: bool = True  # False: new bodies' HTML goes to disk and is read back when a page needs it
+    scratch: Path | None = None  # a folder for that HTML when there is no disk cache (this build only)
 
     def use_scratch(self) -> None:
-        """Keep rendered HTML in a temporary store, removed by `close()`."""
+        """Keep this build's rendered HTML in a temporary store, removed by `close()`."""
         self.scratch = Path(tempfile.mkdtemp(prefix="kb-build-"))
         self.disk = DiskCache(self.scratch / "bodies.sqlite", scratch=True)
         self.primed = True
@@ -74,9 +75,9 @@ class BuildCache:
         return found
 
     def remember(self, rendered: list[tuple[str, str, RenderedBody]], keep: set[str] | None) -> None:
-        """Keep new bodies: their HTML on disk when there is a store (read back when a page needs
-        it), the rest in memory; with `keep` (every body in use), forget the rest."""
-        on_disk_only = self.disk is not None
+        """Keep new bodies (in memory, and on disk when there is one); with `keep` (every body in
+        use), forget the rest."""
+        on_disk_only = self.disk is not None and not self.hold_html  # the HTML is read back when needed
         for key, body_key, body in rendered:
             self.bodies[key] = (body_key, dataclasses.replace(body, html="") if on_disk_only else body)
             if on_disk_only:
