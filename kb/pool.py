@@ -9,11 +9,11 @@ starting a pool would cost more than it saves.
 
 Workers start one of two ways:
 - `fork`: copies of the caller, which inherit what it has loaded (the config, the taxonomy, the
-  rules). Right for `kb check` and `kb index`, which hold little when their pools start.
-- `forkserver`: forks of a server that has imported the work's module and nothing else (the build).
-  A worker forked from a build holding 50,000 articles shares its memory only until either side
-  touches a page of it, and sending pages to the workers touches most of them, so each page ended
-  up twice.
+  rules). Right for `kb check`, which holds little when its pool starts.
+- `forkserver`: forks of a server that has imported kb's module of the first work that used it
+  and nothing else (the build, the index). A worker forked from a build holding 50,000 articles
+  shares its memory only until either side touches a page of it, and sending pages to the workers
+  touches most of them, so each page ended up twice; kb serve indexes from such a process.
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ _SHARED: Any = None  # in a worker: what the pool's function gets besides its it
 
 
 def workers() -> int:
-    """Processes to use: every core, up to four; `KB_WORKERS` overrides (1 means no pool)."""
+    """Processes the build uses: every core, up to four; `KB_WORKERS` overrides (1 means no pool).
+    The check and the index choose their own (`processes`)."""
     configured = os.environ.get("KB_WORKERS", "")
     if configured.isdigit() and int(configured) > 0:
         return int(configured)

@@ -231,7 +231,9 @@ class ResultCache:
         self._facts: dict[str, ArticleFacts] | None = None  # read on first use
         self.facts_changed = False
         self.token = ""
-        self.once = dict[str, str]().setdefault  # one copy of each text that findings repeat
+        # One copy of each text that findings read from the file repeat (only those go through it:
+        # it holds no more than the file did).
+        self.once = dict[str, str]().setdefault
         data = _read(self.path)
         # The two files are written together; the token says they belong together.
         if data.get("key") == key and isinstance(data.get("articles"), dict) and self._facts_match(data):
@@ -261,6 +263,7 @@ class ResultCache:
         for path in (self.path, self.facts_path):
             path.unlink(missing_ok=True)
         self.entries, self.corpus, self._facts, self.token = {}, {}, {}, ""
+        self.once = dict[str, str]().setdefault
         self.changed = self.facts_changed = True
 
     def all_facts(self) -> dict[str, ArticleFacts]:
