@@ -71,6 +71,13 @@ class BuildCache:
             return fallback
         found = self.disk.html(body_key)
         if found is None:
+            # Another build on the same cache let it go (and maybe others). Those are forgotten
+            # here too: the next build renders them again instead of failing the same way every
+            # time (kb serve runs for days).
+            gone = self.lazy - self.disk.html_keys()
+            for key in [key for key, (known, _) in self.bodies.items() if known in gone]:
+                del self.bodies[key]
+            self.lazy -= gone
             raise KbError("the build cache changed during the build", hint="run the build again")
         return found
 

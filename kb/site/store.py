@@ -117,6 +117,10 @@ class DiskCache:
         row = self.db.execute("SELECT html FROM html WHERE body_key = ?", (body_key,)).fetchone()
         return None if row is None else str(row[0])
 
+    def html_keys(self) -> set[str]:
+        """The bodies whose HTML is stored."""
+        return {str(body_key) for (body_key,) in self.db.execute("SELECT body_key FROM html")}
+
     def save_bodies(self, saved: list[tuple[str, str, RenderedBody]], keep: set[str] | None) -> None:
         """Store new bodies; with `keep`, forget every body not in it (not used by any site now)."""
         with self.db:

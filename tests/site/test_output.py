@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from kb.errors import KbError
 from kb.project import KnowledgeBase
 from kb.site import Builder, LeakError, build
 from kb.site.output import Manifest, SiteFolder
@@ -185,6 +186,26 @@ def test_a_body_rendered_again_for_one_site_is_checked_again_for_the_other(
     public = (tmp_path / "out/public/articles/kb-0002.html").read_text(encoding="utf-8")
     assert '<a href="kb-0006.html">annual plans</a>' in internal
     assert "Refunds: annual plans." in public
+
+
+def test_a_body_another_build_let_go_from_the_shared_cache_is_rendered_again(
+    kb: KnowledgeBase, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """kb serve reads the HTML of bodies it found in the build cache from disk; another build on
+    the same cache may let those rows go. That build fails, and the next one renders them again."""
+    import sqlite3
+
+    build(kb, out=tmp_path / "first", today=TODAY, search=False)  # the cache holds every body
+    builder = Builder(kb.root, out=tmp_path / "out", today=TODAY, search=False)  # kb serve starting
+    request.addfinalizer(builder.close)
+    db = sqlite3.connect(kb.cache_dir / "site.sqlite")
+    with db:  # what another build's pruning does
+        db.execute("DELETE FROM html")
+    db.close()
+    with pytest.raises(KbError, match="the build cache changed during the build"):
+        builder.build()
+    builder.build()
+    assert read_tree(tmp_path / "out") == read_tree(tmp_path / "first")
 
 
 def test_the_disk_cache_forgets_what_no_site_uses_without_losing_what_it_needs(
