@@ -96,7 +96,8 @@ class Memo:
         default_factory=dict
     )
     listings: tuple[tuple[object, ...], Listings] | None = None  # (what they were made from, the pages)
-    health_pages: list[Page] | None = None  # the last knowledge-health pages, and their rows by article id
+    # The last knowledge-health pages, with (rows, report, day) they were made from; their rows by id.
+    health_pages: tuple[tuple[int, str, str], list[Page]] | None = None
     health_rows: dict[str, HealthRow] = field(default_factory=dict)
     sitemap: tuple[list[str], bytes] | None = None  # the paths it lists, and the file
 
@@ -444,17 +445,14 @@ def _health_pages(
         ranked.append((known[3], known[4]))
     report = inputs.health.report_html or ""
     today = inputs.today.isoformat()
-    previous = memo.health_pages
-    if same and previous is not None:
-        first = previous[0].view
-        assert isinstance(first, HealthView)
-        if (first.total, first.report_html, first.today) == (len(ranked), report, today):
-            return previous
+    made_of = (len(ranked), report, today)
+    if same and memo.health_pages is not None and memo.health_pages[0] == made_of:
+        return memo.health_pages[1]
     ranked.sort(key=lambda pair: pair[0])
     rows = tuple(row for _, row in ranked)
     counts_by_state = tuple(sorted(counts.items(), key=lambda kv: _ORDER.get(kv[0], 3)))
     pages = _paged(rows, counts_by_state, report, today)
-    memo.health_pages, memo.health_rows = pages, {row.article.id: row for row in rows}
+    memo.health_pages, memo.health_rows = (made_of, pages), {row.article.id: row for row in rows}
     return pages
 
 
@@ -466,14 +464,7 @@ def _paged(rows: tuple[HealthRow, ...], counts: tuple[tuple[str, int], ...], rep
     pages = []
     for number in range(1, count + 1):
         start = (number - 1) * size
-        pager = Pager(
-            number,
-            count,
-            start + 1,
-            urls.health_page(number - 1) if number > 1 else None,
-            urls.health_page(number + 1) if number < count else None,
-            numbers,
-        )
+        pager = Pager(number, numbers, start + 1)
         view = HealthView(rows[start : start + size], len(rows), counts, report if number == 1 else "", today, pager)
         title = "Knowledge health" if number == 1 else f"Knowledge health, page {number} of {count}"
         pages.append(Page(urls.health_page(number), "health.html", title, view))

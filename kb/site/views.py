@@ -152,11 +152,21 @@ class Pager:
     """Where one page of a long list sits among the others."""
 
     number: int  # from 1
-    count: int
-    first_row: int  # the number of this page's first row in the whole list, from 1
-    previous: str | None  # site paths of the neighbouring pages
-    next: str | None
     pages: tuple[Link, ...]  # every page, by number
+    first_row: int  # the number of this page's first row in the whole list, from 1
+
+    @property
+    def count(self) -> int:
+        return len(self.pages)
+
+    @property
+    def previous(self) -> str | None:
+        """The site path of the page before this one."""
+        return self.pages[self.number - 2].path if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.pages[self.number].path if self.number < len(self.pages) else None
 
 
 @dataclass(frozen=True)
