@@ -125,6 +125,17 @@ def _itself(text: str, _: str) -> str:
     return text
 
 
+def _share_texts(extra: dict[str, Any], once: Callable[[str, str], str]) -> None:
+    """The texts in a finding's lists of records (e.g. the articles a near-duplicate is like, by
+    path), each replaced by its shared copy."""
+    records = (item for value in extra.values() if isinstance(value, list) for item in value)
+    for record in records:
+        if isinstance(record, dict):
+            for key, text in record.items():
+                if isinstance(text, str):
+                    record[key] = once(text, text)
+
+
 def _finding_from(
     relpath: str,
     d: list[Any],
@@ -145,13 +156,7 @@ def _finding_from(
         other: dict[str, Any] = d[6]
         name, hint = _NAMES.get(code, (code, ""))
         name, hint, extra = str(other.get("n", name)), str(other.get("h", hint)), dict(other.get("x", {}))
-        for value in extra.values():  # e.g. the articles a near-duplicate is like, by path
-            if isinstance(value, list):
-                for item in value:
-                    if isinstance(item, dict):
-                        for key, text in item.items():
-                            if isinstance(text, str):
-                                item[key] = once(text, text)
+        _share_texts(extra, once)
     # A frozen dataclass sets each field through object.__setattr__; a warm check of 10,000
     # articles builds 50,000 findings, so fill the instances' dicts in one step instead.
     location = _new(Location)
