@@ -7,6 +7,7 @@ articles to fix first with the checks they fail. The internal site shows the sam
 
 from __future__ import annotations
 
+import heapq
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -128,7 +129,8 @@ def _lowest(title: str, kind: str, groups: list[AreaStats]) -> tuple[str, list[t
     """A chart's title and rows of mean scores: every group, or the lowest when there are many."""
     shown = groups
     if len(groups) > CHART_ROWS:
-        shown = sorted(sorted(groups, key=lambda g: (g.mean_score, g.name))[:CHART_ROWS], key=lambda g: g.name)
+        lowest = heapq.nsmallest(CHART_ROWS, groups, key=lambda g: (g.mean_score, g.name))
+        shown = sorted(lowest, key=lambda g: g.name)
         title += f": the {CHART_ROWS} lowest of {len(groups):,} {kind}"
     return title, [(g.name, g.mean_score, f"{g.mean_score:g} ({g.articles})", _colour(g.mean_score)) for g in shown]
 
