@@ -12,6 +12,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from kb.load import Loaded, load_bytes
+from kb.site import urls
 from kb.yaml12 import Position, YamlDocument, YamlProblem, parse
 from tests.conftest import FIXTURES
 
@@ -227,3 +228,13 @@ def test_load_bytes_never_raises_on_a_damaged_article(damage: list[tuple[int, in
         data = data[:start] + replacement + data[start + length :]
 
     assert_loaded_well(data, load(data))
+
+
+@given(st.text(st.sampled_from(list("./\\-_ aZé0:~\x00")), max_size=40) | st.text(max_size=40))
+def test_a_page_named_after_any_text_stays_inside_the_site(text: str) -> None:
+    """Ids, product areas, tags and codes are written by hand; the pages named after them never
+    leave the site's folder (`../../x` once wrote a file beside it)."""
+    for path in (urls.article_path(text), urls.area_path(text), urls.tag_path(text), urls.code_path(text)):
+        assert urls.inside_site(path), path
+        assert urls.inside_site(urls.list_page(path, 2)), path
+    assert not any(urls.inside_site(bad) for bad in ("../x.html", "/x.html", "a//b.html", "a/./b", "a\\b", ""))

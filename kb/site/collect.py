@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from kb.article import Article
 from kb.config import Config
+from kb.errors import KbError
 from kb.publish import PublishedArticle, SiteView
 from kb.site import codes, routes, urls
 from kb.site.health import ArticleHealth, Health, Staleness
@@ -169,7 +172,9 @@ def collect(site: SiteInfo, view: SiteView, inputs: Inputs, memo: Memo | None = 
     if site.has_health:
         plan.pages.extend(_health_pages(published, summaries, inputs, memo))
 
-    moved = routes.redirects(view, inputs.articles)
+    # An alias never takes the place of a page the site has (`aliases: [index.html]`).
+    taken = {page.path for page in plan.pages}
+    moved = [redirect for redirect in routes.redirects(view, inputs.articles) if redirect.source not in taken]
     for redirect in moved:
         plan.pages.append(
             Page(redirect.source, "redirect.html", "Moved", RedirectView(redirect.target, "This page has moved"),
@@ -185,6 +190,10 @@ def collect(site: SiteInfo, view: SiteView, inputs: Inputs, memo: Memo | None = 
         if memo.sitemap is None or memo.sitemap[0] != listed:
             memo.sitemap = (listed, routes.sitemap(site.base_url, listed))
         plan.files[urls.SITEMAP] = memo.sitemap[1]
+    names = [*(page.path for page in plan.pages), *plan.files, *plan.assets]
+    outside = [name for name in names if not urls.inside_site(name)]
+    if outside:  # the names above are made safe where they are made: this is the last guard
+        raise KbError(f"the {site.name} site would write {outside[0]!r}, outside its folder; nothing was published")
     return plan
 
 
@@ -220,15 +229,17 @@ def _listings(
     )
     for path, group in sorted(groups.items()):
         crumbs = tuple(_area_link(a, tax) for a in _ancestors(path))
-        pages.append(
-            Page(
-                urls.area_path(path),
-                "area.html",
-                group.link.text,
-                AreaView(group, crumbs),
-                description=group.description,
+        for rows, pager in _pieces(group.articles, LIST_ROWS_PER_PAGE, urls.area_path(path)):
+            shown = replace(group, articles=rows)
+            pages.append(
+                Page(
+                    pager.pages[pager.number - 1].path,
+                    "area.html",
+                    _numbered(group.link.text, pager),
+                    AreaView(shown, crumbs, pager),
+                    description=group.description,
+                )
             )
-        )
 
     tagged: dict[str, list[ArticleSummary]] = defaultdict(list)
     names: dict[str, str] = {}
@@ -237,11 +248,10 @@ def _listings(
             names.setdefault(tag_slug, tag)
             tagged[tag_slug].append(summaries[item.id])
     for slug in sorted(tagged):
-        pages.append(
-            Page(
-                urls.tag_path(names[slug]), "tag.html", f"Tag: {names[slug]}", TagView(names[slug], tuple(tagged[slug]))
-            )
-        )
+        name = names[slug]
+        for rows, pager in _pieces(tuple(tagged[slug]), LIST_ROWS_PER_PAGE, urls.tag_path(name)):
+            view = TagView(name, rows, pager)
+            pages.append(Page(pager.pages[pager.number - 1].path, "tag.html", _numbered(f"Tag: {name}", pager), view))
     tag_links = tuple((Link(urls.tag_path(names[s]), names[s]), len(tagged[s])) for s in sorted(tagged))
     pages.append(Page(urls.TAGS_INDEX, "tags.html", "Tags", TagsView(tag_links)))
 
@@ -458,14 +468,38 @@ def _health_pages(
 
 def _paged(rows: tuple[HealthRow, ...], counts: tuple[tuple[str, int], ...], report: str, today: str) -> list[Page]:
     """The list of every article in pages a browser opens at once; the report on the first."""
-    size = HEALTH_ROWS_PER_PAGE
-    count = max(1, -(-len(rows) // size))
-    numbers = tuple(Link(urls.health_page(n), str(n)) for n in range(1, count + 1))
     pages = []
-    for number in range(1, count + 1):
-        start = (number - 1) * size
-        pager = Pager(number, numbers, start + 1)
-        view = HealthView(rows[start : start + size], len(rows), counts, report if number == 1 else "", today, pager)
-        title = "Knowledge health" if number == 1 else f"Knowledge health, page {number} of {count}"
-        pages.append(Page(urls.health_page(number), "health.html", title, view))
+    for shown, pager in _pieces(rows, HEALTH_ROWS_PER_PAGE, urls.HEALTH, urls.health_page):
+        view = HealthView(shown, len(rows), counts, report if pager.number == 1 else "", today, pager)
+        pages.append(Page(urls.health_page(pager.number), "health.html", _numbered("Knowledge health", pager), view))
     return pages
+
+
+# -- long lists -------------------------------------------------------------------------------------
+
+# Articles on one page of a tag's or a product area's list: at 50,000 articles, one tag's page
+# listed 12,000 of them (5 MB).
+LIST_ROWS_PER_PAGE = 200
+
+Row = TypeVar("Row")
+
+
+def _pieces(
+    rows: tuple[Row, ...], size: int, first: str, page_path: Callable[[int], str] | None = None
+) -> list[tuple[tuple[Row, ...], Pager]]:
+    """`rows` cut into pages of `size` (one page when empty), each with its pager. The first page
+    is `first`; the others are named by `page_path(number)`, by default `urls.list_page`."""
+    count = max(1, -(-len(rows) // size))
+    path_of = page_path or (lambda number: urls.list_page(first, number))
+    numbers = tuple(Link(first if n == 1 else path_of(n), str(n)) for n in range(1, count + 1))
+    pieces = []
+    for number in range(1, count + 1):
+        shown = rows[(number - 1) * size : number * size]
+        first_row = (number - 1) * size + 1
+        pieces.append((shown, Pager(number, numbers, first_row, first_row + len(shown) - 1, len(rows))))
+    return pieces
+
+
+def _numbered(title: str, pager: Pager) -> str:
+    """A paged list's title: as it is on the first page, with the page's number on the others."""
+    return title if pager.number == 1 else f"{title}, page {pager.number} of {pager.count}"

@@ -33,11 +33,14 @@ def health_page(number: int) -> str:
     return HEALTH if number == 1 else f"health/page/{number}/index.html"
 
 
-def article_path(article_id: str) -> str:
-    return f"articles/{article_id.lower()}.html"
-
-
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_NOT_AREA = re.compile(r"[^a-z0-9-]+")
+
+
+def article_path(article_id: str) -> str:
+    """`articles/kb-1042.html`. An id is written by hand: one the schema would refuse (`../x`)
+    still names a file inside the site folder."""
+    return f"articles/{_UNSAFE.sub('-', article_id.lower()).strip('-.') or 'article'}.html"
 
 
 def code_slug(code: str) -> str:
@@ -51,7 +54,17 @@ def code_path(code: str) -> str:
 
 
 def area_path(area: str) -> str:
-    return f"areas/{area}.html"
+    """`areas/identity/sso.html`: a folder per level. Each level as the schema allows it
+    (`[a-z0-9][a-z0-9-]*`); any other character becomes `-`, so no name leaves the folder."""
+    levels = (_NOT_AREA.sub("-", level.lower()).strip("-") or "area" for level in area.split("/"))
+    return f"areas/{'/'.join(levels)}.html"
+
+
+def list_page(first: str, number: int) -> str:
+    """Page `number` (from 1) of a list whose first page is `first`: `tags/vpn.html`, then
+    `tags/vpn.page-2.html`. Neither a tag's slug nor a product area's name holds a dot, so
+    no other page has that name."""
+    return first if number == 1 else f"{first.removesuffix('.html')}.page-{number}.html"
 
 
 @lru_cache(maxsize=65536)
@@ -66,6 +79,11 @@ def tag_path(tag: str) -> str:
 def asset_path(relpath: str) -> str:
     """Where a file an article shows (an image under `articles/`) is copied."""
     return f"{ASSETS}/{relpath}"
+
+
+def inside_site(path: str) -> bool:
+    """Whether a site path names a file inside the site's folder (no `..`, not absolute)."""
+    return bool(path) and "\\" not in path and all(part not in ("", ".", "..") for part in path.split("/"))
 
 
 def relative(from_page: str, to_page: str) -> str:

@@ -107,14 +107,20 @@ class HomeView:
 
 @dataclass(frozen=True)
 class AreaView:
-    area: AreaGroup
+    """One page of a product area: the first also shows its description and sub-areas."""
+
+    area: AreaGroup  # `articles` holds this page's articles
     crumbs: tuple[Link, ...]
+    pager: Pager
 
 
 @dataclass(frozen=True)
 class TagView:
+    """One page of the articles with a tag."""
+
     tag: str
-    articles: tuple[ArticleSummary, ...]
+    articles: tuple[ArticleSummary, ...]  # this page's
+    pager: Pager
 
 
 @dataclass(frozen=True)
@@ -154,6 +160,8 @@ class Pager:
     number: int  # from 1
     pages: tuple[Link, ...]  # every page, by number
     first_row: int  # the number of this page's first row in the whole list, from 1
+    last_row: int  # and of its last
+    total: int  # rows in the whole list
 
     @property
     def count(self) -> int:

@@ -40,7 +40,7 @@ def page_weight(item: tuple[Page, str]) -> int:
     if isinstance(view, TagView | CodeView):
         return max(1, len(view.articles))
     if isinstance(view, AreaView):
-        return max(1, len(view.area.articles))
+        return max(1, len(view.area.articles) + len(view.area.children))
     if isinstance(view, CodesView):
         return max(1, len(view.codes))
     return 1

@@ -81,6 +81,7 @@ def sample_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
     out = tmp_path_factory.mktemp("sample-site")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(collect, "HEALTH_ROWS_PER_PAGE", 20)  # a paged knowledge-health list to scan
+        patch.setattr(collect, "LIST_ROWS_PER_PAGE", 3)  # and paged tag and product-area lists
         build(KnowledgeBase(REPO), out=out, today=TODAY, search=False)
     servers = [_serve(out / "internal"), _serve(out / "public")]
     urls = [f"http://127.0.0.1:{s.server_address[1]}/" for s in servers]

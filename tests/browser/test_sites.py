@@ -153,7 +153,8 @@ def test_accessibility_scan_of_the_sample_kb(tab: Tab, sample_sites: Sites, site
     page.goto(base)
     links = page.eval_on_selector_all("main a[href*='articles/']", "els => els.map(e => e.getAttribute('href'))")
     found = {}
-    paged = ["health/", "health/page/2/"] if site == "internal" else []
+    paged = ["tags/sync.page-2.html", "areas/identity/sso.page-2.html"]
+    paged += ["health/", "health/page/2/"] if site == "internal" else []
     for path in ["", "errors/", "tags/", *paged, *sorted(set(links))[:12]]:
         page.goto(base + path)
         violations = axe_violations(page)
@@ -171,6 +172,20 @@ def test_the_knowledge_health_list_pages_on(tab: Tab, sample_sites: Sites) -> No
     assert page.locator("table.health tbody tr").count() == 20
     page.get_by_role("navigation", name="Pages of the article list (bottom)").get_by_role("link", name="1").click()
     assert page.url == sample_sites.internal + "health/"
+    assert tab.errors == []
+
+
+def test_a_tag_list_pages_on(tab: Tab, sample_sites: Sites) -> None:
+    page = tab.page
+    page.goto(sample_sites.public + "tags/sync.html")
+    first = page.locator("main .article-link").all_inner_texts()
+    assert len(first) == 3
+    page.get_by_role("navigation", name="Pages of the article list (bottom)").get_by_role("link", name="Next").click()
+    assert page.url == sample_sites.public + "tags/sync.page-2.html"
+    assert page.locator("h1").inner_text() == "Tag: sync, page 2 of 3"
+    assert not set(page.locator("main .article-link").all_inner_texts()) & set(first)
+    page.get_by_role("navigation", name="Pages of the article list (top)").get_by_role("link", name="Previous").click()
+    assert page.url == sample_sites.public + "tags/sync.html"
     assert tab.errors == []
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from kb.errors import UsageError
 from kb.project import KnowledgeBase
-from kb.site import build
+from kb.site import build, collect, urls
 from kb.site.leaks import readable_forms
 from tests.site.conftest import TODAY, read_tree
 
@@ -195,6 +195,63 @@ def test_home_lists_product_areas(built: Path) -> None:
     assert '<a href="areas/billing.html">Billing</a>' in home
     assert "Operations" not in home  # only internal articles there
     assert "Operations" in (built / "internal" / "index.html").read_text(encoding="utf-8")
+
+
+def test_long_tag_and_area_lists_are_paged(kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 50,000 articles one tag's page listed 12,000 of them (5 MB)."""
+    one = tmp_path / "one"
+    build(kb, out=one, today=TODAY, search=False)
+    monkeypatch.setattr(collect, "LIST_ROWS_PER_PAGE", 1)
+    paged = tmp_path / "paged"
+    build(kb, out=paged, today=TODAY, search=False)
+
+    for first in ("internal/tags/sso.html", "internal/areas/identity.html", "internal/areas/identity/sso.html"):
+        everything = _listed((one / first).read_text(encoding="utf-8"))
+        assert len(everything) >= 2
+        pages = [paged / urls.list_page(first, n) for n in range(1, len(everything) + 1)]
+        texts = [page.read_text(encoding="utf-8") for page in pages]
+        assert [link for text in texts for link in _listed(text)] == everything  # the same, in order
+        assert not (paged / urls.list_page(first, len(everything) + 1)).exists()
+        assert f"<p>Article 2 of {len(everything)}.</p>" in texts[1]
+        assert f'<a href="{Path(first).name}" rel="prev">Previous</a>' in texts[1]
+    area = [(paged / urls.list_page("internal/areas/identity.html", n)).read_text(encoding="utf-8") for n in (1, 2)]
+    assert 'class="subarea-list"' in area[0]  # sub-areas and the description: on the first page only
+    assert 'class="subarea-list"' not in area[1]
+    assert "<title>Identity, page 2 of 2" in area[1]
+    assert "<title>Tag: sso, page 2 of 2" in (paged / "internal/tags/sso.page-2.html").read_text(encoding="utf-8")
+
+
+def _listed(page: str) -> list[str]:
+    return re.findall(r'class="article-link" href="([^"]+)"', page)
+
+
+def test_ids_and_areas_written_by_hand_never_name_a_file_outside_the_site(kb_root: Path, tmp_path: Path) -> None:
+    article = kb_root / "articles" / "runbooks" / "sso-failover.md"
+    text = article.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^id: .*$", "id: ../../../escaped-id", text)
+    text = re.sub(r"(?m)^product_area: .*$", "product_area: ../../../escaped-area", text)
+    article.write_text(text, encoding="utf-8")
+    out = tmp_path / "out" / "sites"
+
+    build(KnowledgeBase(kb_root), out=out, today=TODAY, search=False)
+
+    written = list(tmp_path.rglob("*escaped*"))
+    assert written
+    assert all(p.is_relative_to(out / "internal") for p in written)
+    assert (out / "internal" / "articles" / "escaped-id.html").is_file()
+
+
+def test_an_alias_never_takes_the_place_of_a_page(kb_root: Path, tmp_path: Path) -> None:
+    article = kb_root / "articles" / "identity" / "sso" / "token-expired.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("KB-0900]", "KB-0900, index.html, tags/sso.html]", 1), encoding="utf-8")
+
+    build(KnowledgeBase(kb_root), out=tmp_path / "out", today=TODAY, search=False)
+
+    home = (tmp_path / "out" / "public" / "index.html").read_text(encoding="utf-8")
+    assert 'http-equiv="refresh"' not in home
+    assert 'http-equiv="refresh"' not in (tmp_path / "out" / "public" / "tags" / "sso.html").read_text(encoding="utf-8")
+    assert "/index.html " not in (tmp_path / "out" / "public" / "_redirects").read_text(encoding="utf-8")
 
 
 def test_one_site_and_another_folder(kb: KnowledgeBase, tmp_path: Path) -> None:
