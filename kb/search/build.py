@@ -30,7 +30,7 @@ from kb.article import Article
 from kb.errors import LockTimeout, UsageError
 from kb.load import load_all, load_article
 from kb.project import KnowledgeBase
-from kb.publish import SiteView, site_view
+from kb.publish import PublishedArticle, site_view
 from kb.quality.policy import Policy, load_policy
 from kb.quality.unpublishable import unpublishable
 from kb.rules.context import CheckContext
@@ -46,12 +46,16 @@ Progress = Callable[[str, int, int], None]
 
 
 class FileState(NamedTuple):
-    """What the index knows of one article file: how it looked on disk, and whether it is in."""
+    """What the index knows of one article file: how it looked on disk, the id it takes on the
+    site, and whether it is in."""
 
     mtime_ns: int
     size: int
     digest: str
     indexed: bool
+    # The id when the site publishes the article (even when a secret keeps it off), else "". Of
+    # the files taking one id, only the first by path is in, as on the site's pages.
+    claim: str
 
 
 @dataclass
@@ -222,8 +226,9 @@ def update_index(
     return report
 
 
-# One article prepared for indexing: its path, digest (None: unreadable) and a document per site.
-Prepared = tuple[str, str | None, dict[str, dict[str, Any]]]
+# One article prepared for indexing: its path, digest (None: unreadable) and, for each site that
+# publishes it, the id it takes there and its document (None when kept off).
+Prepared = tuple[str, str | None, dict[str, tuple[str, dict[str, Any] | None]]]
 PARALLEL_FROM = 500  # articles; fewer are not worth starting processes for
 CHUNK = 50
 
@@ -242,13 +247,18 @@ class Publishing:
     def of(cls, kb: KnowledgeBase, sites: list[Site]) -> Publishing:
         return cls(tuple(sites), CheckContext(kb.root, kb.config, kb.taxonomy), load_policy(kb.config))
 
-    def view(self, site: Site, articles: list[Article]) -> SiteView:
-        """What `site` publishes of `articles`. A customer site leaves out the articles it never
-        publishes (a secret, a card number), as its pages do: its search must not show them."""
-        view = site_view(site, articles)
-        if not view.site.public or not view.articles:
-            return view
-        return view.keep_off(lambda published: bool(unpublishable(published.article, self.context, self.policy)))
+    def judge(self, site: Site, article: Article) -> tuple[str, PublishedArticle | None]:
+        """The id `article` takes on `site` ("" when the site does not publish it), and what the
+        site shows of it: None also when a customer site keeps it off (a secret, a card number),
+        as its pages do. Which of the articles sharing an id is shown is for the caller, who
+        sees them all."""
+        view = site_view(site, [article])
+        if not view.articles:
+            return "", None
+        published = view.articles[0]
+        if site.public and unpublishable(article, self.context, self.policy):
+            return published.id, None
+        return published.id, published
 
 
 def _prepare(publishing: Publishing, items: list[tuple[str, str]]) -> list[Prepared]:
@@ -259,15 +269,14 @@ def _prepare(publishing: Publishing, items: list[tuple[str, str]]) -> list[Prepa
         if article is None:
             prepared.append((relpath, None, {}))
             continue
-        docs: dict[str, dict[str, Any]] = {}
+        docs: dict[str, tuple[str, dict[str, Any] | None]] = {}
         made: dict[str, dict[str, Any]] = {}  # by visible body: sites that show the same text share a document
         for site in publishing.sites:
-            view = publishing.view(site, [article])
-            if view.articles:
-                published = view.articles[0]
-                if published.body not in made:
-                    made[published.body] = document(published)
-                docs[site.name] = made[published.body]
+            claim, published = publishing.judge(site, article)
+            if published is not None and published.body not in made:
+                made[published.body] = document(published)
+            if claim:
+                docs[site.name] = (claim, None if published is None else made[published.body])
         prepared.append((relpath, article.digest, docs))
     return prepared
 
@@ -311,16 +320,20 @@ def _build(
                 limitmb=128, timeout=kb.config.search.lock_timeout
             )
         total = len(disk)
-        for n, (relpath, digest, docs) in enumerate(_prepared(kb, sites, disk), 1):
+        taken: dict[str, set[str]] = {site.name: set() for site in sites}  # ids with their first file in
+        for n, (relpath, digest, docs) in enumerate(_prepared(kb, sites, disk), 1):  # in path order
             mtime, size, _ = disk[relpath]
             if digest is None:
                 report.unreadable.append(relpath)
             for site in sites:
-                doc = docs.get(site.name)
-                if doc is not None:
+                claim, doc = docs.get(site.name, ("", None))
+                first = claim not in taken[site.name]
+                taken[site.name].add(claim)
+                if doc is not None and first:
                     writers[site.name].add_document(**doc)
                     results[site.name].added += 1
-                manifests[site.name].files[relpath] = FileState(mtime, size, digest or "", doc is not None)
+                indexed = doc is not None and first
+                manifests[site.name].files[relpath] = FileState(mtime, size, digest or "", indexed, claim)
             if progress is not None and (n % 200 == 0 or n == total):
                 progress(", ".join(s.name for s in sites), n, total)
         while writers:
@@ -362,10 +375,13 @@ def _update(
     disk: dict[str, tuple[int, int, Path]],
     candidates: set[str],
 ) -> SiteReport:
-    """Rewrite the changed articles of an existing index, and drop the removed ones."""
+    """Rewrite the changed articles of an existing index, and drop the removed ones. Of the files
+    that take one id, the first by path is in: a change can also bring in or take out another
+    file with the same id."""
     report = SiteReport(site.name, full=False)
     folder = index_dir(kb, site.name).resolve()
-    changed: list[Article] = []
+    publishing = Publishing.of(kb, [site])
+    judged: dict[str, tuple[str, PublishedArticle | None]] = {}  # by path: read now
     gone: list[str] = []
     for rel in sorted(candidates):
         known = manifest.files.get(rel)
@@ -373,36 +389,45 @@ def _update(
         if article is None:
             gone.append(rel)
         elif known is None or known.digest != article.digest:
-            changed.append(article)
+            judged[rel] = publishing.judge(site, article)
         else:  # touched, not changed: remember the new time so it is not read again
             mtime, size, _ = disk[rel]
-            manifest.files[rel] = FileState(mtime, size, known.digest, known.indexed)
+            manifest.files[rel] = known._replace(mtime_ns=mtime, size=size)
     gone += [rel for rel in manifest.files if rel not in disk]
-    view = Publishing.of(kb, [site]).view(site, changed)
-    if view.articles or any(manifest.files[rel].indexed for rel in gone if rel in manifest.files) or changed:
+    before = {rel: state.claim for rel, state in manifest.files.items() if state.claim}
+    claims = {rel: claim for rel, claim in before.items() if rel not in judged and rel not in gone}
+    claims.update({rel: claim for rel, (claim, _) in judged.items() if claim})
+    affected = {before[rel] for rel in [*judged, *gone] if rel in before}
+    affected.update(claims[rel] for rel in judged if rel in claims)
+    first: dict[str, str] = {}  # affected id -> the file that is in
+    for rel in sorted(claims):
+        if claims[rel] in affected:
+            first.setdefault(claims[rel], rel)
+    for rel in first.values():  # an unchanged file that another one with its id kept out until now
+        if rel not in judged and not manifest.files[rel].indexed:
+            article = load_article(disk[rel][2], rel).article
+            if article is not None:
+                judged[rel] = publishing.judge(site, article)
+    put = {rel: published for rel, (claim, published) in judged.items() if published and first.get(claim) == rel}
+    drop = [rel for rel in [*judged, *gone] if rel not in put and _indexed(manifest, rel)]
+    drop += [rel for rel, claim in claims.items() if claim in first and first[claim] != rel and rel not in judged
+             and _indexed(manifest, rel)]  # fmt: skip
+    if put or drop:
         ix = whoosh_index.open_dir(str(folder))
         try:
             writer = ix.writer(timeout=kb.config.search.lock_timeout)
         except LockError:
             raise LockTimeout(f"the whoosh index of site {site.name!r} stayed locked") from None
         try:
-            for item in view.articles:
-                known = manifest.files.get(item.article.relpath)
-                writer.update_document(**document(item))
-                if known is not None and known.indexed:
+            for rel, published in sorted(put.items()):
+                writer.update_document(**document(published))
+                if _indexed(manifest, rel):
                     report.updated += 1
                 else:
                     report.added += 1
-            for article in [*view.withheld, *view.kept_off]:
-                known = manifest.files.get(article.relpath)
-                if known is not None and known.indexed:
-                    writer.delete_by_term("path", article.relpath)
-                    report.removed += 1
-            for rel in gone:
-                known = manifest.files.get(rel)
-                if known is not None and known.indexed:
-                    writer.delete_by_term("path", rel)
-                    report.removed += 1
+            for rel in sorted(drop):
+                writer.delete_by_term("path", rel)
+                report.removed += 1
             # Merging segments costs a third of a second at 10,000 articles: let a few small ones
             # pile up (search reads them all the same) and merge them now and then.
             with ix.reader() as reader:  # type: ignore[no-untyped-call]
@@ -413,16 +438,24 @@ def _update(
             raise
         finally:
             ix.close()  # type: ignore[no-untyped-call]
-    published = {p.article.relpath for p in view.articles}
-    for article in changed:
-        mtime, size, _ = disk[article.relpath]
-        manifest.files[article.relpath] = FileState(mtime, size, article.digest, article.relpath in published)
+    for rel, (claim, _) in judged.items():
+        mtime, size, _ = disk[rel]
+        digest = articles[rel].digest if rel in articles else manifest.files[rel].digest
+        manifest.files[rel] = FileState(mtime, size, digest, rel in put, claim)
+    for rel in drop:
+        if rel in manifest.files and rel not in judged:
+            manifest.files[rel] = manifest.files[rel]._replace(indexed=False)
     for rel in gone:
         if rel in disk:  # there, but unreadable now
             mtime, size, _ = disk[rel]
-            manifest.files[rel] = FileState(mtime, size, "", False)
+            manifest.files[rel] = FileState(mtime, size, "", False, "")
         else:
             manifest.files.pop(rel, None)
     manifest.write(folder)
     report.published = sum(1 for f in manifest.files.values() if f.indexed)
     return report
+
+
+def _indexed(manifest: Manifest, rel: str) -> bool:
+    known = manifest.files.get(rel)
+    return known is not None and known.indexed
