@@ -428,7 +428,7 @@ def _examine_all(
     # fork: the workers inherit the loaded config, taxonomy and rules instead of re-reading them.
     for examined in pool.run(
         _examine_chunk, _Examiner(kb, policy), todo,
-        processes=min(os.cpu_count() or 1, 8), chunk=CHUNK, threshold=POOL_THRESHOLD, start="fork",
+        processes=pool.cores(8), chunk=CHUNK, threshold=POOL_THRESHOLD, start="fork",
     ):  # fmt: skip
         fresh += 1
         results[examined.relpath] = examined

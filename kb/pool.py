@@ -41,13 +41,18 @@ Start = Literal["fork", "forkserver"]
 _SHARED: Any = None  # in a worker: what the pool's function gets besides its items
 
 
+def cores(most: int) -> int:
+    """Every core of this machine, up to `most`."""
+    return max(1, min(os.cpu_count() or 1, most))
+
+
 def workers() -> int:
     """Processes the build uses: every core, up to four; `KB_WORKERS` overrides (1 means no pool).
     The check and the index choose their own (`processes`)."""
     configured = os.environ.get("KB_WORKERS", "")
     if configured.isdigit() and int(configured) > 0:
         return int(configured)
-    return max(1, min(os.cpu_count() or 1, 4))
+    return cores(4)
 
 
 def run(

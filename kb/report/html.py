@@ -129,8 +129,8 @@ def _lowest(title: str, kind: str, groups: list[AreaStats]) -> tuple[str, list[t
     """A chart's title and rows of mean scores: every group, or the lowest when there are many."""
     shown = groups
     if len(groups) > CHART_ROWS:
-        lowest = heapq.nsmallest(CHART_ROWS, groups, key=lambda g: (g.mean_score, g.name))
-        shown = sorted(lowest, key=lambda g: g.name)
+        lowest = {id(g) for g in heapq.nsmallest(CHART_ROWS, groups, key=lambda g: (g.mean_score, g.name))}
+        shown = [g for g in groups if id(g) in lowest]  # in the order of the whole chart ("(unreadable)" last)
         title += f": the {CHART_ROWS} lowest of {len(groups):,} {kind}"
     return title, [(g.name, g.mean_score, f"{g.mean_score:g} ({g.articles})", _colour(g.mean_score)) for g in shown]
 

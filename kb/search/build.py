@@ -285,7 +285,7 @@ def _prepared(kb: KnowledgeBase, sites: list[Site], disk: dict[str, tuple[int, i
     """Every article prepared, in path order; in worker processes when there are many."""
     items = [(str(disk[rel][2]), rel) for rel in sorted(disk)]
     configured = kb.config.search.workers
-    processes = configured or min(os.cpu_count() or 1, 8)  # each worker imports whoosh and its settings
+    processes = configured or pool.cores(8)  # each worker imports whoosh and its settings
     size = max(1, min(CHUNK, len(items) // (processes * 4)))  # enough chunks to keep every worker busy
     # Workers from a fork server: kb serve indexes from a process that holds a whole build, which
     # forked workers would copy page by page.

@@ -210,6 +210,9 @@ def test_long_charts_and_lists_show_what_needs_attention_most_and_say_so(
     chart = html.bars(*html._lowest("By area", "areas", s.by_area))
     assert chart.count("<rect") == 1
     assert f"<title>{lowest.name}: " in chart
+    monkeypatch.setattr(html, "CHART_ROWS", len(s.by_area) - 1)
+    names = [name for name, *_ in html._lowest("By area", "areas", s.by_area)[1]]
+    assert names == [a.name for a in s.by_area if a.name in names]  # in the order of the whole chart
     reviews = len(s.overdue) + len(s.due_soon)
     content = html.content(report)
     assert reviews > 0

@@ -196,7 +196,7 @@ def _indexed_paths(kb: KnowledgeBase, site: str) -> list[str]:
         with ix.searcher() as searcher:
             return sorted(fields["path"] for fields in searcher.all_stored_fields())
     finally:
-        ix.close()
+        ix.close()  # type: ignore[no-untyped-call]
 
 
 def test_of_two_files_with_one_id_the_first_by_path_is_indexed_as_the_site_publishes_it(
