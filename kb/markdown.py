@@ -155,6 +155,21 @@ def internal_blocks(tokens: list[Token]) -> list[tuple[int, int]]:
     return ranges
 
 
+def unclosed_internal_blocks(tokens: list[Token]) -> list[tuple[int, int]]:
+    """Body line ranges [start, end) of the `::: internal` blocks with no closing `:::`: each
+    runs to the end of what holds it (the article, or a list item or quote)."""
+    found = []
+    opened: list[Token] = []
+    for token in tokens:
+        if token.type == f"container_{INTERNAL}_open":
+            opened.append(token)
+        elif token.type == f"container_{INTERNAL}_close" and opened:
+            start = opened.pop()
+            if not token.markup and start.map:  # closed by the end of its parent, not by a fence
+                found.append((start.map[0], start.map[1]))
+    return sorted(found)
+
+
 def slugify(text: str) -> str:
     """GitHub-style heading anchor: lower case, punctuation dropped, spaces to hyphens."""
     text = unicodedata.normalize("NFKC", text).strip().lower()

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from kb.findings import Finding
+from kb.markdown import unclosed_internal_blocks
 from kb.rules.base import ArticleRule, Group, Rule
 
 if TYPE_CHECKING:
@@ -171,4 +172,51 @@ class UnfilledPlaceholder(ArticleRule):
                 )
 
 
-RULES: list[type[Rule]] = [MissingSection, EmptySection, UnfilledPlaceholder]
+class UnclosedInternalBlock(ArticleRule):
+    """## What it does
+    Reports a `::: internal` block that no `:::` line closes. Such a block runs on to the end of
+    the article (or of the list item or quote it is in).
+
+    ## Why it matters
+    Everything after the opening line becomes a staff-only note: customers see the article
+    stop there, and lose the sections after it.
+
+    ## Example
+    ```markdown
+    ::: internal
+    Escalate to the on-call engineer if the retry fails.
+
+    ## Cause
+    The token expired while the browser was offline.
+    ```
+
+    ## Use instead
+    ```markdown
+    ::: internal
+    Escalate to the on-call engineer if the retry fails.
+    :::
+
+    ## Cause
+    The token expired while the browser was offline.
+    ```
+    """
+
+    code = "KB104"
+    name = "unclosed-internal-block"
+    group = Group.COMPLETE
+    summary = "An internal block is never closed."
+    hint = "end the staff-only note with a line that holds only ':::'"
+
+    def check(self, article: Article, context: CheckContext) -> Iterator[Finding]:
+        lines = article.body_lines
+        for start, end in unclosed_internal_blocks(context.text(article).tokens):
+            first, last = article.body_line + start + 1, article.body_line + min(end, len(lines)) - 1
+            hidden = f": lines {first} to {last} are staff-only" if last > first else ""
+            yield self.at(
+                article.body_location(start, len(lines[start]) - len(lines[start].lstrip()) + 1),
+                f"this internal block is never closed{hidden}",
+                context=lines[start].strip(),
+            )
+
+
+RULES: list[type[Rule]] = [MissingSection, EmptySection, UnfilledPlaceholder, UnclosedInternalBlock]
