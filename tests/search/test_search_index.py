@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -128,6 +129,23 @@ def test_kb_index_reports_what_it_did(tmp_path: Path, search_kb: KnowledgeBase) 
     result = CliRunner().invoke(cli, ["--root", str(search_kb.root), "index"])
     assert result.exit_code == 0, result.output
     assert "Index of site public: 1 updated; 15 articles in all." in result.output
+
+
+@pytest.mark.parametrize("broken", ["no articles folder", "no sites"])
+def test_kb_index_and_kb_search_refuse_a_kb_they_cannot_index(search_kb: KnowledgeBase, broken: str) -> None:
+    """Not "0 articles" and exit 0: the same usage error as kb check and kb build (exit 2)."""
+    if broken == "no articles folder":
+        shutil.rmtree(search_kb.articles_dir)
+        expected = "no such file or folder"
+    else:
+        taxonomy = search_kb.schemas_dir / "taxonomy.yaml"
+        text = taxonomy.read_text(encoding="utf-8")
+        taxonomy.write_text(text[: text.index("\nsites:")] + "\n", encoding="utf-8")
+        expected = "no sites"
+    for command in (["index"], ["search", "sign in"]):
+        result = CliRunner().invoke(cli, ["--root", str(search_kb.root), *command])
+        assert result.exit_code == 2, result.output
+        assert expected in result.output
 
 
 def test_kb_search_updates_a_stale_index_first(search_kb: KnowledgeBase) -> None:
