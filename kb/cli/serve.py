@@ -15,9 +15,14 @@ from kb.site.serve import DevServer
               help="Port of the first site; each further site takes the next one (0: any free ports).")  # fmt: skip
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--no-search", is_flag=True, help="Skip the Pagefind index (faster rebuilds; search pages say so).")
+@click.option(
+    "--apart", is_flag=True,
+    help="Build each time in a process of its own, as kb build does, instead of keeping the last build "
+    "in memory (about 45 KB an article): for large KBs on small machines; rebuilds take longer.",
+)  # fmt: skip
 @verbosity
 @pass_env
-def command(env: Env, port: int, host: str, no_search: bool) -> None:
+def command(env: Env, port: int, host: str, no_search: bool, apart: bool) -> None:
     """Build every site and serve each on its own port, rebuilding when an article changes.
 
     Watches articles/, schemas/, templates/ and kb.yaml; after a change only what it affects is
@@ -25,7 +30,8 @@ def command(env: Env, port: int, host: str, no_search: bool) -> None:
     from its own index only. Ctrl+C stops.
     """
     kb = env.kb()
-    server = DevServer(kb.root, host=host, port=port, search=False if no_search else None, log=env.info)
+    search = False if no_search else None
+    server = DevServer(kb.root, host=host, port=port, search=search, log=env.info, in_memory=not apart)
     env.info(f"Building {kb.config.name} ...")
     sites = server.start()
     width = max(len(site.name) for site in sites)

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import multiprocessing
 import os
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -88,10 +90,17 @@ class DevServer:
         port: int = 8000,
         search: bool | None = None,
         log: Callable[[str], None] = print,
+        in_memory: bool = True,
     ) -> None:
         self.kb = KnowledgeBase(root)
         self.out = self.kb.root / self.kb.config.site.output
+        self.search = search
         self.builder = Builder(self.kb.root, out=self.out, search=search)
+        # Keep what a build made (the check's results, every page's view, the rendered bodies:
+        # about 45 KB an article) for rebuilds in a second; or build each time as `kb build` does,
+        # in a process of its own, through the disk caches: less memory, slower rebuilds.
+        self.in_memory = in_memory
+        self._building = threading.Lock()
         self.host = host
         self.port = port
         self.log = log
@@ -105,9 +114,17 @@ class DevServer:
     # -- building ---------------------------------------------------------------------------
 
     def rebuild(self, changed: set[Path] | None = None) -> BuildReport | None:
-        """Build (incrementally after the first time); on a user error keep serving the last site."""
+        """Build (incrementally after the first time); on a user error keep serving the last site.
+        One build at a time: the watcher's and a caller's would write the same folders."""
+        with self._building:
+            return self._rebuild(changed)
+
+    def _rebuild(self, changed: set[Path] | None) -> BuildReport | None:
         try:
-            report = self.builder.build(changed=changed, defer_search=self.generation.number > 0)
+            if self.in_memory:
+                report = self.builder.build(changed=changed, defer_search=self.generation.number > 0)
+            else:
+                report = build_apart(self.kb.root, self.out, self.search)
         except KbError as exc:
             self.log(f"Build failed; still serving the previous site.\n{exc.render()}")
             return None
@@ -214,6 +231,26 @@ class DevServer:
             site.server.server_close()
         for search in self.searches.values():
             search.close()
+
+
+def build_apart(root: Path, out: Path, search: bool | None) -> BuildReport:
+    """A build of every site in a new process, as `kb build` makes it (through the disk caches):
+    all it held goes back to the system with that process."""
+    context = multiprocessing.get_context("spawn")  # a new interpreter: this one runs threads
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as executor:
+        made = executor.submit(_build_once, root, out, search).result()
+    if isinstance(made, str):
+        raise KbError(made)
+    return made
+
+
+def _build_once(root: Path, out: Path, search: bool | None) -> BuildReport | str:
+    """`build_apart`'s work: the report, or what went wrong as the user reads it."""
+    try:
+        with Builder(root, out=out, search=search, once=True) as builder:
+            return builder.build()
+    except KbError as exc:
+        return exc.render()
 
 
 def _scan(folder: Path, state: dict[str, tuple[int, int]]) -> None:

@@ -176,3 +176,33 @@ def test_after_a_save_only_the_saved_files_problems_are_logged_again(kb_root: Pa
         server.stop()
     assert [line.split(":")[0] for line in first] == ["articles/billing/refund-draft.md"]
     assert not [line for line in logged if "KB00" in line], logged
+
+
+def test_a_serve_that_builds_apart_serves_rebuilds_and_reports_as_one_in_memory(kb_root: Path) -> None:
+    """`kb serve --apart`: each build runs in a process of its own, as kb build's does."""
+    logged: list[str] = []
+    server = DevServer(kb_root, port=0, search=False, log=logged.append, in_memory=False)
+    sites = {site.name: site for site in server.start()}
+    try:
+        assert server.builder.cache.files == {}  # this process holds no build
+        article = kb_root / "articles" / "billing" / "payment-required.md"
+        text = article.read_text(encoding="utf-8")
+        article.write_text(text.replace("Update the card under", "Quokkafy the card under"), encoding="utf-8")
+        before = server.generation.number
+        server.rebuild({article})  # (the watcher may rebuild too)
+        assert server.generation.number > before
+        assert "Quokkafy" in get(sites["public"].url + "articles/kb-0005.html")[1]
+        status, body = get(sites["public"].url + "api/search?q=quokkafy")
+        assert (status, [h["id"] for h in json.loads(body)["hits"]]) == (200, ["KB-0005"])
+
+        article.write_text(text.replace("tags: [billing]", "tags: [billing"), encoding="utf-8")
+        server.rebuild({article})
+        where = "articles/billing/payment-required.md:9:7: KB008 yaml-syntax: this [ is never closed"
+        assert any(line.startswith(where) for line in logged), logged
+
+        (kb_root / "kb.yaml").write_text("name: [broken\n", encoding="utf-8")
+        assert server.rebuild() is None
+        assert any(line.startswith("Build failed; still serving the previous site.") for line in logged), logged
+        assert get(sites["public"].url + "articles/kb-0001.html")[0] == 200
+    finally:
+        server.stop()
