@@ -13,6 +13,7 @@ import datetime as dt
 import difflib
 import enum
 import functools
+import re
 import types
 import typing
 from collections.abc import Callable
@@ -29,10 +30,12 @@ CONFIG_FILE = "kb.yaml"
 T = TypeVar("T")
 
 
-def setting(default: Any, doc: str, *, minimum: float | None = None, maximum: float | None = None) -> Any:
+def setting(
+    default: Any, doc: str, *, minimum: float | None = None, maximum: float | None = None, url: bool = False
+) -> Any:
     """A config field with its documentation (shown by `kb config --docs`) and, for a number,
-    the smallest and largest value that makes sense."""
-    metadata = {"doc": doc, "minimum": minimum, "maximum": maximum}
+    the smallest and largest value that makes sense; `url`: empty or a full http(s) address."""
+    metadata = {"doc": doc, "minimum": minimum, "maximum": maximum, "url": url}
     if isinstance(default, list | dict) or dataclasses.is_dataclass(default):
         factory: Callable[[], Any] = default.__class__ if dataclasses.is_dataclass(default) else default.copy  # type: ignore[assignment]
         return field(default_factory=factory, metadata=metadata)
@@ -207,7 +210,9 @@ class LintSettings:
     )
     baseline: str = setting(".kb-baseline.json", "Baseline file of accepted findings, relative to the KB root.")
     rules_url: str = setting(
-        "", "Where your team publishes rule docs, with {code} and {name} filled in (links in SARIF and reviewdog)."
+        "",
+        "Where your team publishes rule docs, with {code} and {name} filled in (links in SARIF and reviewdog).",
+        url=True,
     )
 
 
@@ -224,9 +229,13 @@ class Config:
     extra_fields: list[str] = setting(
         [], "Front matter fields your team adds beyond the contract; kb accepts them without a warning."
     )
-    base_url: str = setting("", "Public URL the public site is served from (for the sitemap and canonical links).")
-    edit_url: str = setting("", "'Suggest an edit' link; {path} is the article's path from the KB root.")
-    flag_url: str = setting("", "'Flag this article' link (an issue template); {id} and {title} are filled in.")
+    base_url: str = setting(
+        "", "Public URL the public site is served from (for the sitemap and canonical links).", url=True
+    )
+    edit_url: str = setting("", "'Suggest an edit' link; {path} is the article's path from the KB root.", url=True)
+    flag_url: str = setting(
+        "", "'Flag this article' link (an issue template); {id} and {title} are filled in.", url=True
+    )
     check: CheckSettings = setting(CheckSettings(), "How a run decides success.")
     search: SearchSettings = setting(SearchSettings(), "Search indexes and ranking.")
     importer: ImporterSettings = setting(ImporterSettings(), "Defaults of `kb import`.")
@@ -288,11 +297,20 @@ def read_settings(
             )
         kwargs[key] = _convert(hints[key], item, document, file, (*where, key))
         _check_range(fields[key], kwargs[key], document, file, (*where, key))
+        if fields[key].metadata.get("url") and kwargs[key] and not _FULL_URL.match(kwargs[key]):
+            pos = document.position((*where, key))
+            raise ConfigError(
+                f"{_dotted((*where, key))} must be a full http:// or https:// address, not {kwargs[key]!r}",
+                path=file, line=pos.line, col=pos.col, hint="for example https://help.example.com/",
+            )  # fmt: skip
     try:
         return cls(**kwargs)
     except ValueError as exc:  # settings that do not fit together (`__post_init__`)
         pos = document.position(where, key=True)
         raise ConfigError(f"{_dotted(where) or 'the file'}: {exc}", path=file, line=pos.line, col=pos.col) from None
+
+
+_FULL_URL = re.compile(r"https?://[^\s/?#]+", re.IGNORECASE)
 
 
 def _check_range(

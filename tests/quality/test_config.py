@@ -117,6 +117,8 @@ def test_a_config_mistake_exits_2_with_file_and_line_never_zero_findings(
         ),
         ("negative-max-words.yaml", 4, 16, "lint.thresholds.max_words must be at least 1, not -100"),
         ("similarity-out-of-range.yaml", 4, 27, "lint.thresholds.duplicate_similarity must be between 0 and 1, not 70"),
+        ("base-url-not-a-url.yaml", 2, 11, "base_url must be a full http:// or https:// address, not '5'"),
+        ("edit-url-relative.yaml", 4, 11, "edit_url must be a full http:// or https:// address, not 'edit/{path}'"),
         (
             "description-min-over-max.yaml",
             3,
