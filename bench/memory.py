@@ -2,7 +2,8 @@
 
 Each command runs in a new process, as a user runs it, on the workload imported by `kb import`
 (`bench.search_kb.imported_kb`): `import` (into a new KB), `check` cold and warm, `audit`,
-`build` (both sites, no Pagefind, no cache), `index` (full) and `search`. Peak memory is the
+`build` (both sites, no Pagefind, no cache), `build warm` (after one article changed, the caches
+warm: the usual build), `index` (full) and `search`. Peak memory is the
 largest sum of resident memory over the command's whole process tree (the pools' workers
 included), sampled every 20 ms from /proc; `wait4`'s figure (the largest single process) is kept
 too. The benchmark's time is the sum of the commands' times; its facts give each command's peak.
@@ -29,6 +30,7 @@ KB = Path(sys.executable).parent / "kb"
 TODAY = "2026-03-01"
 LIMIT = 1 << 30  # DESIGN.md: any command under 1 GiB at 50,000 articles
 SAMPLE_SECONDS = 0.02
+EDIT = "\nOne more sentence, for the memory benchmark's warm build.\n"
 
 Setup = Callable[[], None]
 
@@ -85,6 +87,17 @@ def _commands(workload: Workload, root: Path, scratch: Path, code: str) -> list[
     def no_cache() -> None:
         shutil.rmtree(root / ".kb-cache", ignore_errors=True)
 
+    warm_build = [*kb, "build", "--no-search", "-q", "--today", TODAY, "--out", str(scratch / "site-warm")]
+
+    def one_article_changed() -> None:
+        """A cached build (untimed), then one article edited: what `kb build` usually meets. The
+        edit is undone by the next repeat's, so the KB stays as imported but for one line."""
+        subprocess.run(warm_build, cwd=root, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        article = min((root / "articles").rglob("*.md"))
+        text = article.read_text(encoding="utf-8")
+        edited = text.removesuffix(EDIT) if text.endswith(EDIT) else text + EDIT
+        article.write_text(edited, encoding="utf-8")
+
     return [
         ("import", [str(KB), "--root", str(fresh), "import", str(workload.articles_dir), *include, "-q",
                     "--audience", "public", "--confidence", "validated"], new_kb),
@@ -93,6 +106,7 @@ def _commands(workload: Workload, root: Path, scratch: Path, code: str) -> list[
         ("audit", [*kb, "audit", "-q", "--today", TODAY, "-o", str(scratch / "audit.txt")], None),
         ("build", [*kb, "build", "--no-search", "--full", "--no-cache", "-q", "--today", TODAY,
                    "--out", str(scratch / "site")], None),
+        ("build warm", warm_build, one_article_changed),
         ("index", [*kb, "index", "--full", "-q"], None),
         ("search", [*kb, "search", code, "--limit", "5"], None),
     ]  # fmt: skip
