@@ -100,7 +100,8 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     Benchmark(
         name="memory",
         label="kb peak memory",
-        about="every command (import, check cold and warm, audit, build cold and warm, index, search) in a new process; "
+        about="every command (import, check cold and warm, audit, build cold and warm, index, search) "
+        "in a new process; "
         "peak = largest sum of PSS (shared pages split, not counted twice) over its process tree; "
         "time = the commands' times added up "
         "(target: every peak under 1 GiB at 50,000 articles)",
