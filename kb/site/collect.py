@@ -233,7 +233,7 @@ def _listings(
             shown = replace(group, articles=rows)
             pages.append(
                 Page(
-                    pager.pages[pager.number - 1].path,
+                    pager.path,
                     "area.html",
                     _numbered(group.link.text, pager),
                     AreaView(shown, crumbs, pager),
@@ -251,7 +251,7 @@ def _listings(
         name = names[slug]
         for rows, pager in _pieces(tuple(tagged[slug]), LIST_ROWS_PER_PAGE, urls.tag_path(name)):
             view = TagView(name, rows, pager)
-            pages.append(Page(pager.pages[pager.number - 1].path, "tag.html", _numbered(f"Tag: {name}", pager), view))
+            pages.append(Page(pager.path, "tag.html", _numbered(f"Tag: {name}", pager), view))
     tag_links = tuple((Link(urls.tag_path(names[s]), names[s]), len(tagged[s])) for s in sorted(tagged))
     pages.append(Page(urls.TAGS_INDEX, "tags.html", "Tags", TagsView(tag_links)))
 
@@ -471,7 +471,7 @@ def _paged(rows: tuple[HealthRow, ...], counts: tuple[tuple[str, int], ...], rep
     pages = []
     for shown, pager in _pieces(rows, HEALTH_ROWS_PER_PAGE, urls.HEALTH, urls.health_page):
         view = HealthView(shown, len(rows), counts, report if pager.number == 1 else "", today, pager)
-        pages.append(Page(urls.health_page(pager.number), "health.html", _numbered("Knowledge health", pager), view))
+        pages.append(Page(pager.path, "health.html", _numbered("Knowledge health", pager), view))
     return pages
 
 

@@ -168,6 +168,11 @@ class Pager:
         return len(self.pages)
 
     @property
+    def path(self) -> str:
+        """The site path of this page."""
+        return self.pages[self.number - 1].path
+
+    @property
     def previous(self) -> str | None:
         """The site path of the page before this one."""
         return self.pages[self.number - 2].path if self.number > 1 else None
