@@ -120,11 +120,12 @@ class DevServer:
             return self._rebuild(changed)
 
     def _rebuild(self, changed: set[Path] | None) -> BuildReport | None:
+        not_indexed: list[str] = []  # built apart: what kept the build's process from updating an index
         try:
             if self.in_memory:
                 report = self.builder.build(changed=changed, defer_search=self.generation.number > 0)
             else:
-                report = build_apart(self.kb.root, self.out, self.search)
+                report, not_indexed = build_apart(self.kb.root, self.out, self.search)
         except KbError as exc:
             self.log(f"Build failed; still serving the previous site.\n{exc.render()}")
             return None
@@ -145,7 +146,12 @@ class DevServer:
         except KbError as exc:
             self.log(f"Search index not updated: {exc.render()}")
         for site in report.sites:
-            self.search_of(site.name).update(self.log)
+            if self.in_memory:
+                self.search_of(site.name).update(self.log)
+            else:  # the build's process brought the index up to date
+                self.search_of(site.name).refresh()
+        for problem in not_indexed:
+            self.log(problem)
         return report
 
     def search_of(self, site: str) -> SiteSearch:
@@ -233,9 +239,10 @@ class DevServer:
             search.close()
 
 
-def build_apart(root: Path, out: Path, search: bool | None) -> BuildReport:
-    """A build of every site in a new process, as `kb build` makes it (through the disk caches):
-    all it held goes back to the system with that process."""
+def build_apart(root: Path, out: Path, search: bool | None) -> tuple[BuildReport, list[str]]:
+    """A build of every site in a new process, as `kb build` makes it (through the disk caches),
+    and then each site's whoosh index brought up to date: all that held goes back to the system
+    with that process. Also what kept an index from being updated, as the user reads it."""
     context = multiprocessing.get_context("spawn")  # a new interpreter: this one runs threads
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as executor:
         made = executor.submit(_build_once, root, out, search).result()
@@ -244,13 +251,20 @@ def build_apart(root: Path, out: Path, search: bool | None) -> BuildReport:
     return made
 
 
-def _build_once(root: Path, out: Path, search: bool | None) -> BuildReport | str:
-    """`build_apart`'s work: the report, or what went wrong as the user reads it."""
+def _build_once(root: Path, out: Path, search: bool | None) -> tuple[BuildReport, list[str]] | str:
+    """`build_apart`'s work: the report and the index problems, or what went wrong."""
     try:
         with Builder(root, out=out, search=search, once=True) as builder:
-            return builder.build()
+            report = builder.build()
     except KbError as exc:
         return exc.render()
+    problems = []
+    for site in report.sites:
+        try:
+            update_index(KnowledgeBase(root), site=site.name)
+        except KbError as exc:
+            problems.append(f"Search index of {site.name} not updated: {exc.render()}")
+    return report, problems
 
 
 def _scan(folder: Path, state: dict[str, tuple[int, int]]) -> None:
@@ -295,6 +309,10 @@ class SiteSearch:
         except KbError as exc:
             log(f"Search index of {self.site} not updated: {exc.render()}")
             return
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Let the open searcher see what the index holds now."""
         with self._lock:
             if self._index is not None:
                 self._index.refresh()
