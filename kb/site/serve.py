@@ -241,30 +241,34 @@ class DevServer:
 
 def build_apart(root: Path, out: Path, search: bool | None) -> tuple[BuildReport, list[str]]:
     """A build of every site in a new process, as `kb build` makes it (through the disk caches),
-    and then each site's whoosh index brought up to date: all that held goes back to the system
-    with that process. Also what kept an index from being updated, as the user reads it."""
-    context = multiprocessing.get_context("spawn")  # a new interpreter: this one runs threads
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as executor:
+    then each site's whoosh index brought up to date in another: all they held goes back to the
+    system with them. Also what kept an index from being updated, as the user reads it."""
+    context = multiprocessing.get_context("spawn")  # new interpreters: this one runs threads
+    with ProcessPoolExecutor(max_workers=1, mp_context=context, max_tasks_per_child=1) as executor:
         made = executor.submit(_build_once, root, out, search).result()
-    if isinstance(made, str):
-        raise KbError(made)
-    return made
+        if isinstance(made, str):
+            raise KbError(made)
+        return made, executor.submit(_index_sites, root, [site.name for site in made.sites]).result()
 
 
-def _build_once(root: Path, out: Path, search: bool | None) -> tuple[BuildReport, list[str]] | str:
-    """`build_apart`'s work: the report and the index problems, or what went wrong."""
+def _build_once(root: Path, out: Path, search: bool | None) -> BuildReport | str:
+    """`build_apart`'s build: its report, or what went wrong as the user reads it."""
     try:
         with Builder(root, out=out, search=search, once=True) as builder:
-            report = builder.build()
+            return builder.build()
     except KbError as exc:
         return exc.render()
+
+
+def _index_sites(root: Path, sites: list[str]) -> list[str]:
+    """`build_apart`'s index updates: what kept any from being made."""
     problems = []
-    for site in report.sites:
+    for site in sites:
         try:
-            update_index(KnowledgeBase(root), site=site.name)
+            update_index(KnowledgeBase(root), site=site)
         except KbError as exc:
-            problems.append(f"Search index of {site.name} not updated: {exc.render()}")
-    return report, problems
+            problems.append(f"Search index of {site} not updated: {exc.render()}")
+    return problems
 
 
 def _scan(folder: Path, state: dict[str, tuple[int, int]]) -> None:
