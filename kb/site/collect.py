@@ -11,6 +11,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import TypeVar
 
@@ -190,10 +192,10 @@ def collect(site: SiteInfo, view: SiteView, inputs: Inputs, memo: Memo | None = 
         if memo.sitemap is None or memo.sitemap[0] != listed:
             memo.sitemap = (listed, routes.sitemap(site.base_url, listed))
         plan.files[urls.SITEMAP] = memo.sitemap[1]
-    names = [*(page.path for page in plan.pages), *plan.files, *plan.assets]
-    outside = [name for name in names if not urls.inside_site(name)]
-    if outside:  # the names above are made safe where they are made: this is the last guard
-        raise KbError(f"the {site.name} site would write {outside[0]!r}, outside its folder; nothing was published")
+    names = chain((page.path for page in plan.pages), plan.files, plan.assets)
+    outside = next((name for name in names if not urls.inside_site(name)), None)
+    if outside is not None:  # the names above are made safe where they are made: this is the last guard
+        raise KbError(f"the {site.name} site would write {outside!r}, outside its folder; nothing was published")
     return plan
 
 
@@ -229,7 +231,7 @@ def _listings(
     )
     for path, group in sorted(groups.items()):
         crumbs = tuple(_area_link(a, tax) for a in _ancestors(path))
-        for rows, pager in _pieces(group.articles, LIST_ROWS_PER_PAGE, urls.area_path(path)):
+        for rows, pager in _pieces(group.articles, LIST_ROWS_PER_PAGE, partial(urls.list_page, urls.area_path(path))):
             shown = replace(group, articles=rows)
             pages.append(
                 Page(
@@ -249,7 +251,9 @@ def _listings(
             tagged[tag_slug].append(summaries[item.id])
     for slug in sorted(tagged):
         name = names[slug]
-        for rows, pager in _pieces(tuple(tagged[slug]), LIST_ROWS_PER_PAGE, urls.tag_path(name)):
+        for rows, pager in _pieces(
+            tuple(tagged[slug]), LIST_ROWS_PER_PAGE, partial(urls.list_page, urls.tag_path(name))
+        ):
             view = TagView(name, rows, pager)
             pages.append(Page(pager.path, "tag.html", _numbered(f"Tag: {name}", pager), view))
     tag_links = tuple((Link(urls.tag_path(names[s]), names[s]), len(tagged[s])) for s in sorted(tagged))
@@ -469,8 +473,8 @@ def _health_pages(
 def _paged(rows: tuple[HealthRow, ...], counts: tuple[tuple[str, int], ...], report: str, today: str) -> list[Page]:
     """The list of every article in pages a browser opens at once; the report on the first."""
     pages = []
-    for shown, pager in _pieces(rows, HEALTH_ROWS_PER_PAGE, urls.HEALTH, urls.health_page):
-        view = HealthView(shown, len(rows), counts, report if pager.number == 1 else "", today, pager)
+    for shown, pager in _pieces(rows, HEALTH_ROWS_PER_PAGE, urls.health_page):
+        view = HealthView(shown, counts, report if pager.number == 1 else "", today, pager)
         pages.append(Page(pager.path, "health.html", _numbered("Knowledge health", pager), view))
     return pages
 
@@ -484,14 +488,11 @@ LIST_ROWS_PER_PAGE = 200
 Row = TypeVar("Row")
 
 
-def _pieces(
-    rows: tuple[Row, ...], size: int, first: str, page_path: Callable[[int], str] | None = None
-) -> list[tuple[tuple[Row, ...], Pager]]:
-    """`rows` cut into pages of `size` (one page when empty), each with its pager. The first page
-    is `first`; the others are named by `page_path(number)`, by default `urls.list_page`."""
+def _pieces(rows: tuple[Row, ...], size: int, page_path: Callable[[int], str]) -> list[tuple[tuple[Row, ...], Pager]]:
+    """`rows` cut into pages of `size` (one page when empty), each with its pager; page `n` (from
+    1) is named `page_path(n)`."""
     count = max(1, -(-len(rows) // size))
-    path_of = page_path or (lambda number: urls.list_page(first, number))
-    numbers = tuple(Link(first if n == 1 else path_of(n), str(n)) for n in range(1, count + 1))
+    numbers = tuple(Link(page_path(n), str(n)) for n in range(1, count + 1))
     pieces = []
     for number in range(1, count + 1):
         shown = rows[(number - 1) * size : number * size]

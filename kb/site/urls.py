@@ -82,8 +82,10 @@ def asset_path(relpath: str) -> str:
 
 
 def inside_site(path: str) -> bool:
-    """Whether a site path names a file inside the site's folder (no `..`, not absolute)."""
-    return bool(path) and "\\" not in path and all(part not in ("", ".", "..") for part in path.split("/"))
+    """Whether a site path names a file inside the site's folder: not absolute, and no empty, `.`
+    or `..` part (each part found between slashes; collect asks this of every page it plans)."""
+    padded = f"/{path}/"
+    return bool(path) and "\\" not in path and "//" not in padded and "/./" not in padded and "/../" not in padded
 
 
 def relative(from_page: str, to_page: str) -> str:

@@ -187,11 +187,15 @@ class HealthView:
     """One page of the knowledge-health list; the first also shows the quality report."""
 
     rows: tuple[HealthRow, ...]  # this page's rows
-    total: int  # rows on every page
     counts: tuple[tuple[str, int], ...]  # (staleness state, articles)
     report_html: str  # the quality report's own page, when the audit is installed (first page only)
     today: str
     pager: Pager
+
+    @property
+    def total(self) -> int:
+        """Rows on every page."""
+        return self.pager.total
 
 
 @dataclass(frozen=True)
