@@ -94,7 +94,6 @@ class DevServer:
     ) -> None:
         self.kb = KnowledgeBase(root)
         self.out = self.kb.root / self.kb.config.site.output
-        self.search = search
         self.builder = Builder(self.kb.root, out=self.out, search=search)
         # Keep what a build made (the check's results, every page's view, the rendered bodies:
         # about 45 KB an article) for rebuilds in a second; or build each time as `kb build` does,
@@ -125,7 +124,7 @@ class DevServer:
             if self.in_memory:
                 report = self.builder.build(changed=changed, defer_search=self.generation.number > 0)
             else:
-                report, not_indexed = build_apart(self.kb.root, self.out, self.search)
+                report, not_indexed = build_apart(self.kb.root, self.out, self.builder.search)
         except KbError as exc:
             self.log(f"Build failed; still serving the previous site.\n{exc.render()}")
             return None
@@ -262,13 +261,16 @@ def _build_once(root: Path, out: Path, search: bool | None) -> BuildReport | str
 
 def _index_sites(root: Path, sites: list[str]) -> list[str]:
     """`build_apart`'s index updates: what kept any from being made."""
-    problems = []
-    for site in sites:
-        try:
-            update_index(KnowledgeBase(root), site=site)
-        except KbError as exc:
-            problems.append(f"Search index of {site} not updated: {exc.render()}")
-    return problems
+    return [problem for site in sites if (problem := _update_index(root, site))]
+
+
+def _update_index(root: Path, site: str) -> str | None:
+    """Bring `site`'s whoosh index up to date; what kept it from that, as the user reads it."""
+    try:
+        update_index(KnowledgeBase(root), site=site)
+    except KbError as exc:
+        return f"Search index of {site} not updated: {exc.render()}"
+    return None
 
 
 def _scan(folder: Path, state: dict[str, tuple[int, int]]) -> None:
@@ -308,10 +310,9 @@ class SiteSearch:
             return self._index
 
     def update(self, log: Callable[[str], None]) -> None:
-        try:
-            update_index(KnowledgeBase(self.root), site=self.site)
-        except KbError as exc:
-            log(f"Search index of {self.site} not updated: {exc.render()}")
+        problem = _update_index(self.root, self.site)
+        if problem is not None:
+            log(problem)
             return
         self.refresh()
 
