@@ -297,12 +297,7 @@ def read_settings(
             )
         kwargs[key] = _convert(hints[key], item, document, file, (*where, key))
         _check_range(fields[key], kwargs[key], document, file, (*where, key))
-        if fields[key].metadata.get("url") and kwargs[key] and not _FULL_URL.match(kwargs[key]):
-            pos = document.position((*where, key))
-            raise ConfigError(
-                f"{_dotted((*where, key))} must be a full http:// or https:// address, not {kwargs[key]!r}",
-                path=file, line=pos.line, col=pos.col, hint="for example https://help.example.com/",
-            )  # fmt: skip
+        _check_url(fields[key], kwargs[key], document, file, (*where, key))
     try:
         return cls(**kwargs)
     except ValueError as exc:  # settings that do not fit together (`__post_init__`)
@@ -311,6 +306,19 @@ def read_settings(
 
 
 _FULL_URL = re.compile(r"https?://[^\s/?#]+", re.IGNORECASE)
+
+
+def _check_url(
+    setting_field: dataclasses.Field[Any], value: Any, document: yaml12.YamlDocument, file: Path, where: yaml12.Path
+) -> None:
+    """Refuse an address setting that is not empty or a full http(s) address (`base_url: 5`)."""
+    if not setting_field.metadata.get("url") or not value or _FULL_URL.match(value):
+        return
+    pos = document.position(where)
+    raise ConfigError(
+        f"{_dotted(where)} must be a full http:// or https:// address, not {value!r}",
+        path=file, line=pos.line, col=pos.col, hint="for example https://help.example.com/",
+    )  # fmt: skip
 
 
 def _check_range(
