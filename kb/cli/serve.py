@@ -7,7 +7,7 @@ import threading
 import click
 
 from kb.cli.common import Env, pass_env, verbosity
-from kb.site.serve import DevServer
+from kb.site.serve import IN_MEMORY_MOST, DevServer
 
 
 @click.command("serve")
@@ -16,13 +16,13 @@ from kb.site.serve import DevServer
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--no-search", is_flag=True, help="Skip the Pagefind index (faster rebuilds; search pages say so).")
 @click.option(
-    "--apart", is_flag=True,
-    help="Build each time in a process of its own, as kb build does, instead of keeping the last build "
-    "in memory (about 45 KB an article): for large KBs on small machines; rebuilds take longer.",
+    "--apart/--in-memory", default=None,
+    help="Build each time in a process of its own, as kb build does (less memory, slower rebuilds), or keep "
+    f"the last build in memory (about 45 KB an article). Default: in memory up to {IN_MEMORY_MOST:,} articles.",
 )  # fmt: skip
 @verbosity
 @pass_env
-def command(env: Env, port: int, host: str, no_search: bool, apart: bool) -> None:
+def command(env: Env, port: int, host: str, no_search: bool, apart: bool | None) -> None:
     """Build every site and serve each on its own port, rebuilding when an article changes.
 
     Watches articles/, schemas/, templates/ and kb.yaml; after a change only what it affects is
@@ -31,7 +31,13 @@ def command(env: Env, port: int, host: str, no_search: bool, apart: bool) -> Non
     """
     kb = env.kb()
     search = False if no_search else None
-    server = DevServer(kb.root, host=host, port=port, search=search, log=env.info, in_memory=not apart)
+    in_memory = None if apart is None else not apart
+    server = DevServer(kb.root, host=host, port=port, search=search, log=env.info, in_memory=in_memory)
+    if apart is None and not server.in_memory:
+        env.info(
+            f"More than {IN_MEMORY_MOST:,} articles: each build runs in a process of its own "
+            "(--in-memory for rebuilds in a second, at about 45 KB an article)."
+        )
     env.info(f"Building {kb.config.name} ...")
     sites = server.start()
     width = max(len(site.name) for site in sites)

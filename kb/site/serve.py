@@ -46,6 +46,10 @@ LIVERELOAD = b"""// kb serve: reload the page when the site is rebuilt.
 INJECT = b'<script src="/__kb/livereload.js"></script>'
 POLL_SECONDS = 0.4
 KEEPALIVE_SECONDS = 10.0
+# Kept in memory, a build takes about 45 KB an article: above this many articles `kb serve` builds
+# each time in a process of its own unless told otherwise (DESIGN.md: any command under 1 GiB at
+# 50,000 articles).
+IN_MEMORY_MOST = 15_000
 
 
 @dataclass
@@ -90,14 +94,17 @@ class DevServer:
         port: int = 8000,
         search: bool | None = None,
         log: Callable[[str], None] = print,
-        in_memory: bool = True,
+        in_memory: bool | None = None,
     ) -> None:
         self.kb = KnowledgeBase(root)
         self.out = self.kb.root / self.kb.config.site.output
         self.builder = Builder(self.kb.root, out=self.out, search=search)
         # Keep what a build made (the check's results, every page's view, the rendered bodies:
         # about 45 KB an article) for rebuilds in a second; or build each time as `kb build` does,
-        # in a process of its own, through the disk caches: less memory, slower rebuilds.
+        # in a process of its own, through the disk caches: less memory, slower rebuilds. Unless
+        # told, a KB of up to IN_MEMORY_MOST articles is kept in memory.
+        if in_memory is None:
+            in_memory = len(self.kb.article_relpaths()) <= IN_MEMORY_MOST
         self.in_memory = in_memory
         self._building = threading.Lock()
         self.host = host

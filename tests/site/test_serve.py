@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from kb.project import KnowledgeBase
+from kb.site import serve
 from kb.site.serve import DevServer, SiteServer
 
 
@@ -206,3 +208,17 @@ def test_a_serve_that_builds_apart_serves_rebuilds_and_reports_as_one_in_memory(
         assert get(sites["public"].url + "articles/kb-0001.html")[0] == 200
     finally:
         server.stop()
+
+
+def test_a_large_kb_is_served_apart_unless_told_to_keep_it_in_memory(
+    kb_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kept in memory, a build takes about 45 KB an article: above IN_MEMORY_MOST articles kb serve
+    builds apart by itself, so that a large KB stays under DESIGN.md's 1 GiB."""
+    articles = len(KnowledgeBase(kb_root).article_relpaths())
+    assert DevServer(kb_root).in_memory  # the sample KB is small
+    monkeypatch.setattr(serve, "IN_MEMORY_MOST", articles - 1)
+    assert not DevServer(kb_root).in_memory
+    assert DevServer(kb_root, in_memory=True).in_memory
+    monkeypatch.setattr(serve, "IN_MEMORY_MOST", articles)
+    assert DevServer(kb_root).in_memory
