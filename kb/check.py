@@ -440,8 +440,8 @@ def _examine_all(
 
 
 def _from_cache(path: str, relpath: str, cache: ResultCache | None) -> Examined | None:
-    if cache is None:
-        return None
+    if cache is None or cache.entry(relpath) is None:
+        return None  # not cached: no need to read it here, a worker will
     try:
         stat = os.stat(path)  # noqa: PTH116 - a string, not a Path: 10,000 of these on every run
     except OSError:
