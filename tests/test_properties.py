@@ -11,8 +11,12 @@ import yaml
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from kb.config import Config
 from kb.load import Loaded, load_bytes
-from kb.site import urls
+from kb.rules.context import CheckContext
+from kb.rules.metadata import InvalidAlias
+from kb.site import routes, urls
+from kb.taxonomy import load_taxonomy
 from kb.yaml12 import Position, YamlDocument, YamlProblem, parse
 from tests.conftest import FIXTURES
 
@@ -238,3 +242,56 @@ def test_a_page_named_after_any_text_stays_inside_the_site(text: str) -> None:
         assert urls.inside_site(path), path
         assert urls.inside_site(urls.list_page(path, 2)), path
     assert not any(urls.inside_site(bad) for bad in ("../x.html", "/x.html", "a//b.html", "a/./b", "a\\b", ""))
+
+
+# -- aliases: kb check's KB309 and the site's redirects decide alike ---------------------------------
+
+ALIAS_ALPHABET = st.sampled_from(list("./\\-_ aZé0:#?~%\x00\t\n"))
+aliases = st.one_of(
+    st.text(ALIAS_ALPHABET, max_size=30),
+    st.text(max_size=30),
+    st.from_regex(r"[A-Za-z]{1,3}-[0-9]{1,5}", fullmatch=True),  # old ids
+    st.builds(
+        lambda lead, name, tail: lead + name + tail,
+        st.sampled_from(["", "/", "./", "../", "//", "https://old.example/"]),
+        st.sampled_from(["index.html", "Search.html", "tags", "areas/x.html", "static", "articles/kb-0001.html", "hc"]),
+        st.sampled_from(["", "/", "/a", "/a.htm", "?x=1", "#top"]),
+    ),
+)
+OWN_PAGE = "articles/kb-0001.html"
+SITE = routes.SitePaths([urls.HOME, urls.SEARCH, OWN_PAGE, "articles/kb-0002.html", urls.tag_path("sso"), "hc/a.html"])
+TAXONOMY = load_taxonomy(FIXTURES / "quality" / "kb" / "schemas")
+
+
+@given(aliases)
+def test_an_alias_makes_a_redirect_page_inside_the_site_or_none_and_the_build_skips_what_the_check_refuses(
+    alias: str,
+) -> None:
+    alone = routes.alias_page(alias, OWN_PAGE)
+    on_a_site = routes.alias_page(alias, OWN_PAGE, SITE)
+
+    if alone.path is None:
+        assert alone.problem
+        assert on_a_site.path is None  # what `kb check` reports, the build skips
+    else:
+        path = alone.path
+        assert urls.inside_site(path), path
+        assert path.endswith((".html", ".htm")), path
+        assert path.casefold() != OWN_PAGE
+        assert path.split("/")[0].casefold() not in routes.KB_FILES | routes.KB_FOLDERS, path
+        assert on_a_site.path in (path, None)
+        if on_a_site.path is None:
+            assert SITE.clash(path) is not None
+
+
+@given(aliases)
+def test_kb_check_reports_an_alias_exactly_when_the_site_makes_no_redirect_for_it(alias: str) -> None:
+    data = f"---\nid: KB-0001\ntitle: An article\naliases: [{quote(alias)}]\n---\n## Issue\n\ntext\n".encode()
+    article = load(data).article
+    assert article is not None
+
+    context = CheckContext(Path("/kb"), Config(), TAXONOMY)
+    findings = list(InvalidAlias().check(article, context))
+
+    unusable = alias != "" and routes.alias_page(alias, OWN_PAGE).path is None
+    assert [(f.location.line, f.location.col) for f in findings] == ([(4, 11)] if unusable else [])

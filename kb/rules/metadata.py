@@ -323,6 +323,58 @@ class UnknownVersion(ArticleRule):
                 )
 
 
+class InvalidAlias(ArticleRule):
+    """## What it does
+    Reports an `aliases:` value the build makes no redirect for, and why: one that leads to the
+    top of the site (`/`, `..`), a full address (`https://old.example/a`, `//old.example/a`), a
+    path with a backslash or a line break, the article's own page, or a page or folder kb writes
+    itself (`index.html`, `search.html`, `sitemap.xml`, anything under `tags/`, `areas/`,
+    `errors/`, `health/`, `static/`, `assets/` or `pagefind/`). kb decides this with the same
+    function the build uses. An alias that names another article's page is left to the build,
+    which keeps that page and skips the alias.
+
+    ## Why it matters
+    An alias keeps an old link working after a move. One the build cannot use is skipped
+    without a word, and every bookmark and ticket that holds the old address lands on a 404.
+
+    ## Example
+    ```yaml
+    aliases: ["https://help.example.com/hc/articles/123", tags/sso.html]
+    ```
+
+    ## Use instead
+    ```yaml
+    aliases: [/hc/articles/123, KB-0900]
+    ```
+    The path the old site had, without its host, or an id the article had before.
+    """
+
+    code = "KB309"
+    name = "invalid-alias"
+    group = Group.FINDABLE
+    level = Level.WARNING
+    summary = "An alias makes no redirect: the build skips it."
+    hint = "write the old address's path (/hc/articles/123) or an old id (KB-0900)"
+
+    def check(self, article: Article, context: CheckContext) -> Iterator[Finding]:
+        if "aliases" not in article.meta:
+            return
+        from kb.site import routes, urls  # the site's own decision; imported only for an article that needs it
+
+        own_page = urls.article_path(article.id) if article.id else ""
+        for where, alias in routes.aliases(article):
+            if not isinstance(alias, str) or not alias:
+                continue  # not text, or empty: KB302 reports it
+            decided = routes.alias_page(alias, own_page)
+            if decided.path is None:
+                shown = f"'{alias}'" if alias.isprintable() else repr(alias)  # a backslash as written
+                yield self.at(
+                    article.field_location("aliases", *where),
+                    f"the alias {shown} makes no redirect: {decided.problem}",
+                    context=alias,
+                )
+
+
 RULES: list[type[Rule]] = [
     MissingField,
     InvalidField,
@@ -332,4 +384,5 @@ RULES: list[type[Rule]] = [
     UnknownOwner,
     UnregisteredErrorCode,
     UnknownVersion,
+    InvalidAlias,
 ]

@@ -174,9 +174,9 @@ def collect(site: SiteInfo, view: SiteView, inputs: Inputs, memo: Memo | None = 
     if site.has_health:
         plan.pages.extend(_health_pages(published, summaries, inputs, memo))
 
-    # An alias never takes the place of a page the site has (`aliases: [index.html]`).
-    taken = {page.path for page in plan.pages}
-    moved = [redirect for redirect in routes.redirects(view, inputs.articles) if redirect.source not in taken]
+    # A redirect never takes the place of what the site writes (`aliases: [index.html]`).
+    written = chain((page.path for page in plan.pages), plan.files, plan.assets)
+    moved = routes.redirects(view, inputs.articles, written)
     for redirect in moved:
         plan.pages.append(
             Page(redirect.source, "redirect.html", "Moved", RedirectView(redirect.target, "This page has moved"),

@@ -71,7 +71,7 @@ def test_a_per_path_select_keeps_only_those_rules_at_their_level(quality_kb: Kno
     [
         ("unknown-rule.yaml", 5, "no rule 'wall-of-txt'", 'did you mean "wall-of-text"?'),
         ("unknown-level-rule.yaml", 4, "no rule 'KB2O1'", 'did you mean "KB201"?'),
-        ("unknown-per-path-rule.yaml", 5, "no rule 'KB9'", 'did you mean "KB009"?'),
+        ("unknown-per-path-rule.yaml", 5, "no rule 'KB9'", 'did you mean "KB309"?'),
         ("bad-threshold.yaml", 4, "lint.thresholds.max_words must be a whole number", ""),
         ("unknown-threshold.yaml", 4, "unknown setting 'lint.thresholds.max_word'", "did you mean 'max_words'?"),
         ("ignore-always-on.yaml", 3, "yaml-syntax cannot be ignored", ""),

@@ -27,7 +27,7 @@ QUALITY_GROUPS = (Group.CLEAR, Group.LINKS, Group.SAFE, Group.CURRENT)
 QUALITY_CODES = sorted(
     {r.code for r in ALL_RULES if r.group in QUALITY_GROUPS}
     | {r.code for r in ALL_RULES if r.code >= "KB320" and r.group is Group.FINDABLE}
-    | {"KB602", "KB014", "KB015"}
+    | {"KB602", "KB014", "KB015", "KB309"}
 )
 
 

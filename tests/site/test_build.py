@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from kb.check import check
 from kb.errors import UsageError
 from kb.project import KnowledgeBase
-from kb.site import build, collect, urls
+from kb.site import build, collect, routes, urls
 from kb.site.leaks import readable_forms
 from tests.site.conftest import TODAY, read_tree
 
@@ -252,6 +253,49 @@ def test_an_alias_never_takes_the_place_of_a_page(kb_root: Path, tmp_path: Path)
     assert 'http-equiv="refresh"' not in home
     assert 'http-equiv="refresh"' not in (tmp_path / "out" / "public" / "tags" / "sso.html").read_text(encoding="utf-8")
     assert "/index.html " not in (tmp_path / "out" / "public" / "_redirects").read_text(encoding="utf-8")
+
+
+# `aliases:` values the check reports (KB309) and the build skips; written as YAML flow scalars.
+UNUSABLE_ALIASES = {
+    "https://old-help.example.com/a": '"https://old-help.example.com/a"',
+    "//old-help.example.com/b": '"//old-help.example.com/b"',
+    "///": '"///"',
+    "..": '".."',
+    "hc\\articles\\7": "'hc\\articles\\7'",
+    "Index.html": "Index.html",
+    "sitemap.xml": "sitemap.xml",
+    "robots.txt/old": "robots.txt/old",
+    "tags/sso.html": "tags/sso.html",
+    "static/old.html": "static/old.html",
+    "KB-0001": "KB-0001",
+}
+
+
+def test_an_alias_the_check_reports_makes_no_redirect_and_every_other_one_does(kb_root: Path, tmp_path: Path) -> None:
+    article = kb_root / "articles" / "identity" / "sso" / "token-expired.md"
+    written = ", ".join(UNUSABLE_ALIASES.values())
+    text = article.read_text(encoding="utf-8").replace("KB-0900]", f"KB-0900, {written}, old/page.htm]", 1)
+    article.write_text(text, encoding="utf-8")
+    kb = KnowledgeBase(kb_root)
+
+    reported = [f.context for f in check(kb, today=TODAY).findings if f.code == "KB309"]
+    build(kb, out=tmp_path / "out", today=TODAY, search=False)  # a backslash used to fail the whole build
+
+    assert sorted(reported) == sorted(UNUSABLE_ALIASES)
+    public = tmp_path / "out" / "public"
+    sources = [line.split()[0] for line in (public / "_redirects").read_text(encoding="utf-8").splitlines()]
+    assert sources == [
+        "/articles/kb-0003.html",  # archived, replaced by KB-0001
+        "/articles/kb-0900.html",
+        "/hc/en-us/articles/360001/",
+        "/old/page.htm",
+    ]
+    assert (public / "sitemap.xml").is_file()  # a file still, not a folder of a redirect
+    assert 'http-equiv="refresh"' not in (public / "index.html").read_text(encoding="utf-8")
+    # What kb writes at the top of a site, besides article pages and aliases, is what an alias may not take.
+    for site in (public, tmp_path / "out" / "internal"):
+        top = {p.name.casefold() for p in site.iterdir()} - {"articles", "hc", "old"}
+        assert top <= routes.KB_FILES | routes.KB_FOLDERS, top - routes.KB_FILES - routes.KB_FOLDERS
 
 
 def test_one_site_and_another_folder(kb: KnowledgeBase, tmp_path: Path) -> None:
