@@ -222,3 +222,17 @@ def test_a_large_kb_is_served_apart_unless_told_to_keep_it_in_memory(
     assert DevServer(kb_root, in_memory=True).in_memory
     monkeypatch.setattr(serve, "IN_MEMORY_MOST", articles)
     assert DevServer(kb_root).in_memory
+
+
+def test_the_watcher_names_the_files_that_differ(kb_root: Path) -> None:
+    server = DevServer(kb_root, search=False, log=lambda message: None)
+    before, differ = server.watched()
+    assert differ == []
+    article = kb_root / "articles" / "billing" / "payment-required.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    now, differ = server.watched(since=before)
+    assert (now.keys() == before.keys(), now == before, differ) == (True, False, [str(article)])
+    (kb_root / "articles" / "billing" / "new.md").write_text("---\ntitle: New\n---\n", encoding="utf-8")
+    later, differ = server.watched(since=now)
+    assert later.keys() != now.keys()
+    assert differ == [str(kb_root / "articles" / "billing" / "new.md")]
