@@ -11,11 +11,13 @@ import yaml
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from kb import markdown
 from kb.config import Config
 from kb.load import Loaded, load_bytes
 from kb.rules.context import CheckContext
 from kb.rules.metadata import InvalidAlias
-from kb.site import routes, urls
+from kb.rules.safe import DroppedHtml
+from kb.site import render, routes, urls
 from kb.taxonomy import load_taxonomy
 from kb.yaml12 import Position, YamlDocument, YamlProblem, parse
 from tests.conftest import FIXTURES
@@ -295,3 +297,35 @@ def test_kb_check_reports_an_alias_exactly_when_the_site_makes_no_redirect_for_i
 
     unusable = alias != "" and routes.alias_page(alias, OWN_PAGE).path is None
     assert [(f.location.line, f.location.col) for f in findings] == ([(4, 11)] if unusable else [])
+
+
+# -- raw HTML: kb check's KB506 reports what the site's renderer leaves out ---------------------------
+
+HTML_PIECES = yaml.safe_load((FIXTURES / "quality" / "safe" / "html-pieces.yaml").read_text(encoding="utf-8"))
+NO_LINKS = render.LinkTable({}, {}, frozenset(), frozenset(), frozenset())
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(HTML_PIECES["pieces"] + HTML_PIECES["cosmetic"]), st.booleans()),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_kb_check_reports_exactly_the_raw_html_the_page_leaves_out(pieces: list[tuple[str, bool]]) -> None:
+    # Each piece on a line of its own (a block of its own, or inside a paragraph), with a word of its own.
+    written = [piece.replace("MARK", f"w{n}") for n, (piece, _) in enumerate(pieces)]
+    lines = [f"Text before {text}" if inline else text for text, (_, inline) in zip(written, pieces, strict=True)]
+    body = "\n\n".join(lines) + "\n"
+    data = f"---\nid: KB-0001\ntitle: An article\n---\n{body}".encode()
+    article = load(data).article
+    assert article is not None
+
+    page = render.render(markdown.parse(article.body), "articles/x.md", NO_LINKS, staff=True).html
+    findings = list(DroppedHtml().check(article, CheckContext(Path("/kb"), Config(), TAXONOMY)))
+
+    left_out = {
+        n for n, (text, (piece, _)) in enumerate(zip(written, pieces, strict=True))
+        if text not in page and piece not in HTML_PIECES["cosmetic"]
+    }  # fmt: skip
+    assert {(f.location.line - 5) // 2 for f in findings} == left_out, (page, [str(f) for f in findings])

@@ -33,6 +33,7 @@ from kb.rules.base import ArticleRule, Group, Rule
 if TYPE_CHECKING:
     from kb.article import Article
     from kb.rules.context import CheckContext
+    from kb.site.sanitize import Dropped
     from kb.taxonomy import Taxonomy
 
 
@@ -566,4 +567,119 @@ class CustomerName(ArticleRule):
             )
 
 
-RULES: list[type[Rule]] = [Secret, EmailAddress, PublicIpAddress, CardNumber, CustomerName]
+class DroppedHtml(ArticleRule):
+    """## What it does
+    Reports raw HTML in an article that the published page leaves out, where it is written:
+    elements dropped with all they hold (`<script>`, `<style>`, `<iframe>`, `<form>`, `<svg>`,
+    `<object>`, `<embed>`...), tags the page does not keep (`<section>`, or a placeholder such as
+    `<your-api-key>` written outside backticks, which Markdown reads as a tag), event handlers
+    (`onclick=`, `onerror=`...) and links or sources that are not web, mail or relative addresses
+    (`javascript:`, `data:`). The list is the site's own sanitiser's, so the two cannot disagree.
+    Attributes that only style (`style`, `align`, `valign`) are dropped too but not reported.
+    Inside `::: internal` blocks as well: the staff site drops the same.
+
+    ## Why it matters
+    The page never runs what an article smuggles in, and drops it without a word: a form or an
+    embedded video simply is not there, text inside a dropped element vanishes, and a placeholder
+    written as `<your-api-key>` leaves a gap in the instructions.
+
+    ## Example
+    ```markdown
+    Replace <tenant-id> with your tenant's id, then <a href="javascript:reset()">reset the token</a>.
+
+    <iframe src="https://video.example.com/embed/sso-setup"></iframe>
+    ```
+
+    ## Use instead
+    ```markdown
+    Replace `<tenant-id>` with your tenant's id, then reset the token (**Settings** > **Reset**).
+
+    Watch [how to set up single sign-on](https://video.example.com/sso-setup).
+    ```
+    """
+
+    code = "KB506"
+    name = "dropped-html"
+    group = Group.SAFE
+    summary = "Raw HTML that the published page leaves out (script, handlers, unknown tags)."
+    hint = "write it in Markdown: a link instead of an embed, code and placeholders in backticks"
+
+    # What is worth a finding; attributes that only style ("attribute") are not.
+    REPORTED = frozenset({"element", "tag", "handler", "url"})
+
+    def check(self, article: Article, context: CheckContext) -> Iterator[Finding]:
+        text = context.text(article)
+        if not any(t.type == "html_block" or (t.type == "inline" and "<" in t.content) for t in text.tokens):
+            return
+        from kb import markdown
+        from kb.site import sanitize  # the renderer's own sanitiser; imported only for an article with HTML
+
+        state = sanitize.HtmlState()  # carried from block to block, as the renderer carries it
+        lines = article.body_lines
+        found: list[tuple[Dropped, int, int]] = []  # what is left out, at its body line and column
+        where: list[int] | None = None  # table cells have no map of their own: their row's
+        for token in text.tokens:
+            where = token.map or where
+            if token.type == "html_block" and token.map:
+                for drop in sanitize.dropped(token.content, state):
+                    line = token.map[0] + drop.line - 1
+                    written = token.content.split("\n")[drop.line - 1]
+                    start = lines[line].find(written) if line < len(lines) and written else 0
+                    found.append((drop, line, max(start, 0) + drop.offset + 1))
+            elif token.type == "inline" and where and "<" in token.content:
+                cursor = (where[0], 0)
+                for child in markdown.inline_children(token, text.env):
+                    if child.type == "html_inline":
+                        line, col, cursor = self._locate(lines, where, cursor, child.content)
+                        found.extend((drop, line, col + drop.offset) for drop in sanitize.dropped(child.content, state))
+        # An element still open at the end (`<script>` without `</script>`) takes the rest of the
+        # article with it: the last one of its name that opened is the one never closed.
+        unclosed = next(
+            (i for i in range(len(found) - 1, -1, -1) if state.dropping and found[i][0].name == state.dropping[0]), -1
+        )
+        for i, (drop, line, col) in enumerate(found):
+            if drop.kind in self.REPORTED:
+                yield self._finding(article, drop, line, col, unclosed=i == unclosed)
+
+    @staticmethod
+    def _locate(
+        lines: list[str], where: list[int], cursor: tuple[int, int], written: str
+    ) -> tuple[int, int, tuple[int, int]]:
+        """The body line and 1-based column of `written` at or after `cursor` in lines `where`,
+        and the cursor after it; the block's first line when it cannot be found."""
+        probe = written.split("\n")[0]
+        for number in range(cursor[0], min(where[1], len(lines))):
+            found = lines[number].find(probe, cursor[1] if number == cursor[0] else 0)
+            if found >= 0:
+                return number, found + 1, (number, found + len(probe))
+        return where[0], 1, cursor
+
+    def _finding(self, article: Article, drop: Dropped, line: int, col: int, *, unclosed: bool) -> Finding:
+        tag = drop.tag if len(drop.tag) <= 60 else drop.tag[:57] + "..."
+        if drop.kind == "element" and unclosed:
+            message = f"{tag} is never closed: it and everything after it are left out of the published page"
+            hint = f"close it with </{drop.name}>, or better, write what it shows in Markdown"
+        elif drop.kind == "element":
+            message = f"{tag} is left out of the published page, with everything it holds"
+            hint = "show code in a code block; link to what you would embed instead of embedding it"
+        elif drop.kind == "tag":
+            message = f"{tag} is left out of the published page: Markdown reads it as an HTML tag, which the page drops"
+            hint = f"to show it as text, put it in backticks: `{drop.tag}`"
+        elif drop.kind == "handler":
+            message = f"the {drop.attribute} handler of <{drop.name}> is left out of the published page"
+            hint = "pages run no script from articles: say what to do, or link to a page that does it"
+        else:
+            value = drop.value if len(drop.value) <= 40 else drop.value[:37] + "..."
+            message = (
+                f"the {drop.attribute} of <{drop.name}> is left out: {value!r} is not a web, mail or relative address"
+            )
+            hint = "link to a web page (https://...) or to an article (its .md file)"
+        return self.at(
+            article.body_location(line, col),
+            message,
+            hint=hint,
+            context=f"{drop.kind}:{drop.name}:{drop.attribute}",
+        )
+
+
+RULES: list[type[Rule]] = [Secret, EmailAddress, PublicIpAddress, CardNumber, CustomerName, DroppedHtml]

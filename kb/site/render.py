@@ -27,7 +27,7 @@ from markdown_it.utils import OptionsDict
 from kb import markdown
 from kb.site import sanitize, urls
 
-RENDERER_VERSION = "2"  # part of every cache key: bump when the HTML a body renders to changes
+RENDERER_VERSION = "3"  # part of every cache key: bump when the HTML a body renders to changes
 ARTICLE_DIR = "articles"  # article pages live here; body links are relative to it
 
 _ID_LINK = re.compile(r"^[A-Za-z][A-Za-z0-9]*-[0-9]+$")

@@ -20,7 +20,10 @@ DROP_CONTENT = frozenset(
     {"script", "style", "iframe", "object", "embed", "template", "noscript", "textarea", "select", "svg", "math",
      "frame", "frameset", "applet", "title", "head", "form", "button", "input", "option"}
 )  # fmt: skip
-VOID = frozenset({"br", "hr", "img", "wbr", "col"})
+# Elements that never have an end tag: one of these among the dropped (`<input>`, `<embed>`) must
+# not wait for its `</input>`, which never comes: the rest of the article would go with it.
+VOID = frozenset({"area", "base", "br", "col", "embed", "frame", "hr", "img", "input", "link", "meta", "param",
+                  "source", "track", "wbr"})  # fmt: skip
 ALLOWED = frozenset(
     {"a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del", "details",
      "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
@@ -67,6 +70,24 @@ class HtmlState:
     anchors: list[bool] = field(default_factory=list)  # per open raw <a>: True when its tag was dropped
 
 
+@dataclass(frozen=True)
+class Dropped:
+    """Something of raw HTML that `clean` leaves out, where its tag starts in the fragment.
+
+    `kind`: "element" (dropped with all it holds), "tag" (a tag the page does not keep; its text
+    stays), "handler" (an `on*` attribute), "url" (an `href`, `src` or `cite` that is not a web,
+    mail or relative address) or "attribute" (any other attribute the tag may not have).
+    """
+
+    line: int  # 1-based, in the fragment
+    offset: int  # 0-based, in that line
+    kind: str
+    tag: str  # the start tag as written (`<GetMappedIdentityClaim>`)
+    name: str  # the element, lower case
+    attribute: str = ""
+    value: str = ""
+
+
 def clean(fragment: str, rewrite: Rewrite, state: HtmlState | None = None) -> str:
     """`fragment` with only allowed tags and attributes, URLs passed through `rewrite`."""
     cleaner = _Cleaner(rewrite, state or HtmlState())
@@ -75,12 +96,27 @@ def clean(fragment: str, rewrite: Rewrite, state: HtmlState | None = None) -> st
     return "".join(cleaner.out)
 
 
+def dropped(fragment: str, state: HtmlState) -> list[Dropped]:
+    """What `clean` leaves out of `fragment` (after the fragments `state` has seen), as it decides
+    it; links to what a site does not publish are another matter (`rewrite`) and not listed."""
+    cleaner = _Cleaner(lambda tag, url: url, state, found=[])
+    cleaner.feed(fragment)
+    cleaner.close()
+    return cleaner.found or []
+
+
 class _Cleaner(HTMLParser):
-    def __init__(self, rewrite: Rewrite, state: HtmlState) -> None:
+    def __init__(self, rewrite: Rewrite, state: HtmlState, found: list[Dropped] | None = None) -> None:
         super().__init__(convert_charrefs=False)
         self.rewrite = rewrite
         self.state = state
         self.out: list[str] = []
+        self.found = found  # what is left out, when someone asks (`dropped`)
+
+    def _drop(self, kind: str, name: str, attribute: str = "", value: str = "") -> None:
+        if self.found is not None:
+            line, offset = self.getpos()
+            self.found.append(Dropped(line, offset, kind, self.get_starttag_text() or "", name, attribute, value))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._open(tag, attrs, closed=False)
@@ -94,20 +130,24 @@ class _Cleaner(HTMLParser):
                 self.state.dropping.append(tag)
             return
         if tag in DROP_CONTENT:
-            if not closed:
+            self._drop("element", tag)
+            if not closed and tag not in VOID:
                 self.state.dropping.append(tag)
             return
         tag = RENAMED.get(tag, tag)
         if tag not in ALLOWED:
+            self._drop("tag", tag)
             return
         kept: list[tuple[str, str]] = []
         allowed = GLOBAL_ATTRS | TAG_ATTRS.get(tag, frozenset())
         for name, value in attrs:
             if name not in allowed or name.startswith("on"):
+                self._drop("handler" if name.startswith("on") else "attribute", tag, name, value or "")
                 continue
             value = value or ""
             if name in ("href", "src", "cite"):
                 if not safe_url(value):
+                    self._drop("url", tag, name, value)
                     continue
                 if name in ("href", "src"):
                     rewritten = self.rewrite(tag, html.unescape(value))
@@ -132,8 +172,9 @@ class _Cleaner(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if self.state.dropping:
-            if tag == self.state.dropping[-1]:
-                self.state.dropping.pop()
+            # `</select>` closes the `<option>`s inside it too: their end tags are optional.
+            if tag in self.state.dropping:
+                del self.state.dropping[len(self.state.dropping) - 1 - self.state.dropping[::-1].index(tag) :]
             return
         tag = RENAMED.get(tag, tag)
         if tag not in ALLOWED or tag in VOID:
