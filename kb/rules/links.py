@@ -156,8 +156,8 @@ class ReplacedByUnknown(CorpusRule):
 class BrokenLink(CorpusRule):
     """## What it does
     Reports a relative link that leads nowhere: a `.md` path (or image) that does not exist, or
-    an id (`KB-1042`) that no article has. Web links (`https://...`) and site-root links
-    (`/path`) are not checked.
+    an id (`KB-1042`) that no article has. Web links (`https://...`) are not checked; site-root
+    links (`/path`) are KB407's.
 
     ## Why it matters
     A broken link is a dead end in the middle of a fix, and it tells the reader the article is
@@ -387,6 +387,66 @@ class ImageWithoutAlt(ArticleRule):
                 )
 
 
+class RootAbsoluteLink(CorpusRule):
+    """## What it does
+    Reports a link or an image that starts at the web server's root: `[Reset](/articles/x.md)`,
+    `![](/media/flow.png)`, `[Docs](/docs/start)`. When the path names an article of the KB (from
+    the KB root or from the articles folder), it says the relative link to write instead.
+    Protocol-relative links (`//host/path`) are web links to another host and are not reported.
+
+    ## Why it matters
+    Every page kb writes links relatively, so a site works wherever it is served: at a host's
+    root, in a folder of it (`https://example.com/help/`), or under `/public/` in `kb serve`. A
+    root-absolute link leaves that folder and breaks there, and the site keeps it as written: a
+    link to a `.md` file is not even turned into a link to its page. Imported articles carry such
+    links from the site they came from, where they led somewhere else.
+
+    ## Example
+    ```markdown
+    See [Reset a forgotten password](/articles/identity/reset-password.md) and
+    [the service limits](/microsoft-365/enterprise/service-limits).
+    ```
+
+    ## Use instead
+    ```markdown
+    See [Reset a forgotten password](../identity/reset-password.md) and
+    [the service limits](https://learn.microsoft.com/microsoft-365/enterprise/service-limits).
+    ```
+    A link by id (`[Reset a forgotten password](KB-1031)`) survives moves and renames too.
+    """
+
+    code = "KB407"
+    name = "root-absolute-link"
+    group = Group.LINKS
+    level = Level.WARNING
+    summary = "A link starts at the server's root (/path): it breaks when the site is served under a path."
+    hint = "link to the article's file relative to this one (../area/article.md), or give a full https:// address"
+
+    def check_corpus(self, context: CorpusContext) -> Iterator[Finding]:
+        for facts, link, target in _links(context):
+            if target.kind != "skipped":
+                continue
+            yield self.at(
+                facts.at((link.line, link.col)),
+                f"{link.href} starts at the server's root: it breaks when the site is served under a path"
+                + _relative_instead(facts, link.href, context),
+                context=link.href,
+            )
+
+
+def _relative_instead(source: ArticleFacts, href: str, context: CorpusContext) -> str:
+    """'; link to "../x.md" instead' when a root-absolute `href` names an article of the KB, from
+    the KB root or from the articles folder."""
+    path, _, anchor = href.partition("#")
+    path = unquote(path.split("?", 1)[0]).lstrip("/")
+    articles = posixpath.normpath(context.config.articles)
+    for candidate in (posixpath.normpath(path or "."), posixpath.normpath(posixpath.join(articles, path or "."))):
+        if candidate in context.by_path:
+            relative = posixpath.relpath(candidate, posixpath.dirname(source.relpath) or ".")
+            return f'; link to "{relative}{"#" + anchor if anchor else ""}" instead'
+    return ""
+
+
 RULES: list[type[Rule]] = [
     ReplacedByUnknown,
     BrokenLink,
@@ -394,4 +454,5 @@ RULES: list[type[Rule]] = [
     LinkToLessPublic,
     LinkToArchived,
     ImageWithoutAlt,
+    RootAbsoluteLink,
 ]

@@ -298,6 +298,28 @@ def test_an_alias_the_check_reports_makes_no_redirect_and_every_other_one_does(k
         assert top <= routes.KB_FILES | routes.KB_FOLDERS, top - routes.KB_FILES - routes.KB_FOLDERS
 
 
+def test_a_root_absolute_link_is_reported_kept_as_written_and_the_link_kb_suggests_leads_to_the_page(
+    kb_root: Path,
+) -> None:
+    article = kb_root / "articles" / "identity" / "sso" / "token-expired.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text + "\nSee [access denied](/articles/identity/access-denied.md).\n", encoding="utf-8")
+    kb = KnowledgeBase(kb_root)
+
+    [finding] = [f for f in check(kb, today=TODAY).findings if f.code == "KB407"]
+    build(kb, today=TODAY, search=False)
+    page = (kb_root / "site" / "internal" / "articles" / "kb-0001.html").read_text(encoding="utf-8")
+    suggested = re.search(r'link to "([^"]+)" instead', finding.message)
+    assert suggested is not None
+    article.write_text(text + f"\nSee [access denied]({suggested.group(1)}).\n", encoding="utf-8")
+    build(kb, today=TODAY, search=False)
+    fixed = (kb_root / "site" / "internal" / "articles" / "kb-0001.html").read_text(encoding="utf-8")
+
+    assert '<a href="/articles/identity/access-denied.md">access denied</a>' in page  # outside any site folder
+    assert suggested.group(1) == "../access-denied.md"
+    assert '<a href="kb-0002.html">access denied</a>' in fixed
+
+
 def test_one_site_and_another_folder(kb: KnowledgeBase, tmp_path: Path) -> None:
     out = tmp_path / "elsewhere"
     report = build(kb, sites=["public"], out=out, today=TODAY, search=False)
