@@ -111,7 +111,10 @@ class OverduePolicy(enum.Enum):
 class SiteSettings:
     """How `kb build` and `kb serve` publish the sites."""
 
-    output: str = setting("site", "Folder the sites are written to (one sub-folder per site), relative to the KB root.")
+    output: str = setting(
+        "site",
+        "Folder the sites are written to (one sub-folder per site), relative to the KB root, outside the articles.",
+    )
     templates: str = setting("templates", "Folder of Jinja2 templates that override kb's own, relative to the KB root.")
     overdue: OverduePolicy = setting(
         OverduePolicy.BANNER, "A public article past its review date: banner (shown with a notice) or hide (kept off)."
@@ -259,7 +262,30 @@ def load_config(path: Path) -> Config:
         document.value = {}
     config = read_settings(Config, document.value, document, path)
     config.path = path
+    _check_output(config, document, path)
     return config
+
+
+def within(folder: Path, other: Path) -> bool:
+    """Whether `folder` is `other` or inside it, as the file system finds them (links followed)."""
+    inner, outer = folder.resolve(), other.resolve()
+    return inner == outer or inner.is_relative_to(outer)
+
+
+def _check_output(config: Config, document: yaml12.YamlDocument, file: Path) -> None:
+    """Refuse a site folder in the articles folder: a build would write its pages where kb reads
+    articles, and a full build replaces each site's folder whole, taking with it any articles in a
+    folder named like a site (`articles/public/`)."""
+    root = file.parent
+    if not within(root / config.site.output, root / config.articles):
+        return
+    where = ("site", "output") if ("site", "output") in document.positions else ("articles",)
+    pos = document.position(where)
+    raise ConfigError(
+        f"site.output {config.site.output!r} is in the articles folder {config.articles!r}: "
+        "a build would write the sites where kb reads articles",
+        path=file, line=pos.line, col=pos.col, hint="write the sites to a folder beside the articles, such as site",
+    )  # fmt: skip
 
 
 def parse_yaml_file(text: str, path: Path) -> yaml12.YamlDocument:

@@ -329,6 +329,23 @@ def test_build_to_an_unwritable_folder_exits_2_without_a_traceback(
     assert "Traceback" not in result.output
 
 
+def test_build_into_the_articles_folder_exits_2_and_writes_nothing(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (kb.articles_dir / "public").mkdir()
+    kept = kb.articles_dir / "public" / "kept.md"
+    kept.write_text("an article in a folder named like a site\n", encoding="utf-8")
+
+    result = run("build", "--no-search", "--out", "articles", cwd=kb.root, monkeypatch=monkeypatch)
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        f"Error: cannot write the sites to articles: it is in the articles folder {kb.articles_dir}, "
+        "where kb reads articles\nhint: write them to a folder beside the articles (kb build --out site)\n"
+    )
+    assert [p.name for p in (kb.articles_dir / "public").iterdir()] == ["kept.md"]
+
+
 # -- kb init, kb new, kb schema -----------------------------------------------------------------
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from kb import __version__, pool
 from kb.article import Article
 from kb.check import CacheHolder, run_date
-from kb.config import CONFIG_FILE, OverduePolicy
+from kb.config import CONFIG_FILE, OverduePolicy, within
 from kb.errors import ConfigWarning, KbError, UsageError
 from kb.findings import Finding
 from kb.project import KnowledgeBase
@@ -175,6 +175,8 @@ class Builder:
         kb, settings = self._knowledge_base()
         taxonomy = kb.taxonomy
         chosen = _choose_sites(taxonomy.sites, sites)
+        out = self.out or kb.root / kb.config.site.output
+        _refuse_articles_folder(out, kb.articles_dir, chosen)
         today = self.today or today_for_build()
         health_key = (today, settings)
         if health_key != self.health_key:
@@ -191,7 +193,6 @@ class Builder:
         templates = Templates(kb.root / kb.config.site.templates)
         fingerprint = templates.fingerprint()
         files = other_files(kb.articles_dir, kb.root)
-        out = self.out or kb.root / kb.config.site.output
         search = kb.config.site.search if self.search is None else self.search
         in_use: set[str] = set()
         self.known = (frozenset(a.id for a in loaded.articles if a.id), frozenset(a.relpath for a in loaded.articles))
@@ -346,6 +347,24 @@ def build(
     """Build the KB's sites (default: all configured) into `out` (default: `site.output`)."""
     with Builder(kb.root, out=out, today=today, search=search, cache=cache, once=True) as builder:
         return builder.build(sites, full=full)
+
+
+def _refuse_articles_folder(out: Path, articles: Path, sites: list[Site]) -> None:
+    """Refuse to write sites where kb reads articles (`kb build --out articles/x`; `site.output` is
+    refused when kb.yaml is read), or into a site folder that holds them: a full build replaces
+    each site's folder whole."""
+    if within(out, articles):
+        raise UsageError(
+            f"cannot write the sites to {out}: it is in the articles folder {articles}, where kb reads articles",
+            hint="write them to a folder beside the articles (kb build --out site)",
+        )
+    for site in sites:
+        if within(articles, out / site.name):
+            raise UsageError(
+                f"cannot write the {site.name} site to {out / site.name}: it holds the articles folder {articles}, "
+                "and a build replaces a site's folder whole",
+                hint="write the sites to another folder (kb build --out, or site.output in kb.yaml)",
+            )
 
 
 def _choose_sites(configured: dict[str, Site], wanted: list[str] | None) -> list[Site]:

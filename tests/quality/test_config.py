@@ -120,6 +120,19 @@ def test_a_config_mistake_exits_2_with_file_and_line_never_zero_findings(
         ("base-url-not-a-url.yaml", 2, 11, "base_url must be a full http:// or https:// address, not '5'"),
         ("edit-url-relative.yaml", 4, 11, "edit_url must be a full http:// or https:// address, not 'edit/{path}'"),
         (
+            "output-in-articles.yaml",
+            3,
+            11,
+            "site.output 'articles/site' is in the articles folder 'articles': "
+            "a build would write the sites where kb reads articles",
+        ),
+        (
+            "articles-at-root.yaml",
+            2,
+            11,
+            "site.output 'site' is in the articles folder '.': a build would write the sites where kb reads articles",
+        ),
+        (
             "description-min-over-max.yaml",
             3,
             3,

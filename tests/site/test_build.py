@@ -330,6 +330,19 @@ def test_one_site_and_another_folder(kb: KnowledgeBase, tmp_path: Path) -> None:
         build(kb, sites=["publik"], out=out, today=TODAY)
 
 
+def test_a_site_folder_that_would_hold_the_articles_folder_is_refused(kb_root: Path) -> None:
+    # Articles in internal/: a site written to the KB's root would replace them with the internal site.
+    (kb_root / "articles").rename(kb_root / "internal")
+    config = kb_root / "kb.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "articles: internal\n", encoding="utf-8")
+    before = read_tree(kb_root / "internal")
+
+    with pytest.raises(UsageError, match=r"cannot write the internal site to .*: it holds the articles folder"):
+        build(KnowledgeBase(kb_root), out=kb_root, today=TODAY, search=False)
+
+    assert read_tree(kb_root / "internal") == before
+
+
 def test_two_articles_with_one_id_publish_the_first_by_path_and_warn(kb: KnowledgeBase, tmp_path: Path) -> None:
     article = kb.root / "articles" / "billing" / "payment-required.md"
     copy = kb.root / "articles" / "billing" / "zz-copy.md"
