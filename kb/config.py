@@ -98,6 +98,12 @@ class ImporterSettings:
     include_root: str = setting(
         "", "Folder that [!INCLUDE] paths resolve against as the source repository's root; empty: the import source."
     )
+    link_base: str = setting(
+        "",
+        "Address of the site the articles came from: links from its root (/x) are written as full addresses "
+        "into it (https://learn.microsoft.com for Microsoft Learn); empty: kept and reported.",
+        url=True,
+    )
 
 
 class OverduePolicy(enum.Enum):
@@ -334,11 +340,16 @@ def read_settings(
 _FULL_URL = re.compile(r"https?://[^\s/?#]+", re.IGNORECASE)
 
 
+def is_full_url(value: str) -> bool:
+    """Whether `value` is a full http:// or https:// address (what every address setting must be)."""
+    return bool(_FULL_URL.match(value))
+
+
 def _check_url(
     setting_field: dataclasses.Field[Any], value: Any, document: yaml12.YamlDocument, file: Path, where: yaml12.Path
 ) -> None:
     """Refuse an address setting that is not empty or a full http(s) address (`base_url: 5`)."""
-    if not setting_field.metadata.get("url") or not value or _FULL_URL.match(value):
+    if not setting_field.metadata.get("url") or not value or is_full_url(value):
         return
     pos = document.position(where)
     raise ConfigError(

@@ -20,6 +20,11 @@ from kb.importer import ImportOptions, import_articles
     "--include-root", type=click.Path(file_okay=False, exists=True, path_type=Path),
     help="Folder [!INCLUDE] paths resolve against, as the source repository's root (default: SRC).",
 )  # fmt: skip
+@click.option(
+    "--link-base", metavar="URL",
+    help="Address of the site the articles came from: links from its root (/x) become full addresses into it, "
+    "such as https://learn.microsoft.com (default: importer.link_base; none: kept and reported).",
+)  # fmt: skip
 @click.option("--into", help="Folder under the articles folder to write to (their own folders are kept beneath).")
 @click.option("--audience", help="Audience of imported articles (default: importer.audience, internal).")
 @click.option("--confidence", help="Confidence of imported articles (default: importer.confidence, not-validated).")
@@ -31,7 +36,8 @@ from kb.importer import ImportOptions, import_articles
 @verbosity
 @pass_env
 def command(
-    env: Env, src: Path, mapping: str | None, include_root: Path | None, into: str | None, audience: str | None,
+    env: Env, src: Path, mapping: str | None, include_root: Path | None, link_base: str | None, into: str | None,
+    audience: str | None,
     confidence: str | None, owner: str | None, report_file: Path | None, dry_run: bool,
 ) -> None:  # fmt: skip
     """Import the Markdown articles under SRC, mapping their front matter and syntax to kb's.
@@ -45,7 +51,7 @@ def command(
     kb = env.kb()
     options = ImportOptions(
         mapping=mapping, audience=audience, confidence=confidence, owner=owner, into=into,
-        include_root=include_root, dry_run=dry_run,
+        include_root=include_root, link_base=link_base, dry_run=dry_run,
     )  # fmt: skip
 
     def progress(done: int, total: int) -> None:

@@ -50,6 +50,7 @@ def map_article(
     codes: ErrorCodeFilter,
     today: dt.date,
     problems: list[ImportProblem],
+    link_base: str = "",
 ) -> MappedArticle:
     """Map `foreign`'s front matter through `mapping` and convert its body; what does not map
     goes to `problems` with the file and line."""
@@ -83,7 +84,7 @@ def map_article(
             value = str(value)
         return " ".join(value.split())
 
-    converted = convert(foreign.body, rel, resolver, foreign.body_line)
+    converted = convert(foreign.body, rel, resolver, foreign.body_line, link_base=link_base)
     for p in converted.problems:
         problems.append(ImportProblem(rel, p.line, p.kind, p.message))
     body = converted.body.strip("\n") + "\n"

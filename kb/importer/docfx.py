@@ -4,8 +4,9 @@ Converted: `[!INCLUDE [x](path)]` (the file's text, resolved against the include
 `:::image ... :::` (a Markdown image with its alt text), `:::no-loc text="x":::` (x),
 `> [!div class="nextstepaction"]` (the link it decorates, as a plain paragraph),
 `> [!VIDEO url]` (a link), tab headings `## [Windows](#tab/windows)` (a heading `## Windows`: the
-tabs' text follows one after the other). Kept: `> [!NOTE]` and the other alerts (upper-cased, as GitHub
-writes them). Nothing inside fenced code is touched.
+tabs' text follows one after the other), and links from the site's root (`](/azure/x)`, with a
+`link_base`: `](https://learn.microsoft.com/azure/x)`; without one they are reported and kept).
+Kept: `> [!NOTE]` and the other alerts (upper-cased, as GitHub writes them). Nothing inside fenced code is touched.
 """
 
 from __future__ import annotations
@@ -33,6 +34,12 @@ _TAB = re.compile(r"^(?P<lead>\s*#{1,6}\s+)\[(?P<label>[^\]]+)\]\(#tab/[^)]*\)\s
 _QUOTED = re.compile(r"^(?P<indent>\s*)>\s?(?P<rest>.*)$")
 _LEFTOVER = re.compile(r":::[a-z][\w-]*|\[!(?!NOTE|TIP|IMPORTANT|WARNING|CAUTION)[A-Za-z-]+", re.IGNORECASE)
 _CODE_SPAN = re.compile(r"`+[^`]*`+")
+_CODE_SPANS = re.compile(r"(`+[^`]*`+)")
+# A link target from the site's root, not `//host`: in a Markdown link or image, a reference
+# definition, or an HTML href or src.
+_ROOT_TARGET = re.compile(
+    r"""(?P<lead>\]\(\s*<?|^\s*(?:>\s*)*\[[^\]]+\]:\s*<?|\b(?:href|src)\s*=\s*["']?)(?P<path>/(?![/\\])[^\s()\[\]"'>]*)"""
+)
 _FRONT = re.compile(r"\A---\s*\n.*?\n---\s*\n", re.DOTALL)
 
 MAX_INCLUDE_DEPTH = 5
@@ -101,8 +108,11 @@ class IncludeResolver:
         return path.name
 
 
-def convert(body: str, article_relpath: str, resolver: IncludeResolver, first_line: int, depth: int = 0) -> Converted:
-    """Convert the DocFX body of the article at `article_relpath`; `first_line` is the body's file line."""
+def convert(
+    body: str, article_relpath: str, resolver: IncludeResolver, first_line: int, depth: int = 0, *, link_base: str = ""
+) -> Converted:
+    """Convert the DocFX body of the article at `article_relpath`; `first_line` is the body's file line.
+    `link_base`: the address of the site the articles came from, which links from its root (`/x`) lead into."""
     out: list[str] = []
     result = Converted("")
     lines = body.split("\n")
@@ -157,8 +167,10 @@ def convert(body: str, article_relpath: str, resolver: IncludeResolver, first_li
             line = line[: opened.start()] + _image(opened.group("attrs"), number, result)
         include = _INCLUDE.search(line)
         if include:
-            out.extend(_include(line, include, article_relpath, resolver, number, depth, result))
+            out.extend(_include(line, include, article_relpath, resolver, number, depth, result, link_base))
             continue
+        if "/" in line:
+            line = _from_root(line, link_base, number, result)
         leftover = _LEFTOVER.search(_CODE_SPAN.sub("", line))
         if leftover:
             result.problems.append(
@@ -167,6 +179,22 @@ def convert(body: str, article_relpath: str, resolver: IncludeResolver, first_li
         out.append(line)
     result.body = "\n".join(out)
     return result
+
+
+def _from_root(line: str, link_base: str, number: int, result: Converted) -> str:
+    """`line` with its links from the site's root leading into `link_base`; without one, each is
+    reported (a kb site is served from anywhere: it would leave it). Code spans are left alone."""
+    parts = _CODE_SPANS.split(line)
+    base = link_base.rstrip("/")
+    for i in range(0, len(parts), 2):  # the even parts are outside code spans
+        if base:
+            parts[i] = _ROOT_TARGET.sub(lambda m: m.group("lead") + base + m.group("path"), parts[i])
+        else:
+            for match in _ROOT_TARGET.finditer(parts[i]):
+                result.problems.append(
+                    SyntaxProblem(number, "root-absolute-link", f"{match.group('path')} kept as written")
+                )
+    return "".join(parts)
 
 
 def _image_match(match: re.Match[str], *, number: int, result: Converted) -> str:
@@ -194,6 +222,7 @@ def _include(
     number: int,
     depth: int,
     result: Converted,
+    link_base: str,
 ) -> list[str]:
     target = match.group("path")
     path = resolver.resolve(article_relpath, target) if depth < MAX_INCLUDE_DEPTH else None
@@ -209,7 +238,8 @@ def _include(
         result.problems.append(SyntaxProblem(number, "broken-include", f"include {target!r} unreadable: {exc}"))
         return []
     text = _FRONT.sub("", text).strip("\n")
-    inner = convert(text, resolver.relpath(path), resolver, number, depth + 1)  # nested paths: from the include
+    # Nested paths are from the include.
+    inner = convert(text, resolver.relpath(path), resolver, number, depth + 1, link_base=link_base)
     for problem in inner.problems:
         problem.line = number  # the include line is the place in this article
     result.problems.extend(inner.problems)

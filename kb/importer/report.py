@@ -19,6 +19,7 @@ KINDS = {
     "unmapped-type": "types without a mapping",
     "broken-include": "[!INCLUDE] files not found",
     "unconvertible": "DocFX syntax left as it was",
+    "root-absolute-link": "links from the old site's root (/x), which leave a kb site (--link-base: full addresses)",
     "image-without-alt": "images without alt text",
     "missing-image": "images not found in the source",
     "front-matter": "front matter that is not valid YAML",

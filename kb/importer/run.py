@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kb.config import is_full_url
 from kb.errors import UsageError
 from kb.importer.article import map_article, ordered, render_article
 from kb.importer.docfx import IncludeResolver
@@ -44,6 +45,7 @@ class ImportOptions:
     owner: str | None = None
     into: str | None = None
     include_root: Path | None = None
+    link_base: str | None = None
     dry_run: bool = False
     today: dt.date = field(default_factory=dt.date.today)
 
@@ -82,6 +84,12 @@ def import_articles(
     audience = _choice("audience", options.audience or settings.audience, AUDIENCES)
     confidence = _choice("confidence", options.confidence or settings.confidence, CONFIDENCES)
     into = (options.into if options.into is not None else settings.into).strip("/")
+    link_base = options.link_base if options.link_base is not None else settings.link_base
+    if link_base and not is_full_url(link_base):
+        raise UsageError(
+            f"--link-base must be a full http:// or https:// address, not {link_base!r}",
+            hint="for example https://learn.microsoft.com",
+        )
     target = kb.articles_dir / into if into else kb.articles_dir
     taxonomy = kb.taxonomy
     codes = ErrorCodeFilter(kb.config.search.not_codes)
@@ -117,8 +125,9 @@ def import_articles(
             article_id = f"{kb.config.id_prefix}{next_number:0{kb.config.id_digits}d}"
             next_number += 1
         item = map_article(
-            foreign, article_id, mapping, set(taxonomy.types), resolver, codes, options.today, report.problems
-        )
+            foreign, article_id, mapping, set(taxonomy.types), resolver, codes, options.today, report.problems,
+            link_base,
+        )  # fmt: skip
         fields = item.fields
         if before is not None and item.dated_today and isinstance(before.meta.get("created"), dt.date):
             fields["created"] = before.meta["created"]  # a re-run on another day changes nothing

@@ -156,6 +156,34 @@ def test_a_bad_audience_is_a_usage_error(fresh_kb: KnowledgeBase) -> None:
         run_import(fresh_kb, audience="publik")
 
 
+def test_links_from_the_old_sites_root_lead_into_the_link_base_and_kb_check_is_content(fresh_kb: KnowledgeBase) -> None:
+    """Without --link-base the links are kept and reported, and kb check's KB407 finds them; with
+    it (the flag, or importer.link_base) they lead into the old site, and KB407 finds none."""
+    CliRunner().invoke(cli, ["--root", str(fresh_kb.root), "import", str(DOCFX / "articles"), "-q"])
+    assert "KB407" in {f.code for f in check(fresh_kb).findings}
+
+    result = CliRunner().invoke(
+        cli,
+        ["--root", str(fresh_kb.root), "import", str(DOCFX / "articles"), "--link-base", "https://docs.example.com/"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "root-absolute-link" not in result.stdout
+    text = (fresh_kb.articles_dir / "Widgets" / "reset-widget.md").read_text(encoding="utf-8")
+    assert "[the service limits](https://docs.example.com/widgets/service-limits#reset)" in text
+    assert '<a href="https://docs.example.com/widgets/faq">' in text
+    assert "[limits]: https://docs.example.com/widgets/limits" in text
+    assert "`[status](/widgets/status)`" in text  # code is left as written
+    assert "KB407" not in {f.code for f in check(fresh_kb).findings}
+
+
+def test_a_link_base_that_is_no_address_is_a_usage_error(fresh_kb: KnowledgeBase) -> None:
+    with pytest.raises(UsageError, match=r"--link-base must be a full http:// or https:// address, not 'learn'"):
+        run_import(fresh_kb, link_base="learn")
+    (fresh_kb.root / "kb.yaml").write_text("importer:\n  link_base: learn\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"importer.link_base must be a full http:// or https:// address"):
+        run_import(KnowledgeBase(fresh_kb.root))
+
+
 def test_a_mapping_file_maps_other_front_matter(tmp_path: Path, fresh_kb: KnowledgeBase) -> None:
     source = FIXTURES / "jekyll"
     report = import_articles(

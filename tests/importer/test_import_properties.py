@@ -59,3 +59,42 @@ def test_tab_headings_become_headings_and_leave_no_link_to_a_tab() -> None:
 
     assert converted.body == "## Windows\n\nOn Windows.\n\n    #### For 64-bit Office\n\n---\n"
     assert converted.problems == []
+
+
+LINK_BITS = st.sampled_from(
+    ["[a](/x/y)", "![b](/m/p.png)", "[c](//host/z)", '<a href="/q">', "<img src='/i.png'>", "[r]: /ref", "`[d](/code)`",
+     "[e](https://host/f)", "(/not-a-link)", "`", "\n", " ", "]("]
+)  # fmt: skip
+
+
+@given(st.lists(LINK_BITS, max_size=12))
+def test_with_a_link_base_no_link_is_left_at_the_root_and_code_is_untouched(bits: list[str]) -> None:
+    body = "".join(bits)
+    base = "https://learn.example.com"
+    converted = convert(body, "a.md", RESOLVER, first_line=1, link_base=base + "/")
+    assert [p for p in converted.problems if p.kind == "root-absolute-link"] == []
+    # Nothing left to rewrite, and the reported links without a base are the ones rewritten with it.
+    again = convert(converted.body, "a.md", RESOLVER, first_line=1)
+    assert [p for p in again.problems if p.kind == "root-absolute-link"] == []
+    reported = [p for p in convert(body, "a.md", RESOLVER, first_line=1).problems if p.kind == "root-absolute-link"]
+    assert converted.body.count(base + "/") == body.count(base + "/") + len(reported)
+    assert convert(body, "a.md", RESOLVER, first_line=1).body == body  # without a base nothing changes
+
+
+def test_links_from_the_old_sites_root_lead_into_the_link_base() -> None:
+    body = (
+        'See [limits](/w/limits#reset), <a href="/w/faq">the FAQ</a> and [a host](//cdn.example.com/x).\n'
+        "In code: `[status](/w/status)`.\n\n[ref]: /w/ref\n"
+    )
+    converted = convert(body, "a.md", RESOLVER, first_line=3, link_base="https://learn.example.com/")
+    assert converted.body == (
+        "See [limits](https://learn.example.com/w/limits#reset), "
+        '<a href="https://learn.example.com/w/faq">the FAQ</a> and [a host](//cdn.example.com/x).\n'
+        "In code: `[status](/w/status)`.\n\n[ref]: https://learn.example.com/w/ref\n"
+    )
+    reported = convert(body, "a.md", RESOLVER, first_line=3).problems
+    assert [(p.line, p.kind, p.message) for p in reported] == [
+        (3, "root-absolute-link", "/w/limits#reset kept as written"),
+        (3, "root-absolute-link", "/w/faq kept as written"),
+        (6, "root-absolute-link", "/w/ref kept as written"),
+    ]
