@@ -24,15 +24,17 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from kb.errors import KbError, UsageError
 from kb.project import KnowledgeBase
-from kb.search import SearchIndex, update_index
 from kb.site import urls
 from kb.site.build import Builder, BuildReport
 from kb.words import plural
+
+if TYPE_CHECKING:  # whoosh and numpy are loaded by the first search (17 MB a process that only serves)
+    from kb.search import SearchIndex
 
 LIVERELOAD = b"""// kb serve: reload the page when the site is rebuilt.
 (function () {
@@ -278,6 +280,8 @@ def _index_sites(root: Path, sites: list[str]) -> list[str]:
 
 def _update_index(root: Path, site: str) -> str | None:
     """Bring `site`'s whoosh index up to date; what kept it from that, as the user reads it."""
+    from kb.search import update_index
+
     try:
         update_index(KnowledgeBase(root), site=site)
     except KbError as exc:
@@ -324,6 +328,8 @@ class SiteSearch:
         """The open index; raises `IndexMissing` (a `KbError`) when it has not been built."""
         with self._lock:
             if self._index is None:
+                from kb.search import SearchIndex
+
                 self._index = SearchIndex.open(KnowledgeBase(self.root), self.site)
             return self._index
 
