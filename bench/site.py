@@ -53,7 +53,7 @@ def build(workload: Workload, repeat: int) -> Measurement:
 
 def rebuild(workload: Workload, repeat: int) -> Measurement:
     """One article changes: `kb serve`'s builder rebuilds (told which file); then a new process does."""
-    from kb.site import Builder
+    from kb.site.build import Builder
 
     root = kb_copy(workload)
     out = WORK / "site-out" / f"{workload.name}-rebuild"

@@ -11,7 +11,7 @@ import click
 
 from kb.cli.common import Env, colour_for, display_path, format_finding, pass_env, plural, verbosity
 from kb.errors import UsageError
-from kb.site import LeakError, build
+from kb.site.build import LeakError, build
 
 
 @click.command("build")

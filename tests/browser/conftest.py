@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 
 from kb.project import KnowledgeBase
-from kb.site import build, collect
+from kb.site import collect
+from kb.site.build import build
 from tests.site.conftest import SITE_KB, TODAY
 
 CHROMIUM = Path("/usr/bin/chromium")

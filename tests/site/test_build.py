@@ -12,7 +12,8 @@ import pytest
 from kb.check import check
 from kb.errors import UsageError
 from kb.project import KnowledgeBase
-from kb.site import build, collect, routes, urls
+from kb.site import collect, routes, urls
+from kb.site.build import build
 from kb.site.leaks import readable_forms
 from tests.site.conftest import TODAY, read_tree
 

@@ -14,7 +14,8 @@ import pytest
 from kb.load import load_bytes
 from kb.project import KnowledgeBase
 from kb.publish import visible_body
-from kb.site import build, render
+from kb.site import render
+from kb.site.build import build
 from kb.taxonomy import Site
 from tests.site.conftest import FIXTURES, TODAY
 

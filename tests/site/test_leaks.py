@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from kb.cli import cli
 from kb.project import KnowledgeBase
-from kb.site import build
+from kb.site.build import build
 from kb.site.leaks import Forbidden, scan_file
 from kb.taxonomy import AUDIENCES, CONFIDENCES
 from tests.site.conftest import FIXTURES, SITE_KB, TODAY, read_tree

@@ -10,7 +10,7 @@ import pytest
 
 from kb.errors import KbError
 from kb.project import KnowledgeBase
-from kb.site import Builder, LeakError, build
+from kb.site.build import Builder, LeakError, build
 from kb.site.output import Manifest, SiteFolder
 from tests.site.conftest import FIXTURES, TODAY, read_tree
 

@@ -7,7 +7,8 @@ from pathlib import Path
 from kb import markdown
 from kb.load import load_article
 from kb.project import KnowledgeBase
-from kb.site import build, render
+from kb.site import render
+from kb.site.build import build
 from tests.site.conftest import TODAY
 from tests.site.test_golden import TABLE
 

@@ -8,7 +8,7 @@ import pytest
 
 from kb import pool
 from kb.project import KnowledgeBase
-from kb.site import build
+from kb.site.build import build
 from tests.site.conftest import TODAY, read_tree
 
 
