@@ -117,10 +117,13 @@ def convert(
     result = Converted("")
     lines = body.split("\n")
     fence: str | None = None
+    held = False  # the open fence is in a list item or a quote
     unquote = False  # inside the block quote that a [!div] decorated: take the quote marks off
     for index, line in enumerate(lines):
         number = first_line + index
         fence_match = _FENCE.match(line)
+        if fence is not None and held and line[:1] not in ("", " ", "\t", ">"):
+            fence = None  # a line at the margin ends the list item or quote, and the fence in it
         if fence is not None:
             out.append(line)
             if fence_match and fence_match.group(1)[0] == fence[0] and len(fence_match.group(1)) >= len(fence):
@@ -128,6 +131,7 @@ def convert(
             continue
         if fence_match:
             fence = fence_match.group(1)
+            held = fence_match.start(1) > 0
             out.append(line)
             continue
         if unquote:

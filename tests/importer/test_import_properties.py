@@ -98,3 +98,13 @@ def test_links_from_the_old_sites_root_lead_into_the_link_base() -> None:
         (3, "root-absolute-link", "/w/faq kept as written"),
         (6, "root-absolute-link", "/w/ref kept as written"),
     ]
+
+
+def test_a_fence_left_open_in_a_list_item_ends_with_the_item() -> None:
+    """As CommonMark reads it: the first line at the margin ends the item, and the fence in it.
+    Before, the rest of the article counted as code and was not converted."""
+    body = "1. Run:\n\n    ```powershell\n    Get-Mailbox\n\n## Next\n\nSee [limits](/x/limits).\n"
+    converted = convert(body, "a.md", RESOLVER, first_line=1, link_base="https://learn.example.com")
+    assert converted.body.endswith("See [limits](https://learn.example.com/x/limits).\n")
+    inside = "1. Run:\n\n    ```\n    [kept](/x)\n  [kept too](/y)\n    ```\n"
+    assert convert(inside, "a.md", RESOLVER, first_line=1, link_base="https://learn.example.com").body == inside
