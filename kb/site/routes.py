@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from urllib.parse import quote
 from xml.sax.saxutils import escape
 
 from kb.article import Article
@@ -194,8 +195,9 @@ def _current(article: Article, by_id: dict[str, Article], view: SiteView) -> str
 
 
 def redirects_file(items: list[Redirect]) -> bytes:
-    """Netlify/Cloudflare-style `_redirects`: one `source target 301` line per redirect."""
-    lines = [f"/{_served(r.source)} /{_served(r.target)} 301" for r in items]
+    """Netlify/Cloudflare-style `_redirects`: one `source target 301` line per redirect, the paths
+    percent-encoded as browsers ask for them (a space would end the field)."""
+    lines = [f"/{quote(_served(r.source), safe='/%')} /{quote(_served(r.target), safe='/%')} 301" for r in items]
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
 

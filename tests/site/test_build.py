@@ -417,3 +417,15 @@ def test_a_secret_is_kept_off_at_whatever_level_the_rule_is_set(kb: KnowledgeBas
     build(KnowledgeBase(kb.root), out=tmp_path / "out", today=TODAY, search=False)
 
     assert not [name for name, text in all_text(tmp_path / "out" / "public").items() if key in text]
+
+
+def test_a_redirect_from_a_path_with_spaces_is_one_line_of_three_fields(kb_root: Path, tmp_path: Path) -> None:
+    article = kb_root / "articles" / "identity" / "sso" / "token-expired.md"
+    text = article.read_text(encoding="utf-8").replace("KB-0900]", 'KB-0900, "old help/été.htm"]', 1)
+    article.write_text(text, encoding="utf-8")
+    build(KnowledgeBase(kb_root), out=tmp_path / "out", today=TODAY, search=False)
+    public = tmp_path / "out" / "public"
+    lines = (public / "_redirects").read_text(encoding="utf-8").splitlines()
+    assert all(len(line.split()) == 3 for line in lines), lines
+    assert "/old%20help/%C3%A9t%C3%A9.htm /articles/kb-0001.html 301" in lines
+    assert (public / "old help" / "été.htm").is_file()
