@@ -55,8 +55,10 @@ _TAG = re.compile(r"<[^>\n]*>")
 _MARKS = re.compile(r"[*_~]{1,3}(?=\S)|(?<=\S)[*_~]{1,3}")
 _ENTITY = re.compile(r"&(?:nbsp|#160|#xa0);", re.IGNORECASE)
 _HTML_ANCHOR = re.compile(r"""<a\s[^>]*?\b(?:name|id)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
-_HTML_ID = re.compile(r"""\bid\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+_HTML_ID = re.compile(r"""\bid\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)  # quoted or not: <h2 id=errors>
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_A_TAG = re.compile(r"<a\s[^>]*?\bhref\s*=[^>]*>", re.IGNORECASE)
+_HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 _ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 
 
@@ -156,7 +158,7 @@ class ArticleText:
             if token.type == "inline" and where and _may_link(token.content, self.env):
                 found.extend(self._inline_links(token, where, lines))
             elif token.type == "html_block" and token.map:
-                found.extend(self._html_images(token.content, token.map[0], lines))
+                found.extend(self._html_links(token.content, token.map[0], lines))
         return found
 
     def _inline_links(self, inline: Token, where: list[int], lines: list[str]) -> list[Link]:
@@ -177,14 +179,23 @@ class ArticleText:
             elif child.type == "html_inline" and child.content.lower().startswith("<img"):
                 line, col, cursor = _locate(lines, start, end, cursor, "", child.content)
                 found.append(_img_tag(child.content, line, col))
+            elif child.type == "html_inline" and _A_TAG.match(child.content):
+                line, col, cursor = _locate(lines, start, end, cursor, "", child.content)
+                found.append(Link(_href(child.content), _text_until_html_close(children, n + 1), line, col))
         return found
 
-    def _html_images(self, html: str, first: int, lines: list[str]) -> list[Link]:
+    def _html_links(self, html: str, first: int, lines: list[str]) -> list[Link]:
+        """The `<img>` and `<a href>` tags of an HTML block (the site resolves both as it does
+        Markdown links and images)."""
         found = []
-        for match in _IMG_TAG.finditer(html):
+        for match in sorted([*_IMG_TAG.finditer(html), *_A_TAG.finditer(html)], key=lambda m: m.start()):
             line = first + html.count("\n", 0, match.start())
-            col = lines[line].find("<img") + 1 if line < len(lines) else 1
-            found.append(_img_tag(match.group(0), line, max(col, 1)))
+            tag = match.group(0)
+            col = max(lines[line].find(tag.split("\n")[0]) + 1, 1) if line < len(lines) else 1
+            if tag[1:4].lower() == "img":
+                found.append(_img_tag(tag, line, col))
+            else:
+                found.append(Link(_href(tag), "", line, col))
         return found
 
     @cached_property
@@ -219,7 +230,8 @@ def _may_link(content: str, env: dict[str, object]) -> bool:
     if "[" in content and ("](" in content or "][" in content or env.get("references")):
         return True  # inline, full and collapsed references; shortcut ones need a definition
     if "<" in content:
-        return ":" in content or "@" in content or "<img" in content.lower()  # autolinks, raw <img>
+        lowered = content.lower()
+        return ":" in content or "@" in content or "<img" in lowered or "<a" in lowered  # autolinks, raw HTML
     return False
 
 
@@ -231,6 +243,21 @@ def _text_until_close(children: list[Token], start: int) -> str:
         if child.type in ("text", "code_inline") or child.type == "image":
             parts.append(child.content)
     return "".join(parts)
+
+
+def _text_until_html_close(children: list[Token], start: int) -> str:
+    parts = []
+    for child in children[start:]:
+        if child.type == "html_inline" and child.content.lower().startswith("</a"):
+            break
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+    return "".join(parts)
+
+
+def _href(tag: str) -> str:
+    found = _HREF.search(tag)
+    return next((g for g in found.groups() if g is not None), "") if found else ""
 
 
 def _locate(
