@@ -106,10 +106,10 @@ def check(
     `reuse`, the files (paths from the KB root) saved, added or removed since its last check, as
     a watcher knows: when all are articles it knew, the others are taken from it without listing
     the folder or looking at each file; and the articles whose findings across articles change
-    with them (near-duplicates before and after, articles linking to them, replaced by them or
-    sharing their id) are checked with `paths`. `facts`: the caller reads every article's facts
-    (an audit); they are read before the result is returned, so that a damaged facts file is
-    repaired here like any other damage to the cache."""
+    with them (near-duplicates before and after, articles linking to them, replaced by them,
+    sharing their id or having their page as an alias) are checked with `paths`. `facts`: the
+    caller reads every article's facts (an audit); they are read before the result is returned,
+    so that a damaged facts file is repaired here like any other damage to the cache."""
     run = partial(
         _check, kb, paths, today=today, only=only, use_cache=use_cache, use_baseline=use_baseline,
         progress=progress, save_cache=save_cache, reuse=reuse, facts=facts,
@@ -306,12 +306,14 @@ def _affected(
 ) -> set[str]:
     """Articles whose findings across articles may change with the `saved` ones: the saved
     articles' near-duplicates (before and after), and the articles that link to them by path or
-    id, name them as replacement, or share their id."""
+    id, name them as replacement, share their id, or have their page as an alias."""
     from kb.rules import minhash
+    from kb.site import urls
 
     now = {relpath: f for relpath in saved if (r := results.get(relpath)) is not None and (f := r.facts) is not None}
     ids = {f.id for f in [*before.values(), *now.values()] if f.id}
     names = {relpath[relpath.rfind("/") + 1 :] for relpath in saved}
+    pages = {urls.article_path(i).casefold() for i in ids}
     threshold = kb.config.lint.thresholds.duplicate_similarity
     sketches = []
     affected: set[str] = set()
@@ -320,6 +322,8 @@ def _affected(
         if facts is None or relpath in targets:
             continue
         if facts.id in ids or facts.replaced_by in ids:
+            affected.add(relpath)
+        if facts.aliases and any(page.casefold() in pages for _, page, _, _ in facts.aliases):
             affected.add(relpath)
         for link in facts.links:
             target = link.href.split("#", 1)[0]

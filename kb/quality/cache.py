@@ -29,7 +29,7 @@ from kb.rules.facts import ArticleFacts
 
 CACHE_FILE = "check.json"
 FACTS_FILE = "facts.json"
-FORMAT = 7
+FORMAT = 8
 
 
 @dataclass

@@ -64,6 +64,9 @@ class ArticleFacts:
     replaced_by_at: Place = (1, 1)
     anchors: list[str] = field(default_factory=list)
     links: list[LinkFact] = field(default_factory=list)
+    # The `aliases:` values the build can make a redirect for: (as written, the redirect's page,
+    # file line, column).
+    aliases: list[tuple[str, str, int, int]] = field(default_factory=list)
     sketch: Sketch | None = None
     end_line: int = 1  # where the front matter closes: findings about the whole article point here
 
@@ -91,6 +94,7 @@ class ArticleFacts:
         for key in ("id_at", "title_at", "reviewed_at", "replaced_by_at"):
             data[key] = list(data[key])
         data["links"] = [astuple_link(link) for link in self.links]
+        data["aliases"] = [list(alias) for alias in self.aliases]
         # 128 integers as JSON are slow to read back for 10,000 articles; packed bytes are not.
         data["sketch"] = base64.b64encode(self.sketch.tobytes()).decode() if self.sketch else None
         return data
@@ -100,6 +104,7 @@ class ArticleFacts:
         values = dict(data)
         values["links"] = [LinkFact(*link) for link in data["links"]]
         values["versions"] = [tuple(v) for v in data["versions"]]
+        values["aliases"] = [tuple(alias) for alias in data["aliases"]]
         for key in ("id_at", "title_at", "reviewed_at", "replaced_by_at"):
             values[key] = tuple(data[key])
         if data["sketch"]:
@@ -160,9 +165,24 @@ def facts_of(article: Article, text: ArticleText) -> ArticleFacts:
         replaced_by_at=place("replaced_by"),
         anchors=sorted(text.anchors),
         links=links,
+        aliases=_alias_pages(article) if "aliases" in article.meta else [],
         sketch=minhash.sketch(words),
         end_line=max(article.body_line - 1, 1),
     )
+
+
+def _alias_pages(article: Article) -> list[tuple[str, str, int, int]]:
+    """The article's aliases that make a redirect, each with its page, as the build decides."""
+    from kb.site import routes, urls  # the site's own decision; imported only for an article with aliases
+
+    own_page = urls.article_path(article.id) if article.id else ""
+    found = []
+    for where, alias in routes.aliases(article):
+        page = routes.alias_page(alias, own_page).path if isinstance(alias, str) else None
+        if page is not None and isinstance(alias, str):
+            location = article.field_location("aliases", *where)
+            found.append((alias, page, location.line, location.col))
+    return found
 
 
 def _lower_words(texts: list[str]) -> list[str]:

@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING
 
 from kb.article import FIELDS
 from kb.findings import Finding, Level
-from kb.rules.base import ArticleRule, Group, Rule
+from kb.rules.base import ArticleRule, CorpusRule, Group, Rule
 from kb.taxonomy import did_you_mean
 
 if TYPE_CHECKING:
     from kb.article import Article
     from kb.rules.context import CheckContext
+    from kb.rules.facts import ArticleFacts, CorpusContext
 
 KNOWN_FIELDS = (*FIELDS, "source", "aliases")
 
@@ -375,6 +376,59 @@ class InvalidAlias(ArticleRule):
                 )
 
 
+class AliasOfAnotherArticle(CorpusRule):
+    """## What it does
+    Reports an `aliases:` value that is the page of another article that is not archived: an
+    old id that another article still has (`KB-0042`), or that article's page
+    (`articles/kb-0042.html`).
+
+    ## Why it matters
+    When two articles are merged, the one that stays often takes the other's id as an alias. But
+    while that other article is still published, the build keeps its page and makes no redirect:
+    readers of the old link still land on the article that was meant to go, and nothing says so.
+
+    ## Example
+    ```yaml
+    # KB-0042, merged into this article, is still there, validated
+    aliases: [KB-0042]
+    ```
+
+    ## Use instead
+    ```yaml
+    # in KB-0042
+    confidence: archived
+    replaced_by: KB-0001
+    ```
+    An archived article redirects to its replacement: the alias is not needed.
+    """
+
+    code = "KB310"
+    name = "alias-of-another-article"
+    group = Group.FINDABLE
+    level = Level.WARNING
+    summary = "An alias is the page of another article that is still published: the build makes no redirect."
+    hint = "archive the other article with replaced_by pointing here, or remove the alias"
+
+    def check_corpus(self, context: CorpusContext) -> Iterator[Finding]:
+        pages: dict[str, ArticleFacts] | None = None  # made when first needed: few articles have aliases
+        for facts in context.subjects:
+            if not facts.aliases:
+                continue
+            if pages is None:
+                from kb.site import urls
+
+                pages = {urls.article_path(f.id).casefold(): f for f in context.facts if f.id and not f.archived}
+            for alias, page, line, col in facts.aliases:
+                other = pages.get(page.casefold())
+                if other is not None and other.relpath != facts.relpath:
+                    yield self.at(
+                        facts.at((line, col)),
+                        f"the alias '{alias}' leads to the page of {other.label}, which is still published: the "
+                        "build keeps that page and makes no redirect",
+                        context=alias,
+                    )
+
+
 RULES: list[type[Rule]] = [
     MissingField,
     InvalidField,
@@ -385,4 +439,5 @@ RULES: list[type[Rule]] = [
     UnregisteredErrorCode,
     UnknownVersion,
     InvalidAlias,
+    AliasOfAnotherArticle,
 ]

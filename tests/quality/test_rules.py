@@ -15,7 +15,7 @@ import shutil
 
 import pytest
 
-from kb.check import check
+from kb.check import CacheHolder, check
 from kb.project import KnowledgeBase
 from kb.rules import ALL_RULES, Group
 from tests.quality.conftest import QUALITY
@@ -27,7 +27,7 @@ QUALITY_GROUPS = (Group.CLEAR, Group.LINKS, Group.SAFE, Group.CURRENT)
 QUALITY_CODES = sorted(
     {r.code for r in ALL_RULES if r.group in QUALITY_GROUPS}
     | {r.code for r in ALL_RULES if r.code >= "KB320" and r.group is Group.FINDABLE}
-    | {"KB602", "KB014", "KB015", "KB309"}
+    | {"KB602", "KB014", "KB015", "KB309", "KB310"}
 )
 
 
@@ -84,6 +84,25 @@ def test_a_one_word_title_is_one_word_not_one_words(quality_kb: KnowledgeBase, t
     messages = [f.message for f in check(quality_kb, today=today).findings if f.code == "KB204"]
 
     assert messages == ["the title has 1 word; say what fails and how"]
+
+
+def test_archiving_the_article_an_alias_names_clears_the_alias_in_kb_serves_re_audit(
+    quality_kb: KnowledgeBase, today: dt.date
+) -> None:
+    """kb serve re-audits a saved article and the articles whose findings change with it: an alias
+    that names the saved article's page is one of them."""
+    relpath = place(quality_kb, "KB310-alias-of-another-article", "bad")
+    held = CacheHolder()
+    first = check(quality_kb, today=today, reuse=held, save_cache=False)
+    assert [f.context for f in first.findings if f.code == "KB310"] == ["KB-2002", "articles/KB-2001.html"]
+
+    other = quality_kb.articles_dir / "base" / "incident-runbook.md"
+    archived = "confidence: archived\nreplaced_by: KB-3310"
+    other.write_text(other.read_text(encoding="utf-8").replace("confidence: validated", archived), encoding="utf-8")
+    again = check(quality_kb, [other], today=today, reuse=held, save_cache=False, saved={quality_kb.relpath(other)})
+
+    assert relpath in again.checked
+    assert [f.context for f in again.findings if f.code == "KB310"] == ["articles/KB-2001.html"]
 
 
 def test_every_rule_has_its_own_code_and_name() -> None:
