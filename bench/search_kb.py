@@ -17,6 +17,14 @@ from kb.project import KnowledgeBase
 from kb.scaffold import init_kb
 from kb.search import update_index
 
+# As README.md imports the corpus (Microsoft Learn articles): links from learn.microsoft.com's root
+# become full addresses into it. Part of the fingerprint: other options make another KB.
+IMPORT_OPTIONS: dict[str, str] = {
+    "audience": "public",
+    "confidence": "validated",
+    "link_base": "https://learn.microsoft.com",
+}
+
 
 def imported_kb(workload: Workload, *, indexed: bool = True) -> KnowledgeBase:
     """`workload` imported into `search/<name>` of the bench work folder, made again only when the workload changed."""
@@ -33,7 +41,10 @@ def imported_kb(workload: Workload, *, indexed: bool = True) -> KnowledgeBase:
         kb = init_kb(root, name=f"Search benchmark {workload.name}")
         snippets = CORPUS / "snippets"
         options = ImportOptions(
-            audience="public", confidence="validated", include_root=snippets if snippets.is_dir() else None
+            audience=IMPORT_OPTIONS["audience"],
+            confidence=IMPORT_OPTIONS["confidence"],
+            link_base=IMPORT_OPTIONS["link_base"],
+            include_root=snippets if snippets.is_dir() else None,
         )
         import_articles(kb, workload.articles_dir, options)
         stamp.write_text(json.dumps({"key": key}), encoding="utf-8")
@@ -43,7 +54,7 @@ def imported_kb(workload: Workload, *, indexed: bool = True) -> KnowledgeBase:
 
 
 def _fingerprint(workload: Workload) -> str:
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(json.dumps(IMPORT_OPTIONS, sort_keys=True).encode())
     for path in workload.files:
         stat = path.stat()
         digest.update(f"{workload.relpath(path)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
