@@ -412,7 +412,9 @@ class RootAbsoluteLink(CorpusRule):
     See [Reset a forgotten password](../identity/reset-password.md) and
     [the service limits](https://learn.microsoft.com/microsoft-365/enterprise/service-limits).
     ```
-    A link by id (`[Reset a forgotten password](KB-1031)`) survives moves and renames too.
+    A link by id (`[Reset a forgotten password](KB-1031)`) survives moves and renames too. For
+    articles brought in with `kb import`, `--link-base https://learn.microsoft.com` (the old site's
+    address) writes every such link as a full address when importing.
     """
 
     code = "KB407"
