@@ -173,15 +173,13 @@ def facts_of(article: Article, text: ArticleText) -> ArticleFacts:
 
 def _alias_pages(article: Article) -> list[tuple[str, str, int, int]]:
     """The article's aliases that make a redirect, each with its page, as the build decides."""
-    from kb.site import routes, urls  # the site's own decision; imported only for an article with aliases
+    from kb.site import routes  # the site's own decision; imported only for an article with aliases
 
-    own_page = urls.article_path(article.id) if article.id else ""
     found = []
-    for where, alias in routes.aliases(article):
-        page = routes.alias_page(alias, own_page).path if isinstance(alias, str) else None
-        if page is not None and isinstance(alias, str):
+    for where, alias, decided in routes.decided_aliases(article):
+        if decided.path is not None:
             location = article.field_location("aliases", *where)
-            found.append((alias, page, location.line, location.col))
+            found.append((alias, decided.path, location.line, location.col))
     return found
 
 

@@ -360,13 +360,9 @@ class InvalidAlias(ArticleRule):
     def check(self, article: Article, context: CheckContext) -> Iterator[Finding]:
         if "aliases" not in article.meta:
             return
-        from kb.site import routes, urls  # the site's own decision; imported only for an article that needs it
+        from kb.site import routes  # the site's own decision; imported only for an article that needs it
 
-        own_page = urls.article_path(article.id) if article.id else ""
-        for where, alias in routes.aliases(article):
-            if not isinstance(alias, str) or not alias:
-                continue  # not text, or empty: KB302 reports it
-            decided = routes.alias_page(alias, own_page)
+        for where, alias, decided in routes.decided_aliases(article):  # not text, or empty: KB302's
             if decided.path is None:
                 shown = f"'{alias}'" if alias.isprintable() else repr(alias)  # a backslash as written
                 yield self.at(

@@ -142,6 +142,14 @@ def aliases(article: Article) -> list[tuple[tuple[int, ...], object]]:
     return [((), value)] if isinstance(value, str) else []
 
 
+def decided_aliases(article: Article) -> list[tuple[tuple[int, ...], str, AliasPage]]:
+    """Each `aliases:` value of the article that is text, with where it is in the front matter and
+    what the build makes of it as far as the article alone tells (`kb check` asks this)."""
+    own_page = urls.article_path(article.id) if article.id else ""
+    texts = [(where, alias) for where, alias in aliases(article) if isinstance(alias, str) and alias]
+    return [(where, alias, alias_page(alias, own_page)) for where, alias in texts]
+
+
 def redirects(view: SiteView, all_articles: list[Article], written: Iterable[str] = ()) -> list[Redirect]:
     """The site's redirects, sorted by source: none takes the place of what the site writes
     (`written`, and every article page), of another redirect, or loops."""
