@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from kb.findings import Finding, Location
 from kb.rules.base import ArticleRule, Group, Rule
+from kb.rules.text import locate
 
 if TYPE_CHECKING:
     from kb.article import Article
@@ -630,7 +631,7 @@ class DroppedHtml(ArticleRule):
                 cursor = (where[0], 0)
                 for child in markdown.inline_children(token, text.env):
                     if child.type == "html_inline":
-                        line, col, cursor = self._locate(lines, where, cursor, child.content)
+                        line, col, cursor = locate(lines, where[0], where[1], cursor, "", child.content)
                         found.extend((drop, line, col + drop.offset) for drop in sanitize.dropped(child.content, state))
         # An element still open at the end (`<script>` without `</script>`) takes the rest of the
         # article with it: the last one of its name that opened is the one never closed.
@@ -640,19 +641,6 @@ class DroppedHtml(ArticleRule):
         for i, (drop, line, col) in enumerate(found):
             if drop.kind in self.REPORTED:
                 yield self._finding(article, drop, line, col, unclosed=i == unclosed)
-
-    @staticmethod
-    def _locate(
-        lines: list[str], where: list[int], cursor: tuple[int, int], written: str
-    ) -> tuple[int, int, tuple[int, int]]:
-        """The body line and 1-based column of `written` at or after `cursor` in lines `where`,
-        and the cursor after it; the block's first line when it cannot be found."""
-        probe = written.split("\n")[0]
-        for number in range(cursor[0], min(where[1], len(lines))):
-            found = lines[number].find(probe, cursor[1] if number == cursor[0] else 0)
-            if found >= 0:
-                return number, found + 1, (number, found + len(probe))
-        return where[0], 1, cursor
 
     def _finding(self, article: Article, drop: Dropped, line: int, col: int, *, unclosed: bool) -> Finding:
         tag = drop.tag if len(drop.tag) <= 60 else drop.tag[:57] + "..."

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -58,8 +59,9 @@ _HTML_ANCHOR = re.compile(r"""<a\s[^>]*?\b(?:name|id)\s*=\s*["']?([^"'\s>]+)""",
 _HTML_ID = re.compile(r"""\bid\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)  # quoted or not: <h2 id=errors>
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _A_TAG = re.compile(r"<a\s[^>]*?\bhref\s*=[^>]*>", re.IGNORECASE)
-_HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
-_ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+_ATTRIBUTE = r"""\b{}\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))"""  # quoted either way, or not
+_HREF = re.compile(_ATTRIBUTE.format("href"), re.IGNORECASE)
+_ALT = re.compile(_ATTRIBUTE.format("alt"), re.IGNORECASE)
 
 
 def strip_markup(inline: str) -> str:
@@ -169,19 +171,20 @@ class ArticleText:
         for n, child in enumerate(children):
             if child.type == "link_open":
                 href = str(child.attrs.get("href", ""))
-                text = _text_until_close(children, n + 1)
-                line, col, cursor = _locate(lines, start, end, cursor, "[", text)
+                text = _text_until(children, n + 1, _closes_link)
+                line, col, cursor = locate(lines, start, end, cursor, "[", text)
                 found.append(Link(href, text, line, col))
             elif child.type == "image":
                 href = str(child.attrs.get("src", ""))
-                line, col, cursor = _locate(lines, start, end, cursor, "![", child.content)
+                line, col, cursor = locate(lines, start, end, cursor, "![", child.content)
                 found.append(Link(href, child.content, line, col, image=True))
             elif child.type == "html_inline" and child.content.lower().startswith("<img"):
-                line, col, cursor = _locate(lines, start, end, cursor, "", child.content)
+                line, col, cursor = locate(lines, start, end, cursor, "", child.content)
                 found.append(_img_tag(child.content, line, col))
             elif child.type == "html_inline" and _A_TAG.match(child.content):
-                line, col, cursor = _locate(lines, start, end, cursor, "", child.content)
-                found.append(Link(_href(child.content), _text_until_html_close(children, n + 1), line, col))
+                line, col, cursor = locate(lines, start, end, cursor, "", child.content)
+                text = _text_until(children, n + 1, _closes_html_link)
+                found.append(Link(_attribute(_HREF, child.content), text, line, col))
         return found
 
     def _html_links(self, html: str, first: int, lines: list[str]) -> list[Link]:
@@ -195,7 +198,7 @@ class ArticleText:
             if tag[1:4].lower() == "img":
                 found.append(_img_tag(tag, line, col))
             else:
-                found.append(Link(_href(tag), "", line, col))
+                found.append(Link(_attribute(_HREF, tag), "", line, col))
         return found
 
     @cached_property
@@ -235,32 +238,32 @@ def _may_link(content: str, env: dict[str, object]) -> bool:
     return False
 
 
-def _text_until_close(children: list[Token], start: int) -> str:
+def _text_until(children: list[Token], start: int, closes: Callable[[Token], bool]) -> str:
+    """The text of the inline tokens from `start` up to the one that `closes` (a link's text)."""
     parts = []
     for child in children[start:]:
-        if child.type == "link_close":
+        if closes(child):
             break
-        if child.type in ("text", "code_inline") or child.type == "image":
+        if child.type in ("text", "code_inline", "image"):
             parts.append(child.content)
     return "".join(parts)
 
 
-def _text_until_html_close(children: list[Token], start: int) -> str:
-    parts = []
-    for child in children[start:]:
-        if child.type == "html_inline" and child.content.lower().startswith("</a"):
-            break
-        if child.type in ("text", "code_inline"):
-            parts.append(child.content)
-    return "".join(parts)
+def _closes_link(token: Token) -> bool:
+    return token.type == "link_close"
 
 
-def _href(tag: str) -> str:
-    found = _HREF.search(tag)
+def _closes_html_link(token: Token) -> bool:
+    return token.type == "html_inline" and token.content.lower().startswith("</a")
+
+
+def _attribute(pattern: re.Pattern[str], tag: str) -> str:
+    """The value of the attribute `pattern` finds in an HTML tag (`_HREF`, `_ALT`), or ""."""
+    found = pattern.search(tag)
     return next((g for g in found.groups() if g is not None), "") if found else ""
 
 
-def _locate(
+def locate(
     lines: list[str], start: int, end: int, cursor: tuple[int, int], opener: str, text: str
 ) -> tuple[int, int, tuple[int, int]]:
     """Where `opener + text` is written at or after `cursor` in lines [start, end): the body
@@ -277,6 +280,4 @@ def _locate(
 
 def _img_tag(tag: str, line: int, col: int) -> Link:
     src = re.search(r"""\bsrc\s*=\s*["']?([^"'\s>]+)""", tag, re.IGNORECASE)
-    alt = _ALT.search(tag)
-    alt_text = next((g for g in alt.groups() if g is not None), "") if alt else ""
-    return Link(src.group(1) if src else "", alt_text, line, col, image=True)
+    return Link(src.group(1) if src else "", _attribute(_ALT, tag), line, col, image=True)
