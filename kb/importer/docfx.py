@@ -33,8 +33,7 @@ _ALERT = re.compile(
 _TAB = re.compile(r"^(?P<lead>\s*#{1,6}\s+)\[(?P<label>[^\]]+)\]\(#tab/[^)]*\)\s*$")
 _QUOTED = re.compile(r"^(?P<indent>\s*)>\s?(?P<rest>.*)$")
 _LEFTOVER = re.compile(r":::[a-z][\w-]*|\[!(?!NOTE|TIP|IMPORTANT|WARNING|CAUTION)[A-Za-z-]+", re.IGNORECASE)
-_CODE_SPAN = re.compile(r"`+[^`]*`+")
-_CODE_SPANS = re.compile(r"(`+[^`]*`+)")
+_CODE_SPAN = re.compile(r"(`+[^`]*`+)")  # captured: split() keeps the spans between the rest
 # A link target from the site's root, not `//host`: in a Markdown link or image, a reference
 # definition, or an HTML href or src.
 _ROOT_TARGET = re.compile(
@@ -188,7 +187,7 @@ def convert(
 def _from_root(line: str, link_base: str, number: int, result: Converted) -> str:
     """`line` with its links from the site's root leading into `link_base`; without one, each is
     reported (a kb site is served from anywhere: it would leave it). Code spans are left alone."""
-    parts = _CODE_SPANS.split(line)
+    parts = _CODE_SPAN.split(line)
     base = link_base.rstrip("/")
     for i in range(0, len(parts), 2):  # the even parts are outside code spans
         if base:
