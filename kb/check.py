@@ -143,9 +143,7 @@ def _check(
 ) -> CheckResult:
     policy = load_policy(kb.config)  # a config mistake is a ConfigError before any article is read
     kb.taxonomy  # noqa: B018 - read now: a broken taxonomy is a ConfigError before any article is read
-    if not kb.articles_dir.is_dir():
-        hint = f"articles: in {kb.config.path} names the articles folder"
-        raise UsageError(f"no such file or folder: {kb.articles_dir}", hint=hint)
+    kb.require_articles()
     cache_on = kb.config.check.cache if use_cache is None else use_cache
     cache = None
     listed = None  # the articles as the in-memory cache knows them, when that is enough

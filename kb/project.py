@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kb.config import CONFIG_FILE, Config, load_config
 from kb.errors import NotAKnowledgeBase, UsageError
-from kb.taxonomy import Taxonomy, load_taxonomy
+from kb.taxonomy import Site, Taxonomy, load_taxonomy
 
 CACHE_DIR = ".kb-cache"
 
@@ -52,6 +52,19 @@ class KnowledgeBase:
     @property
     def articles_dir(self) -> Path:
         return self.root / self.config.articles
+
+    def require_articles(self) -> None:
+        """Refuse a KB whose articles folder is missing: a command would find nothing and say so
+        as if all were well."""
+        if not self.articles_dir.is_dir():
+            hint = f"articles: in {self.config.path} names the articles folder"
+            raise UsageError(f"no such file or folder: {self.articles_dir}", hint=hint)
+
+    def configured_sites(self) -> dict[str, Site]:
+        """The taxonomy's sites; a usage error when it configures none (nothing to build or index)."""
+        if not self.taxonomy.sites:
+            raise UsageError("the taxonomy configures no sites", hint="add a `sites:` section to schemas/taxonomy.yaml")
+        return self.taxonomy.sites
 
     @property
     def schemas_dir(self) -> Path:

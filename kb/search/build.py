@@ -131,12 +131,8 @@ def index_dir(kb: KnowledgeBase, site: str) -> Path:
 
 
 def sites_to_index(kb: KnowledgeBase, site: str | None) -> list[Site]:
-    sites = kb.taxonomy.sites
-    if not sites:
-        raise UsageError("the taxonomy configures no sites", hint="add a `sites:` section to schemas/taxonomy.yaml")
-    if not kb.articles_dir.is_dir():
-        hint = f"articles: in {kb.config.path} names the articles folder"
-        raise UsageError(f"no such file or folder: {kb.articles_dir}", hint=hint)
+    sites = kb.configured_sites()
+    kb.require_articles()
     if site is None:
         return list(sites.values())
     if site not in sites:

@@ -174,7 +174,7 @@ class Builder:
         started = time.perf_counter()
         kb, settings = self._knowledge_base()
         taxonomy = kb.taxonomy
-        chosen = _choose_sites(taxonomy.sites, sites)
+        chosen = _choose_sites(kb.configured_sites(), sites)
         out = self.out or kb.root / kb.config.site.output
         _refuse_articles_folder(out, kb.articles_dir, chosen)
         today = self.today or today_for_build()
@@ -368,8 +368,6 @@ def _refuse_articles_folder(out: Path, articles: Path, sites: list[Site]) -> Non
 
 
 def _choose_sites(configured: dict[str, Site], wanted: list[str] | None) -> list[Site]:
-    if not configured:
-        raise UsageError("the taxonomy configures no sites", hint="add a `sites:` section to schemas/taxonomy.yaml")
     if not wanted:
         return [configured[name] for name in sorted(configured)]
     unknown = [name for name in wanted if name not in configured]
