@@ -208,8 +208,11 @@ class UnclosedInternalBlock(ArticleRule):
     hint = "end the staff-only note with a line that holds only ':::'"
 
     def check(self, article: Article, context: CheckContext) -> Iterator[Finding]:
+        text = context.text(article)
+        if not text.internal:  # no internal block at all, as most articles: no second walk of the tokens
+            return
         lines = article.body_lines
-        for start, end in unclosed_internal_blocks(context.text(article).tokens):
+        for start, end in unclosed_internal_blocks(text.tokens):
             first, last = article.body_line + start + 1, article.body_line + min(end, len(lines)) - 1
             hidden = f": lines {first} to {last} are staff-only" if last > first else ""
             yield self.at(
