@@ -67,20 +67,14 @@ class SitePaths:
     def folders(self) -> set[str]:
         found: set[str] = set()
         for name in self.files:
-            cut = name.rfind("/")
-            while cut > 0 and name[:cut] not in found:
-                found.add(name[:cut])
-                cut = name.rfind("/", 0, cut)
+            _add_folders(found, name)
         return found
 
     def add(self, path: str) -> None:
         name = path.casefold()
         self.files.add(name)
         if "folders" in self.__dict__:
-            cut = name.rfind("/")
-            while cut > 0 and name[:cut] not in self.folders:
-                self.folders.add(name[:cut])
-                cut = name.rfind("/", 0, cut)
+            _add_folders(self.folders, name)
 
     def clash(self, path: str) -> str | None:
         """The file or folder of the site that a page at `path` would replace or go under, if any."""
@@ -93,6 +87,15 @@ class SitePaths:
                 return name[:cut]
             cut = name.find("/", cut + 1)
         return None
+
+
+def _add_folders(folders: set[str], name: str) -> None:
+    """Add the folders that hold the file `name` (a/b/c.html: a/b and a), innermost first, up
+    to one already there."""
+    cut = name.rfind("/")
+    while cut > 0 and name[:cut] not in folders:
+        folders.add(name[:cut])
+        cut = name.rfind("/", 0, cut)
 
 
 def alias_page(alias: object, own_page: str, site: SitePaths | None = None) -> AliasPage:
