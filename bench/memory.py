@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bench.content import CORPUS, WORK, Workload
 from bench.errors import ProcessFailed
-from bench.search_kb import corpus_queries, imported_kb
+from bench.search_kb import IMPORT_OPTIONS, corpus_queries, imported_kb
 from bench.timing import Measurement, Timing
 
 KB = Path(sys.executable).parent / "kb"
@@ -87,6 +87,8 @@ def _commands(workload: Workload, root: Path, scratch: Path, code: str) -> list[
     def no_cache() -> None:
         shutil.rmtree(root / ".kb-cache", ignore_errors=True)
 
+    # As the other benchmarks' KB is imported (bench.search_kb.IMPORT_OPTIONS).
+    import_flags = [part for key, value in IMPORT_OPTIONS.items() for part in (f"--{key.replace('_', '-')}", value)]
     warm_build = [*kb, "build", "--no-search", "-q", "--today", TODAY, "--out", str(scratch / "site-warm")]
 
     def one_article_changed() -> None:
@@ -100,7 +102,7 @@ def _commands(workload: Workload, root: Path, scratch: Path, code: str) -> list[
 
     return [
         ("import", [str(KB), "--root", str(fresh), "import", str(workload.articles_dir), *include, "-q",
-                    "--audience", "public", "--confidence", "validated"], new_kb),
+                    *import_flags], new_kb),
         ("check cold", [*kb, "check", "-q", "--today", TODAY], no_cache),
         ("check warm", [*kb, "check", "-q", "--today", TODAY], None),
         ("audit", [*kb, "audit", "-q", "--today", TODAY, "-o", str(scratch / "audit.txt")], None),
