@@ -281,15 +281,17 @@ class ResultCache:
         on the same day (`key`) and what it read outside them is `unchanged`."""
         if self.corpus.get("key") != key or not unchanged(self.corpus.get("outside") or {}):
             return None
-        rows: dict[str, list[list[Any]]] = self.corpus["findings"]
+        rows: dict[str, list[list[Any] | Finding]] = self.corpus["findings"]
         with gc_paused():
             return {
-                relpath: [_finding_from(relpath, row, self.once) for row in found] for relpath, found in rows.items()
+                relpath: [row if isinstance(row, Finding) else _finding_from(relpath, row, self.once) for row in found]
+                for relpath, found in rows.items()
             }
 
     def store_corpus(self, key: str, findings: dict[str, list[Finding]], outside: dict[str, Any]) -> None:
-        rows = {relpath: [_finding_json(f) for f in found] for relpath, found in findings.items()}
-        self.corpus = {"key": key, "findings": rows, "outside": outside}
+        # Kept as findings, turned into JSON rows only as they are written (`save`): rows made
+        # now would be a second copy of them all at the check's peak.
+        self.corpus = {"key": key, "findings": findings, "outside": outside}
         self.changed = True
 
     def entry(self, relpath: str) -> Examined | None:
@@ -377,7 +379,14 @@ def _read_facts(path: Path, token: str) -> dict[str, ArticleFacts]:
     return facts
 
 
-_encode = json.JSONEncoder(separators=(",", ":")).encode  # compact, and the C encoder
+def _as_json(value: object) -> Any:
+    """What the encoder writes for a finding kept as it is (the rules across articles' findings)."""
+    if isinstance(value, Finding):
+        return _finding_json(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+_encode = json.JSONEncoder(separators=(",", ":"), default=_as_json).encode  # compact, and the C encoder
 
 
 @contextmanager

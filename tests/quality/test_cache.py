@@ -12,7 +12,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kb.check import check
+from kb.check import CacheHolder, check
 from kb.project import KnowledgeBase
 from kb.quality.cache import _dump
 from kb.quality.health import audit
@@ -51,6 +51,28 @@ def test_a_warm_run_keeps_one_copy_of_each_text_its_findings_repeat(quality_kb: 
     named = [item["path"] for f in warm.findings if f.code == "KB602" for item in f.extra["similar"]]
     assert len(named) == 6
     assert len({id(path) for path in named}) == len(set(named)) == 3
+
+
+def test_findings_across_articles_stay_findings_until_written(quality_kb: KnowledgeBase, today: dt.date) -> None:
+    """The rules across articles' findings are turned into the file's rows only as it is written
+    (rows made at once were a second copy of them all at the check's peak); kb serve's next check
+    takes them from memory as they are."""
+    for n in range(2):  # two copies: near-duplicates of each other, each with a broken link
+        shutil.copyfile(
+            QUALITY / "rules" / "KB402-broken-link.bad.md", quality_kb.articles_dir / "base" / f"link{n}.md"
+        )
+    held = CacheHolder()
+    first = check(quality_kb, today=today, reuse=held)
+    again = check(quality_kb, today=today, reuse=held)  # the same articles: from the cache in memory
+    read = check(quality_kb, today=today)  # from the file
+
+    seen = [(str(f), f.extra) for f in first.findings]
+    assert {"KB402", "KB602"} <= {f.code for f in first.findings}
+    assert [(str(f), f.extra) for f in again.findings] == seen
+    assert [(str(f), f.extra) for f in read.findings] == seen
+    rows = json.loads((quality_kb.cache_dir / "check.json").read_text(encoding="utf-8"))["corpus"]["findings"]
+    assert sorted(rows) == ["articles/base/link0.md", "articles/base/link1.md"]
+    assert {row[0] for found in rows.values() for row in found} >= {"KB402", "KB602"}
 
 
 def test_only_a_changed_article_is_read_again(quality_kb: KnowledgeBase, today: dt.date) -> None:
