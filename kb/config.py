@@ -126,6 +126,12 @@ class SiteSettings:
         OverduePolicy.BANNER, "A public article past its review date: banner (shown with a notice) or hide (kept off)."
     )
     search: bool = setting(True, "Build the Pagefind search index for each site.")
+    search_pages_per_run: int = setting(
+        1000,
+        "Pages one Pagefind run indexes; a site with more is indexed in parts that its search page merges. "
+        "Pagefind holds about 150 KB for each page it indexes (8 GB for 50,000 articles in one run).",
+        minimum=1,
+    )
     cache: bool = setting(True, "Keep read articles and rendered bodies in .kb-cache/site.sqlite for faster rebuilds.")
     language: str = setting("en", "Language of the articles (the pages' lang attribute and the search index).")
 

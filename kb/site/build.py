@@ -121,7 +121,8 @@ class Builder:
         self.memos: dict[str, Memo] = {}  # per site
         self.views: dict[str, ViewMemo] = {}  # per site
         self.page_keys: dict[str, PageKeys] = {}  # per site
-        self.pending: dict[str, tuple[SiteFolder, SiteInfo, leaks.Forbidden]] = {}  # search indexes to update
+        # Search indexes to update: each site's folder, info, what it must not show, pages per Pagefind run.
+        self.pending: dict[str, tuple[SiteFolder, SiteInfo, leaks.Forbidden, int]] = {}
         self.health_key: tuple[dt.date, str] | None = None
         self.health: Health | None = None
         self.results = CacheHolder()  # kb check's result cache, read once for every rebuild
@@ -134,8 +135,8 @@ class Builder:
     def index_pending(self) -> None:
         """Bring the search index of each site built with `defer_search` up to date."""
         while self.pending:
-            _, (folder, info, forbidden) = self.pending.popitem()
-            _index_in_place(folder, info, forbidden)
+            _, (folder, info, forbidden, pages_per_run) = self.pending.popitem()
+            _index_in_place(folder, info, forbidden, pages_per_run)
 
     def close(self) -> None:
         self.cache.close()
@@ -249,12 +250,18 @@ class Builder:
                     fingerprint,
                     self.cache.html,
                     search=search,
+                    pages_per_run=kb.config.site.search_pages_per_run,
                     full=full,
                     defer_search=defer_search,
                 )
             )
             if defer_search and search:
-                self.pending[info.name] = (SiteFolder(out / info.name), info, forbidden)
+                self.pending[info.name] = (
+                    SiteFolder(out / info.name),
+                    info,
+                    forbidden,
+                    kb.config.site.search_pages_per_run,
+                )
             self.progress(f"built {info.name}")
             del plan, memo, keys, inputs
         report.warnings = list({w.key: w for w in report.warnings}.values())  # once, not once per site
@@ -501,6 +508,7 @@ def _write_site(
     html_of: Callable[[str, str], str],
     *,
     search: bool,
+    pages_per_run: int,
     full: bool,
     defer_search: bool = False,
 ) -> SiteReport:
@@ -559,7 +567,9 @@ def _write_site(
         kept = [name for name in keys if name not in written]
         found.extend(leaks.scan_folder(site.folder if incremental else target, newly_forbidden, kept))
         if search and not incremental:
-            searchindex.build_index(target, target / urls.SEARCH_BUNDLE, plan.site.language)
+            searchindex.build_index(
+                target, target / urls.SEARCH_BUNDLE, plan.site.language, pages_per_run, site.search_scratch
+            )
             bundle = target / urls.SEARCH_BUNDLE
             found.extend(
                 leaks.Leak(f"{urls.SEARCH_BUNDLE}/{leak.file}", leak.what, leak.text)
@@ -571,7 +581,7 @@ def _write_site(
             site.commit_incremental(changed, removed, manifest)
             stale_index = changed or removed or not (site.folder / urls.SEARCH_BUNDLE).is_dir()
             if search and stale_index and not defer_search:
-                _index_in_place(site, plan.site, forbidden)
+                _index_in_place(site, plan.site, forbidden, pages_per_run)
         else:
             site.commit_full(manifest)
     except BaseException:
@@ -583,14 +593,14 @@ def _write_site(
     )  # fmt: skip
 
 
-def _index_in_place(site: SiteFolder, info: SiteInfo, forbidden: leaks.Forbidden) -> None:
+def _index_in_place(site: SiteFolder, info: SiteInfo, forbidden: leaks.Forbidden, pages_per_run: int) -> None:
     """After an incremental commit: index the live site into a new bundle, scan it, swap it in."""
     fresh = site.state / f"{site.name}.pagefind"
     if fresh.exists():
         shutil.rmtree(fresh)
     live = site.folder / urls.SEARCH_BUNDLE
     try:
-        searchindex.build_index(site.folder, fresh, info.language)
+        searchindex.build_index(site.folder, fresh, info.language, pages_per_run, site.search_scratch)
         found = leaks.scan_folder(fresh, forbidden)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)

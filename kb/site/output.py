@@ -57,6 +57,7 @@ class SiteFolder:
         self.fresh = self.state / f"{self.name}.new"  # a full build's new folder
         self.retired = self.state / f"{self.name}.old"  # the previous folder, during a swap
         self.stage = self.state / f"{self.name}.stage"  # an incremental build's changed files
+        self.search_scratch = self.state / f"{self.name}.search-parts"  # pages of one Pagefind run
 
     # -- what is there ------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ import pytest
 from kb.project import KnowledgeBase
 from kb.site import collect
 from kb.site.build import build
-from tests.site.conftest import SITE_KB, TODAY
+from tests.site.conftest import SITE_KB, TODAY, set_pages_per_run
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -49,6 +49,7 @@ class QuietHandler(SimpleHTTPRequestHandler):
 class Sites:
     internal: str
     public: str
+    folder: Path  # where both sites were built
     servers: list[ThreadingHTTPServer] = field(default_factory=list)
 
 
@@ -65,10 +66,12 @@ def built_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
     """The small site KB, built with its search index and served on 127.0.0.1 like a static host."""
     root = tmp_path_factory.mktemp("browser") / "kb"
     shutil.copytree(SITE_KB, root)
+    # In parts of two pages, as a large site is: every search below goes through the merged parts.
+    set_pages_per_run(root, 2)
     build(KnowledgeBase(root), today=TODAY)
     servers = [_serve(root / "site" / "internal"), _serve(root / "site" / "public")]
     urls = [f"http://127.0.0.1:{s.server_address[1]}/" for s in servers]
-    yield Sites(urls[0], urls[1], servers)
+    yield Sites(urls[0], urls[1], root / "site", servers)
     for server in servers:
         server.shutdown()
         server.server_close()
@@ -86,7 +89,7 @@ def sample_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
         build(KnowledgeBase(REPO), out=out, today=TODAY, search=False)
     servers = [_serve(out / "internal"), _serve(out / "public")]
     urls = [f"http://127.0.0.1:{s.server_address[1]}/" for s in servers]
-    yield Sites(urls[0], urls[1], servers)
+    yield Sites(urls[0], urls[1], out, servers)
     for server in servers:
         server.shutdown()
         server.server_close()

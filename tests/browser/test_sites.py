@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import Sites, Tab
+from tests.site.test_searchindex import bundle_urls, bundles
 
 pytestmark = pytest.mark.browser
 
@@ -79,6 +80,12 @@ def test_prose_search_finds_articles(tab: Tab, built_sites: Sites) -> None:
     assert "PAY-402 payment required" in page.locator("#kb-results").inner_text()
     assert "MARKER" not in page.locator("#kb-results").inner_text()
     assert tab.errors == []
+    # The page found is in a part of the index other than the site's own bundle: the parts merged.
+    primary, *parts = bundles(built_sites.folder / "public")
+    found = page.locator("#kb-results li a", has_text="PAY-402 payment required").first.get_attribute("href") or ""
+    path = "/" + found.split("/", 3)[3]
+    assert path not in bundle_urls(primary)
+    assert any(path in bundle_urls(part) for part in parts)
 
 
 def test_internal_notes_show_on_the_internal_site_only(tab: Tab, built_sites: Sites) -> None:

@@ -30,3 +30,10 @@ def kb(kb_root: Path) -> KnowledgeBase:
 def read_tree(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` by its POSIX path inside it."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def set_pages_per_run(kb_root: Path, pages: int) -> None:
+    """Index each site of the KB at `kb_root` in parts of `pages` pages (site.search_pages_per_run)."""
+    config = kb_root / "kb.yaml"
+    text = config.read_text(encoding="utf-8").replace("site:\n", f"site:\n  search_pages_per_run: {pages}\n", 1)
+    config.write_text(text, encoding="utf-8")

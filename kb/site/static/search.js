@@ -31,9 +31,23 @@
     return import(new URL("pagefind/pagefind.js", root).href)
       .then(function (module) {
         pagefind = module;
-        return module.options({ baseUrl: root.pathname }).then(function () { return module; });
+        return module.options({ baseUrl: root.pathname })
+          .then(function () { return mergeParts(module); })
+          .then(function () { return module; });
       })
       .catch(function () { return null; });
+  }
+
+  // A large site is indexed in parts (one Pagefind run each); kb-parts.json names the others.
+  function mergeParts(module) {
+    return fetch(new URL("pagefind/kb-parts.json", root))
+      .then(function (r) { return r.ok ? r.json() : { parts: [] }; })
+      .catch(function () { return { parts: [] }; })
+      .then(function (data) {
+        return Promise.all((data.parts || []).map(function (part) {
+          return module.mergeIndex(new URL("pagefind/" + part, root).href, { baseUrl: root.pathname });
+        }));
+      });
   }
 
   function item(href, title, kind, excerptHtml) {
