@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from kb.findings import Location
 from kb.rules import minhash
-from kb.rules.text import WORD, ArticleText
+from kb.rules.text import WORD, ArticleText, Paragraph
 
 if TYPE_CHECKING:
     from kb.article import Article
@@ -143,7 +143,7 @@ def facts_of(article: Article, text: ArticleText) -> ArticleFacts:
         )
         for link in text.links
     ]
-    words = _lower_words([article.title or "", *(p.text for p in text.paragraphs)])
+    words = _lower_words(article.title or "", text.paragraphs)
     return ArticleFacts(
         relpath=article.relpath,
         digest=article.digest,
@@ -183,13 +183,13 @@ def _alias_pages(article: Article) -> list[tuple[str, str, int, int]]:
     return found
 
 
-def _lower_words(texts: list[str]) -> list[str]:
-    """The words of `texts`, lower-cased (one pass over the joined text: no word runs across lines)."""
-    joined = "\n".join(texts)
-    lowered = joined.lower()
-    if len(lowered) == len(joined):
-        return WORD.findall(lowered)
-    return [w.lower() for w in WORD.findall(joined)]  # İ and a few others change length when lower-cased
+def _lower_words(title: str, paragraphs: list[Paragraph]) -> list[str]:
+    """The words of the title and the paragraphs, lower-cased (the paragraphs' words are found
+    already: half the cost of finding them again in one pass over the joined text)."""
+    words = [word.lower() for word in WORD.findall(title)]
+    for paragraph in paragraphs:
+        words.extend(word.lower() for word in paragraph.word_list)
+    return words
 
 
 @dataclass
