@@ -567,6 +567,8 @@ def _write_site(
         kept = [name for name in keys if name not in written]
         found.extend(leaks.scan_folder(site.folder if incremental else target, newly_forbidden, kept))
         if search and not incremental:
+            # Pagefind's runs come on top of what the build holds: give back what it no longer needs.
+            _give_back_freed_memory()
             searchindex.build_index(
                 target, target / urls.SEARCH_BUNDLE, plan.site.language, pages_per_run, site.search_scratch
             )
