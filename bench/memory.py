@@ -3,7 +3,8 @@
 Each command runs in a new process, as a user runs it, on the workload imported by `kb import`
 (`bench.search_kb.imported_kb`): `import` (into a new KB), `check` cold and warm, `audit`,
 `build` (both sites, no Pagefind, no cache), `build warm` (after one article changed, the caches
-warm: the usual build), `index` (full) and `search`. Peak memory is the
+warm: the usual build), `build search` (every page written again with the caches warm, and the
+Pagefind indexes: Pagefind's runs are part of the tree), `index` (full) and `search`. Peak memory is the
 largest sum of resident memory over the command's whole process tree (the pools' workers
 included), sampled every 20 ms from /proc; `wait4`'s figure (the largest single process) is kept
 too. The benchmark's time is the sum of the commands' times; its facts give each command's peak.
@@ -109,6 +110,8 @@ def _commands(workload: Workload, root: Path, scratch: Path, code: str) -> list[
         ("build", [*kb, "build", "--no-search", "--full", "--no-cache", "-q", "--today", TODAY,
                    "--out", str(scratch / "site")], None),
         ("build warm", warm_build, one_article_changed),
+        ("build search", [*kb, "build", "--full", "-q", "--today", TODAY, "--out", str(scratch / "site-search")],
+         None),
         ("index", [*kb, "index", "--full", "-q"], None),
         ("search", [*kb, "search", code, "--limit", "5"], None),
     ]  # fmt: skip
