@@ -107,6 +107,16 @@ class BuildCache:
             if article is not None:
                 article.let_text_go()
 
+    def forget(self) -> None:
+        """Let go of every article and body held in memory (one build, once its sites are written:
+        what is on disk stays there)."""
+        self.files.clear()
+        self.bodies.clear()
+        self.keys.clear()
+        self.lazy.clear()
+        self.order = []
+        self.primed = False
+
     def close(self) -> None:
         if self.disk is not None:
             self.disk.close()
