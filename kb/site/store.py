@@ -81,8 +81,9 @@ class DiskCache:
 
     def articles(self) -> dict[str, ArticleRow]:
         rows = self.db.execute("SELECT relpath, size, mtime, digest, meta, text, body_line FROM articles")
+        decode = _SharedStrings().decode
         return {
-            relpath: ArticleRow(relpath, (size, mtime), digest, _from_json(json.loads(meta)), text, body_line)
+            relpath: ArticleRow(relpath, (size, mtime), digest, _from_json(decode(meta)), text, body_line)
             for relpath, size, mtime, digest, meta, text, body_line in rows
         }
 
@@ -141,6 +142,30 @@ class DiskCache:
 
 
 _DATE_FIELDS = ("created", "reviewed")
+
+
+class _SharedStrings:
+    """Decodes the front matter of many articles with one copy of each key and short value they
+    repeat ("product_area", "troubleshooting", an owner, a tag): JSON gives each article its
+    own, 3 KB of front matter an article, a tenth of what a build at 50,000 articles holds."""
+
+    SHORT = 80  # longer texts (descriptions) are rarely the same in two articles
+
+    def __init__(self) -> None:
+        self.once = dict[str, str]().setdefault
+
+    def decode(self, text: str) -> Any:
+        return json.loads(text, object_pairs_hook=self._mapping)
+
+    def _mapping(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        return {self.once(key, key): self._value(value) for key, value in pairs}
+
+    def _value(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.once(value, value) if len(value) <= self.SHORT else value
+        if isinstance(value, list):
+            return [self._value(item) for item in value]
+        return value
 
 
 def _from_json(meta: dict[str, Any]) -> dict[str, Any]:

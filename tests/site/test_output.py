@@ -12,6 +12,7 @@ from kb.errors import KbError
 from kb.project import KnowledgeBase
 from kb.site.build import Builder, LeakError, build
 from kb.site.output import Manifest, SiteFolder
+from kb.site.store import DiskCache
 from tests.site.conftest import FIXTURES, TODAY, read_tree
 
 ARTICLE = Path("articles/billing/payment-required.md")
@@ -223,6 +224,25 @@ def test_the_disk_cache_forgets_what_no_site_uses_without_losing_what_it_needs(
         report = builder.build()  # ... so it is rendered again, not looked for on disk
         assert report.rendered == 2
     assert "Replace the card under" in (tmp_path / "out/public/articles/kb-0005.html").read_text(encoding="utf-8")
+
+
+def test_articles_read_from_the_disk_cache_share_the_front_matter_they_repeat(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    """At 50,000 articles each article's own copy of its keys and values ("type",
+    "troubleshooting", an owner) was a tenth of what a build held."""
+    build(kb, out=tmp_path / "first", today=TODAY, search=False)
+    rows = DiskCache(kb.cache_dir / "site.sqlite").articles()  # as a new kb build process reads them
+
+    first = rows["articles/billing/payment-required.md"].meta
+    other = rows["articles/identity/access-denied.md"].meta
+    assert first["type"] == other["type"] == "troubleshooting"
+    assert first["type"] is other["type"]
+    assert next(k for k in first if k == "owner") is next(k for k in other if k == "owner")
+    assert first["owner"] != other["owner"]
+    with Builder(kb.root, out=tmp_path / "second", today=TODAY, search=False) as builder:
+        builder.build()
+    assert read_tree(tmp_path / "second") == read_tree(tmp_path / "first")
 
 
 def test_kb_serve_rebuilds_told_what_changed_equal_fresh_builds(
