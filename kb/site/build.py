@@ -245,7 +245,7 @@ class Builder:
             for _, view, _ in rendered_sites:
                 for shown in view.articles:
                     shown.let_text_go()
-            _give_back_freed_memory()
+            give_back_freed_memory()
         while rendered_sites:
             info, view, bodies = rendered_sites.pop(0)  # one build forgets each site once written
             inputs = Inputs(kb.root, kb.config, taxonomy, health, today, loaded.articles, bodies)
@@ -425,7 +425,7 @@ def _kept_off_customer_site(
     return view.keep_off(off)
 
 
-def _give_back_freed_memory() -> None:
+def give_back_freed_memory() -> None:
     """Return the free pages of C's heap to the system (glibc only). Texts are larger than what
     Python's own allocator serves, so they live in that heap, between objects that stay: freed,
     their memory is kept for later use by the process unless it is given back."""
@@ -625,7 +625,7 @@ class Unindexed:
     def index(self) -> list[leaks.Leak]:
         """Index the new folder; what the index shows that the site must not."""
         bundle = self.site.fresh / urls.SEARCH_BUNDLE
-        _give_back_freed_memory()
+        give_back_freed_memory()
         searchindex.build_index(
             self.site.fresh, bundle, self.info.language, self.pages_per_run, self.site.search_scratch
         )

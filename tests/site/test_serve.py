@@ -196,6 +196,14 @@ def test_a_serve_that_builds_apart_serves_rebuilds_and_reports_as_one_in_memory(
         assert "Quokkafy" in get(sites["public"].url + "articles/kb-0005.html")[1]
         status, body = get(sites["public"].url + "api/search?q=quokkafy")
         assert (status, [h["id"] for h in json.loads(body)["hits"]]) == (200, ["KB-0005"])
+        assert server.search_of("public").is_open
+
+        # The open index is let go while the next build runs beside the server, and opened again.
+        article.write_text(text.replace("Update the card under", "Wombatify the card under"), encoding="utf-8")
+        server.rebuild({article})
+        assert not server.search_of("public").is_open
+        status, body = get(sites["public"].url + "api/search?q=wombatify")
+        assert (status, [h["id"] for h in json.loads(body)["hits"]]) == (200, ["KB-0005"])
 
         article.write_text(text.replace("tags: [billing]", "tags: [billing"), encoding="utf-8")
         server.rebuild({article})
