@@ -103,13 +103,14 @@ class DiskCache:
     def bodies(self) -> dict[str, tuple[str, RenderedBody]]:
         """Every cached body without its HTML (read with `html()` when a page needs it)."""
         rows = self.db.execute("SELECT key, body_key, outline, assets, deps FROM bodies")
+        decode = _SharedStrings().decode  # headings ("Cause", "Resolution") and links repeat
         found = {}
         for key, body_key, outline, assets, deps in rows:
             body = RenderedBody(
                 "",
-                tuple((a, t) for a, t in json.loads(outline)),
-                tuple(json.loads(assets)),
-                tuple((target, result) for target, result in json.loads(deps)),
+                tuple((a, t) for a, t in decode(outline)),
+                tuple(decode(assets)),
+                tuple((target, result) for target, result in decode(deps)),
             )
             found[key] = (body_key, body)
         return found
@@ -145,9 +146,10 @@ _DATE_FIELDS = ("created", "reviewed")
 
 
 class _SharedStrings:
-    """Decodes the front matter of many articles with one copy of each key and short value they
-    repeat ("product_area", "troubleshooting", an owner, a tag): JSON gives each article its
-    own, 3 KB of front matter an article, a tenth of what a build at 50,000 articles holds."""
+    """Decodes the front matter (and bodies' headings and links) of many articles with one copy
+    of each key and short value they repeat ("product_area", "troubleshooting", an owner, a tag):
+    JSON gives each article its own, 3 KB of front matter an article, a tenth of what a build at
+    50,000 articles holds."""
 
     SHORT = 80  # longer texts (descriptions) are rarely the same in two articles
 
@@ -155,7 +157,7 @@ class _SharedStrings:
         self.once = dict[str, str]().setdefault
 
     def decode(self, text: str) -> Any:
-        return json.loads(text, object_pairs_hook=self._mapping)
+        return self._value(json.loads(text, object_pairs_hook=self._mapping))
 
     def _mapping(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         return {self.once(key, key): self._value(value) for key, value in pairs}
