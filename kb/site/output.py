@@ -71,7 +71,7 @@ class SiteFolder:
                 self.fresh.rename(self.folder)
             else:
                 self.retired.rename(self.folder)
-        for leftover in (self.fresh, self.retired, self.stage):
+        for leftover in (self.fresh, self.retired, self.stage, self.search_scratch):
             if leftover.exists():
                 shutil.rmtree(leftover)
         self.next_manifest.unlink(missing_ok=True)  # a build that never reached its journal

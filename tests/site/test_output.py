@@ -121,6 +121,22 @@ def test_a_build_interrupted_before_its_commit_changes_nothing(tmp_path: Path) -
     assert not folder.stage.exists()
 
 
+def test_a_build_interrupted_while_pagefind_indexed_a_part_leaves_nothing_behind(tmp_path: Path) -> None:
+    folder = SiteFolder(tmp_path / "public")
+    live = folder.start_full()
+    (live / "index.html").write_text("old", encoding="utf-8")
+    folder.commit_full(Manifest({"index.html": "k1"}))
+    folder.start_full()
+    part = folder.search_scratch / "3" / "articles"
+    part.mkdir(parents=True)
+    (part / "kb-0001.html").write_text("a page of the part being indexed", encoding="utf-8")
+    # ... the process dies here, in the middle of indexing the new folder.
+    folder.recover()
+    assert (tmp_path / "public" / "index.html").read_text(encoding="utf-8") == "old"
+    assert not folder.search_scratch.exists()
+    assert not folder.fresh.exists()
+
+
 def test_a_build_interrupted_after_its_commit_is_completed(tmp_path: Path) -> None:
     folder = SiteFolder(tmp_path / "public")
     live = folder.start_full()
