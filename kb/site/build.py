@@ -144,10 +144,13 @@ class Builder:
             while self.unindexed:
                 self.unindexed.pop(0).finish()
         finally:
-            for left in self.unindexed:  # after a failure: the live sites stay as they were
-                left.site.abandon()
-            self.unindexed.clear()
+            self._abandon_unindexed()  # after a failure: the live sites stay as they were
         self.index_pending()
+
+    def _abandon_unindexed(self) -> None:
+        for left in self.unindexed:
+            left.site.abandon()
+        self.unindexed.clear()
 
     def index_pending(self) -> None:
         """Bring the search index of each site built with `defer_search` up to date."""
@@ -177,7 +180,11 @@ class Builder:
         `defer_search`: after an incremental build, leave the search index to `index_pending()`
         (kb serve reloads pages at once and brings search up to date just after)."""
         if changed is None:
-            report = self._build(sites, full=full, changed=None, defer_search=defer_search or self.once)
+            try:
+                report = self._build(sites, full=full, changed=None, defer_search=defer_search or self.once)
+            except BaseException:
+                self._abandon_unindexed()  # a site written before the one that failed stays as it was
+                raise
             if self.once:
                 self._index_written()
             # What a whole build leaves (articles, bodies, health: a million objects at 10,000

@@ -106,6 +106,11 @@ def test_a_failed_build_leaves_the_previous_site(kb: KnowledgeBase, tmp_path: Pa
     assert public == {k: v for k, v in before.items() if k.startswith(("public/", ".kb-build/public"))}
     assert not (out / ".kb-build" / "public.stage").exists()
     assert not (out / ".kb-build" / "public.new").exists()
+    # The internal site, written whole before the public one failed, waited for its search index
+    # to be swapped in: it stays as it was too, and what was written for it is gone.
+    internal = {k: v for k, v in read_tree(out).items() if k.startswith("internal/")}
+    assert internal == {k: v for k, v in before.items() if k.startswith("internal/")}
+    assert not (out / ".kb-build" / "internal.new").exists()
 
 
 def test_a_build_interrupted_before_its_commit_changes_nothing(tmp_path: Path) -> None:
