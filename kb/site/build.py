@@ -121,8 +121,7 @@ class Builder:
         self.memos: dict[str, Memo] = {}  # per site
         self.views: dict[str, ViewMemo] = {}  # per site
         self.page_keys: dict[str, PageKeys] = {}  # per site
-        # Search indexes to update: each site's folder, info, what it must not show, pages per Pagefind run.
-        self.pending: dict[str, tuple[SiteFolder, SiteInfo, leaks.Forbidden, int]] = {}
+        self.pending: dict[str, SiteIndex] = {}  # search indexes to update, by site
         self.unindexed: list[Unindexed] = []  # sites a one-off build wrote whole, to index and swap in
         self.health_key: tuple[dt.date, str] | None = None
         self.health: Health | None = None
@@ -149,14 +148,13 @@ class Builder:
 
     def _abandon_unindexed(self) -> None:
         for left in self.unindexed:
-            left.site.abandon()
+            left.index.site.abandon()
         self.unindexed.clear()
 
     def index_pending(self) -> None:
         """Bring the search index of each site built with `defer_search` up to date."""
         while self.pending:
-            _, (folder, info, forbidden, pages_per_run) = self.pending.popitem()
-            _index_in_place(folder, info, forbidden, pages_per_run)
+            self.pending.popitem()[1].in_place()
 
     def close(self) -> None:
         self.cache.close()
@@ -221,6 +219,7 @@ class Builder:
         fingerprint = templates.fingerprint()
         files = other_files(kb.articles_dir, kb.root)
         search = kb.config.site.search if self.search is None else self.search
+        pages_per_run = kb.config.site.search_pages_per_run
         in_use: set[str] = set()
         self.known = (frozenset(a.id for a in loaded.articles if a.id), frozenset(a.relpath for a in loaded.articles))
         # Every site's bodies are rendered first: after that, one build lets the articles' text
@@ -276,19 +275,14 @@ class Builder:
                     fingerprint,
                     self.cache.html,
                     search=search,
-                    pages_per_run=kb.config.site.search_pages_per_run,
+                    pages_per_run=pages_per_run,
                     full=full,
                     defer_search=defer_search,
                     index_later=self.unindexed if self.once else None,
                 )
             )
             if defer_search and search:
-                self.pending[info.name] = (
-                    SiteFolder(out / info.name),
-                    info,
-                    forbidden,
-                    kb.config.site.search_pages_per_run,
-                )
+                self.pending[info.name] = SiteIndex(SiteFolder(out / info.name), info, forbidden, pages_per_run)
             self.progress(f"built {info.name}")
             del plan, memo, keys, inputs
         report.warnings = list({w.key: w for w in report.warnings}.values())  # once, not once per site
@@ -594,18 +588,18 @@ def _write_site(
                 output.write_file(target, name, data)
         kept = [name for name in keys if name not in written]
         found.extend(leaks.scan_folder(site.folder if incremental else target, newly_forbidden, kept))
-        unindexed = Unindexed(site, manifest, plan.site, forbidden, pages_per_run) if search else None
-        if unindexed is not None and not incremental and index_later is None:
-            found.extend(unindexed.index())
+        index = SiteIndex(site, plan.site, forbidden, pages_per_run) if search else None
+        if index is not None and not incremental and index_later is None:
+            found.extend(index.into_new_folder())
         if found:
             raise LeakError(plan.site.name, sorted(found, key=lambda leak: (leak.file, leak.what)))
         if incremental:
             site.commit_incremental(changed, removed, manifest)
             stale_index = changed or removed or not (site.folder / urls.SEARCH_BUNDLE).is_dir()
-            if search and stale_index and not defer_search:
-                _index_in_place(site, plan.site, forbidden, pages_per_run)
-        elif unindexed is not None and index_later is not None:
-            index_later.append(unindexed)  # committed once indexed (`Unindexed.finish`)
+            if index is not None and stale_index and not defer_search:
+                index.in_place()
+        elif index is not None and index_later is not None:
+            index_later.append(Unindexed(index, manifest))  # swapped in once indexed (`Unindexed.finish`)
         else:
             site.commit_full(manifest)
     except BaseException:
@@ -617,66 +611,72 @@ def _write_site(
     )  # fmt: skip
 
 
-@dataclass
-class Unindexed:
-    """A site written whole, not yet swapped in, whose search index is still to be built: a one-off
-    build indexes after it has let go of what it built the sites from, since Pagefind's runs add
-    to what the build holds meanwhile (at 50,000 articles, 800 MiB)."""
+@dataclass(frozen=True)
+class SiteIndex:
+    """The Pagefind index of one site's folder: built into a new bundle, scanned for what the site
+    must not show, and kept only when clean."""
 
     site: SiteFolder
-    manifest: output.Manifest
     info: SiteInfo
     forbidden: leaks.Forbidden
     pages_per_run: int
 
-    def index(self) -> list[leaks.Leak]:
-        """Index the new folder; what the index shows that the site must not."""
-        bundle = self.site.fresh / urls.SEARCH_BUNDLE
-        give_back_freed_memory()
-        searchindex.build_index(
-            self.site.fresh, bundle, self.info.language, self.pages_per_run, self.site.search_scratch
-        )
+    def into_new_folder(self) -> list[leaks.Leak]:
+        """Index a full build's new folder (not yet swapped in); what the index shows that the
+        site must not."""
+        give_back_freed_memory()  # Pagefind's runs come on top of what the build holds
+        return self._index(self.site.fresh, self.site.fresh / urls.SEARCH_BUNDLE)
+
+    def in_place(self) -> None:
+        """After an incremental commit: index the live site into a new bundle, swap it in."""
+        fresh = self.site.state / f"{self.site.name}.pagefind"
+        if fresh.exists():
+            shutil.rmtree(fresh)
+        live = self.site.folder / urls.SEARCH_BUNDLE
+        try:
+            found = self._index(self.site.folder, fresh)
+        except BaseException:
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
+        if found:
+            shutil.rmtree(fresh, ignore_errors=True)
+            if live.exists() and leaks.scan_folder(live, self.forbidden):
+                shutil.rmtree(live)  # better no search than a search that leaks
+            raise LeakError(self.info.name, found)
+        retired = self.site.state / f"{self.site.name}.pagefind-old"
+        if live.exists():
+            live.rename(retired)
+        fresh.rename(live)
+        shutil.rmtree(retired, ignore_errors=True)
+
+    def _index(self, pages: Path, bundle: Path) -> list[leaks.Leak]:
+        searchindex.build_index(pages, bundle, self.info.language, self.pages_per_run, self.site.search_scratch)
         return [
             leaks.Leak(f"{urls.SEARCH_BUNDLE}/{leak.file}", leak.what, leak.text)
             for leak in leaks.scan_folder(bundle, self.forbidden)
         ]
 
+
+@dataclass(frozen=True)
+class Unindexed:
+    """A site written whole, not yet swapped in, whose search index is still to be built: a one-off
+    build indexes after it has let go of what it built the sites from, since Pagefind's runs add
+    to what the build holds meanwhile (at 50,000 articles, 800 MiB)."""
+
+    index: SiteIndex
+    manifest: output.Manifest
+
     def finish(self) -> None:
         """Index the new folder and swap it in; a leak or a failure leaves the live site as it was."""
+        site = self.index.site
         try:
-            found = self.index()
+            found = self.index.into_new_folder()
             if found:
-                raise LeakError(self.info.name, sorted(found, key=lambda leak: (leak.file, leak.what)))
-            self.site.commit_full(self.manifest)
+                raise LeakError(self.index.info.name, sorted(found, key=lambda leak: (leak.file, leak.what)))
+            site.commit_full(self.manifest)
         except BaseException:
-            self.site.abandon()
+            site.abandon()
             raise
-
-
-def _index_in_place(site: SiteFolder, info: SiteInfo, forbidden: leaks.Forbidden, pages_per_run: int) -> None:
-    """After an incremental commit: index the live site into a new bundle, scan it, swap it in."""
-    fresh = site.state / f"{site.name}.pagefind"
-    if fresh.exists():
-        shutil.rmtree(fresh)
-    live = site.folder / urls.SEARCH_BUNDLE
-    try:
-        searchindex.build_index(site.folder, fresh, info.language, pages_per_run, site.search_scratch)
-        found = leaks.scan_folder(fresh, forbidden)
-    except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise
-    if found:
-        shutil.rmtree(fresh, ignore_errors=True)
-        if live.exists() and leaks.scan_folder(live, forbidden):
-            shutil.rmtree(live)  # better no search than a search that leaks
-        raise LeakError(
-            info.name, [leaks.Leak(f"{urls.SEARCH_BUNDLE}/{leak.file}", leak.what, leak.text) for leak in found]
-        )
-    retired = site.state / f"{site.name}.pagefind-old"
-    if live.exists():
-        live.rename(retired)
-    fresh.rename(live)
-    shutil.rmtree(retired, ignore_errors=True)
 
 
 def _body_of(page: Page, bodies: dict[str, tuple[str, render.RenderedBody]], html_of: Callable[[str, str], str]) -> str:
