@@ -47,7 +47,9 @@ def build_index(site: Path, output: Path, language: str, pages_per_run: int, scr
     """Index the pages under `site` into `output` (the site's `pagefind/` folder), in parts of at
     most `pages_per_run` pages when it has more; `scratch` is a folder outside the site to use
     meanwhile."""
-    pages = indexed_pages(site)
+    pages = _html_pages(site)
+    if len(pages) > pages_per_run:  # only then are they read, to keep those Pagefind indexes
+        pages = _marked(site, pages)
     parts = [pages[i : i + pages_per_run] for i in range(0, len(pages), pages_per_run)]
     if len(parts) <= 1:
         _run(site, output, language, site)  # as Pagefind does it alone (a site without marked pages too)
@@ -70,14 +72,19 @@ def build_index(site: Path, output: Path, language: str, pages_per_run: int, scr
 
 def indexed_pages(site: Path) -> list[str]:
     """The pages Pagefind indexes (those marked `data-pagefind-body`), as sorted site paths."""
-    found = []
-    for folder, dirs, files in os.walk(site):
-        dirs.sort()
-        for name in sorted(files):
-            if name.endswith(".html"):
-                path = Path(folder, name)
-                if _MARKER in path.read_bytes():
-                    found.append(path.relative_to(site).as_posix())
+    return _marked(site, _html_pages(site))
+
+
+def _marked(site: Path, pages: list[str]) -> list[str]:
+    return [name for name in pages if _MARKER in (site / name).read_bytes()]
+
+
+def _html_pages(site: Path) -> list[str]:
+    """Every HTML page under `site`, as sorted site paths."""
+    found: list[str] = []
+    for folder, _, files in os.walk(site):
+        where = Path(folder).relative_to(site)
+        found.extend((where / name).as_posix() for name in files if name.endswith(".html"))
     return sorted(found)
 
 
