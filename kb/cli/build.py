@@ -18,7 +18,11 @@ from kb.site.build import LeakError, build
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Write the sites here (default: site/).")
 @click.option("--site", "sites", multiple=True, metavar="NAME", help="Build only this site (repeatable).")
 @click.option("--no-search", is_flag=True, help="Skip the Pagefind search index (faster; search pages say so).")
-@click.option("--full", is_flag=True, help="Rewrite every file instead of only those that changed.")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Build each site into a new folder and its search index anew, instead of updating them in place.",
+)
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the build cache (.kb-cache/site.sqlite).")
 @click.option(
     "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,

@@ -17,7 +17,7 @@ import hashlib
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -588,7 +588,11 @@ def _write_site(
                 output.write_file(target, name, data)
         kept = [name for name in keys if name not in written]
         found.extend(leaks.scan_folder(site.folder if incremental else target, newly_forbidden, kept))
-        index = SiteIndex(site, plan.site, forbidden, pages_per_run) if search else None
+        index = (
+            SiteIndex(site, plan.site, forbidden, pages_per_run, None if incremental else manifest.files, not full)
+            if search
+            else None
+        )
         if index is not None and not incremental and index_later is None:
             found.extend(index.into_new_folder())
         if found:
@@ -602,6 +606,8 @@ def _write_site(
             index_later.append(Unindexed(index, manifest))  # swapped in once indexed (`Unindexed.finish`)
         else:
             site.commit_full(manifest)
+            if index is not None:
+                index.keep_record()
     except BaseException:
         site.abandon()
         raise
@@ -611,19 +617,23 @@ def _write_site(
     )  # fmt: skip
 
 
-@dataclass(frozen=True)
+@dataclass
 class SiteIndex:
     """The Pagefind index of one site's folder: built into a new bundle, scanned for what the site
-    must not show, and kept only when clean."""
+    must not show, and kept only when clean. The parts of the live bundle whose pages did not
+    change are kept rather than indexed again (`searchindex.LiveBundle`)."""
 
     site: SiteFolder
     info: SiteInfo
     forbidden: leaks.Forbidden
     pages_per_run: int
+    keys: Mapping[str, str] | None = None  # the pages' keys (a full build's new manifest), else the live one's
+    keep_parts: bool = True  # False: every part indexed again (`kb build --full`)
+    made: searchindex.Indexed | None = field(default=None, init=False)  # the new bundle's record
 
     def into_new_folder(self) -> list[leaks.Leak]:
         """Index a full build's new folder (not yet swapped in); what the index shows that the
-        site must not."""
+        site must not. Once the folder is swapped in, `keep_record()`."""
         give_back_freed_memory()  # Pagefind's runs come on top of what the build holds
         return self._index(self.site.fresh, self.site.fresh / urls.SEARCH_BUNDLE)
 
@@ -638,6 +648,7 @@ class SiteIndex:
         except BaseException:
             shutil.rmtree(fresh, ignore_errors=True)
             raise
+        self.site.forget_search_record()
         if found:
             shutil.rmtree(fresh, ignore_errors=True)
             if live.exists() and leaks.scan_folder(live, self.forbidden):
@@ -647,14 +658,33 @@ class SiteIndex:
         if live.exists():
             live.rename(retired)
         fresh.rename(live)
+        self.keep_record()
         shutil.rmtree(retired, ignore_errors=True)
 
+    def keep_record(self) -> None:
+        """Record what the live bundle was made of, for the next index."""
+        if self.made is not None:
+            self.site.keep_search_record(self.made.to_json())
+
     def _index(self, pages: Path, bundle: Path) -> list[leaks.Leak]:
-        searchindex.build_index(pages, bundle, self.info.language, self.pages_per_run, self.site.search_scratch)
-        return [
-            leaks.Leak(f"{urls.SEARCH_BUNDLE}/{leak.file}", leak.what, leak.text)
-            for leak in leaks.scan_folder(bundle, self.forbidden)
-        ]
+        record = searchindex.Indexed.read(self.site.search_record) if self.keep_parts else None
+        live = None if record is None else searchindex.LiveBundle(self.site.folder / urls.SEARCH_BUNDLE, record)
+        keys = self.keys
+        if keys is None:
+            manifest = self.site.manifest()
+            keys = manifest.files if manifest is not None else {}
+        made = searchindex.build_index(
+            pages, bundle, self.info.language, self.pages_per_run, self.site.search_scratch, keys, live
+        )
+        # A part Pagefind made now is scanned whole; a part kept from the live bundle was scanned
+        # then, so it is read again only for what has become forbidden since.
+        files = searchindex.files_in(bundle)
+        new = [name for name in files if searchindex.part_of_file(name) not in made.kept]
+        kept = [name for name in files if searchindex.part_of_file(name) in made.kept]
+        since = self.forbidden.beyond(live.record.scanned) if live is not None and kept else self.forbidden
+        found = leaks.scan_folder(bundle, self.forbidden, new) + leaks.scan_folder(bundle, since, kept)
+        self.made = dataclasses.replace(made, scanned=self.forbidden.keys())
+        return [leaks.Leak(f"{urls.SEARCH_BUNDLE}/{leak.file}", leak.what, leak.text) for leak in found]
 
 
 @dataclass(frozen=True)
@@ -674,6 +704,7 @@ class Unindexed:
             if found:
                 raise LeakError(self.index.info.name, sorted(found, key=lambda leak: (leak.file, leak.what)))
             site.commit_full(self.manifest)
+            self.index.keep_record()
         except BaseException:
             site.abandon()
             raise

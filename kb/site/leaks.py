@@ -9,6 +9,7 @@ whole word (KB-12 is not found inside KB-123); titles and internal notes are mat
 from __future__ import annotations
 
 import gzip
+import hashlib
 import html
 import json
 import re
@@ -97,6 +98,14 @@ class Forbidden:
     def __bool__(self) -> bool:
         return bool(self.items)
 
+    def keys(self) -> frozenset[str]:
+        """A short digest of each item: what a later scan needs to know what it was scanned for."""
+        return frozenset(_item_key(item) for item in self.items)
+
+    def beyond(self, keys: frozenset[str]) -> Forbidden:
+        """The items not among `keys` (what became forbidden since a scan for those)."""
+        return Forbidden.of(item for item in self.items if _item_key(item) not in keys)
+
     def find(self, texts: list[str]) -> list[tuple[str, str]]:
         found: set[tuple[str, str]] = set()
         if self.id_pattern is not None:
@@ -177,6 +186,10 @@ def _json_strings(text: str) -> list[str]:
 
     walk(value)
     return ["\n".join(strings), _SPACE.sub(" ", html.unescape(_TAG.sub(" ", "\n".join(strings))))]
+
+
+def _item_key(item: tuple[str, str]) -> str:
+    return hashlib.blake2b("\0".join(item).encode("utf-8"), digest_size=8).hexdigest()
 
 
 def scan_file(name: str, data: bytes, forbidden: Forbidden) -> list[Leak]:

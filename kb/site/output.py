@@ -58,6 +58,7 @@ class SiteFolder:
         self.retired = self.state / f"{self.name}.old"  # the previous folder, during a swap
         self.stage = self.state / f"{self.name}.stage"  # an incremental build's changed files
         self.search_scratch = self.state / f"{self.name}.search-parts"  # pages of one Pagefind run
+        self.search_record = self.state / f"{self.name}.search.json"  # what the live search index was made of
 
     # -- what is there ------------------------------------------------------------------------
 
@@ -106,6 +107,7 @@ class SiteFolder:
 
     def commit_full(self, manifest: Manifest) -> None:
         """Swap the new folder in: the only moment the live site changes."""
+        self.forget_search_record()  # it tells of the search index going out
         if self.folder.exists():
             self.folder.rename(self.retired)
         self.fresh.rename(self.folder)
@@ -155,15 +157,30 @@ class SiteFolder:
             shutil.rmtree(self.stage)
 
     def _write_manifest(self, manifest: Manifest) -> None:
-        temporary = self.manifest_file.with_suffix(".tmp")
-        temporary.write_text(manifest.to_json(), encoding="utf-8")
-        temporary.replace(self.manifest_file)
+        _write_whole(self.manifest_file, manifest.to_json())
+
+    # -- the search index's record (`searchindex.Indexed`) ------------------------------------
+
+    def keep_search_record(self, record: str) -> None:
+        """Once the search index it tells of is live (the next index keeps its unchanged parts)."""
+        _write_whole(self.search_record, record)
+
+    def forget_search_record(self) -> None:
+        """Before the live search index is replaced or removed: a record that outlived its index
+        would keep parts of another."""
+        self.search_record.unlink(missing_ok=True)
 
     def abandon(self) -> None:
         """Drop what a failed build staged; the live site was never touched."""
         for leftover in (self.fresh, self.stage):
             if leftover.exists():
                 shutil.rmtree(leftover)
+
+
+def _write_whole(path: Path, text: str) -> None:
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
 
 
 def _prune(root: Path, folder: Path) -> None:

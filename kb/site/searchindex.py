@@ -9,19 +9,32 @@ Pagefind holds what it indexes in memory: about 150 KB for each page of the corp
 is indexed in parts, one run each: the first part is the site's bundle (`pagefind/`), the others
 are bundles inside it (`pagefind/part-1/`, ...), named in `pagefind/kb-parts.json`, and the
 search page merges them (Pagefind's `mergeIndex`).
+
+A page's part is chosen by a hash of its path, so a page added, removed or changed touches its own
+part only. Each index leaves a record of what its bundle was made of (`Indexed`: each page's key
+from the site's manifest, and its part); the next index keeps the parts whose pages are the same
+and runs Pagefind on the others only.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import subprocess
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from kb.errors import KbError
 
 PARTS_FILE = "kb-parts.json"  # in the site's bundle: the other parts' folders, relative to it
+ENTRY_FILE = "pagefind-entry.json"  # in every bundle Pagefind writes
+RECORD_VERSION = 1
+UNMARKED = -1  # the part of a page Pagefind leaves out
 _MARKER = b"data-pagefind-body"
 
 
@@ -43,31 +56,144 @@ def executable() -> str:
     )
 
 
-def build_index(site: Path, output: Path, language: str, pages_per_run: int, scratch: Path) -> None:
-    """Index the pages under `site` into `output` (the site's `pagefind/` folder), in parts of at
-    most `pages_per_run` pages when it has more; `scratch` is a folder outside the site to use
-    meanwhile."""
-    pages = _html_pages(site)
-    if len(pages) > pages_per_run:  # only then are they read, to keep those Pagefind indexes
-        pages = _marked(site, pages)
-    parts = [pages[i : i + pages_per_run] for i in range(0, len(pages), pages_per_run)]
-    if len(parts) <= 1:
-        _run(site, output, language, site)  # as Pagefind does it alone (a site without marked pages too)
-        _write_parts(output, 0)
-        return
+Page = tuple[str, int]  # a page's key (what it was made from, in the site's manifest) and its part
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """What a site's bundle was built from, kept beside the site so that the next index runs
+    Pagefind only on what changed: the Pagefind setup, the number of parts, and each HTML page's
+    key with its part (`UNMARKED` for a page Pagefind leaves out)."""
+
+    setup: str
+    parts: int
+    pages: dict[str, Page]
+    scanned: frozenset[str] = frozenset()  # what the bundle was found clean of (`Forbidden.keys()`)
+    kept: frozenset[int] = field(default=frozenset(), compare=False)  # parts taken from the live bundle
+
+    @cached_property
+    def by_part(self) -> dict[int, dict[str, Page]]:
+        found: dict[int, dict[str, Page]] = {}
+        for name, page in self.pages.items():
+            found.setdefault(page[1], {})[name] = page
+        return found
+
+    def same_part(self, other: Indexed, number: int) -> bool:
+        """Whether part `number` of both holds the same pages, indexed the same way."""
+        return (self.setup, self.parts) == (other.setup, other.parts) and self.by_part.get(number) == other.by_part.get(
+            number
+        )
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "version": RECORD_VERSION, "setup": self.setup, "parts": self.parts, "pages": self.pages,
+                "scanned": sorted(self.scanned),
+            }
+        )  # fmt: skip
+
+    @classmethod
+    def read(cls, path: Path) -> Indexed | None:
+        """The record at `path`; None when there is none or it cannot be trusted (then every part
+        is indexed again)."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("version") != RECORD_VERSION:
+                return None
+            pages = {str(name): (str(key), int(part)) for name, (key, part) in data["pages"].items()}
+            scanned = frozenset(str(key) for key in data["scanned"])
+            return cls(str(data["setup"]), int(data["parts"]), pages, scanned)
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return None
+
+
+@dataclass(frozen=True)
+class LiveBundle:
+    """The bundle a site serves now, and the record of what it was built from."""
+
+    folder: Path
+    record: Indexed
+
+    def keep(self, new: Indexed, number: int, target: Path) -> bool:
+        """Hard-link part `number` of this bundle into `target` when `new` has it made of the same
+        pages; False when it must be indexed again."""
+        return self.record.same_part(new, number) and _reuse(self.folder, target, number)
+
+
+def build_index(
+    site: Path,
+    output: Path,
+    language: str,
+    pages_per_run: int,
+    scratch: Path,
+    keys: Mapping[str, str],
+    live: LiveBundle | None = None,
+) -> Indexed:
+    """Index the pages under `site` into `output` (the site's `pagefind/` folder), in parts of
+    about `pages_per_run` pages when it has more; `scratch` is a folder outside the site to use
+    meanwhile. `keys`: the site's manifest, which tells a page that changed by its key. A part of
+    the `live` bundle made of the same pages is kept instead of indexed again: after one article
+    is saved at 50,000 articles, one or two Pagefind runs of 63. Returns the new bundle's record."""
+    setup = _setup(language, pages_per_run)
+    known = live.record.pages if live is not None and live.record.setup == setup else {}
+    files = {name: keys.get(name) or _unknown(site / name) for name in _html_pages(site)}
+    if len(files) <= pages_per_run:  # only then are they read, to keep those Pagefind indexes
+        record = Indexed(setup, 1, {name: (key, 0) for name, key in files.items()})
+        parts = [list(files)]
+    else:
+        parts = assign_parts(
+            [name for name, key in files.items() if _is_marked(site / name, key, known.get(name))], pages_per_run
+        )
+        part_of = {name: number for number, part in enumerate(parts) for name in part}
+        record = Indexed(setup, len(parts), {n: (key, part_of.get(n, UNMARKED)) for n, key in files.items()})
+    kept: set[int] = set()
+    if len(parts) == 1:
+        if live is not None and live.keep(record, 0, output):
+            kept.add(0)
+        else:
+            _run(site, output, language, site)  # as Pagefind does it alone (a site without marked pages too)
+        _write_parts(output, [])
+        return replace(record, kept=frozenset(kept))
     # Each part is a folder of hard links to its pages, at the same paths as in the site, so that
     # Pagefind gives each page its URL in the site.
     shutil.rmtree(scratch, ignore_errors=True)
     try:
         for number, part in enumerate(parts):
+            target = output / _part_folder(number) if number else output
+            if live is not None and live.keep(record, number, target):
+                kept.add(number)
+                continue
             tree = scratch / str(number)
             for name in part:
                 _link(site / name, tree / name)
-            _run(tree, output / _part_folder(number) if number else output, language, site)
+            _run(tree, target, language, site)
             shutil.rmtree(tree)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    _write_parts(output, len(parts) - 1)
+    _write_parts(output, [_part_folder(n) for n in range(1, len(parts))])
+    return replace(record, kept=frozenset(kept))
+
+
+def part_of_file(name: str) -> int:
+    """The part a file of a bundle belongs to (its path inside the bundle)."""
+    first = name.split("/", 1)[0]
+    if first.startswith(_PART_PREFIX) and "/" in name and first[len(_PART_PREFIX) :].isdigit():
+        return int(first[len(_PART_PREFIX) :])
+    return 0
+
+
+def assign_parts(pages: list[str], pages_per_run: int) -> list[list[str]]:
+    """`pages` in parts of about `pages_per_run`, each page in the part its path hashes to: a page
+    added or removed changes its own part only, while the number of parts stays. The fewest parts
+    with none empty (only a site of a few pages in tiny runs has fewer than it asks for)."""
+    count = max(1, math.ceil(len(pages) / pages_per_run))
+    while True:
+        parts: list[list[str]] = [[] for _ in range(count)]
+        for name in pages:
+            parts[zlib.crc32(name.encode("utf-8")) % count].append(name)
+        if count == 1 or all(parts):
+            return parts
+        count -= 1
 
 
 def indexed_pages(site: Path) -> list[str]:
@@ -79,23 +205,72 @@ def _marked(site: Path, pages: list[str]) -> list[str]:
     return [name for name in pages if _MARKER in (site / name).read_bytes()]
 
 
+def _is_marked(path: Path, key: str, known: Page | None) -> bool:
+    if known is not None and known[0] == key:
+        return known[1] != UNMARKED  # the same page as when the bundle was built: not read again
+    return _MARKER in path.read_bytes()
+
+
+def _unknown(path: Path) -> str:
+    """The key of a page the manifest does not name (none kb writes): its file, as it is now."""
+    info = path.stat()
+    return f"file:{info.st_size}:{info.st_mtime_ns}:{info.st_ino}"
+
+
+def _setup(language: str, pages_per_run: int) -> str:
+    """What else a bundle depends on: the Pagefind binary, the language, the size of a part."""
+    binary = Path(executable())
+    info = binary.stat()
+    return f"{binary}:{info.st_size}:{info.st_mtime_ns}:{language}:{pages_per_run}"
+
+
+def _reuse(live: Path, target: Path, number: int) -> bool:
+    """Hard-link part `number` of the live bundle into `target`; False when it is not there."""
+    source = live / _part_folder(number) if number else live
+    if not (source / ENTRY_FILE).is_file():
+        return False
+    top = str(source)
+    for folder, folders, files in os.walk(top):  # strings, not Paths: a part is a thousand files
+        if folder == top:  # the site's bundle holds the other parts and their list
+            folders[:] = [name for name in folders if not name.startswith(_PART_PREFIX)]
+            files = [name for name in files if name != PARTS_FILE]
+        into = target / Path(folder).relative_to(top)
+        into.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            try:
+                os.link(f"{folder}/{name}", f"{into}/{name}")
+            except OSError:  # a file system without hard links
+                shutil.copyfile(f"{folder}/{name}", f"{into}/{name}")
+    return True
+
+
 def _html_pages(site: Path) -> list[str]:
     """Every HTML page under `site`, as sorted site paths."""
+    return files_in(site, ".html")
+
+
+def files_in(folder: Path, suffix: str = "") -> list[str]:
+    """Every file under `folder` whose name ends in `suffix`, as sorted paths inside it (strings,
+    not Paths: a site of 10,000 articles has 20,000 files, and its search index as many)."""
+    top = str(folder)
     found: list[str] = []
-    for folder, _, files in os.walk(site):
-        where = Path(folder).relative_to(site)
-        found.extend((where / name).as_posix() for name in files if name.endswith(".html"))
+    for here, _, files in os.walk(top):
+        prefix = "" if here == top else here[len(top) + 1 :].replace(os.sep, "/") + "/"
+        found.extend(prefix + name for name in files if name.endswith(suffix))
     return sorted(found)
 
 
+_PART_PREFIX = "part-"
+
+
 def _part_folder(number: int) -> str:
-    return f"part-{number}"
+    return f"{_PART_PREFIX}{number}"
 
 
-def _write_parts(output: Path, others: int) -> None:
+def _write_parts(output: Path, folders: list[str]) -> None:
     # Written for one part too: the search page always asks for it (a missing file is an error
     # in the browser's console).
-    parts = [f"{_part_folder(n)}/" for n in range(1, others + 1)]
+    parts = [f"{folder}/" for folder in folders]
     (output / PARTS_FILE).write_text(json.dumps({"parts": parts}) + "\n", encoding="utf-8")
 
 

@@ -1,4 +1,5 @@
-"""The Pagefind index of a site with more pages than one Pagefind run takes: parts, each page in one."""
+"""The Pagefind index of a site with more pages than one Pagefind run takes: parts, each page in
+one, and only the parts whose pages changed indexed again."""
 
 from __future__ import annotations
 
@@ -7,10 +8,19 @@ import json
 import math
 from pathlib import Path
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from kb.project import KnowledgeBase
-from kb.site.build import build
-from kb.site.searchindex import PARTS_FILE, indexed_pages
-from tests.site.conftest import TODAY, set_pages_per_run
+from kb.site import leaks
+from kb.site.build import Builder, LeakError, SiteIndex, build
+from kb.site.output import SiteFolder
+from kb.site.searchindex import ENTRY_FILE, PARTS_FILE, assign_parts, indexed_pages
+from kb.site.views import SiteInfo
+from tests.site.conftest import TODAY, read_tree, set_pages_per_run
+
+ARTICLE = Path("articles/billing/payment-required.md")
 
 
 def bundle_urls(bundle: Path) -> list[str]:
@@ -37,8 +47,8 @@ def test_a_site_with_more_pages_than_a_run_takes_is_indexed_in_parts_holding_eac
         site = kb_root / "site" / name
         pages = indexed_pages(site)
         found = [bundle_urls(bundle) for bundle in bundles(site)]
-        assert len(found) == math.ceil(len(pages) / 2) > 2, name
-        assert all(1 <= len(urls) <= 2 for urls in found), found
+        assert 2 < len(found) <= math.ceil(len(pages) / 2), name
+        assert all(urls for urls in found), found
         everywhere = [url for urls in found for url in urls]
         assert sorted(everywhere) == sorted(f"/{page}".removesuffix("index.html") for page in pages), name
     assert not any((kb_root / "site" / ".kb-build").glob("*.search-parts")), "the parts' links are gone"
@@ -52,3 +62,144 @@ def test_a_site_within_one_run_has_one_bundle_and_says_so(kb_root: Path) -> None
     assert sorted(bundle_urls(site / "pagefind")) == sorted(
         f"/{page}".removesuffix("index.html") for page in indexed_pages(site)
     )
+
+
+def made_by_run(site: Path) -> dict[str, int]:
+    """Each bundle of the site (by its folder) and the inode of its entry file: a Pagefind run
+    writes a new one, a kept part keeps it."""
+    return {bundle.name: (bundle / ENTRY_FILE).stat().st_ino for bundle in bundles(site)}
+
+
+def pages_by_bundle(site: Path) -> dict[str, list[str]]:
+    return {bundle.name: bundle_urls(bundle) for bundle in bundles(site)}
+
+
+def changed_pages(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
+    """The URLs of the HTML pages whose bytes differ (or that came or went)."""
+    names = {n for n in before.keys() | after.keys() if n.endswith(".html") and before.get(n) != after.get(n)}
+    return {f"/{name}".removesuffix("index.html") for name in names}
+
+
+def edit(kb_root: Path) -> None:
+    path = kb_root / ARTICLE
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Update the card under", "Replace the card under"), encoding="utf-8")
+
+
+def assert_only_changed_parts_indexed(site: Path, before: dict[str, bytes], runs: dict[str, int]) -> None:
+    changed = changed_pages(before, read_tree(site))
+    again = {name for name, urls in pages_by_bundle(site).items() if changed & set(urls)}
+    now = made_by_run(site)
+    assert again, "the edited article's page is in a part"
+    assert again != set(now), "some part has no changed page"
+    assert {name for name in now if now[name] != runs.get(name)} == again
+
+
+def test_a_new_build_indexes_again_only_the_parts_holding_changed_pages(kb_root: Path) -> None:
+    set_pages_per_run(kb_root, 2)
+    build(KnowledgeBase(kb_root), today=TODAY)
+    site = kb_root / "site" / "public"
+    before, runs = read_tree(site), made_by_run(site)
+
+    edit(kb_root)
+    build(KnowledgeBase(kb_root), today=TODAY)
+
+    assert_only_changed_parts_indexed(site, before, runs)
+
+
+def test_kb_serve_indexes_again_only_the_parts_holding_changed_pages(
+    kb_root: Path, request: pytest.FixtureRequest
+) -> None:
+    set_pages_per_run(kb_root, 2)
+    builder = Builder(kb_root, today=TODAY)
+    request.addfinalizer(builder.close)
+    builder.build()
+    site = kb_root / "site" / "public"
+    before, runs = read_tree(site), made_by_run(site)
+
+    edit(kb_root)
+    report = builder.build(changed={kb_root / ARTICLE}, defer_search=True)
+    builder.index_pending()
+
+    assert not any(built.full for built in report.sites)
+    assert_only_changed_parts_indexed(site, before, runs)
+
+
+def test_kept_parts_make_the_same_index_as_a_build_from_nothing(kb_root: Path, tmp_path: Path) -> None:
+    set_pages_per_run(kb_root, 2)
+    kb = KnowledgeBase(kb_root)
+    build(kb, today=TODAY)
+    edit(kb_root)
+    build(KnowledgeBase(kb_root), today=TODAY)
+    build(KnowledgeBase(kb_root), out=tmp_path / "fresh", today=TODAY, cache=False)
+
+    for name in ("internal", "public"):
+        assert read_tree(kb_root / "site" / name) == read_tree(tmp_path / "fresh" / name), name
+
+
+def test_a_kept_part_is_scanned_for_what_became_forbidden_since(kb_root: Path) -> None:
+    set_pages_per_run(kb_root, 2)
+    build(KnowledgeBase(kb_root), today=TODAY)
+    folder = SiteFolder(kb_root / "site" / "public")
+    # Nothing changed, so every part is kept: only the scan can find this.
+    forbidden = leaks.Forbidden.of([("title of withheld article articles/x.md", "PAY-402 payment required")])
+    info = SiteInfo(
+        "public", "Help", "kb", staff=False, public=True, language="en", base_url="", search=True, has_health=False
+    )
+
+    with pytest.raises(LeakError) as raised:
+        SiteIndex(folder, info, forbidden, 2).in_place()
+
+    assert {leak.file.split("/")[0] for leak in raised.value.leaks} == {"pagefind"}
+    assert not (folder.folder / "pagefind").exists(), "better no search than a search that leaks"
+    assert not folder.search_record.exists()
+
+
+def test_a_full_build_indexes_every_part_again(kb_root: Path) -> None:
+    set_pages_per_run(kb_root, 2)
+    build(KnowledgeBase(kb_root), today=TODAY)
+    site = kb_root / "site" / "public"
+    runs = made_by_run(site)
+
+    build(KnowledgeBase(kb_root), today=TODAY, full=True)  # kb build --full
+
+    now = made_by_run(site)
+    assert now.keys() == runs.keys()
+    assert all(now[name] != runs[name] for name in now)
+
+
+def test_without_its_record_every_part_is_indexed_again(kb_root: Path) -> None:
+    set_pages_per_run(kb_root, 2)
+    build(KnowledgeBase(kb_root), today=TODAY)
+    site = kb_root / "site" / "public"
+    runs = made_by_run(site)
+    record = kb_root / "site" / ".kb-build" / "public.search.json"
+    record.write_text("{not json", encoding="utf-8")
+
+    edit(kb_root)
+    build(KnowledgeBase(kb_root), today=TODAY)
+
+    now = made_by_run(site)
+    assert now.keys() == runs.keys()
+    assert all(now[name] != runs[name] for name in now)
+    assert record.is_file(), "the new index's record replaces the damaged one"
+
+
+@given(
+    st.lists(st.text(alphabet="abcdefghij/-.", min_size=1, max_size=12), unique=True, max_size=60),
+    st.integers(min_value=1, max_value=9),
+    st.text(alphabet="klmnop", min_size=1, max_size=8),
+)
+def test_parts_hold_every_page_once_none_empty_and_a_new_page_moves_no_other(
+    pages: list[str], per_run: int, new: str
+) -> None:
+    parts = assign_parts(pages, per_run)
+    assert sorted(name for part in parts for name in part) == sorted(pages)
+    assert len(parts) <= max(1, math.ceil(len(pages) / per_run))
+    assert all(parts) or parts == [[]]
+
+    grown = assign_parts([*pages, new], per_run)
+    if len(grown) == len(parts):
+        moved = [number for number, (old, now) in enumerate(zip(parts, grown, strict=True)) if old != now]
+        assert len(moved) == 1
+        assert grown[moved[0]] == sorted([*parts[moved[0]], new], key=[*pages, new].index)
