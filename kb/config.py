@@ -128,7 +128,7 @@ class SiteSettings:
     search: bool = setting(True, "Build the Pagefind search index for each site.")
     search_pages_per_run: int = setting(
         800,
-        "Pages one Pagefind run indexes; a site with more is indexed in parts of about as many, which its "
+        "About the pages one Pagefind run indexes; a site with more is indexed in parts of about as many, which its "
         "search page merges, and a rebuild indexes again only the parts whose pages changed. "
         "Pagefind holds about 150 KB for each page it indexes (8 GB for 50,000 articles in one run).",
         minimum=1,

@@ -599,7 +599,11 @@ def _write_site(
             raise LeakError(plan.site.name, sorted(found, key=lambda leak: (leak.file, leak.what)))
         if incremental:
             site.commit_incremental(changed, removed, manifest)
-            stale_index = changed or removed or not (site.folder / urls.SEARCH_BUNDLE).is_dir()
+            stale_index = (
+                changed or removed or newly_forbidden  # kept parts are scanned again for what is newly forbidden
+                or not (site.folder / urls.SEARCH_BUNDLE).is_dir()
+                or not site.search_record.is_file()  # the last index failed, or was interrupted
+            )  # fmt: skip
             if index is not None and stale_index and not defer_search:
                 index.in_place()
         elif index is not None and index_later is not None:
@@ -638,10 +642,12 @@ class SiteIndex:
         return self._index(self.site.fresh, self.site.fresh / urls.SEARCH_BUNDLE)
 
     def in_place(self) -> None:
-        """After an incremental commit: index the live site into a new bundle, swap it in."""
-        fresh = self.site.state / f"{self.site.name}.pagefind"
-        if fresh.exists():
-            shutil.rmtree(fresh)
+        """Index the live site (after an incremental commit, or after a one-off build swapped in
+        the sites it did not write whole) into a new bundle, and swap it in."""
+        fresh, retired = self.site.search_fresh, self.site.search_retired
+        for leftover in (fresh, retired):
+            if leftover.exists():
+                shutil.rmtree(leftover)
         live = self.site.folder / urls.SEARCH_BUNDLE
         try:
             found = self._index(self.site.folder, fresh)
@@ -654,7 +660,6 @@ class SiteIndex:
             if live.exists() and leaks.scan_folder(live, self.forbidden):
                 shutil.rmtree(live)  # better no search than a search that leaks
             raise LeakError(self.info.name, found)
-        retired = self.site.state / f"{self.site.name}.pagefind-old"
         if live.exists():
             live.rename(retired)
         fresh.rename(live)

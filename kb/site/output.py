@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kb.site.urls import SEARCH_BUNDLE
+
 STATE = ".kb-build"  # beside the site folders: manifests, journals and staging areas
 MANIFEST_VERSION = 1
 
@@ -59,6 +61,8 @@ class SiteFolder:
         self.stage = self.state / f"{self.name}.stage"  # an incremental build's changed files
         self.search_scratch = self.state / f"{self.name}.search-parts"  # pages of one Pagefind run
         self.search_record = self.state / f"{self.name}.search.json"  # what the live search index was made of
+        self.search_fresh = self.state / f"{self.name}.pagefind"  # a new search index for the live site
+        self.search_retired = self.state / f"{self.name}.pagefind-old"  # the previous one, during its swap
 
     # -- what is there ------------------------------------------------------------------------
 
@@ -72,7 +76,12 @@ class SiteFolder:
                 self.fresh.rename(self.folder)
             else:
                 self.retired.rename(self.folder)
-        for leftover in (self.fresh, self.retired, self.stage, self.search_scratch):
+        bundle = self.folder / SEARCH_BUNDLE
+        if self.folder.is_dir() and not bundle.exists() and self.search_retired.exists():
+            # The same for the search index alone (its record was forgotten before: it is made again).
+            (self.search_fresh if self.search_fresh.exists() else self.search_retired).rename(bundle)
+        leftovers = (self.fresh, self.retired, self.stage, self.search_scratch, self.search_fresh, self.search_retired)
+        for leftover in leftovers:
             if leftover.exists():
                 shutil.rmtree(leftover)
         self.next_manifest.unlink(missing_ok=True)  # a build that never reached its journal

@@ -18,6 +18,7 @@ and runs Pagefind on the others only.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -33,8 +34,8 @@ from kb.errors import KbError
 
 PARTS_FILE = "kb-parts.json"  # in the site's bundle: the other parts' folders, relative to it
 ENTRY_FILE = "pagefind-entry.json"  # in every bundle Pagefind writes
-RECORD_VERSION = 1
-UNMARKED = -1  # the part of a page Pagefind leaves out
+RECORD_VERSION = 2
+UNMARKED = -1  # in a record made in parts: the part of a page Pagefind leaves out
 _MARKER = b"data-pagefind-body"
 
 
@@ -62,12 +63,16 @@ Page = tuple[str, int]  # a page's key (what it was made from, in the site's man
 @dataclass(frozen=True)
 class Indexed:
     """What a site's bundle was built from, kept beside the site so that the next index runs
-    Pagefind only on what changed: the Pagefind setup, the number of parts, and each HTML page's
-    key with its part (`UNMARKED` for a page Pagefind leaves out)."""
+    Pagefind only on what changed: the Pagefind setup, the number of parts, each HTML page's key
+    with its part, and a digest of each part's entry file (which tells that bundle from another).
+    In parts, a page Pagefind leaves out (not marked) is in part `UNMARKED`; one run over the
+    whole site has every page in part 0, marked or not (`marks_read` is False: not read)."""
 
     setup: str
     parts: int
     pages: dict[str, Page]
+    marks_read: bool
+    entries: dict[int, str] = field(default_factory=dict)
     scanned: frozenset[str] = frozenset()  # what the bundle was found clean of (`Forbidden.keys()`)
     kept: frozenset[int] = field(default=frozenset(), compare=False)  # parts taken from the live bundle
 
@@ -80,14 +85,18 @@ class Indexed:
 
     def same_part(self, other: Indexed, number: int) -> bool:
         """Whether part `number` of both holds the same pages, indexed the same way."""
-        return (self.setup, self.parts) == (other.setup, other.parts) and self.by_part.get(number) == other.by_part.get(
-            number
+        mine = self.by_part.get(number)
+        return (
+            mine is not None
+            and mine == other.by_part.get(number)
+            and (self.setup, self.parts, self.marks_read) == (other.setup, other.parts, other.marks_read)
         )
 
     def to_json(self) -> str:
         return json.dumps(
             {
                 "version": RECORD_VERSION, "setup": self.setup, "parts": self.parts, "pages": self.pages,
+                "marks_read": self.marks_read, "entries": {str(n): e for n, e in self.entries.items()},
                 "scanned": sorted(self.scanned),
             }
         )  # fmt: skip
@@ -101,8 +110,9 @@ class Indexed:
             if data.get("version") != RECORD_VERSION:
                 return None
             pages = {str(name): (str(key), int(part)) for name, (key, part) in data["pages"].items()}
+            entries = {int(n): str(entry) for n, entry in data["entries"].items()}
             scanned = frozenset(str(key) for key in data["scanned"])
-            return cls(str(data["setup"]), int(data["parts"]), pages, scanned)
+            return cls(str(data["setup"]), int(data["parts"]), pages, bool(data["marks_read"]), entries, scanned)
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None
 
@@ -116,8 +126,13 @@ class LiveBundle:
 
     def keep(self, new: Indexed, number: int, target: Path) -> bool:
         """Hard-link part `number` of this bundle into `target` when `new` has it made of the same
-        pages; False when it must be indexed again."""
-        return self.record.same_part(new, number) and _reuse(self.folder, target, number)
+        pages and the bundle is the one recorded; False when it must be indexed again."""
+        source = _place(self.folder, number)
+        return (
+            self.record.same_part(new, number)
+            and _entry_digest(source) == self.record.entries.get(number)
+            and _reuse(source, target, top=number == 0)
+        )
 
 
 def build_index(
@@ -135,65 +150,76 @@ def build_index(
     the `live` bundle made of the same pages is kept instead of indexed again: after one article
     is saved at 50,000 articles, one or two Pagefind runs of 63. Returns the new bundle's record."""
     setup = _setup(language, pages_per_run)
-    known = live.record.pages if live is not None and live.record.setup == setup else {}
     files = {name: keys.get(name) or _unknown(site / name) for name in _html_pages(site)}
-    if len(files) <= pages_per_run:  # only then are they read, to keep those Pagefind indexes
-        record = Indexed(setup, 1, {name: (key, 0) for name, key in files.items()})
-        parts = [list(files)]
+    parts = [list(files)]
+    if len(files) > pages_per_run:  # only then are they read, to keep those Pagefind indexes
+        previous = live.record if live is not None and live.record.setup == setup and live.record.marks_read else None
+        known = previous.pages if previous is not None else {}
+        parts = assign_parts([n for n, key in files.items() if _is_marked(site / n, key, known.get(n))], pages_per_run)
+    if len(parts) == 1:  # one run over the whole site, as Pagefind does it alone (a site without marked pages too)
+        record = Indexed(setup, 1, {name: (key, 0) for name, key in files.items()}, marks_read=False)
     else:
-        parts = assign_parts(
-            [name for name, key in files.items() if _is_marked(site / name, key, known.get(name))], pages_per_run
-        )
         part_of = {name: number for number, part in enumerate(parts) for name in part}
-        record = Indexed(setup, len(parts), {n: (key, part_of.get(n, UNMARKED)) for n, key in files.items()})
-    kept: set[int] = set()
+        pages = {name: (key, part_of.get(name, UNMARKED)) for name, key in files.items()}
+        record = Indexed(setup, len(parts), pages, marks_read=True)
+    kept = frozenset(n for n in range(len(parts)) if live is not None and live.keep(record, n, _place(output, n)))
     if len(parts) == 1:
-        if live is not None and live.keep(record, 0, output):
-            kept.add(0)
-        else:
-            _run(site, output, language, site)  # as Pagefind does it alone (a site without marked pages too)
-        _write_parts(output, [])
-        return replace(record, kept=frozenset(kept))
-    # Each part is a folder of hard links to its pages, at the same paths as in the site, so that
-    # Pagefind gives each page its URL in the site.
+        if not kept:
+            _run(site, output, language, site)
+    else:
+        _run_parts(site, output, language, scratch, {n: part for n, part in enumerate(parts) if n not in kept})
+    _write_parts(output, [_part_folder(n) for n in range(1, len(parts))])
+    entries = {n: _entry_digest(_place(output, n)) or "" for n in range(len(parts))}
+    return replace(record, entries=entries, kept=kept)
+
+
+def _run_parts(site: Path, output: Path, language: str, scratch: Path, parts: dict[int, list[str]]) -> None:
+    """Index each of `parts` (by number) into its place in `output`, one after the other (a
+    Pagefind run already keeps about one and a half cores busy). Each part is a folder of hard
+    links to its pages, at the same paths as in the site, so that Pagefind gives each page its URL
+    in the site; each run writes into `scratch`, moved in place once all succeeded (beside the
+    parts kept in `output`)."""
     shutil.rmtree(scratch, ignore_errors=True)
     try:
-        for number, part in enumerate(parts):
-            target = output / _part_folder(number) if number else output
-            if live is not None and live.keep(record, number, target):
-                kept.add(number)
-                continue
-            tree = scratch / str(number)
-            for name in part:
+        for number in sorted(parts):
+            tree = scratch / "pages" / str(number)
+            for name in parts[number]:
                 _link(site / name, tree / name)
-            _run(tree, target, language, site)
+            _run(tree, scratch / "bundles" / str(number), language, site)
             shutil.rmtree(tree)
+        output.mkdir(parents=True, exist_ok=True)
+        for number in sorted(parts):
+            made = scratch / "bundles" / str(number)
+            if number:
+                made.rename(_place(output, number))
+            else:  # the site's bundle, beside the parts already kept in it
+                for entry in made.iterdir():
+                    entry.rename(output / entry.name)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    _write_parts(output, [_part_folder(n) for n in range(1, len(parts))])
-    return replace(record, kept=frozenset(kept))
 
 
 def part_of_file(name: str) -> int:
     """The part a file of a bundle belongs to (its path inside the bundle)."""
-    first = name.split("/", 1)[0]
-    if first.startswith(_PART_PREFIX) and "/" in name and first[len(_PART_PREFIX) :].isdigit():
-        return int(first[len(_PART_PREFIX) :])
-    return 0
+    first, _, rest = name.partition("/")
+    number = first.removeprefix(_PART_PREFIX)
+    return int(number) if rest and first.startswith(_PART_PREFIX) and number.isdigit() else 0
 
 
 def assign_parts(pages: list[str], pages_per_run: int) -> list[list[str]]:
     """`pages` in parts of about `pages_per_run`, each page in the part its path hashes to: a page
-    added or removed changes its own part only, while the number of parts stays. The fewest parts
-    with none empty (only a site of a few pages in tiny runs has fewer than it asks for)."""
+    added or removed changes its own part only, while the number of parts stays. A part must not
+    be empty: when one would be (only in tiny runs: a few pages, one or two a run), the number of
+    parts becomes the number that were not, until none is."""
     count = max(1, math.ceil(len(pages) / pages_per_run))
     while True:
         parts: list[list[str]] = [[] for _ in range(count)]
         for name in pages:
             parts[zlib.crc32(name.encode("utf-8")) % count].append(name)
-        if count == 1 or all(parts):
+        filled = sum(1 for part in parts if part)
+        if count == 1 or filled == count:
             return parts
-        count -= 1
+        count = max(1, filled)
 
 
 def indexed_pages(site: Path) -> list[str]:
@@ -206,8 +232,9 @@ def _marked(site: Path, pages: list[str]) -> list[str]:
 
 
 def _is_marked(path: Path, key: str, known: Page | None) -> bool:
+    """Whether Pagefind indexes the page; `known`: the page in a record made in parts."""
     if known is not None and known[0] == key:
-        return known[1] != UNMARKED  # the same page as when the bundle was built: not read again
+        return known[1] != UNMARKED  # the same page as when that bundle was made: not read again
     return _MARKER in path.read_bytes()
 
 
@@ -224,17 +251,15 @@ def _setup(language: str, pages_per_run: int) -> str:
     return f"{binary}:{info.st_size}:{info.st_mtime_ns}:{language}:{pages_per_run}"
 
 
-def _reuse(live: Path, target: Path, number: int) -> bool:
-    """Hard-link part `number` of the live bundle into `target`; False when it is not there."""
-    source = live / _part_folder(number) if number else live
-    if not (source / ENTRY_FILE).is_file():
-        return False
-    top = str(source)
-    for folder, folders, files in os.walk(top):  # strings, not Paths: a part is a thousand files
-        if folder == top:  # the site's bundle holds the other parts and their list
+def _reuse(source: Path, target: Path, *, top: bool) -> bool:
+    """Hard-link the bundle `source` into `target`: the site's bundle (`top`) without the other
+    parts and their list."""
+    root = str(source)
+    for folder, folders, files in os.walk(root):  # strings, not Paths: a part is a thousand files
+        if top and folder == root:
             folders[:] = [name for name in folders if not name.startswith(_PART_PREFIX)]
             files = [name for name in files if name != PARTS_FILE]
-        into = target / Path(folder).relative_to(top)
+        into = target / Path(folder).relative_to(root)
         into.mkdir(parents=True, exist_ok=True)
         for name in files:
             try:
@@ -242,6 +267,15 @@ def _reuse(live: Path, target: Path, number: int) -> bool:
             except OSError:  # a file system without hard links
                 shutil.copyfile(f"{folder}/{name}", f"{into}/{name}")
     return True
+
+
+def _entry_digest(bundle: Path) -> str | None:
+    """A digest of the bundle's entry file, which names its index files by their hashes; None
+    when there is none."""
+    try:
+        return hashlib.blake2b((bundle / ENTRY_FILE).read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        return None
 
 
 def _html_pages(site: Path) -> list[str]:
@@ -265,6 +299,11 @@ _PART_PREFIX = "part-"
 
 def _part_folder(number: int) -> str:
     return f"{_PART_PREFIX}{number}"
+
+
+def _place(bundle: Path, number: int) -> Path:
+    """Where part `number` of a site's bundle is: the first is the bundle itself."""
+    return bundle / _part_folder(number) if number else bundle
 
 
 def _write_parts(output: Path, folders: list[str]) -> None:

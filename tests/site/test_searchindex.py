@@ -168,6 +168,50 @@ def test_a_full_build_indexes_every_part_again(kb_root: Path) -> None:
     assert all(now[name] != runs[name] for name in now)
 
 
+def test_a_site_that_outgrows_one_run_is_indexed_as_a_build_from_nothing_would(kb_root: Path, tmp_path: Path) -> None:
+    build(KnowledgeBase(kb_root), out=tmp_path / "count", today=TODAY)
+    html = len(list((tmp_path / "count" / "public").rglob("*.html")))
+    set_pages_per_run(kb_root, html)  # the public site fits one run, with its unmarked pages
+    build(KnowledgeBase(kb_root), today=TODAY)
+    new = kb_root / "articles" / "billing" / "invoice-missing.md"
+    text = (kb_root / ARTICLE).read_text(encoding="utf-8")
+    new.write_text(text.replace("KB-0005", "KB-0105").replace("PAY-402 payment required", "Invoice missing"), "utf-8")
+
+    build(KnowledgeBase(kb_root), today=TODAY)  # now more pages than one run takes
+    build(KnowledgeBase(kb_root), out=tmp_path / "fresh", today=TODAY, cache=False)
+
+    assert len(list((kb_root / "site" / "public").rglob("*.html"))) > html
+    assert read_tree(kb_root / "site" / "public") == read_tree(tmp_path / "fresh" / "public")
+
+
+def test_a_rebuild_with_nothing_changed_indexes_a_site_whose_last_index_did_not_finish(
+    kb_root: Path, request: pytest.FixtureRequest
+) -> None:
+    set_pages_per_run(kb_root, 2)
+    builder = Builder(kb_root, today=TODAY)
+    request.addfinalizer(builder.close)
+    builder.build()
+    folder = SiteFolder(kb_root / "site" / "public")
+    folder.forget_search_record()  # as an index that failed before its swap leaves it
+
+    builder.build()
+
+    assert folder.search_record.is_file()
+
+
+def test_an_index_swap_interrupted_between_its_renames_is_finished_by_the_next_build(kb_root: Path) -> None:
+    build(KnowledgeBase(kb_root), today=TODAY)
+    folder = SiteFolder(kb_root / "site" / "public")
+    bundle = folder.folder / "pagefind"
+    before = read_tree(bundle)
+    bundle.rename(folder.search_retired)  # the live index moved aside, the new one not yet in
+
+    folder.recover()
+
+    assert read_tree(bundle) == before
+    assert not folder.search_retired.exists()
+
+
 def test_without_its_record_every_part_is_indexed_again(kb_root: Path) -> None:
     set_pages_per_run(kb_root, 2)
     build(KnowledgeBase(kb_root), today=TODAY)
