@@ -277,12 +277,10 @@ class Builder:
                     search=search,
                     pages_per_run=pages_per_run,
                     full=full,
-                    defer_search=defer_search,
+                    index_pending=self.pending if defer_search else None,
                     index_later=self.unindexed if self.once else None,
                 )
             )
-            if defer_search and search:
-                self.pending[info.name] = SiteIndex(SiteFolder(out / info.name), info, forbidden, pages_per_run)
             self.progress(f"built {info.name}")
             del plan, memo, keys, inputs
         report.warnings = list({w.key: w for w in report.warnings}.values())  # once, not once per site
@@ -531,7 +529,7 @@ def _write_site(
     search: bool,
     pages_per_run: int,
     full: bool,
-    defer_search: bool = False,
+    index_pending: dict[str, SiteIndex] | None = None,
     index_later: list[Unindexed] | None = None,
 ) -> SiteReport:
     site = SiteFolder(folder)
@@ -604,8 +602,11 @@ def _write_site(
                 or not (site.folder / urls.SEARCH_BUNDLE).is_dir()
                 or not site.search_record.is_file()  # the last index failed, or was interrupted
             )  # fmt: skip
-            if index is not None and stale_index and not defer_search:
-                index.in_place()
+            if index is not None and stale_index:
+                if index_pending is not None:
+                    index_pending[plan.site.name] = index  # kb serve: `Builder.index_pending()`, after the reload
+                else:
+                    index.in_place()
         elif index is not None and index_later is not None:
             index_later.append(Unindexed(index, manifest))  # swapped in once indexed (`Unindexed.finish`)
         else:

@@ -65,8 +65,9 @@ class Indexed:
     """What a site's bundle was built from, kept beside the site so that the next index runs
     Pagefind only on what changed: the Pagefind setup, the number of parts, each HTML page's key
     with its part, and a digest of each part's entry file (which tells that bundle from another).
-    In parts, a page Pagefind leaves out (not marked) is in part `UNMARKED`; one run over the
-    whole site has every page in part 0, marked or not (`marks_read` is False: not read)."""
+    A site with more pages than one run takes has its pages read for the marker (`marks_read`),
+    and a page Pagefind leaves out is in part `UNMARKED`; a smaller site, indexed in one run
+    without reading its pages, has every page in part 0."""
 
     setup: str
     parts: int
@@ -111,6 +112,8 @@ class Indexed:
                 return None
             pages = {str(name): (str(key), int(part)) for name, (key, part) in data["pages"].items()}
             entries = {int(n): str(entry) for n, entry in data["entries"].items()}
+            if set(entries) != set(range(int(data["parts"]))):
+                return None
             scanned = frozenset(str(key) for key in data["scanned"])
             return cls(str(data["setup"]), int(data["parts"]), pages, bool(data["marks_read"]), entries, scanned)
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
@@ -128,11 +131,13 @@ class LiveBundle:
         """Hard-link part `number` of this bundle into `target` when `new` has it made of the same
         pages and the bundle is the one recorded; False when it must be indexed again."""
         source = _place(self.folder, number)
-        return (
-            self.record.same_part(new, number)
-            and _entry_digest(source) == self.record.entries.get(number)
-            and _reuse(source, target, top=number == 0)
-        )
+        if not self.record.same_part(new, number):
+            return False
+        digest = _entry_digest(source)
+        if digest is None or digest != self.record.entries.get(number):
+            return False  # not the bundle the record was made for
+        _reuse(source, target, top=not number)
+        return True
 
 
 def build_index(
@@ -151,19 +156,18 @@ def build_index(
     is saved at 50,000 articles, one or two Pagefind runs of 63. Returns the new bundle's record."""
     setup = _setup(language, pages_per_run)
     files = {name: keys.get(name) or _unknown(site / name) for name in _html_pages(site)}
-    parts = [list(files)]
-    if len(files) > pages_per_run:  # only then are they read, to keep those Pagefind indexes
+    if len(files) <= pages_per_run:  # only then are they read, to keep those Pagefind indexes
+        parts = [list(files)]
+        record = Indexed(setup, 1, {name: (key, 0) for name, key in files.items()}, marks_read=False)
+    else:
         previous = live.record if live is not None and live.record.setup == setup and live.record.marks_read else None
         known = previous.pages if previous is not None else {}
         parts = assign_parts([n for n, key in files.items() if _is_marked(site / n, key, known.get(n))], pages_per_run)
-    if len(parts) == 1:  # one run over the whole site, as Pagefind does it alone (a site without marked pages too)
-        record = Indexed(setup, 1, {name: (key, 0) for name, key in files.items()}, marks_read=False)
-    else:
         part_of = {name: number for number, part in enumerate(parts) for name in part}
         pages = {name: (key, part_of.get(name, UNMARKED)) for name, key in files.items()}
         record = Indexed(setup, len(parts), pages, marks_read=True)
     kept = frozenset(n for n in range(len(parts)) if live is not None and live.keep(record, n, _place(output, n)))
-    if len(parts) == 1:
+    if len(parts) == 1:  # one run over the whole site, as Pagefind does it alone (a site without marked pages too)
         if not kept:
             _run(site, output, language, site)
     else:
@@ -251,11 +255,11 @@ def _setup(language: str, pages_per_run: int) -> str:
     return f"{binary}:{info.st_size}:{info.st_mtime_ns}:{language}:{pages_per_run}"
 
 
-def _reuse(source: Path, target: Path, *, top: bool) -> bool:
+def _reuse(source: Path, target: Path, *, top: bool) -> None:
     """Hard-link the bundle `source` into `target`: the site's bundle (`top`) without the other
     parts and their list."""
     root = str(source)
-    for folder, folders, files in os.walk(root):  # strings, not Paths: a part is a thousand files
+    for folder, folders, files in os.walk(root, onerror=_raise):  # strings, not Paths: a part is a thousand files
         if top and folder == root:
             folders[:] = [name for name in folders if not name.startswith(_PART_PREFIX)]
             files = [name for name in files if name != PARTS_FILE]
@@ -266,7 +270,10 @@ def _reuse(source: Path, target: Path, *, top: bool) -> bool:
                 os.link(f"{folder}/{name}", f"{into}/{name}")
             except OSError:  # a file system without hard links
                 shutil.copyfile(f"{folder}/{name}", f"{into}/{name}")
-    return True
+
+
+def _raise(error: OSError) -> None:
+    raise error  # a part kept with a folder it could not read would lose pages from search
 
 
 def _entry_digest(bundle: Path) -> str | None:

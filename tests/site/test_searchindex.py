@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import shutil
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from kb.project import KnowledgeBase
 from kb.site import leaks
 from kb.site.build import Builder, LeakError, SiteIndex, build
 from kb.site.output import SiteFolder
-from kb.site.searchindex import ENTRY_FILE, PARTS_FILE, assign_parts, indexed_pages
+from kb.site.searchindex import ENTRY_FILE, PARTS_FILE, UNMARKED, Indexed, assign_parts, indexed_pages
 from kb.site.views import SiteInfo
 from tests.site.conftest import TODAY, read_tree, set_pages_per_run
 
@@ -125,6 +126,17 @@ def test_kb_serve_indexes_again_only_the_parts_holding_changed_pages(
     assert_only_changed_parts_indexed(site, before, runs)
 
 
+def test_a_site_written_whole_is_indexed_with_it_and_not_again(kb_root: Path, request: pytest.FixtureRequest) -> None:
+    builder = Builder(kb_root, today=TODAY)
+    request.addfinalizer(builder.close)
+
+    report = builder.build(defer_search=True)  # kb serve's first build
+
+    assert all(site.full for site in report.sites)
+    assert builder.pending == {}
+    assert all((kb_root / "site" / name / "pagefind" / ENTRY_FILE).is_file() for name in ("internal", "public"))
+
+
 def test_kept_parts_make_the_same_index_as_a_build_from_nothing(kb_root: Path, tmp_path: Path) -> None:
     set_pages_per_run(kb_root, 2)
     kb = KnowledgeBase(kb_root)
@@ -203,13 +215,45 @@ def test_an_index_swap_interrupted_between_its_renames_is_finished_by_the_next_b
     build(KnowledgeBase(kb_root), today=TODAY)
     folder = SiteFolder(kb_root / "site" / "public")
     bundle = folder.folder / "pagefind"
+    shutil.copytree(bundle, folder.search_fresh)
+    (folder.search_fresh / "made-by-the-new-index.txt").write_text("new", encoding="utf-8")
+    after = read_tree(folder.search_fresh)
+    bundle.rename(folder.search_retired)  # the live index moved aside, the new one (scanned, whole) not yet in
+
+    folder.recover()
+
+    assert read_tree(bundle) == after
+    assert not folder.search_retired.exists()
+    assert not folder.search_fresh.exists()
+
+
+def test_an_index_swap_interrupted_before_a_new_index_was_made_keeps_the_old_one(kb_root: Path) -> None:
+    build(KnowledgeBase(kb_root), today=TODAY)
+    folder = SiteFolder(kb_root / "site" / "public")
+    bundle = folder.folder / "pagefind"
     before = read_tree(bundle)
-    bundle.rename(folder.search_retired)  # the live index moved aside, the new one not yet in
+    bundle.rename(folder.search_retired)
 
     folder.recover()
 
     assert read_tree(bundle) == before
     assert not folder.search_retired.exists()
+
+
+def test_pages_read_for_the_marker_are_recorded_read_when_they_fit_one_run(kb_root: Path, tmp_path: Path) -> None:
+    build(KnowledgeBase(kb_root), out=tmp_path / "count", today=TODAY)
+    site = tmp_path / "count" / "public"
+    marked, html = len(indexed_pages(site)), len(list(site.rglob("*.html")))
+    assert marked < html
+    set_pages_per_run(kb_root, marked)  # more pages than one run takes, but marked ones fit one run
+
+    build(KnowledgeBase(kb_root), today=TODAY)
+
+    record = Indexed.read(SiteFolder(kb_root / "site" / "public").search_record)
+    assert record is not None
+    assert (record.parts, record.marks_read) == (1, True)
+    assert sorted(record.by_part[0]) == indexed_pages(kb_root / "site" / "public")
+    assert sum(1 for _, part in record.pages.values() if part == UNMARKED) == html - marked
 
 
 def test_without_its_record_every_part_is_indexed_again(kb_root: Path) -> None:
