@@ -39,6 +39,10 @@ from kb.search.lock import IndexLock
 from kb.taxonomy import Site, did_you_mean
 
 MANIFEST = "kb-manifest.json"
+# A segment in one file is read by whoosh into memory whole, each of its parts copied into a
+# BytesIO, when the index is opened; in files of its own, its parts are read from disk as searches
+# need them.
+COMPOUND = False
 MAX_SEGMENTS = 8  # an incremental update merges the index's small segments once it has this many
 BUILDS = ".builds"
 
@@ -318,7 +322,7 @@ def _build(
         for site in sites:
             folders[site.name].mkdir()
             writers[site.name] = whoosh_index.create_in(str(folders[site.name]), index_schema()).writer(
-                limitmb=128, timeout=kb.config.search.lock_timeout
+                limitmb=128, timeout=kb.config.search.lock_timeout, compound=COMPOUND
             )
         total = len(disk)
         taken: dict[str, set[str]] = {site.name: set() for site in sites}  # ids with their first file in
@@ -416,7 +420,7 @@ def _update(
     if put or drop:
         ix = whoosh_index.open_dir(str(folder))
         try:
-            writer = ix.writer(timeout=kb.config.search.lock_timeout)
+            writer = ix.writer(timeout=kb.config.search.lock_timeout, compound=COMPOUND)
         except LockError:
             raise LockTimeout(f"the whoosh index of site {site.name!r} stayed locked") from None
         try:

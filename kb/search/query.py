@@ -215,8 +215,9 @@ class SearchIndex:
         return False
 
     def close(self) -> None:
-        self._searcher.close()  # type: ignore[no-untyped-call]
-        self._index.close()  # type: ignore[no-untyped-call]
+        with self._lock:  # not under a search in another thread: it reads the files closed here
+            self._searcher.close()  # type: ignore[no-untyped-call]
+            self._index.close()  # type: ignore[no-untyped-call]
 
     def __enter__(self) -> SearchIndex:
         return self

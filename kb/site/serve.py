@@ -34,7 +34,7 @@ from kb.site.build import Builder, BuildReport, give_back_freed_memory
 from kb.words import plural
 
 if TYPE_CHECKING:  # whoosh and numpy are loaded by the first search (17 MB a process that only serves)
-    from kb.search import SearchIndex
+    from kb.search import Hit, SearchIndex, SearchResult
 
 LIVERELOAD = b"""// kb serve: reload the page when the site is rebuilt.
 (function () {
@@ -169,9 +169,10 @@ class DevServer:
         return report
 
     def _let_searches_go(self) -> None:
-        """Close the open search indexes while a build runs in a process beside this one: whoosh
-        holds an index's segments in memory (300 MiB at 50,000 articles), and the two together
-        went above 1 GiB. The next search opens the index again (a fifth of a second)."""
+        """Close the open search indexes while a build runs in a process beside this one: an index
+        whose segments are each in one compound file (as kb wrote them before 2026-11-28) is held
+        in memory (300 MiB at 50,000 articles), and the two together went above 1 GiB. The next
+        search opens the index again (a fifth of a second)."""
         for search in self.searches.values():
             search.close()
         give_back_freed_memory()
@@ -333,14 +334,23 @@ class SiteSearch:
         self._index: SearchIndex | None = None
         self._lock = threading.Lock()
 
-    def index(self) -> SearchIndex:
-        """The open index; raises `IndexMissing` (a `KbError`) when it has not been built."""
+    def search(self, text: str, **options: Any) -> SearchResult:
+        """`SearchIndex.search` on the open index (opened now if need be). Searches hold the lock
+        `close()` takes: an index closed under a search reads files it no longer has."""
         with self._lock:
-            if self._index is None:
-                from kb.search import SearchIndex
+            return self._open().search(text, **options)
 
-                self._index = SearchIndex.open(KnowledgeBase(self.root), self.site)
-            return self._index
+    def lookup_code(self, code: str) -> list[Hit]:
+        with self._lock:
+            return self._open().lookup_code(code)
+
+    def _open(self) -> SearchIndex:
+        """The open index; raises `IndexMissing` (a `KbError`) when it has not been built."""
+        if self._index is None:
+            from kb.search import SearchIndex
+
+            self._index = SearchIndex.open(KnowledgeBase(self.root), self.site)
+        return self._index
 
     @property
     def is_open(self) -> bool:
@@ -381,7 +391,7 @@ def api_search(search: SiteSearch, query: dict[str, list[str]]) -> tuple[int, ob
     limit = (query.get("limit") or ["20"])[0]
     options["limit"] = max(1, min(int(limit), 100)) if limit.isdigit() else 20
     try:
-        result = search.index().search(text, **options)
+        result = search.search(text, **options)
     except UsageError as exc:  # an unknown area or type: the request is wrong, not the server
         return 400, {"error": exc.message, "hint": exc.hint}
     except KbError as exc:  # no index yet: say so, as the command line would
@@ -392,7 +402,7 @@ def api_search(search: SiteSearch, query: dict[str, list[str]]) -> tuple[int, ob
 def api_error(search: SiteSearch, folder: Path, code: str) -> tuple[int, object]:
     """`/api/errors/<code>`: the code and the articles that resolve it, best first."""
     try:
-        hits = search.index().lookup_code(code)
+        hits = search.lookup_code(code)
     except KbError:
         hits = []
     if hits:
