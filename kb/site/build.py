@@ -587,7 +587,7 @@ def _write_site(
         kept = [name for name in keys if name not in written]
         found.extend(leaks.scan_folder(site.folder if incremental else target, newly_forbidden, kept))
         index = (
-            SiteIndex(site, plan.site, forbidden, pages_per_run, None if incremental else manifest.files, not full)
+            SiteIndex(site, plan.site, forbidden, pages_per_run, manifest.files, keep_parts=not full)
             if search
             else None
         )
@@ -632,7 +632,7 @@ class SiteIndex:
     info: SiteInfo
     forbidden: leaks.Forbidden
     pages_per_run: int
-    keys: Mapping[str, str] | None = None  # the pages' keys (a full build's new manifest), else the live one's
+    keys: Mapping[str, str]  # the pages' keys: the manifest of the site as it will be indexed
     keep_parts: bool = True  # False: every part indexed again (`kb build --full`)
     made: searchindex.Indexed | None = field(default=None, init=False)  # the new bundle's record
 
@@ -675,18 +675,15 @@ class SiteIndex:
     def _index(self, pages: Path, bundle: Path) -> list[leaks.Leak]:
         record = searchindex.Indexed.read(self.site.search_record) if self.keep_parts else None
         live = None if record is None else searchindex.LiveBundle(self.site.folder / urls.SEARCH_BUNDLE, record)
-        keys = self.keys
-        if keys is None:
-            manifest = self.site.manifest()
-            keys = manifest.files if manifest is not None else {}
         made = searchindex.build_index(
-            pages, bundle, self.info.language, self.pages_per_run, self.site.search_scratch, keys, live
+            pages, bundle, self.info.language, self.pages_per_run, self.site.search_scratch, self.keys, live
         )
         # A part Pagefind made now is scanned whole; a part kept from the live bundle was scanned
         # then, so it is read again only for what has become forbidden since.
-        files = searchindex.files_in(bundle)
-        new = [name for name in files if searchindex.part_of_file(name) not in made.kept]
-        kept = [name for name in files if searchindex.part_of_file(name) in made.kept]
+        new: list[str] = []
+        kept: list[str] = []
+        for name in output.files_under(bundle):
+            (kept if searchindex.part_of_file(name) in made.kept else new).append(name)
         since = self.forbidden.beyond(live.record.scanned) if live is not None and kept else self.forbidden
         found = leaks.scan_folder(bundle, self.forbidden, new) + leaks.scan_folder(bundle, since, kept)
         self.made = dataclasses.replace(made, scanned=self.forbidden.keys())

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.literals import trie_pattern
+from kb.site.output import files_under
 
 TEXT_SUFFIXES = frozenset({".html", ".htm", ".json", ".xml", ".txt", ".js", ".css", ".md", ".svg", ""})
 GZIP_SUFFIXES = frozenset({".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter", ".gz"})
@@ -211,7 +212,7 @@ def scan_folder(folder: Path, forbidden: Forbidden, names: Iterable[str] | None 
     if not forbidden:
         return []
     if names is None:
-        names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+        names = files_under(folder)
     leaks: list[Leak] = []
     for name in names:
         leaks.extend(scan_file(name, (folder / name).read_bytes(), forbidden))

@@ -31,6 +31,7 @@ from functools import cached_property
 from pathlib import Path
 
 from kb.errors import KbError
+from kb.site.output import files_under
 
 PARTS_FILE = "kb-parts.json"  # in the site's bundle: the other parts' folders, relative to it
 ENTRY_FILE = "pagefind-entry.json"  # in every bundle Pagefind writes
@@ -155,7 +156,7 @@ def build_index(
     the `live` bundle made of the same pages is kept instead of indexed again: after one article
     is saved at 50,000 articles, one or two Pagefind runs of 63. Returns the new bundle's record."""
     setup = _setup(language, pages_per_run)
-    files = {name: keys.get(name) or _unknown(site / name) for name in _html_pages(site)}
+    files = {name: keys.get(name) or _unknown(site / name) for name in files_under(site, ".html")}
     if len(files) <= pages_per_run:  # only then are they read, to keep those Pagefind indexes
         parts = [list(files)]
         record = Indexed(setup, 1, {name: (key, 0) for name, key in files.items()}, marks_read=False)
@@ -228,17 +229,17 @@ def assign_parts(pages: list[str], pages_per_run: int) -> list[list[str]]:
 
 def indexed_pages(site: Path) -> list[str]:
     """The pages Pagefind indexes (those marked `data-pagefind-body`), as sorted site paths."""
-    return _marked(site, _html_pages(site))
-
-
-def _marked(site: Path, pages: list[str]) -> list[str]:
-    return [name for name in pages if _MARKER in (site / name).read_bytes()]
+    return [name for name in files_under(site, ".html") if _has_marker(site / name)]
 
 
 def _is_marked(path: Path, key: str, known: Page | None) -> bool:
     """Whether Pagefind indexes the page; `known`: the page in a record made in parts."""
     if known is not None and known[0] == key:
         return known[1] != UNMARKED  # the same page as when that bundle was made: not read again
+    return _has_marker(path)
+
+
+def _has_marker(path: Path) -> bool:
     return _MARKER in path.read_bytes()
 
 
@@ -283,22 +284,6 @@ def _entry_digest(bundle: Path) -> str | None:
         return hashlib.blake2b((bundle / ENTRY_FILE).read_bytes(), digest_size=16).hexdigest()
     except OSError:
         return None
-
-
-def _html_pages(site: Path) -> list[str]:
-    """Every HTML page under `site`, as sorted site paths."""
-    return files_in(site, ".html")
-
-
-def files_in(folder: Path, suffix: str = "") -> list[str]:
-    """Every file under `folder` whose name ends in `suffix`, as sorted paths inside it (strings,
-    not Paths: a site of 10,000 articles has 20,000 files, and its search index as many)."""
-    top = str(folder)
-    found: list[str] = []
-    for here, _, files in os.walk(top):
-        prefix = "" if here == top else here[len(top) + 1 :].replace(os.sep, "/") + "/"
-        found.extend(prefix + name for name in files if name.endswith(suffix))
-    return sorted(found)
 
 
 _PART_PREFIX = "part-"

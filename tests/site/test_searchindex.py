@@ -7,6 +7,7 @@ import gzip
 import json
 import math
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,21 @@ def edit(kb_root: Path) -> None:
     path.write_text(text.replace("Update the card under", "Replace the card under"), encoding="utf-8")
 
 
+@pytest.fixture
+def serving(kb_root: Path) -> Iterator[Builder]:
+    """kb serve's builder after its first build, on the site KB in parts of two pages."""
+    set_pages_per_run(kb_root, 2)
+    with Builder(kb_root, today=TODAY) as builder:
+        builder.build()
+        yield builder
+
+
+def assert_every_part_indexed_again(site: Path, runs: dict[str, int]) -> None:
+    now = made_by_run(site)
+    assert now.keys() == runs.keys()
+    assert all(now[name] != runs[name] for name in now)
+
+
 def assert_only_changed_parts_indexed(site: Path, before: dict[str, bytes], runs: dict[str, int]) -> None:
     changed = changed_pages(before, read_tree(site))
     again = {name for name, urls in pages_by_bundle(site).items() if changed & set(urls)}
@@ -108,19 +124,13 @@ def test_a_new_build_indexes_again_only_the_parts_holding_changed_pages(kb_root:
     assert_only_changed_parts_indexed(site, before, runs)
 
 
-def test_kb_serve_indexes_again_only_the_parts_holding_changed_pages(
-    kb_root: Path, request: pytest.FixtureRequest
-) -> None:
-    set_pages_per_run(kb_root, 2)
-    builder = Builder(kb_root, today=TODAY)
-    request.addfinalizer(builder.close)
-    builder.build()
+def test_kb_serve_indexes_again_only_the_parts_holding_changed_pages(kb_root: Path, serving: Builder) -> None:
     site = kb_root / "site" / "public"
     before, runs = read_tree(site), made_by_run(site)
 
     edit(kb_root)
-    report = builder.build(changed={kb_root / ARTICLE}, defer_search=True)
-    builder.index_pending()
+    report = serving.build(changed={kb_root / ARTICLE}, defer_search=True)
+    serving.index_pending()
 
     assert not any(built.full for built in report.sites)
     assert_only_changed_parts_indexed(site, before, runs)
@@ -159,8 +169,11 @@ def test_a_kept_part_is_scanned_for_what_became_forbidden_since(kb_root: Path) -
         "public", "Help", "kb", staff=False, public=True, language="en", base_url="", search=True, has_health=False
     )
 
+    manifest = folder.manifest()
+    assert manifest is not None
+
     with pytest.raises(LeakError) as raised:
-        SiteIndex(folder, info, forbidden, 2).in_place()
+        SiteIndex(folder, info, forbidden, 2, manifest.files).in_place()
 
     assert {leak.file.split("/")[0] for leak in raised.value.leaks} == {"pagefind"}
     assert not (folder.folder / "pagefind").exists(), "better no search than a search that leaks"
@@ -175,9 +188,7 @@ def test_a_full_build_indexes_every_part_again(kb_root: Path) -> None:
 
     build(KnowledgeBase(kb_root), today=TODAY, full=True)  # kb build --full
 
-    now = made_by_run(site)
-    assert now.keys() == runs.keys()
-    assert all(now[name] != runs[name] for name in now)
+    assert_every_part_indexed_again(site, runs)
 
 
 def test_a_site_that_outgrows_one_run_is_indexed_as_a_build_from_nothing_would(kb_root: Path, tmp_path: Path) -> None:
@@ -197,16 +208,12 @@ def test_a_site_that_outgrows_one_run_is_indexed_as_a_build_from_nothing_would(k
 
 
 def test_a_rebuild_with_nothing_changed_indexes_a_site_whose_last_index_did_not_finish(
-    kb_root: Path, request: pytest.FixtureRequest
+    kb_root: Path, serving: Builder
 ) -> None:
-    set_pages_per_run(kb_root, 2)
-    builder = Builder(kb_root, today=TODAY)
-    request.addfinalizer(builder.close)
-    builder.build()
     folder = SiteFolder(kb_root / "site" / "public")
     folder.forget_search_record()  # as an index that failed before its swap leaves it
 
-    builder.build()
+    serving.build()
 
     assert folder.search_record.is_file()
 
@@ -267,9 +274,7 @@ def test_without_its_record_every_part_is_indexed_again(kb_root: Path) -> None:
     edit(kb_root)
     build(KnowledgeBase(kb_root), today=TODAY)
 
-    now = made_by_run(site)
-    assert now.keys() == runs.keys()
-    assert all(now[name] != runs[name] for name in now)
+    assert_every_part_indexed_again(site, runs)
     assert record.is_file(), "the new index's record replaces the damaged one"
 
 
