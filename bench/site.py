@@ -5,7 +5,9 @@ are brought in by `kb import` once, untimed, as public and validated articles so
 publish every one (`bench.search_kb.imported_kb`, shared with the search benchmarks).
 
 - `build` times `kb build --no-search --full --no-cache` in a new process: both sites, nothing
-  reused (compare with one anchor site: the target is at most 1x Hugo and 0.1x MkDocs).
+  reused (compare with one anchor site: the target is at most 1x Hugo and 0.1x MkDocs). The
+  check's results (`.kb-cache/`, which `--no-cache` leaves alone) are removed before each run: a
+  cold build checks every article.
 - `rebuild` times what `kb serve` does after one article is saved: the same builder, told which
   file changed (target under 1 s at 10,000 articles); facts give a new `kb build` process's time.
 """
@@ -21,6 +23,7 @@ from pathlib import Path
 from bench.content import WORK, Workload
 from bench.search_kb import imported_kb
 from bench.timing import Measurement, measure, run_process
+from kb.project import CACHE_DIR
 
 KB = Path(sys.executable).parent / "kb"
 TODAY = dt.date(2026, 3, 1)  # staleness is judged on a fixed day: the same output every run
@@ -40,11 +43,16 @@ def build(workload: Workload, repeat: int) -> Measurement:
     """A cold `kb build` of both sites in a new process: no cache read or written, every file written."""
     root = kb_copy(workload)
     out = WORK / "site-out" / workload.name
+
+    def cold() -> None:
+        shutil.rmtree(out, True)
+        shutil.rmtree(root / CACHE_DIR, True)  # else every run after the first reads the check's results
+
     timing = run_process(
         _command(root, out, "--full", "--no-cache"),
         repeat,
         cwd=root,
-        setup=lambda: shutil.rmtree(out, True),
+        setup=cold,
         log=WORK / "logs" / f"build-{workload.name}",
     )
     pages = sum(1 for _ in out.rglob("*.html"))

@@ -86,7 +86,8 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     Benchmark(
         name="build",
         label="kb build, 2 sites",
-        about="kb build --no-search --full --no-cache in a new process: both sites, cold, every file written",
+        about="kb build --no-search --full --no-cache in a new process, .kb-cache/ removed: both sites, cold "
+        "(every article checked), every file written",
         versus="kb's two sites vs each anchor's one site (targets: at most 1x Hugo, at most 0.1x MkDocs)",
         run=site.build,
     ),
