@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kb import atomic
+
 
 def fix_bytes(data: bytes) -> bytes:
     fixed = data.removeprefix(b"\xef\xbb\xbf")
@@ -22,8 +24,6 @@ def fix_files(paths: list[Path]) -> list[Path]:
             continue
         fixed = fix_bytes(data)
         if fixed != data:
-            tmp = path.with_name(f".{path.name}.kb-fix")
-            tmp.write_bytes(fixed)
-            tmp.replace(path)
+            atomic.write_bytes(path, fixed)
             changed.append(path)
     return changed

@@ -15,6 +15,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
+from kb import atomic
 from kb.taxonomy import ERROR_CODES_FILE, TAXONOMY_FILE
 
 
@@ -55,7 +56,7 @@ def _load(yaml: YAML, path: Path) -> CommentedMap:
 def _dump(yaml: YAML, data: CommentedMap, path: Path) -> None:
     buffer = io.StringIO()
     yaml.dump(data, buffer)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
+    atomic.write_text(path, buffer.getvalue())  # a run cut off never leaves half a registry
 
 
 def _section(data: CommentedMap, key: str) -> CommentedMap:

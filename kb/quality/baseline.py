@@ -15,6 +15,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+from kb import atomic
 from kb.errors import ConfigError
 from kb.findings import Finding, Location
 from kb.rules.suppression import StaleBaselineEntry
@@ -135,9 +136,7 @@ def write_baseline(path: Path, findings: list[Finding], only: Collection[str] | 
     ]
     body = ",\n".join(f"    {row}" for row in rows)
     text = "{\n" + f'  "version": {VERSION},\n' + '  "entries": [\n' + (body + "\n" if rows else "") + "  ]\n}\n"
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    atomic.write_text(path, text)
     return len(rows)
 
 

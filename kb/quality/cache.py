@@ -21,6 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TextIO
 
+from kb import atomic
 from kb.errors import KbError
 from kb.findings import Finding, Level, Location
 from kb.quality.suppression import Suppression
@@ -389,24 +390,15 @@ def _as_json(value: object) -> Any:
 _encode = json.JSONEncoder(separators=(",", ":"), default=_as_json).encode  # compact, and the C encoder
 
 
-@contextmanager
-def _replacing(path: Path) -> Iterator[TextIO]:
-    """A file written beside `path` and swapped in when complete: a reader never sees half of it."""
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with tmp.open("w", encoding="utf-8") as file:
-        yield file
-    tmp.replace(path)
-
-
 def _write_facts(path: Path, token: str, facts: dict[str, ArticleFacts]) -> None:
-    with _replacing(path) as file:
+    with atomic.replacing(path) as file:
         file.write(_token_line(token))
         for relpath, item in facts.items():
             file.write(_encode([relpath, item.to_json()]) + "\n")
 
 
 def _write(path: Path, data: dict[str, Any]) -> None:
-    with _replacing(path) as file:
+    with atomic.replacing(path) as file:
         _dump(data, file)
 
 

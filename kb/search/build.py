@@ -25,7 +25,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.writing import NO_MERGE
 
-from kb import pool
+from kb import atomic, pool
 from kb.article import Article
 from kb.errors import LockTimeout, UsageError
 from kb.load import load_all, load_article
@@ -80,9 +80,7 @@ class Manifest:
 
     def write(self, folder: Path) -> None:
         data = {"settings": self.settings, "files": self.files}  # FileState is a tuple: a JSON list
-        tmp = folder / f".{MANIFEST}.{uuid.uuid4().hex}"
-        tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
-        tmp.replace(folder / MANIFEST)
+        atomic.write_text(folder / MANIFEST, json.dumps(data, separators=(",", ":")))
 
 
 @dataclass

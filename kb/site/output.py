@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kb import atomic
 from kb.site.urls import SEARCH_BUNDLE
 
 STATE = ".kb-build"  # beside the site folders: manifests, journals and staging areas
@@ -136,12 +137,7 @@ class SiteFolder:
     def commit_incremental(self, changed: list[str], removed: list[str], manifest: Manifest) -> None:
         self.next_manifest.write_text(manifest.to_json(), encoding="utf-8")  # swapped in by the replay
         journal = {"changed": sorted(changed), "removed": sorted(removed)}
-        temporary = self.journal.with_suffix(".tmp")
-        with temporary.open("w", encoding="utf-8") as handle:
-            json.dump(journal, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(self.journal)  # the commit point
+        atomic.write_text(self.journal, json.dumps(journal), durable=True)  # the commit point
         self._replay(journal)
 
     def _replay(self, journal: Mapping[str, object]) -> None:
@@ -166,13 +162,13 @@ class SiteFolder:
             shutil.rmtree(self.stage)
 
     def _write_manifest(self, manifest: Manifest) -> None:
-        _write_whole(self.manifest_file, manifest.to_json())
+        atomic.write_text(self.manifest_file, manifest.to_json())
 
     # -- the search index's record (`searchindex.Indexed`) ------------------------------------
 
     def keep_search_record(self, record: str) -> None:
         """Once the search index it tells of is live (the next index keeps its unchanged parts)."""
-        _write_whole(self.search_record, record)
+        atomic.write_text(self.search_record, record)
 
     def forget_search_record(self) -> None:
         """Before the live search index is replaced or removed: a record that outlived its index
@@ -195,12 +191,6 @@ def files_under(folder: Path, suffix: str = "") -> list[str]:
         prefix = "" if here == top else here[len(top) + 1 :].replace(os.sep, "/") + "/"
         found.extend(prefix + name for name in files if name.endswith(suffix))
     return sorted(found)
-
-
-def _write_whole(path: Path, text: str) -> None:
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
 
 
 def _prune(root: Path, folder: Path) -> None:

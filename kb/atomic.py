@@ -1,0 +1,62 @@
+"""Files written whole or not at all.
+
+Each file is written beside its place under a temporary name and renamed over it once complete:
+a reader, or a run cut off halfway, sees the old file or the new one, never half of one. A file
+that is replaced keeps its permissions (an article rewritten by `kb check --fix` stays as it was).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+
+@contextmanager
+def replacing(path: Path, *, durable: bool = False) -> Iterator[TextIO]:
+    """A text file to write, swapped in at `path` when the block ends without an error (and
+    removed when it does not). `durable`: on disk before the swap (a commit point)."""
+    temporary = _temporary(path)
+    try:
+        with temporary.open("w", encoding="utf-8") as file:
+            yield file
+            if durable:
+                file.flush()
+                os.fsync(file.fileno())
+        _swap(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def write_text(path: Path, text: str, *, durable: bool = False) -> None:
+    """Replace `path` with `text` (UTF-8) in one step."""
+    with replacing(path, durable=durable) as file:
+        file.write(text)
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` in one step."""
+    temporary = _temporary(path)
+    try:
+        temporary.write_bytes(data)
+        _swap(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _temporary(path: Path) -> Path:
+    # Hidden, and a name of its own: two writers of the same file (processes, or kb serve's
+    # threads) never share one.
+    return path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+
+
+def _swap(temporary: Path, path: Path) -> None:
+    with contextlib.suppress(OSError):  # a new file, or one we may not read: the default mode
+        temporary.chmod(path.stat().st_mode & 0o7777)
+    temporary.replace(path)
