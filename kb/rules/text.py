@@ -58,10 +58,12 @@ _ENTITY = re.compile(r"&(?:nbsp|#160|#xa0);", re.IGNORECASE)
 _HTML_ANCHOR = re.compile(r"""<a\s[^>]*?\b(?:name|id)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 _HTML_ID = re.compile(r"""\bid\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)  # quoted or not: <h2 id=errors>
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-_A_TAG = re.compile(r"<a\s[^>]*?\bhref\s*=[^>]*>", re.IGNORECASE)
-_ATTRIBUTE = r"""\b{}\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))"""  # quoted either way, or not
+_A_TAG = re.compile(r"<a\s[^>]*?(?<![\w-])href\s*=[^>]*>", re.IGNORECASE)
+# The attribute itself, not one ending in its name (`data-src`); quoted either way, or not.
+_ATTRIBUTE = r"""(?<![\w-]){}\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))"""
 _HREF = re.compile(_ATTRIBUTE.format("href"), re.IGNORECASE)
 _ALT = re.compile(_ATTRIBUTE.format("alt"), re.IGNORECASE)
+_SRC = re.compile(_ATTRIBUTE.format("src"), re.IGNORECASE)
 
 
 def strip_markup(inline: str) -> str:
@@ -279,5 +281,4 @@ def locate(
 
 
 def _img_tag(tag: str, line: int, col: int) -> Link:
-    src = re.search(r"""\bsrc\s*=\s*["']?([^"'\s>]+)""", tag, re.IGNORECASE)
-    return Link(src.group(1) if src else "", _attribute(_ALT, tag), line, col, image=True)
+    return Link(_attribute(_SRC, tag), _attribute(_ALT, tag), line, col, image=True)

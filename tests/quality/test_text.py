@@ -1,0 +1,34 @@
+"""What rules read in an article's body (`kb.rules.text.ArticleText`): its links and images."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kb.load import load_bytes
+from kb.rules.text import ArticleText
+
+
+def links_of(body: str) -> list[tuple[str, str, int, bool]]:
+    """(href or src, text or alt, body line, image) of every link the rules see."""
+    data = f"---\ntitle: Links\n---\n{body}".encode()
+    article = load_bytes(data, Path("/kb/articles/links.md"), "articles/links.md").article
+    assert article is not None
+    return [(link.href, link.text, link.line, link.image) for link in ArticleText(article).links]
+
+
+def test_an_img_tag_is_read_as_the_site_reads_it_a_quoted_source_with_spaces_whole() -> None:
+    body = (
+        '<img src="images/my screen.png" alt="The settings page">\n'
+        "\n"
+        "Then <img data-src=lazy.png src='images/b c.png' alt=Dialog> and <IMG SRC=d.png>.\n"
+    )
+    assert links_of(body) == [
+        ("images/my screen.png", "The settings page", 0, True),
+        ("images/b c.png", "Dialog", 2, True),
+        ("d.png", "", 2, True),
+    ]
+
+
+def test_an_a_tag_is_a_link_by_its_href_not_by_an_attribute_ending_in_href() -> None:
+    body = 'See <a data-href="x.md" href="setup.md">the setup</a>, not <a data-href="y.md">this</a>.\n'
+    assert links_of(body) == [("setup.md", "the setup", 0, False)]
