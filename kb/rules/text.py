@@ -55,8 +55,9 @@ _CODE = re.compile(r"`+([^`]*)`+")
 _TAG = re.compile(r"<[^>\n]*>")
 _MARKS = re.compile(r"[*_~]{1,3}(?=\S)|(?<=\S)[*_~]{1,3}")
 _ENTITY = re.compile(r"&(?:nbsp|#160|#xa0);", re.IGNORECASE)
-_HTML_ANCHOR = re.compile(r"""<a\s[^>]*?\b(?:name|id)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
-_HTML_ID = re.compile(r"""\bid\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)  # quoted or not: <h2 id=errors>
+# Not `data-id` or `data-name`: the page has no anchor for those.
+_HTML_ANCHOR = re.compile(r"""<a\s[^>]*?(?<![\w-])(?:name|id)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+_HTML_ID = re.compile(r"""(?<![\w-])id\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)  # quoted or not: <h2 id=errors>
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _A_TAG = re.compile(r"<a\s[^>]*?(?<![\w-])href\s*=[^>]*>", re.IGNORECASE)
 # The attribute itself, not one ending in its name (`data-src`); quoted either way, or not.
