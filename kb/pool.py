@@ -18,6 +18,7 @@ Workers start one of two ways:
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import tempfile
@@ -107,6 +108,9 @@ def _context(start: Start, module: str) -> BaseContext | None:
 def _share(shared: object) -> None:
     global _SHARED
     _SHARED = shared
+    # A worker forked while its caller had paused the collector (`gc_paused`) would run without
+    # one: the many objects each item makes and drops would pile up instead.
+    gc.enable()
 
 
 def _chunks(items: Iterator[T], size: int, weight: Callable[[T], int] | None) -> Iterator[list[T]]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 
 import pytest
 
 from kb import pool
+from kb.quality.cache import gc_paused
 
 
 def _tag(shared: str, items: list[int]) -> list[tuple[str, int, int]]:
@@ -83,3 +85,18 @@ def test_forked_workers_inherit_what_the_caller_loaded() -> None:
     results = list(pool.run(_tag, "rules", range(40), start="fork"))
     assert [(shared, item) for shared, item, _ in results] == [("rules", item) for item in range(40)]
     assert os.getpid() not in {pid for _, _, pid in results}
+
+
+def _collector_on(shared: None, items: list[int]) -> list[tuple[bool, int]]:
+    return [(gc.isenabled(), os.getpid()) for _ in items]
+
+
+@pytest.mark.usefixtures("small_chunks")
+@pytest.mark.parametrize("start", ["fork", "forkserver"])
+def test_workers_collect_garbage_even_when_forked_from_a_caller_that_paused_the_collector(start: pool.Start) -> None:
+    with gc_paused():
+        results = list(pool.run(_collector_on, None, range(12), start=start))
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    assert os.getpid() not in {pid for _, pid in results}
+    assert all(on for on, _ in results)

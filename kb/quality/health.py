@@ -19,6 +19,7 @@ from kb.errors import ConfigWarning
 from kb.findings import Finding, Level
 from kb.project import KnowledgeBase
 from kb.publish import publishes
+from kb.quality.cache import gc_paused
 from kb.quality.history import changed_since as git_changed_since
 from kb.quality.history import repo_prefix
 from kb.quality.score import GroupCheck, health
@@ -165,6 +166,13 @@ def audit(
 
 def build_report(kb: KnowledgeBase, result: CheckResult, today: dt.date) -> AuditReport:
     """Scores, staleness and the summary for the articles of a check result."""
+    # Hundreds of thousands of small objects, none in a cycle: each full pass of the collector
+    # they started walked every object of the check's result (a sixth of a warm audit at 10,000).
+    with gc_paused():
+        return _build_report(kb, result, today)
+
+
+def _build_report(kb: KnowledgeBase, result: CheckResult, today: dt.date) -> AuditReport:
     weights = kb.config.lint.weights
     context = CorpusContext(kb.root, kb.config, kb.taxonomy, list(result.facts.values()), today)
     by_path: dict[str, list[Finding]] = defaultdict(list)
