@@ -178,8 +178,13 @@ class Builder:
         `defer_search`: after an incremental build, leave the search index to `index_pending()`
         (kb serve reloads pages at once and brings search up to date just after)."""
         if changed is None:
+            # One build's objects (articles, pages, the manifest) live until its process ends, and
+            # none of them is in a cycle: the collector's full passes over them took a tenth of a
+            # `kb build` after one change at 10,000 articles (1.5 s), and freed nothing.
+            paused = gc_paused() if self.once else contextlib.nullcontext()
             try:
-                report = self._build(sites, full=full, changed=None, defer_search=defer_search or self.once)
+                with paused:
+                    report = self._build(sites, full=full, changed=None, defer_search=defer_search or self.once)
             except BaseException:
                 self._abandon_unindexed()  # a site written before the one that failed stays as it was
                 raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
 import json
 import re
@@ -429,3 +430,11 @@ def test_a_redirect_from_a_path_with_spaces_is_one_line_of_three_fields(kb_root:
     assert all(len(line.split()) == 3 for line in lines), lines
     assert "/old%20help/%C3%A9t%C3%A9.htm /articles/kb-0001.html 301" in lines
     assert (public / "old help" / "été.htm").is_file()
+
+
+def test_a_build_leaves_the_collector_on_and_no_garbage_in_cycles(kb: KnowledgeBase, tmp_path: Path) -> None:
+    # A one-off build pauses the cyclic collector: that is only safe while it makes no cycles.
+    gc.collect()
+    build(kb, out=tmp_path / "site", today=TODAY, search=False)
+    assert gc.isenabled()
+    assert gc.collect() == 0
