@@ -7,6 +7,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -579,3 +581,10 @@ def test_paths_read_from_where_the_user_stands(tmp_path: Path, monkeypatch: pyte
     for cwd, shown in where.items():
         monkeypatch.chdir(cwd)
         assert display_path(kb, "articles/x.md") == shown, cwd
+
+
+def test_the_kb_process_leaves_its_objects_to_the_system_not_to_a_last_collection() -> None:
+    # What a command made is frozen as it ends: the collector's pass at exit skips it.
+    script = "import gc\nfrom kb.cli import main\ntry:\n    main(['rules'])\nfinally:\n    print(gc.get_freeze_count())"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert int(done.stdout.strip().splitlines()[-1]) > 1000

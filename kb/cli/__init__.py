@@ -6,6 +6,7 @@ can fix (`KbError`) print as `Error: ...` and exit 2; findings exit 1; bugs keep
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 from collections.abc import Iterator, MutableMapping
@@ -129,3 +130,8 @@ def main(argv: list[str] | None = None) -> Any:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
+    finally:
+        # The process ends next. Its last act would be a full pass of the cyclic collector over
+        # every object the command made, to free memory the system takes back anyway: frozen,
+        # they are skipped (a quarter of a second of a `kb check` at 10,000 articles, of 1.6 s).
+        gc.freeze()
