@@ -109,8 +109,11 @@ def _share(shared: object) -> None:
     global _SHARED
     _SHARED = shared
     # A worker forked while its caller had paused the collector (`gc_paused`) would run without
-    # one: the many objects each item makes and drops would pile up instead.
+    # one: the many objects each item makes and drops would pile up instead. What it starts with
+    # (what it inherited, what it shares) lives as long as it does: frozen, the collector's full
+    # passes skip it, and do not write to pages it shares with its parent.
     gc.enable()
+    gc.freeze()
 
 
 def _chunks(items: Iterator[T], size: int, weight: Callable[[T], int] | None) -> Iterator[list[T]]:

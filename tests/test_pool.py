@@ -87,16 +87,18 @@ def test_forked_workers_inherit_what_the_caller_loaded() -> None:
     assert os.getpid() not in {pid for _, _, pid in results}
 
 
-def _collector_on(shared: None, items: list[int]) -> list[tuple[bool, int]]:
-    return [(gc.isenabled(), os.getpid()) for _ in items]
+def _collector(shared: None, items: list[int]) -> list[tuple[bool, int, int]]:
+    return [(gc.isenabled(), gc.get_freeze_count(), os.getpid()) for _ in items]
 
 
 @pytest.mark.usefixtures("small_chunks")
 @pytest.mark.parametrize("start", ["fork", "forkserver"])
 def test_workers_collect_garbage_even_when_forked_from_a_caller_that_paused_the_collector(start: pool.Start) -> None:
     with gc_paused():
-        results = list(pool.run(_collector_on, None, range(12), start=start))
+        results = list(pool.run(_collector, None, range(12), start=start))
         assert not gc.isenabled()
     assert gc.isenabled()
-    assert os.getpid() not in {pid for _, pid in results}
-    assert all(on for on, _ in results)
+    assert os.getpid() not in {pid for _, _, pid in results}
+    assert all(on for on, _, _ in results)
+    # What a worker starts with is frozen: the collector's full passes in it skip those objects.
+    assert all(frozen > 1000 for _, frozen, _ in results)
