@@ -20,17 +20,11 @@ from typing import TextIO
 def replacing(path: Path, *, durable: bool = False) -> Iterator[TextIO]:
     """A text file to write, swapped in at `path` when the block ends without an error (and
     removed when it does not). `durable`: on disk before the swap (a commit point)."""
-    temporary = _temporary(path)
-    try:
-        with temporary.open("w", encoding="utf-8") as file:
-            yield file
-            if durable:
-                file.flush()
-                os.fsync(file.fileno())
-        _swap(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    with _swapped(path) as temporary, temporary.open("w", encoding="utf-8") as file:
+        yield file
+        if durable:
+            file.flush()
+            os.fsync(file.fileno())
 
 
 def write_text(path: Path, text: str, *, durable: bool = False) -> None:
@@ -41,22 +35,22 @@ def write_text(path: Path, text: str, *, durable: bool = False) -> None:
 
 def write_bytes(path: Path, data: bytes) -> None:
     """Replace `path` with `data` in one step."""
-    temporary = _temporary(path)
-    try:
+    with _swapped(path) as temporary:
         temporary.write_bytes(data)
-        _swap(temporary, path)
+
+
+@contextmanager
+def _swapped(path: Path) -> Iterator[Path]:
+    """A temporary file beside `path` to write, renamed over it (with its permissions) when the
+    block ends without an error, removed when it does not."""
+    # Hidden, and a name of its own: two writers of the same file (processes, or kb serve's
+    # threads) never share one.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        yield temporary
+        with contextlib.suppress(OSError):  # a new file, or one we may not read: the default mode
+            temporary.chmod(path.stat().st_mode & 0o7777)
+        temporary.replace(path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-
-
-def _temporary(path: Path) -> Path:
-    # Hidden, and a name of its own: two writers of the same file (processes, or kb serve's
-    # threads) never share one.
-    return path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-
-
-def _swap(temporary: Path, path: Path) -> None:
-    with contextlib.suppress(OSError):  # a new file, or one we may not read: the default mode
-        temporary.chmod(path.stat().st_mode & 0o7777)
-    temporary.replace(path)
