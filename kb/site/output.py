@@ -103,16 +103,12 @@ class SiteFolder:
 
     def reuse(self, target: Path, name: str) -> bool:
         """Hard-link the live site's `name` into `target` (a full build keeping an unchanged file)."""
-        source = self.folder / name
         destination = target / name
         destination.parent.mkdir(parents=True, exist_ok=True)
         try:
-            os.link(source, destination)
+            link_or_copy(self.folder / name, destination)
         except OSError:
-            try:
-                shutil.copy2(source, destination)
-            except OSError:
-                return False
+            return False
         return True
 
     def commit_full(self, manifest: Manifest) -> None:
@@ -180,6 +176,14 @@ class SiteFolder:
         for leftover in (self.fresh, self.stage):
             if leftover.exists():
                 shutil.rmtree(leftover)
+
+
+def link_or_copy(source: str | Path, target: str | Path) -> None:
+    """Hard-link `source` at `target`; copy it on a file system without hard links."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def files_under(folder: Path, suffix: str = "") -> list[str]:

@@ -31,7 +31,7 @@ from functools import cached_property
 from pathlib import Path
 
 from kb.errors import KbError
-from kb.site.output import files_under
+from kb.site.output import files_under, link_or_copy
 
 PARTS_FILE = "kb-parts.json"  # in the site's bundle: the other parts' folders, relative to it
 ENTRY_FILE = "pagefind-entry.json"  # in every bundle Pagefind writes
@@ -267,10 +267,7 @@ def _reuse(source: Path, target: Path, *, top: bool) -> None:
         into = target / Path(folder).relative_to(root)
         into.mkdir(parents=True, exist_ok=True)
         for name in files:
-            try:
-                os.link(f"{folder}/{name}", f"{into}/{name}")
-            except OSError:  # a file system without hard links
-                shutil.copyfile(f"{folder}/{name}", f"{into}/{name}")
+            link_or_copy(f"{folder}/{name}", f"{into}/{name}")
 
 
 def _raise(error: OSError) -> None:
@@ -307,10 +304,7 @@ def _write_parts(output: Path, folders: list[str]) -> None:
 
 def _link(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:  # a file system without hard links
-        shutil.copyfile(source, target)
+    link_or_copy(source, target)
 
 
 def _run(site: Path, output: Path, language: str, shown: Path) -> None:
