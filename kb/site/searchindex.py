@@ -173,7 +173,7 @@ def build_index(
             _run(site, output, language, site)
     else:
         _run_parts(site, output, language, scratch, {n: part for n, part in enumerate(parts) if n not in kept})
-    _write_parts(output, [_part_folder(n) for n in range(1, len(parts))])
+    _write_parts(output, len(parts) - 1)
     entries = {n: _entry_digest(_place(output, n)) or "" for n in range(len(parts))}
     return replace(record, entries=entries, kept=kept)
 
@@ -295,10 +295,10 @@ def _place(bundle: Path, number: int) -> Path:
     return bundle / _part_folder(number) if number else bundle
 
 
-def _write_parts(output: Path, folders: list[str]) -> None:
+def _write_parts(output: Path, others: int) -> None:
     # Written for one part too: the search page always asks for it (a missing file is an error
     # in the browser's console).
-    parts = [f"{folder}/" for folder in folders]
+    parts = [f"{_part_folder(n)}/" for n in range(1, others + 1)]
     (output / PARTS_FILE).write_text(json.dumps({"parts": parts}) + "\n", encoding="utf-8")
 
 
