@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from kb.check import check
 from kb.project import KnowledgeBase
 from tests.quality.conftest import QUALITY
+from tests.test_properties import quote
 
 FRONT = """---
 id: KB-{number}
@@ -57,10 +58,6 @@ titles = st.one_of(
 )
 
 
-def _quoted(text: str) -> str:
-    return '"' + "".join(c if " " <= c <= "~" and c not in '"\\' else f"\\u{ord(c):04x}" for c in text[:80]) + '"'
-
-
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(st.tuples(titles, bodies), min_size=1, max_size=3))
 def test_every_rule_runs_on_any_body_and_every_finding_points_inside_its_file(articles: list[tuple[str, str]]) -> None:
@@ -70,7 +67,7 @@ def test_every_rule_runs_on_any_body_and_every_finding_points_inside_its_file(ar
         written: dict[str, list[str]] = {}  # relpath: the file's lines (a lone CR ends one, as in editors)
         for number, (title, body) in enumerate(articles, start=9000):
             relpath = f"articles/base/generated-{number}.md"
-            text = FRONT.format(number=number, title=_quoted(title)) + body
+            text = FRONT.format(number=number, title=quote(title[:80])) + body
             (root / relpath).write_text(text, encoding="utf-8")
             written[relpath] = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         kb = KnowledgeBase(root)
