@@ -581,6 +581,8 @@ def test_paths_read_from_where_the_user_stands(tmp_path: Path, monkeypatch: pyte
     for cwd, shown in where.items():
         monkeypatch.chdir(cwd)
         assert display_path(kb, "articles/x.md") == shown, cwd
+        # A path outside the KB (what `kb.relpath` gives for `kb build --out /srv/site`) is shown whole.
+        assert display_path(kb, (tmp_path / "out").as_posix()) == (tmp_path / "out").as_posix(), cwd
 
 
 def test_the_kb_process_leaves_its_objects_to_the_system_not_to_a_last_collection() -> None:

@@ -79,6 +79,8 @@ def verbosity(command: F) -> F:
 
 def display_path(kb: KnowledgeBase, relpath: str) -> str:
     """A path from the KB root as the user will click it: relative to where they stand."""
+    if relpath.startswith("/"):  # outside the KB (`kb build --out /srv/site`): already whole
+        return relpath
     root, cwd = str(kb.root), os.getcwd()  # noqa: PTH109 - Path.cwd() per finding costs seconds at 100,000
     # A prefix to drop or to add, worked out once per run, not a relpath() per file: a first
     # check of a big KB prints 100,000 findings (paths from the root hold no '..').
