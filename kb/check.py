@@ -30,10 +30,11 @@ from kb.article import Article
 from kb.config import CONFIG_FILE
 from kb.errors import ConfigWarning, UsageError
 from kb.findings import Finding, Level
+from kb.memory import gc_paused
 from kb.project import KnowledgeBase
 from kb.quality import baseline as baselines
 from kb.quality import suppression
-from kb.quality.cache import DamagedCache, Examined, ResultCache, fingerprint, gc_paused
+from kb.quality.cache import DamagedCache, Examined, ResultCache, fingerprint
 from kb.quality.history import head_commit
 from kb.quality.policy import Policy, load_policy
 from kb.rules import ArticleRule, article_rules, corpus_rules

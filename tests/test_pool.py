@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from kb import pool
-from kb.quality.cache import gc_paused
+from kb.memory import gc_paused
 
 
 def _tag(shared: str, items: list[int]) -> list[tuple[str, int, int]]:

@@ -17,9 +17,9 @@ from pathlib import Path
 from kb.check import CacheHolder, CheckResult, Progress, check, run_date
 from kb.errors import ConfigWarning
 from kb.findings import Finding, Level
+from kb.memory import gc_paused
 from kb.project import KnowledgeBase
 from kb.publish import publishes
-from kb.quality.cache import gc_paused
 from kb.quality.history import changed_since as git_changed_since
 from kb.quality.history import repo_prefix
 from kb.quality.score import GroupCheck, health

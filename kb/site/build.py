@@ -9,7 +9,6 @@ The stages, per site: publish (what the site shows, `kb.publish.site_view`) → 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import dataclasses
 import datetime as dt
 import gc
@@ -27,9 +26,9 @@ from kb.check import CacheHolder, run_date
 from kb.config import CONFIG_FILE, OverduePolicy, within
 from kb.errors import ConfigWarning, KbError, UsageError
 from kb.findings import Finding
+from kb.memory import gc_paused, give_back_freed_memory
 from kb.project import KnowledgeBase
 from kb.publish import PublishedArticle, SiteView, ViewMemo, shows_internal_notes, site_view
-from kb.quality.cache import gc_paused
 from kb.site import leaks, output, render, searchindex, urls, workers
 from kb.site.cache import BuildCache, body_key, other_files
 from kb.site.collect import Inputs, Memo, Page, Plan, collect
@@ -427,14 +426,6 @@ def _kept_off_customer_site(
         return policy is OverduePolicy.HIDE and known is not None and known.staleness.state == "overdue"
 
     return view.keep_off(off)
-
-
-def give_back_freed_memory() -> None:
-    """Return the free pages of C's heap to the system (glibc only). Texts are larger than what
-    Python's own allocator serves, so they live in that heap, between objects that stay: freed,
-    their memory is kept for later use by the process unless it is given back."""
-    with contextlib.suppress(OSError, AttributeError):  # not glibc
-        ctypes.CDLL(None).malloc_trim(0)
 
 
 def _duplicate_warning(duplicate: Article, published: Article) -> ConfigWarning:

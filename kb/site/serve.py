@@ -28,9 +28,10 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from kb.errors import KbError, UsageError
+from kb.memory import give_back_freed_memory
 from kb.project import KnowledgeBase
 from kb.site import urls
-from kb.site.build import Builder, BuildReport, give_back_freed_memory
+from kb.site.build import Builder, BuildReport
 from kb.words import plural
 
 if TYPE_CHECKING:  # whoosh and numpy are loaded by the first search (17 MB a process that only serves)
