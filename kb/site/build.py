@@ -128,6 +128,8 @@ class Builder:
         self.tables: dict[str, render.LinkTable] = {}  # per site: the links the last build resolved
         self.validated: dict[str, set[str]] = {}  # per site: cached bodies known right for its links
         self.known: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # every id and file
+        # The files beside the articles (images): listed again unless only articles were edited.
+        self.files: frozenset[str] | None = None
         self.kb: tuple[str, KnowledgeBase] | None = None  # the last build's KB, by its settings digest
         self.progress = progress or (lambda message: None)
 
@@ -173,7 +175,8 @@ class Builder:
         defer_search: bool = False,
     ) -> BuildReport:
         """Build `sites` (default: all). `changed`: the article files edited since the last build,
-        when the caller knows (kb serve's watcher); otherwise every file is checked.
+        when the caller knows (kb serve's watcher: no file came or went, nothing else changed);
+        otherwise every file is checked.
         `defer_search`: after an incremental build, leave the search index to `index_pending()`
         (kb serve reloads pages at once and brings search up to date just after)."""
         if changed is None:
@@ -221,7 +224,9 @@ class Builder:
         report.warnings = health.warnings
         templates = Templates(kb.root / kb.config.site.templates)
         fingerprint = templates.fingerprint()
-        files = other_files(kb.articles_dir, kb.root)
+        if changed is None or self.files is None:
+            self.files = other_files(kb.articles_dir, kb.root)
+        files = self.files
         search = kb.config.site.search if self.search is None else self.search
         pages_per_run = kb.config.site.search_pages_per_run
         in_use: set[str] = set()
@@ -321,9 +326,13 @@ class Builder:
     def _render_bodies(
         self, view: SiteView, articles: list[Article], files: frozenset[str], in_use: set[str]
     ) -> tuple[dict[str, tuple[str, render.RenderedBody]], int]:
+        name = view.site.name
+        last = self.tables.get(name)
+        known = last.by_id if last is not None else {}  # a rebuild makes the paths of new ids only
+        by_id = {p.id: known.get(p.id) or urls.article_path(p.id) for p in view.articles}
         table = render.LinkTable(
-            by_relpath={p.article.relpath: urls.article_path(p.id) for p in view.articles},
-            by_id={p.id: urls.article_path(p.id) for p in view.articles},
+            by_relpath={p.article.relpath: by_id[p.id] for p in view.articles},
+            by_id=by_id,
             known_ids=self.known[0],
             known_relpaths=self.known[1],
             files=files,
@@ -331,8 +340,7 @@ class Builder:
         # While the site publishes the same articles at the same places, a body already checked
         # against this site's links stays right. A body made for the other site (the cache is
         # shared) is always checked: its links may point at what this site does not publish.
-        name = view.site.name
-        if self.tables.get(name) != table:
+        if last != table:
             self.tables[name] = table
             self.validated[name] = set()
         checked = self.validated.setdefault(name, set())
