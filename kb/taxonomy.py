@@ -241,6 +241,7 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str:
 
 
 _WORDS = re.compile(r"[-_/ .]+")
+_SITE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
 
 
 def load_taxonomy(folder: Path) -> Taxonomy:
@@ -270,6 +271,12 @@ def load_taxonomy(folder: Path) -> Taxonomy:
         for version, v in p.versions.items():
             taxonomy.releases[(product, version)] = Release(product, version, v.released, v.end_of_life)
     for name, s in spec.sites.items():
+        if not _SITE_NAME.match(name):  # it names the site's folder under the output folder
+            pos = doc.position(("sites", name), key=True)
+            raise ConfigError(
+                f"site name {name!r} is not a plain folder name", path=path, line=pos.line, col=pos.col,
+                hint="use letters, digits, '-' and '_' (the site is written to site/<name>/)",
+            )  # fmt: skip
         for kind, values, allowed in (("audience", s.audiences, AUDIENCES), ("confidence", s.confidences, CONFIDENCES)):
             for i, value in enumerate(values):
                 if value not in allowed:

@@ -253,6 +253,8 @@ def test_a_missing_articles_folder_is_an_error_not_an_empty_check(kb: KnowledgeB
         ("unknown-setting", "taxonomy.yaml", 5, "unknown setting 'types.how-to.required_section'"),
         ("site-audience", "taxonomy.yaml", 9, "site 'public': unknown audience 'publik' (did you mean \"public\"?)"),
         ("public-site-internal", "taxonomy.yaml", 7, "site 'public' is public but publishes internal articles"),
+        # A site's name is its folder: `../schemas` would have been built over the KB's own schemas.
+        ("site-name", "taxonomy.yaml", 7, "site name '../schemas' is not a plain folder name"),
         (
             "area-owner",
             "taxonomy.yaml",
