@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import cached_property, partial
 from itertools import chain
 from pathlib import Path
 from typing import TypeVar
@@ -96,7 +96,7 @@ class Memo:
 
     fingerprint: str = ""
     summaries: dict[str, tuple[Article, ArticleSummary]] = field(default_factory=dict)  # by path
-    pages: dict[int, tuple[Article, str, ArticleHealth, Page]] = field(default_factory=dict)
+    pages: dict[int, tuple[Article, str, ArticleHealth, tuple[Banner, ...], Page]] = field(default_factory=dict)
     rows: dict[int, tuple[Article, ArticleHealth, ArticleSummary, tuple[int, int, str, str], HealthRow]] = field(
         default_factory=dict
     )
@@ -149,15 +149,24 @@ def collect(site: SiteInfo, view: SiteView, inputs: Inputs, memo: Memo | None = 
         paths = {p.article.relpath for p in published}
         memo.summaries = {path: known for path, known in memo.summaries.items() if path in paths}
 
+    replacements = Replacements(view, inputs.articles, withhold_names=not site.staff)
     for item in published:
         key, body = inputs.bodies[item.id]
         health = inputs.health.of(item.article) or _CURRENT
+        # The banners too: an archived article's depends on what else the site publishes.
+        banners = _banners(item.article, health, site, replacements)
         known = memo.pages.get(id(item.article))
-        if known is not None and known[0] is item.article and known[1] == key and _same(known[2], health):
-            page = known[3]
+        if (
+            known is not None
+            and known[0] is item.article
+            and known[1] == key
+            and _same(known[2], health)
+            and known[3] == banners
+        ):
+            page = known[4]
         else:
-            page = _article_page(item, summaries[item.id], key, body, site, inputs)
-            memo.pages[id(item.article)] = (item.article, key, health, page)
+            page = _article_page(item, summaries[item.id], key, body, site, inputs, banners)
+            memo.pages[id(item.article)] = (item.article, key, health, banners, page)
         plan.pages.append(page)
         for asset in body.assets:
             plan.assets[urls.asset_path(asset)] = inputs.root / asset
@@ -295,7 +304,13 @@ def _summary(article: Article, taxonomy: Taxonomy) -> ArticleSummary:
 
 
 def _article_page(
-    item: PublishedArticle, summary: ArticleSummary, key: str, body: RenderedBody, site: SiteInfo, inputs: Inputs
+    item: PublishedArticle,
+    summary: ArticleSummary,
+    key: str,
+    body: RenderedBody,
+    site: SiteInfo,
+    inputs: Inputs,
+    banners: tuple[Banner, ...],
 ) -> Page:
     article = item.article
     health = inputs.health.of(article) or _CURRENT
@@ -318,7 +333,7 @@ def _article_page(
         crumbs=crumbs,
         codes=code_links,
         tags=tag_links,
-        banners=_banners(article, health, site),
+        banners=banners,
         staff=staff,
         created=article.created.isoformat() if article.created else "",
         reviewed=article.reviewed.isoformat() if article.reviewed else "",
@@ -328,13 +343,49 @@ def _article_page(
     return Page(summary.path, "article.html", summary.title, view, searchable=True, description=summary.description)
 
 
-def _banners(article: Article, health: ArticleHealth, site: SiteInfo) -> tuple[Banner, ...]:
+@dataclass
+class Replacements:
+    """What an archived article's banner says replaces it on one site.
+
+    A link only to an article the site publishes, following replacements as its redirect does;
+    failing that, the id as plain text, unless an article the site withholds has it: a customer
+    site never names those (the leak scan fails the build on their ids).
+    """
+
+    view: SiteView
+    articles: list[Article]  # every article of the KB
+    withhold_names: bool  # a customer site: withheld articles are not named
+
+    @cached_property
+    def _by_id(self) -> dict[str, Article]:  # made when first needed: few articles are archived
+        return {a.id: a for a in self.articles if a.id}
+
+    @cached_property
+    def _withheld_ids(self) -> frozenset[str]:
+        return frozenset(a.id for a in self.view.withheld if a.id)
+
+    def of(self, article: Article) -> tuple[Link | None, str]:
+        """(a link to the replacement, or None; else the id to name as text, or "")."""
+        first = article.replaced_by
+        seen: set[str | None] = {article.id}
+        target = first
+        while target and target not in seen:
+            if self.view.is_published(target):
+                return Link(urls.article_path(target), target), ""
+            seen.add(target)
+            then = self._by_id.get(target)
+            target = then.replaced_by if then is not None else None
+        if not first or (self.withhold_names and first in self._withheld_ids):
+            return None, ""
+        return None, first
+
+
+def _banners(article: Article, health: ArticleHealth, site: SiteInfo, replacements: Replacements) -> tuple[Banner, ...]:
     banners = []
     confidence = article.confidence
     if confidence == "archived":
-        replacement = article.replaced_by
-        link = Link(urls.article_path(replacement), replacement) if replacement else None
-        banners.append(Banner("archived", "Archived", "This article is no longer maintained.", link))
+        link, named = replacements.of(article)
+        banners.append(Banner("archived", "Archived", "This article is no longer maintained.", link, named))
     elif confidence in ("not-validated", "wip"):
         text = (
             "Work in progress: this article is being written and may be incomplete."

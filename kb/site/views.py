@@ -49,7 +49,8 @@ class Banner:
     kind: str  # "not-validated", "archived", "overdue", "review", "wip"
     title: str
     text: str
-    link: Link | None = None
+    link: Link | None = None  # to an article the site publishes
+    named: str = ""  # else the replacement's id as text, when the site may name it
 
 
 @dataclass(frozen=True)
