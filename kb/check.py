@@ -40,7 +40,7 @@ from kb.quality.policy import Policy, load_policy
 from kb.rules import ArticleRule, article_rules, corpus_rules
 from kb.rules.context import CheckContext
 from kb.rules.facts import ArticleFacts, CorpusContext, facts_of
-from kb.rules.links import linked_files
+from kb.rules.links import file_state, linked_files
 from kb.rules.suppression import UnusedSuppression
 from kb.taxonomy import ERROR_CODES_FILE, TAXONOMY_FILE
 
@@ -242,10 +242,10 @@ def _corpus_findings(
 
 def _outside_unchanged(root: Path, outside: dict[str, Any]) -> bool:
     """Whether what the findings across articles read besides the articles reads the same: the
-    files that links lead to (an image deleted since), and the git commit whose dates stood in
-    for missing review dates."""
-    files: dict[str, bool] = outside.get("files") or {}
-    if any(os.path.exists(f"{root}/{relpath}") != existed for relpath, existed in files.items()):  # noqa: PTH110
+    files that links lead to (an image deleted since, or a symbolic link put in a file's place),
+    and the git commit whose dates stood in for missing review dates."""
+    files: dict[str, str] = outside.get("files") or {}
+    if any(file_state(str(root), relpath) != state for relpath, state in files.items()):
         return False
     head = outside.get("head")
     return head is None or (head_commit(root) or "") == head

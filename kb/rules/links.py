@@ -64,23 +64,33 @@ def resolve(source: ArticleFacts, href: str, context: CorpusContext) -> Target:
     article = context.by_path.get(joined)
     if article is not None:
         return Target("article", article, anchor, joined)
-    if _exists(context, joined):
-        return Target("file", None, anchor, joined)
-    return Target("missing", None, anchor, joined)
+    return Target(_state(context, joined), None, anchor, joined)
 
 
-def _exists(context: CorpusContext, relpath: str) -> bool:
-    """Whether a file outside the articles exists, looked at once per run (kb serve's runs see
+def _state(context: CorpusContext, relpath: str) -> str:
+    """`file_state` of a file outside the articles, looked at once per run (kb serve's runs see
     files come and go). The check caches findings with what it saw (`linked_files`)."""
     seen = context.memo.setdefault("files", {})
     assert isinstance(seen, dict)
     if relpath not in seen:
-        seen[relpath] = os.path.exists(f"{context.root.as_posix()}/{relpath}")  # noqa: PTH110 - cheaper than pathlib
-    return bool(seen[relpath])
+        seen[relpath] = file_state(context.root.as_posix(), relpath)
+    return str(seen[relpath])
 
 
-def linked_files(context: CorpusContext) -> dict[str, bool]:
-    """The files outside the articles that links of this run led to, and whether each existed."""
+def file_state(root: str, relpath: str) -> str:
+    """What a link to `relpath` (from the KB root) finds: "file", "missing", or "symlink" when
+    the file or a folder on its way is a symbolic link. The sites copy only real files: a link
+    could lead anywhere (an internal article's source, a file of the host)."""
+    path = root
+    for part in relpath.split("/"):
+        path = f"{path}/{part}"
+        if os.path.islink(path):  # noqa: PTH114 - strings, as the caller has them
+            return "symlink"
+    return "file" if os.path.exists(path) else "missing"  # noqa: PTH110 - cheaper than pathlib
+
+
+def linked_files(context: CorpusContext) -> dict[str, str]:
+    """The files outside the articles that links of this run led to, and the `file_state` of each."""
     seen = context.memo.get("files")
     return dict(seen) if isinstance(seen, dict) else {}
 
@@ -168,8 +178,9 @@ class ReplacedByUnknown(CorpusRule):
 class BrokenLink(CorpusRule):
     """## What it does
     Reports a relative link that leads nowhere: a `.md` path (or image) that does not exist, or
-    an id (`KB-1042`) that no article has. Web links (`https://...`) are not checked; site-root
-    links (`/path`) are KB407's.
+    an id (`KB-1042`) that no article has, or a file reached through a symbolic link, which
+    the sites never copy (it could lead to an internal article's source or a file of the host).
+    Web links (`https://...`) are not checked; site-root links (`/path`) are KB407's.
 
     ## Why it matters
     A broken link is a dead end in the middle of a fix, and it tells the reader the article is
@@ -200,6 +211,12 @@ class BrokenLink(CorpusRule):
                 yield self.at(
                     facts.at((link.line, link.col)),
                     f"{link.href} leads nowhere: {target.path} does not exist{close}",
+                    context=link.href,
+                )
+            elif target.kind == "symlink":
+                yield self.at(
+                    facts.at((link.line, link.col)),
+                    f"{link.href} leads to a symbolic link ({target.path}), which the sites do not copy",
                     context=link.href,
                 )
             elif target.kind == "unknown-id":

@@ -236,13 +236,16 @@ def body_key(body: RenderedBody) -> str:
 
 
 def other_files(articles_dir: Path, root: Path) -> frozenset[str]:
-    """Files under the articles folder that are not Markdown (images, attachments)."""
+    """Files under the articles folder that are not Markdown (images, attachments), and not
+    symbolic links or inside linked folders (`kb check` reports links to those)."""
     found: set[str] = set()
     if not articles_dir.is_dir():
         return frozenset()
-    for folder, dirs, names in os.walk(articles_dir):
+    for folder, dirs, names in os.walk(articles_dir):  # into no linked folder (followlinks=False)
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in names:
-            if not name.lower().endswith(".md") and not name.startswith("."):
-                found.add(Path(folder, name).relative_to(root).as_posix())
+            # Not a symbolic link: it could lead to an internal article's source or a host's file.
+            path = Path(folder, name)
+            if not name.lower().endswith(".md") and not name.startswith(".") and not path.is_symlink():
+                found.add(path.relative_to(root).as_posix())
     return frozenset(found)

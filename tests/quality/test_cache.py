@@ -196,3 +196,33 @@ def test_cached_findings_across_articles_see_a_linked_file_come_and_go(
 
     assert (gone.examined, [f.code for f in gone.findings]) == (0, ["KB402"])  # no article changed
     assert (back.examined, back.findings) == (0, [])
+
+
+def test_a_link_to_a_symbolic_link_is_reported_and_seen_to_become_a_file(
+    quality_kb: KnowledgeBase, today: dt.date
+) -> None:
+    # The sites copy only real files: a linked file could be an internal article's source.
+    base = quality_kb.articles_dir / "base"
+    guide = base / "guide.pdf"
+    guide.symlink_to("incident-runbook.md")
+    (base / "linked").symlink_to(base, target_is_directory=True)
+    article = base / "renew-certificate.md"
+    lines = article.read_text(encoding="utf-8").splitlines()
+    lines += ["", "Get [the guide](guide.pdf) or [the dialog](linked/diagram.svg)."]
+    article.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    linked = check(quality_kb, today=today)
+    guide.unlink()
+    guide.write_bytes(b"%PDF-1.7")
+    (base / "linked").unlink()
+    (base / "linked").mkdir()
+    (base / "linked" / "diagram.svg").write_text("<svg/>", encoding="utf-8")
+    real = check(quality_kb, today=today)
+
+    assert [str(f).split("/", 1)[1] for f in linked.findings] == [
+        f"base/renew-certificate.md:{len(lines)}:6: KB402 broken-link: guide.pdf leads to a symbolic link "
+        "(articles/base/guide.pdf), which the sites do not copy",
+        f"base/renew-certificate.md:{len(lines)}:32: KB402 broken-link: linked/diagram.svg leads to a symbolic "
+        "link (articles/base/linked/diagram.svg), which the sites do not copy",
+    ]
+    assert (real.examined, real.findings) == (0, [])  # no article changed: the cached findings were not kept
