@@ -167,15 +167,26 @@ class SiteView:
                 continue
             for start, end in markdown.internal_blocks(article.tokens):
                 for line in article.body_lines[start + 1 : end]:
-                    if line.strip().startswith(":::"):
-                        continue
-                    text = _MARKUP.sub(" ", line).strip()
-                    if len(text) >= 20:
-                        found.append((f"internal note of {article.relpath}", " ".join(text.split())))
+                    if not line.strip().startswith(":::"):
+                        what = f"internal note of {article.relpath}"
+                        found.extend((what, text) for text in _note_forms(line))
         return found
 
 
+def _note_forms(line: str) -> set[str]:
+    """The forms a line of an internal note would take in a page, long enough to be recognisable:
+    as written (block markers off: `admin_reset_tool`, `#billing-ops` and `C#` stay), as read
+    (inline markup rendered away: `**bold**` is bold, `[text](url)` is text), and with every
+    markup character dropped."""
+    written = _BLOCK_MARKERS.sub("", line)
+    read = markdown.plain_text(markdown.parse(written)) if _INLINE_MARKUP.search(written) else written
+    forms = {" ".join(text.split()) for text in (written, read, _MARKUP.sub(" ", line))}
+    return {text for text in forms if len(text) >= 20}
+
+
 _MARKUP = re.compile(r"[*_`>#|\[\]]+|^\s*(?:[-+]|\d+\.)\s+")
+_BLOCK_MARKERS = re.compile(r"^(?:\s*(?:>|[-+*](?=\s)|\d+[.)](?=\s)|#{1,6}(?=\s)))*\s*")
+_INLINE_MARKUP = re.compile(r"[*_`\[\]<&\\]")
 
 
 def site_view(site: Site, articles: Iterable[Article], memo: ViewMemo | None = None) -> SiteView:

@@ -145,7 +145,13 @@ def readable_forms(name: str, data: bytes) -> list[str] | None:
     if suffix in GZIP_SUFFIXES:
         data = _decompress(data)
     elif suffix not in TEXT_SUFFIXES:
-        return None
+        # An attachment of any other name is read as text when it is text (a `.csv`, `.log` or
+        # `.yaml` export): images and other binary files are not UTF-8 past their first bytes.
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        return None if "\0" in text else [text]
     text = data.decode("utf-8", errors="replace")
     forms = [text]
     if suffix in (".html", ".htm", ".xml", ".svg"):

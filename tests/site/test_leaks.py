@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import re
 import shutil
 import tempfile
@@ -94,6 +95,71 @@ def test_a_template_that_prints_an_internal_title_fails_the_build(kb_root: Path)
     assert "tags/index.html: contains the title of withheld article articles/runbooks/sso-failover.md" in result.output
     assert not (kb_root / "site" / "public").exists()
     assert (kb_root / "site" / "internal" / "tags" / "index.html").is_file()  # the staff site may show it
+
+
+PAYMENT = "articles/billing/payment-required.md"
+
+
+def _build(kb_root: Path) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--root", str(kb_root), "build", "--today", "2026-03-01", "--no-search"])
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Reset it with the admin_reset_late_fee tool on billing prod.",  # read as written: no emphasis
+        "Finance can waive the first late fee; ask in #billing-ops.",  # `#` is no heading mid-line
+        "- Ask the **on-call** engineer before any refund above 500.",  # read without its markup
+    ],
+)
+def test_an_internal_note_copied_into_public_text_fails_the_build_however_it_is_marked_up(
+    kb_root: Path, note: str
+) -> None:
+    article = kb_root / PAYMENT
+    text = article.read_text(encoding="utf-8")
+    text = text.replace("MARKER-INTERNAL-BLOCK-ECHO: finance can waive the first late fee; ask in #billing-ops.", note)
+    plain = note.removeprefix("- ").replace("**", "")
+    described = f"description: {json.dumps(plain)}"  # quoted: ` #` starts a YAML comment
+    article.write_text(text.replace("description: Update the card on file to clear PAY-402.", described))
+
+    code, output = _build(kb_root)
+
+    assert code == 1, output
+    assert f"contains the internal note of {PAYMENT}" in output
+    assert not (kb_root / "site" / "public").exists()
+
+
+def test_an_attachment_of_any_name_is_scanned_as_text(kb_root: Path) -> None:
+    export = kb_root / "articles" / "billing" / "export.csv"
+    export.write_text("id,title\nKB-0004,Failover of the SSO cluster\n", encoding="utf-8")
+    article = kb_root / PAYMENT
+    article.write_text(article.read_text(encoding="utf-8") + "\nDownload [the export](export.csv).\n")
+
+    code, output = _build(kb_root)
+
+    assert code == 1, output
+    assert "assets/articles/billing/export.csv: contains the id of withheld article" in output
+
+
+def test_a_symbolic_link_beside_the_articles_is_never_copied(kb_root: Path) -> None:
+    # It could lead to an internal article's source, or to any file of the host.
+    (kb_root / "articles" / "billing" / "guide.pdf").symlink_to("../runbooks/sso-failover.md")
+    (kb_root / "articles" / "billing" / "hostname.pdf").symlink_to("/etc/hostname")
+    article = kb_root / PAYMENT
+    links = "\nGet [the guide](guide.pdf) and [the host](hostname.pdf).\n"
+    article.write_text(article.read_text(encoding="utf-8") + links)
+
+    code, output = _build(kb_root)
+
+    assert code == 0, output
+    for site in ("internal", "public"):
+        assets = kb_root / "site" / site / "assets" / "articles" / "billing"
+        assert not (assets / "guide.pdf").exists()
+        assert not (assets / "hostname.pdf").exists()
+        page = (kb_root / "site" / site / "articles" / "kb-0005.html").read_text(encoding="utf-8")
+        assert "the guide" in page
+        assert "assets/articles/billing/guide.pdf" not in page
 
 
 def test_ids_match_as_whole_words_only() -> None:
