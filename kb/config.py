@@ -31,11 +31,18 @@ T = TypeVar("T")
 
 
 def setting(
-    default: Any, doc: str, *, minimum: float | None = None, maximum: float | None = None, url: bool = False
+    default: Any,
+    doc: str,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    url: bool = False,
+    placeholders: tuple[str, ...] = (),
 ) -> Any:
     """A config field with its documentation (shown by `kb config --docs`) and, for a number,
-    the smallest and largest value that makes sense; `url`: empty or a full http(s) address."""
-    metadata = {"doc": doc, "minimum": minimum, "maximum": maximum, "url": url}
+    the smallest and largest value that makes sense; `url`: empty or a full http(s) address;
+    `placeholders`: the only `{name}`s an address may hold (kb fills them in)."""
+    metadata = {"doc": doc, "minimum": minimum, "maximum": maximum, "url": url, "placeholders": placeholders}
     if isinstance(default, list | dict) or dataclasses.is_dataclass(default):
         factory: Callable[[], Any] = default.__class__ if dataclasses.is_dataclass(default) else default.copy  # type: ignore[assignment]
         return field(default_factory=factory, metadata=metadata)
@@ -238,7 +245,7 @@ class Config:
 
     name: str = setting("Knowledge base", "The knowledge base's name, shown on both sites.")
     id_prefix: str = setting("KB-", "Prefix of article ids; `kb new` numbers after it.")
-    id_digits: int = setting(4, "Minimum number of digits in a new id (KB-0042).", minimum=1)
+    id_digits: int = setting(4, "Minimum number of digits in a new id (KB-0042).", minimum=1, maximum=12)
     articles: str = setting("articles", "Folder of articles, relative to the KB root.")
     schemas: str = setting("schemas", "Folder of the taxonomy and the article JSON Schema.")
     exclude: list[str] = setting([], "Glob patterns (relative to the articles folder) that are not articles.")
@@ -248,9 +255,14 @@ class Config:
     base_url: str = setting(
         "", "Public URL the public site is served from (for the sitemap and canonical links).", url=True
     )
-    edit_url: str = setting("", "'Suggest an edit' link; {path} is the article's path from the KB root.", url=True)
+    edit_url: str = setting(
+        "", "'Suggest an edit' link; {path} is the article's path from the KB root.", url=True, placeholders=("path",)
+    )
     flag_url: str = setting(
-        "", "'Flag this article' link (an issue template); {id} and {title} are filled in.", url=True
+        "",
+        "'Flag this article' link (an issue template); {id} and {title} are filled in.",
+        url=True,
+        placeholders=("id", "title"),
     )
     check: CheckSettings = setting(CheckSettings(), "How a run decides success.")
     search: SearchSettings = setting(SearchSettings(), "Search indexes and ranking.")
@@ -356,13 +368,33 @@ def _check_url(
     setting_field: dataclasses.Field[Any], value: Any, document: yaml12.YamlDocument, file: Path, where: yaml12.Path
 ) -> None:
     """Refuse an address setting that is not empty or a full http(s) address (`base_url: 5`)."""
-    if not setting_field.metadata.get("url") or not value or is_full_url(value):
+    if not setting_field.metadata.get("url") or not value:
         return
     pos = document.position(where)
-    raise ConfigError(
-        f"{_dotted(where)} must be a full http:// or https:// address, not {value!r}",
-        path=file, line=pos.line, col=pos.col, hint="for example https://help.example.com/",
-    )  # fmt: skip
+    if not is_full_url(value):
+        raise ConfigError(
+            f"{_dotted(where)} must be a full http:// or https:// address, not {value!r}",
+            path=file, line=pos.line, col=pos.col, hint="for example https://help.example.com/",
+        )  # fmt: skip
+    allowed = setting_field.metadata.get("placeholders") or ()
+    for match in _PLACEHOLDER.finditer(value):  # a typo would be published as it is written
+        name = match.group(1)  # None: a brace that opens or closes no placeholder
+        if name not in allowed:
+            named = ", ".join(f"{{{a}}}" for a in allowed) or "none"
+            brace = match.group(0)
+            what = f"unknown placeholder {brace!r}" if name is not None else f"a {brace!r} of no placeholder"
+            raise ConfigError(
+                f"{_dotted(where)}: {what}{_did_you_mean(name or '', allowed)}",
+                path=file, line=pos.line, col=pos.col, hint=f"placeholders kb fills in here: {named}",
+            )  # fmt: skip
+
+
+def _did_you_mean(name: str, allowed: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.5)
+    return f" (did you mean {{{close[0]}}}?)" if close else ""
+
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}|[{}]")
 
 
 def _check_range(

@@ -119,6 +119,10 @@ def test_a_config_mistake_exits_2_with_file_and_line_never_zero_findings(
         ("similarity-out-of-range.yaml", 4, 27, "lint.thresholds.duplicate_similarity must be between 0 and 1, not 70"),
         ("base-url-not-a-url.yaml", 2, 11, "base_url must be a full http:// or https:// address, not '5'"),
         ("edit-url-relative.yaml", 4, 11, "edit_url must be a full http:// or https:// address, not 'edit/{path}'"),
+        # A placeholder kb does not fill in would be published as written: a dead link on every page.
+        ("edit-url-placeholder.yaml", 4, 11, "edit_url: unknown placeholder '{pth}' (did you mean {path}?)"),
+        ("flag-url-unclosed.yaml", 2, 11, "flag_url: a '{' of no placeholder"),
+        ("id-digits-too-many.yaml", 2, 12, "id_digits must be between 1 and 12, not 100000"),
         (
             "output-in-articles.yaml",
             3,
