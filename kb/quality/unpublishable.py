@@ -1,9 +1,10 @@
 """What a customer site never publishes, whatever else allows it: credentials and card numbers.
 
-One judgement for every place that publishes to customers: the sites (from the audit they read)
-and the search index of a customer site (which reads articles without an audit). Emails,
-addresses and customer names are findings for `kb check` to fix, not reasons to withhold:
-imported corpora are full of example addresses (someone@contoso.com).
+One judgement for every place that publishes to customers: the sites (from the audit they read,
+or afresh for a file where kb.yaml turns a rule off) and the search index of a customer site
+(which reads articles without an audit). Emails, addresses and customer names are findings for
+`kb check` to fix, not reasons to withhold: imported corpora are full of example addresses
+(someone@contoso.com).
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ if TYPE_CHECKING:
     from kb.article import Article
     from kb.findings import Finding
 
-# At any level the KB sets: a level decides what fails CI, not what customers may read. An
-# inline suppression (with its reason, for a made-up example) lets an article through.
+# Whatever kb.yaml's lint settings say: they decide what `kb check` reports and fails on (its
+# levels, `ignore`, `select`, `per_path`), not what customers may read. Only an inline suppression
+# (with its reason, for a made-up example) lets an article through.
 WITHHELD_CODES = frozenset({Secret.code, CardNumber.code})
 
 
@@ -29,11 +31,18 @@ def withheld_findings(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.code in WITHHELD_CODES]
 
 
-def unpublishable(article: Article, context: CheckContext, policy: Policy) -> list[Finding]:
-    """The findings that keep `article` off a customer site, found afresh (inline suppressions
-    and the KB's policy applied, as `kb check` reports them)."""
-    found = [f for rule in (Secret(), CardNumber()) if policy.enabled(rule.code) for f in rule.check(article, context)]
+def unpublishable(article: Article, context: CheckContext, policy: Policy | None = None) -> list[Finding]:
+    """The findings that keep `article` off a customer site, found afresh with its inline
+    suppressions applied. `policy` (kb.yaml's lint settings) is not consulted: turning the rules
+    off for `kb check` publishes nothing."""
+    found = [f for rule in (Secret(), CardNumber()) for f in rule.check(article, context)]
     if not found:
         return []
     suppressions, _ = suppression.read_suppressions(article.relpath, article.text, article.body_line)
-    return withheld_findings(suppression.apply(policy.apply(found), suppressions))
+    return suppression.apply(found, suppressions)
+
+
+def reported(policy: Policy, relpath: str) -> bool:
+    """Whether `kb check` reports both rules for the file at `relpath`: if so, its findings are
+    the judgement, and it need not be made afresh."""
+    return all(policy.level(rule.code, relpath, rule.level) is not None for rule in (Secret, CardNumber))

@@ -15,14 +15,18 @@ from typing import TYPE_CHECKING
 
 from kb.check import check
 from kb.errors import ConfigWarning
+from kb.load import load_article
 from kb.quality import audit
 from kb.quality.health import build_report
-from kb.quality.unpublishable import withheld_findings
+from kb.quality.policy import load_policy
+from kb.quality.unpublishable import reported, unpublishable, withheld_findings
 from kb.report import html
+from kb.rules.context import CheckContext
 
 if TYPE_CHECKING:
     from kb.article import Article
     from kb.check import CacheHolder
+    from kb.findings import Finding
     from kb.project import KnowledgeBase
     from kb.quality import AuditReport
 
@@ -82,20 +86,21 @@ def assess(
             result = check(
                 kb, present or None, today=today, only=only, save_cache=False, reuse=reuse, saved=saved, facts=True
             )
-            _read(build_report(kb, result, today), health)
+            _read(kb, build_report(kb, result, today), health)
         return health
     health = Health()
     report = audit(kb, today=today, reuse=reuse)
     # The check's result cache and its entries refer to each other: only a full collection frees
     # them, and the health and its page are made next (a tenth less memory at its peak).
     gc.collect()
-    _read(report, health)
+    _read(kb, report, health)
     health.report_html = f"<style>{html.STYLE}</style>{html.content(report)}"
     return health
 
 
-def _read(report: AuditReport, health: Health) -> None:
+def _read(kb: KnowledgeBase, report: AuditReport, health: Health) -> None:
     health.warnings = report.warnings
+    unsafe = _Unsafe(kb)
     # Articles share most of their messages ("KB101 missing-section: ..."): one copy of each.
     texts: dict[str, str] = {}
 
@@ -108,7 +113,37 @@ def _read(report: AuditReport, health: Health) -> None:
             Staleness(once(str(stale.state)), stale.due, tuple(once(str(r)) for r in stale.reasons)),
             int(item.score),
             tuple(once(f"{f.code} {f.name}: {f.message}") for f in item.findings),
-            tuple(  # the messages never quote the secret
-                f"{f.code} {f.name} on line {f.location.line}: {f.message}" for f in withheld_findings(item.findings)
-            ),
+            unsafe.of(item.relpath, item.findings),
         )
+
+
+class _Unsafe:
+    """What keeps each article off customer sites: the audit's findings of the secret and
+    card-number rules, or, for a file where kb.yaml's lint settings turn one off, the rules run
+    afresh (those settings decide what `kb check` reports, not what customers may read)."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.policy = load_policy(kb.config)
+        self.context: CheckContext | None = None  # made when first needed: the rules are seldom off
+
+    def of(self, relpath: str, findings: list[Finding]) -> tuple[str, ...]:
+        # The messages never quote the secret.
+        if reported(self.policy, relpath):
+            return tuple(_line(f) for f in withheld_findings(findings))
+        article = load_article(self.kb.root / relpath, relpath).article
+        if article is None:
+            return ()
+        if self.context is None:
+            self.context = CheckContext(self.kb.root, self.kb.config, self.kb.taxonomy)
+        return tuple(
+            f"{_line(f)} (kb.yaml's lint settings turn {f.code} off for kb check, not for customer sites; "
+            "if it is made up, suppress it inline with a reason)"
+            if self.policy.level(f.code, relpath, f.level) is None
+            else _line(f)
+            for f in unpublishable(article, self.context)
+        )
+
+
+def _line(finding: Finding) -> str:
+    return f"{finding.code} {finding.name} on line {finding.location.line}: {finding.message}"
