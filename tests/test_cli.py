@@ -590,3 +590,16 @@ def test_the_kb_process_leaves_its_objects_to_the_system_not_to_a_last_collectio
     script = "import gc\nfrom kb.cli import main\ntry:\n    main(['rules'])\nfinally:\n    print(gc.get_freeze_count())"
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert int(done.stdout.strip().splitlines()[-1]) > 1000
+
+
+def test_a_control_character_in_a_file_name_or_message_never_splits_a_finding_line(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `path:line:col: ...` is one line per finding for every tool that reads it.
+    target = add_case(kb, "empty.md")
+    target.rename(target.with_name("new\nline\x1b[31m.md"))
+
+    result = run("check", cwd=kb.root, monkeypatch=monkeypatch)
+
+    assert result.stdout.splitlines()[0].startswith("articles/billing/new\\nline\\x1b[31m.md:1:1: KB")
+    assert "\x1b" not in result.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -119,6 +120,18 @@ def _root_seen_from(root: str, cwd: str) -> str | None:
     return "" if shown == "." else shown + "/"
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` with control characters written as escapes (`\\n`, `\\x1b`): a file name holding a
+    newline would split a `path:line:col` line in two, and a title holding ESC would restyle the
+    terminal."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], text)
+
+
 def format_findings(kb: KnowledgeBase, findings: list[Finding], *, colour: bool, hint: bool) -> str:
     """Every finding on its own line (what `kb check` prints), in one string to write at once."""
     if colour or hint:
@@ -130,19 +143,19 @@ def format_findings(kb: KnowledgeBase, findings: list[Finding], *, colour: bool,
         loc = f.location
         path = shown.get(loc.path)
         if path is None:
-            path = shown[loc.path] = display_path(kb, loc.path)
-        lines.append(f"{path}:{loc.line}:{loc.col}: {f.code} {f.name}: {f.message}")
+            path = shown[loc.path] = printable(display_path(kb, loc.path))
+        lines.append(f"{path}:{loc.line}:{loc.col}: {f.code} {f.name}: {printable(f.message)}")
     return "\n".join(lines)
 
 
 def format_finding(kb: KnowledgeBase, finding: Finding, *, colour: bool, hint: bool) -> str:
     loc = finding.location
-    where = f"{display_path(kb, loc.path)}:{loc.line}:{loc.col}"
+    where = f"{printable(display_path(kb, loc.path))}:{loc.line}:{loc.col}"
     code = f"{finding.code} {finding.name}"
     if colour:
         where = click.style(where, bold=True)
         code = click.style(code, fg=LEVEL_COLOURS[finding.level])
-    line = f"{where}: {code}: {finding.message}"
+    line = f"{where}: {code}: {printable(finding.message)}"
     if hint and finding.hint:
         label = click.style("hint:", dim=True) if colour else "hint:"
         line += f"\n    {label} {finding.hint}"

@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from kb.cli.common import Env, colour_for, pass_env, plural, verbosity
+from kb.cli.common import Env, colour_for, pass_env, plural, printable, verbosity
 from kb.config import WhenStale
 from kb.errors import UsageError
 from kb.project import KnowledgeBase
@@ -74,15 +74,15 @@ def command(
         return
     colour = colour_for(sys.stdout)
     for n, hit in enumerate(result.hits, 1):
-        title = click.style(hit.title, bold=True) if colour else hit.title
+        title = click.style(printable(hit.title), bold=True) if colour else printable(hit.title)
         click.echo(f"{n:>2}. {hit.id}  {title}")
         details = [hit.path, hit.product_area, hit.type]
         if hit.error_codes:
             details.append("codes: " + ", ".join(hit.error_codes))
         if env.verbose:
             details.append(f"score {hit.score:.2f}")
-        click.echo("    " + " · ".join(d for d in details if d))
-        click.echo("    " + _plain(hit.snippet, colour))
+        click.echo("    " + printable(" · ".join(d for d in details if d)))
+        click.echo("    " + _plain(printable(hit.snippet), colour))
     if result.suggestion:
         click.echo(_suggestion_line(result.suggestion))
     if not env.quiet:
