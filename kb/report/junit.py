@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
+from kb.report.markup import visible_controls
+
 if TYPE_CHECKING:
     from kb.findings import Finding
     from kb.quality.health import AuditReport
@@ -48,4 +50,4 @@ def render(report: AuditReport) -> str:
     suites.set("tests", str(len(cases)))
     suites.set("failures", str(failures))
     ET.indent(suites)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + visible_controls(ET.tostring(suites, encoding="unicode")) + "\n"

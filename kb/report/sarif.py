@@ -10,6 +10,7 @@ import json
 from collections import Counter
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from kb.quality.baseline import fingerprint
 from kb.report.rules import SARIF_LEVELS, rule_index, what_it_does
@@ -58,7 +59,8 @@ def _result(report: AuditReport, f: Finding, seen: Counter[str], index: dict[str
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": report.repo_path(f.location.path), "uriBaseId": "%SRCROOT%"},
+                    # A URI reference: `a b%.md` is `a%20b%25.md` (a space or a lone % is no URI).
+                    "artifactLocation": {"uri": quote(report.repo_path(f.location.path)), "uriBaseId": "%SRCROOT%"},
                     "region": {"startLine": f.location.line, "startColumn": f.location.col},
                 }
             }

@@ -277,3 +277,31 @@ def test_chart_labels_keep_the_end_of_long_paths_and_values_stay_inside_the_char
     assert ">…ngehybrid/administration</text>" in svg
     [x] = [float(v) for v in regex.findall(r'<text x="([\d.]+)" y="\d+">3048 in 1,234 articles', svg)]
     assert x + 7 * len("3048 in 1,234 articles") <= 520
+
+
+def test_every_format_reads_right_whatever_a_file_name_or_a_line_holds(
+    quality_kb: KnowledgeBase, today: dt.date
+) -> None:
+    # A name with a space, a `%25` and a control character; a line with characters of 4 UTF-8 bytes.
+    name = "we ird 50%25 \x01name.md"
+    folder = quality_kb.articles_dir / "rules"
+    folder.mkdir()
+    lines = (RULES / "KB403-broken-anchor.bad.md").read_text(encoding="utf-8").split("\n")
+    lines[31] = "\U00010400\U00010400 " + lines[31]  # the line of both broken anchors (32)
+    (folder / name).write_text("\n".join(lines), encoding="utf-8")
+
+    report = audit(quality_kb, today=today)
+
+    anchors = [d for d in json.loads(FORMATS["rdjson"](report))["diagnostics"] if d["code"]["value"] == "KB403"]
+    # reviewdog counts UTF-8 bytes: 3 characters more before `#stepz`, 9 bytes more.
+    assert [d["location"]["range"]["start"]["column"] for d in anchors] == [87 + 9, 148 + 9]
+    sarif = json.loads(FORMATS["sarif"](report))
+    uris = {
+        loc["physicalLocation"]["artifactLocation"]["uri"]
+        for r in sarif["runs"][0]["results"]
+        for loc in r["locations"]
+    }
+    assert "articles/rules/we%20ird%2050%2525%20%01name.md" in uris  # a URI reference, decoded back to the name
+    junit = ET.fromstring(FORMATS["junit"](report).encode("utf-8"))  # XML 1.0 holds no \x01
+    assert "articles/rules/we ird 50%25 \\x01name.md" in {case.get("name") for case in junit.iter("testcase")}
+    assert "\x01" not in FORMATS["html"](report)
