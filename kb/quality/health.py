@@ -156,7 +156,7 @@ def audit(
     """Audit the articles under `paths` (default: all), or only those changed since git ref
     `changed_since`, as of `today`. `reuse` is `check`'s."""
     today = today or run_date()
-    only = git_changed_since(kb.root, changed_since) if changed_since else None
+    only = git_changed_since(kb.root, changed_since) if changed_since is not None else None
     result = check(
         kb, paths, today=today, only=only, use_cache=use_cache, progress=progress, save_cache=save_cache,
         reuse=reuse, facts=True,

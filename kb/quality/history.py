@@ -46,6 +46,11 @@ def head_commit(root: Path) -> str | None:
 def changed_since(root: Path, ref: str) -> set[str]:
     """Files (relative to `root`) that differ from where this branch left `ref`: committed,
     staged, unstaged and untracked changes, as a pull request would show them."""
+    if not ref.strip() or ref.startswith("-"):  # `--help` would be read by git as an option
+        raise UsageError(
+            f"--changed-since needs a git branch, tag or commit, not {ref!r}",
+            hint="for example --changed-since origin/main",
+        )
     try:
         inside = _git(root, "rev-parse", "--is-inside-work-tree")
         if inside.returncode != 0:

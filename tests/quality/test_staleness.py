@@ -115,6 +115,9 @@ def test_changed_since_outside_git_or_with_an_unknown_ref_says_what_to_do(qualit
     with pytest.raises(UsageError) as failure:
         changed_since(quality_kb.root, "origin/release-2")
     assert "git fetch origin release-2" in failure.value.hint
+    for ref in ("--help", "-x", "", "  "):  # never read by git as an option, never all articles silently
+        with pytest.raises(UsageError, match="--changed-since needs a git branch, tag or commit"):
+            audit(quality_kb, changed_since=ref)
 
 
 def test_an_audit_of_a_branch_that_changed_no_article_says_so(repo: KnowledgeBase, today: dt.date) -> None:
