@@ -5,7 +5,9 @@ Layout under `.kb-cache/index/`: `<site>` is a symlink to a build folder in `.bu
 rename, so a failed or interrupted build leaves the previous index as it was. An incremental
 update rewrites only the articles whose bytes changed (each article's digest is kept in the
 index folder's manifest); whoosh commits it as a new generation, so an interrupted update
-also leaves the previous generation readable.
+also leaves the previous generation readable. Under `site.overdue: hide`, a customer site's
+manifest also keeps the articles it left out as overdue and the day that was judged on: an
+update takes in or leaves out those whose state changed, though their files did not.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from kb.quality.unpublishable import unpublishable
 from kb.rules.context import CheckContext
 from kb.search.documents import SCHEMA_VERSION, document, index_schema
 from kb.search.lock import IndexLock
+from kb.search.overdue import hides_overdue, overdue_articles, review_day
 from kb.taxonomy import Site, did_you_mean
 
 MANIFEST = "kb-manifest.json"
@@ -68,18 +71,24 @@ class Manifest:
 
     settings: str
     files: dict[str, FileState] = field(default_factory=dict)
+    # A customer site under `site.overdue: hide`: the articles overdue on `day` (ISO), left out.
+    hidden: frozenset[str] = frozenset()
+    day: str = ""
 
     @classmethod
     def read(cls, folder: Path) -> Manifest | None:
         try:
             data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
             files = {k: FileState(*v) for k, v in data["files"].items()}
-            return cls(str(data["settings"]), files)
-        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            hidden = frozenset(str(rel) for rel in data.get("hidden", []))
+            return cls(str(data["settings"]), files, hidden, str(data.get("day", "")))
+        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
             return None  # no manifest, or a broken one: the index is rebuilt
 
     def write(self, folder: Path) -> None:
-        data = {"settings": self.settings, "files": self.files}  # FileState is a tuple: a JSON list
+        data: dict[str, Any] = {"settings": self.settings, "files": self.files}  # FileState: a JSON list
+        if self.day:
+            data.update(hidden=sorted(self.hidden), day=self.day)
         atomic.write_text(folder / MANIFEST, json.dumps(data, separators=(",", ":")))
 
 
@@ -117,10 +126,13 @@ class IndexStatus:
     missing: bool
     changed: list[str] = field(default_factory=list)  # added, modified or removed articles
     settings_changed: bool = False
+    # Under `site.overdue: hide`: the index was made on another day, when other articles may have
+    # been overdue (the build's day: `KB_TODAY`, `SOURCE_DATE_EPOCH` or today).
+    day_changed: bool = False
 
     @property
     def stale(self) -> bool:
-        return self.missing or self.settings_changed or bool(self.changed)
+        return self.missing or self.settings_changed or self.day_changed or bool(self.changed)
 
 
 def index_root(kb: KnowledgeBase) -> Path:
@@ -151,6 +163,8 @@ def settings_digest(site: Site, kb: KnowledgeBase) -> str:
     if site.public:
         lint = kb.config.lint
         spec.append(repr((lint.select, lint.ignore, lint.per_path)))
+    if hides_overdue(kb, site):  # added only then: an index made under the default policy stays valid
+        spec.append("overdue: hide")
     return hashlib.sha256(json.dumps(spec).encode()).hexdigest()[:16]
 
 
@@ -180,7 +194,8 @@ def index_status(kb: KnowledgeBase, site: str) -> IndexStatus:
     disk = _disk_state(kb)
     changed = [rel for rel, (mtime, size, _) in disk.items() if _differs(manifest.files.get(rel), mtime, size)]
     changed += [rel for rel in manifest.files if rel not in disk]
-    return IndexStatus(site, missing=False, changed=sorted(changed))
+    day_changed = hides_overdue(kb, spec) and manifest.day != review_day().isoformat()
+    return IndexStatus(site, missing=False, changed=sorted(changed), day_changed=day_changed)
 
 
 def _differs(known: FileState | None, mtime_ns: int, size: int) -> bool:
@@ -193,20 +208,22 @@ def update_index(
     """Bring the index of `site` (default: every site) up to date with the articles.
 
     Only articles whose bytes changed are re-indexed, unless `full` or the index is missing or
-    was built with other settings. Raises `LockTimeout` when another process holds the lock
-    longer than `search.lock_timeout`.
+    was built with other settings; under `site.overdue: hide`, also those a customer site now
+    leaves out as overdue or takes back (kb check on the build's day says which). Raises
+    `LockTimeout` when another process holds the lock longer than `search.lock_timeout`.
     """
     started = time.perf_counter()
     sites = sites_to_index(kb, site)
     report = IndexReport()
     root = index_root(kb)
+    overdue = _Overdue.of(kb, sites)
     with IndexLock(root / ".lock", kb.config.search.lock_timeout):
         disk = _disk_state(kb)
         manifests = {s.name: None if full else Manifest.read(index_dir(kb, s.name)) for s in sites}
         rebuild = [s for s in sites if (m := manifests[s.name]) is None or m.settings != settings_digest(s, kb)]
         if rebuild:
             started_build = time.perf_counter()
-            built = _build(kb, rebuild, disk, report, progress)
+            built = _build(kb, rebuild, disk, report, progress, overdue)
             for result in built:
                 result.seconds = time.perf_counter() - started_build
             report.sites.extend(built)
@@ -218,15 +235,41 @@ def update_index(
             candidates = {
                 rel for rel, (mtime, size, _) in disk.items() if _differs(manifest.files.get(rel), mtime, size)
             }
+            # Files the same, but overdue then and not now, or the other way round.
+            rejudge = {rel for rel in manifest.hidden ^ overdue.hidden_on(kb, spec) if rel in disk}
+            candidates |= rejudge
             loaded = load_all(kb, [disk[rel][2] for rel in sorted(candidates)])
             articles = {rel: item.article for rel, item in loaded.items() if item.article is not None}
             report.unreadable = sorted({*report.unreadable, *(r for r, item in loaded.items() if item.article is None)})
-            result = _update(kb, spec, manifest, articles, disk, candidates)
+            result = _update(kb, spec, manifest, articles, disk, candidates, rejudge, overdue)
             result.seconds = time.perf_counter() - site_started
             report.sites.append(result)
     report.sites.sort(key=lambda r: [s.name for s in sites].index(r.site))
     report.seconds = time.perf_counter() - started
     return report
+
+
+@dataclass(frozen=True)
+class _Overdue:
+    """The articles overdue on the build's day, worked out (by kb check) only when a site to index
+    keeps them off."""
+
+    day: str = ""  # ISO; "" when no site hides overdue articles
+    paths: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, kb: KnowledgeBase, sites: list[Site]) -> _Overdue:
+        if not any(hides_overdue(kb, site) for site in sites):
+            return cls()
+        day = review_day()
+        return cls(day.isoformat(), overdue_articles(kb, day))
+
+    def hidden_on(self, kb: KnowledgeBase, site: Site) -> frozenset[str]:
+        return self.paths if hides_overdue(kb, site) else frozenset()
+
+    def record(self, kb: KnowledgeBase, site: Site, manifest: Manifest) -> None:
+        hides = hides_overdue(kb, site)
+        manifest.hidden, manifest.day = (self.paths, self.day) if hides else (frozenset(), "")
 
 
 # One article prepared for indexing: its path, digest (None: unreadable) and, for each site that
@@ -245,20 +288,25 @@ class Publishing:
     sites: tuple[Site, ...]
     context: CheckContext
     policy: Policy
+    hidden: dict[str, frozenset[str]]  # by site: the articles it keeps off as overdue
 
     @classmethod
-    def of(cls, kb: KnowledgeBase, sites: list[Site]) -> Publishing:
-        return cls(tuple(sites), CheckContext(kb.root, kb.config, kb.taxonomy), load_policy(kb.config))
+    def of(cls, kb: KnowledgeBase, sites: list[Site], overdue: _Overdue) -> Publishing:
+        context = CheckContext(kb.root, kb.config, kb.taxonomy)
+        hidden = {site.name: overdue.hidden_on(kb, site) for site in sites}
+        return cls(tuple(sites), context, load_policy(kb.config), hidden)
 
     def judge(self, site: Site, article: Article) -> tuple[str, PublishedArticle | None]:
         """The id `article` takes on `site` ("" when the site does not publish it), and what the
-        site shows of it: None also when a customer site keeps it off (a secret, a card number),
-        as its pages do. Which of the articles sharing an id is shown is for the caller, who
-        sees them all."""
+        site shows of it: None also when a customer site keeps it off (a secret, a card number,
+        overdue under `site.overdue: hide`), as its pages do. Which of the articles sharing an id
+        is shown is for the caller, who sees them all."""
         view = site_view(site, [article])
         if not view.articles:
             return "", None
         published = view.articles[0]
+        if article.relpath in self.hidden.get(site.name, ()):
+            return published.id, None
         if site.public and unpublishable(article, self.context, self.policy):
             return published.id, None
         return published.id, published
@@ -284,7 +332,9 @@ def _prepare(publishing: Publishing, items: list[tuple[str, str]]) -> list[Prepa
     return prepared
 
 
-def _prepared(kb: KnowledgeBase, sites: list[Site], disk: dict[str, tuple[int, int, Path]]) -> Iterator[Prepared]:
+def _prepared(
+    kb: KnowledgeBase, sites: list[Site], disk: dict[str, tuple[int, int, Path]], overdue: _Overdue
+) -> Iterator[Prepared]:
     """Every article prepared, in path order; in worker processes when there are many."""
     items = [(str(disk[rel][2]), rel) for rel in sorted(disk)]
     configured = kb.config.search.workers
@@ -293,7 +343,7 @@ def _prepared(kb: KnowledgeBase, sites: list[Site], disk: dict[str, tuple[int, i
     # Workers from a fork server: kb serve indexes from a process that holds a whole build, which
     # forked workers would copy page by page.
     yield from pool.run(
-        _prepare, Publishing.of(kb, sites), items,
+        _prepare, Publishing.of(kb, sites, overdue), items,
         processes=processes, chunk=size, threshold=2 if configured else PARALLEL_FROM,
     )  # fmt: skip
 
@@ -304,6 +354,7 @@ def _build(
     disk: dict[str, tuple[int, int, Path]],
     report: IndexReport,
     progress: Progress | None,
+    overdue: _Overdue,
 ) -> list[SiteReport]:
     """Whole new indexes of `sites`, in fresh folders, swapped in only once all are complete.
 
@@ -314,6 +365,8 @@ def _build(
     builds.mkdir(parents=True, exist_ok=True)
     folders = {site.name: builds / f"{site.name}-{uuid.uuid4().hex[:12]}" for site in sites}
     manifests = {site.name: Manifest(settings_digest(site, kb)) for site in sites}
+    for site in sites:
+        overdue.record(kb, site, manifests[site.name])
     results = {site.name: SiteReport(site.name, full=True) for site in sites}
     writers: dict[str, Any] = {}
     try:
@@ -324,7 +377,7 @@ def _build(
             )
         total = len(disk)
         taken: dict[str, set[str]] = {site.name: set() for site in sites}  # ids with their first file in
-        for n, (relpath, digest, docs) in enumerate(_prepared(kb, sites, disk), 1):  # in path order
+        for n, (relpath, digest, docs) in enumerate(_prepared(kb, sites, disk, overdue), 1):  # in path order
             mtime, size, _ = disk[relpath]
             if digest is None:
                 report.unreadable.append(relpath)
@@ -377,13 +430,15 @@ def _update(
     articles: dict[str, Article],
     disk: dict[str, tuple[int, int, Path]],
     candidates: set[str],
+    rejudge: set[str],
+    overdue: _Overdue,
 ) -> SiteReport:
-    """Rewrite the changed articles of an existing index, and drop the removed ones. Of the files
-    that take one id, the first by path is in: a change can also bring in or take out another
-    file with the same id."""
+    """Rewrite the changed articles of an existing index, and those to `rejudge` (their overdue
+    state changed), and drop the removed ones. Of the files that take one id, the first by path
+    is in: a change can also bring in or take out another file with the same id."""
     report = SiteReport(site.name, full=False)
     folder = index_dir(kb, site.name).resolve()
-    publishing = Publishing.of(kb, [site])
+    publishing = Publishing.of(kb, [site], overdue)
     judged: dict[str, tuple[str, PublishedArticle | None]] = {}  # by path: read now
     gone: list[str] = []
     for rel in sorted(candidates):
@@ -391,7 +446,7 @@ def _update(
         article = articles.get(rel)
         if article is None:
             gone.append(rel)
-        elif known is None or known.digest != article.digest:
+        elif known is None or known.digest != article.digest or rel in rejudge:
             judged[rel] = publishing.judge(site, article)
         else:  # touched, not changed: remember the new time so it is not read again
             mtime, size, _ = disk[rel]
@@ -454,6 +509,7 @@ def _update(
             manifest.files[rel] = FileState(mtime, size, "", False, "")
         else:
             manifest.files.pop(rel, None)
+    overdue.record(kb, site, manifest)
     manifest.write(folder)
     report.published = sum(1 for f in manifest.files.values() if f.indexed)
     return report
