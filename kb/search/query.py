@@ -131,7 +131,11 @@ class QueryPlan:
 def plan_query(text: str) -> QueryPlan:
     """Split a query into codes (kept whole), prose terms (analysed as the index is) and the
     phrases written in quotes."""
-    phrases = [phrase for quoted in _QUOTED.findall(text) if (phrase := Phrase.of(quoted)) is not None]
+    phrases = [
+        phrase
+        for quoted in _QUOTED.findall(text)
+        if not _one_code(quoted) and (phrase := Phrase.of(quoted)) is not None
+    ]
     codes: list[str] = []
     for match in find_codes(text):
         codes.extend(match.keys)
@@ -162,6 +166,14 @@ def plan_query(text: str) -> QueryPlan:
             group.extend(term for term in prose_terms(match.text) if term not in group)
         groups.append(group)
     return QueryPlan(list(dict.fromkeys(codes)), groups, lowered, list(dict.fromkeys(phrases)))
+
+
+def _one_code(quoted: str) -> bool:
+    """Whether the text in quotes is one error code ("Event ID 1000", "550 5.7.1"): looked up as a
+    code, as unquoted, for an article may declare it in `error_codes` and word it otherwise."""
+    text = quoted.strip()
+    spans = find_codes(text)
+    return len(spans) == 1 and spans[0].start == 0 and spans[0].end == len(text)
 
 
 class SearchIndex:

@@ -57,3 +57,15 @@ def test_kb_search_takes_a_phrase_in_quotes(search_kb: KnowledgeBase) -> None:
 
     assert result.exit_code == 0, result.output
     assert [hit["id"] for hit in json.loads(result.stdout)] == ["KB-0901"]  # messages go to stderr
+
+
+def test_a_code_in_quotes_is_looked_up_as_a_code(search_kb: KnowledgeBase) -> None:
+    # A declared code the text words otherwise ("event 7031"): pasted in quotes, it is still found.
+    add(search_kb, "crash", "KB-0904", "The client closes at start", "The log shows event 7031 at each start.")
+    path = search_kb.articles_dir / "mail" / "crash.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("owner:", "error_codes: [Event ID 7031]\nowner:", 1))
+    update_index(search_kb)
+
+    assert search(search_kb, "Event ID 7031")[0] == "KB-0904"
+    assert search(search_kb, '"Event ID 7031"')[0] == "KB-0904"
+    assert plan_query('"550 5.7.1" "mailbox is full"').phrases == plan_query('"mailbox is full"').phrases
