@@ -390,7 +390,9 @@ def api_search(search: SiteSearch, query: dict[str, list[str]]) -> tuple[int, ob
         if query.get(name):
             options[name] = query[name][0]
     limit = (query.get("limit") or ["20"])[0]
-    options["limit"] = max(1, min(int(limit), 100)) if limit.isdigit() else 20
+    if not limit.isdigit() or int(limit) < 1:
+        return 400, {"error": f"limit must be a number from 1 to 100, not {limit!r}"}
+    options["limit"] = min(int(limit), 100)
     try:
         result = search.search(text, **options)
     except UsageError as exc:  # an unknown area or type: the request is wrong, not the server
@@ -446,6 +448,8 @@ def _handler(folder: Path, search: SiteSearch, generation: Generation) -> type[B
                 self._json(*api_search(search, parse_qs(parts.query)))
             elif path.startswith("/api/errors/"):
                 self._json(*api_error(search, folder, path[len("/api/errors/") :]))
+            elif path == "/api" or path.startswith("/api/"):  # a client of the API reads JSON, even here
+                self._json(404, {"error": f"no API at {path}", "hint": "/api/search?q=... or /api/errors/<code>"})
             else:
                 self._file(path)
 

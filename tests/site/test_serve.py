@@ -89,6 +89,12 @@ def test_the_search_api_of_each_site_searches_only_that_sites_index(
     assert "operations" not in body
     status, body = get(sites["internal"].url + "api/search?q=fails&area=operatons")
     assert (status, 'did you mean \\"operations\\"' in body) == (400, True)
+    for wrong in ("abc", "0", "-1"):  # a limit the request cannot mean is its mistake, said in JSON
+        status, body = get(sites["public"].url + f"api/search?q=fails&limit={wrong}")
+        assert (status, json.loads(body)["error"]) == (400, f"limit must be a number from 1 to 100, not {wrong!r}")
+    for route in ("api", "api/errors", "api/nope"):  # no route: still JSON, never the site's 404 page
+        status, body = get(sites["public"].url + route)
+        assert (status, json.loads(body)["error"]) == (404, f"no API at /{route}")
 
 
 def test_the_search_api_follows_edits(served: tuple[DevServer, dict[str, SiteServer]], kb_root: Path) -> None:
