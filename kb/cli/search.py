@@ -13,7 +13,7 @@ from kb.config import WhenStale
 from kb.errors import UsageError
 from kb.project import KnowledgeBase
 from kb.publish import shows_internal_notes
-from kb.search import IndexMissing, SearchIndex, index_status, update_index
+from kb.search import IndexMissing, IndexStatus, SearchIndex, index_status, update_index
 
 
 def default_site(kb: KnowledgeBase) -> str:
@@ -97,13 +97,13 @@ def _suggestion_line(suggestion: str) -> str:
     return f'Did you mean "{suggestion}"?'
 
 
-def _behind(status: object) -> str:
-    missing = getattr(status, "missing", False)
-    changed = getattr(status, "changed", [])
-    if missing:
+def _behind(status: IndexStatus) -> str:
+    if status.missing:
         return "it did not exist"
-    if changed:
-        return f"{plural(len(changed), 'article')} changed"
+    if status.changed:
+        return f"{plural(len(status.changed), 'article')} changed"
+    if status.day_changed and not status.settings_changed:
+        return "overdue articles are judged on another day"  # kept off the public site (site.overdue: hide)
     return "its settings changed"
 
 

@@ -12,11 +12,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from whoosh import index as whoosh_index
 
+from kb.cli import cli
 from kb.project import KnowledgeBase
 from kb.search import SearchIndex, index_status, update_index
-from kb.search import overdue as overdue_module
 from kb.search.build import index_dir
 from kb.site.build import build
 
@@ -72,17 +73,25 @@ def test_public_index_keeps_overdue_articles_under_the_banner_policy(tmp_path: P
     assert len(indexed_ids(kb, "public")) == published_count(kb, "public", tmp_path / "site")
 
 
-def test_banner_policy_runs_no_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_banner_policy_runs_no_check(tmp_path: Path) -> None:
     root = tmp_path / "kb"
     shutil.copytree(SITE_KB, root)
 
-    def refuse(*_: object) -> frozenset[str]:
-        raise AssertionError("overdue articles worked out under the banner policy")
-
-    monkeypatch.setattr(overdue_module, "overdue_articles", refuse)
-    monkeypatch.setattr("kb.search.build.overdue_articles", refuse)
     update_index(KnowledgeBase(root))
+
+    assert not (root / ".kb-cache" / "check.json").exists()  # what any check leaves behind
     assert not index_status(KnowledgeBase(root), "public").stale
+
+
+def test_kb_search_says_the_index_is_brought_to_another_day(hiding_kb: KnowledgeBase) -> None:
+    update_index(hiding_kb)
+
+    result = CliRunner(env={"KB_TODAY": "2026-07-20"}).invoke(
+        cli, ["--root", str(hiding_kb.root), "search", "--site", "public", "token expired"]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "Updated the index of site public first (overdue articles are judged on another day)" in result.stderr
 
 
 def test_article_leaves_and_rejoins_the_public_index_as_the_day_changes(
