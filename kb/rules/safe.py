@@ -28,6 +28,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kb.findings import Finding, Location
+from kb.markdown import INTERNAL
 from kb.rules.base import ArticleRule, Group, Rule
 from kb.rules.text import locate
 
@@ -670,4 +671,91 @@ class DroppedHtml(ArticleRule):
         )
 
 
-RULES: list[type[Rule]] = [Secret, EmailAddress, PublicIpAddress, CardNumber, CustomerName, DroppedHtml]
+class StrayContainerLine(ArticleRule):
+    """## What it does
+    Reports a `:::` line that customers see: one that opens no internal block (`::: staff`,
+    `::: internal-notes`, or `::: internal` inside raw HTML, where Markdown does not read it) or
+    closes none (the real end of a note that an earlier `:::`, inside a code block or a nested
+    block, had already ended). Only `::: internal` opens a staff-only note, and the first `:::`
+    line after it ends it, even one inside a code block. Articles customers never see are exempt.
+
+    ## Why it matters
+    What a writer meant for staff is published: the lines under `::: staff`, or the rest of a
+    note that ended early. The site cannot tell such text from any other, so the leak scan does
+    not catch it either.
+
+    ## Example
+    ```markdown
+    ::: staff
+    Refunds above 500 need the finance lead's approval.
+    :::
+    ```
+
+    ## Use instead
+    ```markdown
+    ::: internal
+    Refunds above 500 need the finance lead's approval.
+    :::
+    ```
+    A code block with a `:::` line in it belongs outside the note, or indented.
+    """
+
+    code = "KB507"
+    name = "stray-container-line"
+    group = Group.SAFE
+    summary = "A ':::' line customers see: it opens or closes no internal block, and staff text is published."
+    hint = "open staff-only notes with '::: internal', close them with ':::', and keep ':::' lines out of their code"
+
+    def check(self, article: Article, context: CheckContext) -> Iterator[Finding]:
+        if ":::" not in article.body or not customer_facing(article, context.taxonomy):
+            return
+        text = context.text(article)
+        lines = article.body_lines
+        closers: set[int] = set()  # the lines that end an internal block
+        early: set[int] = set()  # ... from inside a code block the note opened
+        for token in text.tokens:
+            if token.type == f"container_{INTERNAL}_open" and token.map and token.map[1] < len(lines):
+                start, end = token.map
+                closers.add(end)
+                if _CONTAINER_LINE.match(lines[end]) and _fence_left_open(lines[start + 1 : end]):
+                    early.add(end)
+        hidden = (text.internal_lines | text.code_lines | closers) - early
+        for index, line in enumerate(lines):
+            match = _CONTAINER_LINE.match(line)
+            if match is None or index in hidden:
+                continue
+            words = match.group(1).split()
+            if index in early:
+                message = "this ':::' in a code block ends the internal block early: the rest of the note is published"
+            elif not words:
+                message = "this ':::' closes no internal block: customers see it, and any note it was meant to end"
+            elif words[0].lower() == INTERNAL:
+                message = f"{line.strip()!r} opens no internal block here (raw HTML around it?): its note is published"
+            else:
+                message = f"{line.strip()!r} is no internal block (only '::: internal' is): what follows is published"
+            where = article.body_location(index, len(line) - len(line.lstrip()) + 1)
+            yield self.at(where, message, context=line.strip())
+
+
+_CONTAINER_LINE = re.compile(r" {0,3}:{3,}(.*)$")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+
+
+def _fence_left_open(lines: list[str]) -> bool:
+    """Whether `lines` open a fenced code block that they do not close."""
+    opened = ""
+    for line in lines:
+        match = _FENCE.match(line)
+        if match is None:
+            continue
+        fence = match.group(1)
+        if not opened:
+            opened = fence
+        elif fence[0] == opened[0] and len(fence) >= len(opened) and not line[match.end() :].strip():
+            opened = ""
+    return bool(opened)
+
+
+RULES: list[type[Rule]] = [
+    Secret, EmailAddress, PublicIpAddress, CardNumber, CustomerName, DroppedHtml, StrayContainerLine,
+]  # fmt: skip
