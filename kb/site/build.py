@@ -618,7 +618,7 @@ def _write_site(
             if index is not None:
                 index.keep_record()
     except BaseException:
-        site.abandon()
+        site.abandon()  # or, past the commit point, finished: its staged files are the live site's
         raise
     return SiteReport(
         plan.site.name, folder, sum(1 for p in plan.pages if isinstance(p.view, ArticleView)), len(plan.pages),

@@ -5,7 +5,9 @@ from the previous site) and swaps the two folders. An incremental build stages o
 that changed, then commits them through a journal: once the journal is on disk the build is
 committed and the renames are replayed by the next build if this one is interrupted; before
 that, nothing of the live site has changed. The manifest (each file's key) lives beside the
-site in `.kb-build/`, never inside what is published.
+site in `.kb-build/`, never inside what is published. It only ever describes the folder beside
+it: while it might not (a swap, a replay that lost its staged files), there is none, and the
+next build writes the site whole.
 """
 
 from __future__ import annotations
@@ -114,6 +116,10 @@ class SiteFolder:
     def commit_full(self, manifest: Manifest) -> None:
         """Swap the new folder in: the only moment the live site changes."""
         self.forget_search_record()  # it tells of the search index going out
+        # Until the new manifest is written, the live folder may be the new one: a manifest
+        # that outlived its folder would mark the pages it holds as up to date. Without one,
+        # the next build writes the site whole.
+        self.manifest_file.unlink(missing_ok=True)
         if self.folder.exists():
             self.folder.rename(self.retired)
         self.fresh.rename(self.folder)
@@ -141,6 +147,10 @@ class SiteFolder:
         removed = journal.get("removed")
         assert isinstance(changed, list)
         assert isinstance(removed, list)
+        # Each staged file is renamed into the site, so one missing from the stage was placed by
+        # an earlier, interrupted replay; but with no stage at all, what it held is lost and the
+        # new manifest would record pages that were never written.
+        placed = self.stage.is_dir() or not changed
         for name in changed:
             staged = self.stage / name
             if staged.exists():
@@ -151,7 +161,10 @@ class SiteFolder:
             with contextlib.suppress(FileNotFoundError):
                 (self.folder / name).unlink()
             _prune(self.folder, Path(name).parent)
-        if self.next_manifest.exists():
+        if not placed:
+            self.manifest_file.unlink(missing_ok=True)  # the site holds pages of two builds: written whole next
+            self.next_manifest.unlink(missing_ok=True)
+        elif self.next_manifest.exists():
             self.next_manifest.replace(self.manifest_file)
         self.journal.unlink(missing_ok=True)
         if self.stage.exists():
@@ -172,7 +185,13 @@ class SiteFolder:
         self.search_record.unlink(missing_ok=True)
 
     def abandon(self) -> None:
-        """Drop what a failed build staged; the live site was never touched."""
+        """After a failure or an interrupt: a build that had not reached its commit point drops
+        what it staged (the live site was never touched); one past it is finished now, as the
+        next build's `recover()` would, since its staged files are already the live site's."""
+        if self.journal.exists() or (self.retired.exists() and not self.folder.exists()):
+            with contextlib.suppress(OSError):  # then the next build's `recover()` finishes it
+                self.recover()
+            return
         for leftover in (self.fresh, self.stage):
             if leftover.exists():
                 shutil.rmtree(leftover)
