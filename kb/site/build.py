@@ -429,7 +429,8 @@ def _kept_off_customer_site(
         if known and known.unsafe:
             # No line for the warning: its excerpt would print the secret into the build's log.
             message = f"not published on the {view.site.name} site: {known.unsafe[0]}"
-            warnings.append(ConfigWarning(message, path=published.article.path, hint="kb check shows what to fix"))
+            hint = "remove it (the warning names its line), or suppress it inline with a reason if it is made up"
+            warnings.append(ConfigWarning(message, path=published.article.path, hint=hint))
             return True
         return policy is OverduePolicy.HIDE and known is not None and known.staleness.state == "overdue"
 
