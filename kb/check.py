@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 from urllib.parse import unquote
 
@@ -31,7 +32,7 @@ from kb.config import CONFIG_FILE
 from kb.errors import ConfigWarning, UsageError
 from kb.findings import Finding, Level
 from kb.memory import gc_paused
-from kb.project import KnowledgeBase
+from kb.project import MAX_ARTICLE_BYTES, KnowledgeBase
 from kb.quality import baseline as baselines
 from kb.quality import suppression
 from kb.quality.cache import DamagedCache, Examined, ResultCache, fingerprint
@@ -351,10 +352,11 @@ class _Examiner:
     def __init__(self, kb: KnowledgeBase, policy: Policy) -> None:
         # Loading and validation (YAML, jsonschema) are imported only when an article must be
         # read: a run with nothing changed never needs them.
-        from kb.load import load_article, load_bytes
+        from kb.load import Unreadable, load_bytes, read_article_file
         from kb.validate import validate_front_matter
 
-        self.load_article, self.load_bytes, self.validate = load_article, load_bytes, validate_front_matter
+        self.read, self.unreadable, self.load_bytes = read_article_file, Unreadable, load_bytes
+        self.validate = validate_front_matter
         self.policy = policy
         self.root = kb.root
         self.id_prefix = kb.config.id_prefix
@@ -362,19 +364,16 @@ class _Examiner:
         self.context = CheckContext(kb.root, kb.config, kb.taxonomy)
 
     def examine(self, relpath: str) -> Examined:
-        path = self.root / relpath
         try:
-            stat = path.stat()
-            data = path.read_bytes()
-        except OSError:
-            data, size, mtime = b"", -1, -1
-        else:
-            size, mtime = stat.st_size, stat.st_mtime_ns
-        return self.examine_bytes(relpath, data, size, mtime)
+            data, stat = self.read(self.root / relpath)
+        except self.unreadable as unreadable:
+            # Size -1: never cached, so it is looked at again on the next run.
+            finding = self.policy.apply([unreadable.finding(relpath)])
+            return Examined.fresh(relpath, hashlib.sha256(b"").hexdigest(), -1, -1, finding, None, [])
+        return self.examine_bytes(relpath, data, stat.st_size, stat.st_mtime_ns)
 
     def examine_bytes(self, relpath: str, data: bytes, size: int, mtime: int) -> Examined:
-        path = self.root / relpath
-        loaded = self.load_article(path, relpath) if size < 0 else self.load_bytes(data, path, relpath)
+        loaded = self.load_bytes(data, self.root / relpath, relpath)
         findings = list(loaded.findings)
         article = loaded.article
         digest = hashlib.sha256(data).hexdigest()
@@ -455,6 +454,8 @@ def _from_cache(path: str, relpath: str, cache: ResultCache | None) -> Examined 
     found = cache.lookup(relpath, stat.st_size, stat.st_mtime_ns)
     if found is not None:
         return found
+    if not S_ISREG(stat.st_mode) or stat.st_size > MAX_ARTICLE_BYTES:
+        return None  # swapped for a named pipe or a device, or too large: examining says so
     try:
         with open(path, "rb") as file:  # noqa: PTH123 - a string path, as above
             digest = hashlib.sha256(file.read()).hexdigest()

@@ -8,14 +8,16 @@ matter, and the YAML traps handled by `kb.yaml12`.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb import schema, yaml12
 from kb.article import Article, split_at_line
 from kb.findings import Finding, Location
-from kb.project import KnowledgeBase
+from kb.project import MAX_ARTICLE_BYTES, KnowledgeBase
 from kb.rules import source as rules
 from kb.rules.base import Rule
 
@@ -25,6 +27,14 @@ _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
 # heading only counts when a blank line follows it, as Markdown writers leave one.
 _HEADING = re.compile(r"^#{2,6}[ \t]\S")
 _H1 = re.compile(r"^#[ \t]\S")
+
+_NOT_REGULAR = (
+    (stat.S_ISDIR, "Is a directory"),
+    (stat.S_ISFIFO, "it is a named pipe (FIFO), not a regular file"),
+    (stat.S_ISCHR, "it is a character device, not a regular file"),
+    (stat.S_ISBLK, "it is a block device, not a regular file"),
+    (stat.S_ISSOCK, "it is a socket, not a regular file"),
+)
 
 _YAML_RULES: dict[str, type[Rule]] = {
     "syntax": rules.YamlSyntax,
@@ -44,13 +54,64 @@ class Loaded:
     findings: list[Finding] = field(default_factory=list)
 
 
+class Unreadable(Exception):
+    """Why an article file cannot be read, as its KB000 finding says it."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def finding(self, relpath: str) -> Finding:
+        return rules.UnreadableFile.at(Location(relpath), self.message, hint=self.hint)
+
+
+def read_article_file(path: Path) -> tuple[bytes, os.stat_result]:
+    """The bytes of the article file at `path` and its status, or `Unreadable`.
+
+    Only a regular file is read, and only up to `MAX_ARTICLE_BYTES`: a named pipe would block the
+    check forever, and a link to /dev/zero would fill memory until the system kills kb."""
+    try:
+        status = path.stat()
+        _refuse_special(status)
+        # O_NONBLOCK: a file swapped for a named pipe since the stat must not block the open.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise Unreadable(f"cannot read the file: {exc.strerror or exc}") from None
+    with open(fd, "rb") as file:  # noqa: PTH123 - a descriptor, opened without blocking above
+        try:
+            status = os.fstat(fd)
+            _refuse_special(status)
+            data = file.read(MAX_ARTICLE_BYTES + 1)
+        except OSError as exc:
+            raise Unreadable(f"cannot read the file: {exc.strerror or exc}") from None
+    if len(data) > MAX_ARTICLE_BYTES:  # grown since the stat, or a size the system does not know
+        _refuse_size(len(data))
+    return data, status
+
+
+def _refuse_special(status: os.stat_result) -> None:
+    for test, what in _NOT_REGULAR:
+        if test(status.st_mode):
+            raise Unreadable(f"cannot read the file: {what}", hint="remove it, or replace it with the article's text")
+    if status.st_size > MAX_ARTICLE_BYTES:
+        _refuse_size(status.st_size)
+
+
+def _refuse_size(size: int) -> None:
+    limit = MAX_ARTICLE_BYTES // (1024 * 1024)
+    raise Unreadable(
+        f"the file is larger than {limit} MB: kb does not read it as an article",
+        hint="an article is a page or less: split it, or keep large files out of the articles folder",
+    )
+
+
 def load_article(path: Path, relpath: str) -> Loaded:
     """Read the article at `path`; `relpath` is how findings name it."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        return Loaded(relpath, None, [rules.UnreadableFile.at(Location(relpath), f"cannot read the file: {reason}")])
+        data, _ = read_article_file(path)
+    except Unreadable as unreadable:
+        return Loaded(relpath, None, [unreadable.finding(relpath)])
     return load_bytes(data, path, relpath)
 
 

@@ -22,6 +22,7 @@ from kb.new import new_article, next_id
 from kb.project import KnowledgeBase, find_root
 from kb.scaffold import init_kb
 from tests.conftest import FIXTURES, WriteArticle
+from tests.test_load import bounded, needs_special_files
 
 CASES = FIXTURES / "cases"
 UPDATE = os.environ.get("KB_UPDATE_SNAPSHOTS") == "1"
@@ -323,6 +324,28 @@ def test_a_broken_link_named_like_an_article_is_reported(kb: KnowledgeBase, toda
     result = check(kb, today=today)
 
     assert [(f.code, f.location.path) for f in result.findings] == [("KB000", "articles/billing/login.md")]
+
+
+@needs_special_files
+def test_a_named_pipe_named_like_an_article_is_a_finding_and_the_others_are_checked(
+    kb: KnowledgeBase, today: dt.date
+) -> None:
+    starter = "articles/account/sign-in/session-expired-e-1001.md"
+    check(kb, today=today, use_cache=True)  # cached: the next check looks at it again only if it changed
+    (kb.root / starter).rename(kb.root / "moved.md")
+    os.mkfifo(kb.root / starter)  # reading it would wait for a writer forever
+    os.mkfifo(kb.articles_dir / "pipe.md")
+    shutil.copyfile(kb.root / "moved.md", kb.articles_dir / "copy.md")
+
+    with bounded():
+        result = check(kb, today=today, use_cache=True)
+
+    message = "cannot read the file: it is a named pipe (FIFO), not a regular file"
+    assert [(f.location.path, f.code, f.message) for f in result.findings] == [
+        (starter, "KB000", message),
+        ("articles/pipe.md", "KB000", message),
+    ]
+    assert [a.relpath for a in result.articles] == ["articles/copy.md"]
 
 
 # -- kb init and kb new -----------------------------------------------------------------------

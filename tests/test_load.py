@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+import os
+import resource
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from kb.findings import Location
 from kb.load import Loaded, load_article, load_bytes
+from kb.project import MAX_ARTICLE_BYTES
 from kb.schema import to_json
 from tests.conftest import FIXTURES
 
@@ -291,3 +297,71 @@ def test_a_file_that_cannot_be_read_is_a_finding(tmp_path: Path) -> None:
     assert [(f.code, f.message) for f in unreadable.findings] == [("KB000", "cannot read the file: Is a directory")]
     assert missing.article is None
     assert unreadable.article is None
+
+
+class StillReading(Exception):
+    """A read that `bounded` stopped."""
+
+
+@contextmanager
+def bounded(seconds: int = 10, memory: int = 2 * 1024**3) -> Iterator[None]:
+    """Fail, rather than hang or fill the machine's memory, when reading takes longer than
+    `seconds` or `memory` bytes more than this process has now."""
+
+    def timeout(signum: int, frame: object) -> None:
+        raise StillReading(f"still reading after {seconds} s")  # not TimeoutError: kb catches OSError
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    in_use = int(Path("/proc/self/statm").read_text(encoding="ascii").split()[0]) * resource.getpagesize()
+    limit = in_use + memory if hard == resource.RLIM_INFINITY else min(hard, in_use + memory)
+    previous = signal.signal(signal.SIGALRM, timeout)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+needs_special_files = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="named pipes, /dev/zero and /proc as Linux has them"
+)
+
+
+@needs_special_files
+def test_a_named_pipe_or_a_device_named_like_an_article_is_a_finding_not_a_hang(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.md")  # reading it waits for a writer that never comes
+    (tmp_path / "zero.md").symlink_to("/dev/zero")  # reading it never ends
+
+    with bounded():
+        pipe = load_article(tmp_path / "pipe.md", "pipe.md")
+        zero = load_article(tmp_path / "zero.md", "zero.md")
+
+    assert [(f.code, f.message) for f in pipe.findings] == [
+        ("KB000", "cannot read the file: it is a named pipe (FIFO), not a regular file")
+    ]
+    assert [(f.code, f.message) for f in zero.findings] == [
+        ("KB000", "cannot read the file: it is a character device, not a regular file")
+    ]
+    assert pipe.article is None
+    assert zero.article is None
+
+
+def test_a_file_past_the_size_limit_is_a_finding_and_a_5_mb_article_still_loads(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.md"
+    with huge.open("wb") as file:  # sparse: no disk space taken
+        file.truncate(MAX_ARTICLE_BYTES + 1)
+    paragraph = b"\nThe sync client stops when the disk is full. Free some space, then try again.\n"
+    big = tmp_path / "big.md"
+    big.write_bytes(GOOD.read_bytes() + paragraph * (5_000_000 // len(paragraph)))
+
+    refused = load_article(huge, "huge.md")
+    loaded = load_article(big, "big.md")
+
+    assert [(f.code, f.message) for f in refused.findings] == [
+        ("KB000", "the file is larger than 10 MB: kb does not read it as an article")
+    ]
+    assert loaded.article is not None
+    assert big.stat().st_size > 5_000_000
