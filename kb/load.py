@@ -17,7 +17,7 @@ from pathlib import Path
 from kb import schema, yaml12
 from kb.article import Article, split_at_line
 from kb.findings import Finding, Location
-from kb.project import MAX_ARTICLE_BYTES, KnowledgeBase
+from kb.project import MAX_ARTICLE_BYTES, KnowledgeBase, unshown
 from kb.rules import source as rules
 from kb.rules.base import Rule
 
@@ -76,6 +76,15 @@ def read_article_file(path: Path) -> tuple[bytes, os.stat_result]:
         _refuse_special(status)
         # O_NONBLOCK: a file swapped for a named pipe since the stat must not block the open.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError as exc:
+        real = unshown(path)
+        if real is not None:  # kb.project.shown escaped its name: report it, not a missing file
+            name = next(given for given, actual in zip(path.parts, real.parts, strict=False) if given != actual)
+            raise Unreadable(
+                f'the name "{name}" is not valid UTF-8, so kb cannot name it in findings, pages or links',
+                hint="rename it with UTF-8 characters only",
+            ) from None
+        raise Unreadable(f"cannot read the file: {exc.strerror or exc}") from None
     except OSError as exc:
         raise Unreadable(f"cannot read the file: {exc.strerror or exc}") from None
     with open(fd, "rb") as file:  # noqa: PTH123 - a descriptor, opened without blocking above

@@ -117,6 +117,8 @@ class KnowledgeBase:
                 if not name.lower().endswith(".md") or name.lower() == "readme.md" or name.startswith((".", "_")):
                     continue
                 rel = name if rel_folder == "." else f"{rel_folder}/{name}"
+                if not rel.isascii():
+                    rel = shown(rel)
                 if any(fnmatch.fnmatch(rel, pattern) for pattern in self.config.exclude):
                     continue
                 found.append(f"{prefix}/{rel}" if prefix != "." else rel)
@@ -142,13 +144,15 @@ class KnowledgeBase:
             if path.is_dir():
                 # A broken link named like an article is kept: loading reports it (KB000).
                 found.update(
-                    p for p in path.rglob("*.md") if (p.is_file() or p.is_symlink()) and self.is_article(p, folders)
+                    _shown_path(p)
+                    for p in path.rglob("*.md")
+                    if (p.is_file() or p.is_symlink()) and self.is_article(p, folders)
                 )
             elif path.exists() or path.is_symlink():
                 # A file named explicitly (by a pre-commit hook, say) counts only if it is an
                 # article: README.md or docs elsewhere in the repository are not.
                 if self.is_article(path):
-                    found.add(path)
+                    found.add(_shown_path(path))
             else:
                 raise UsageError(f"no such file or folder: {given}")
         if not found:
@@ -167,6 +171,34 @@ class KnowledgeBase:
             if not (located == top or located.is_relative_to(top) or top.is_relative_to(located)):
                 outside.append(given)
         return outside
+
+
+def shown(name: str) -> str:
+    """`name` as findings and pages show it: bytes of a file name that are not UTF-8 (which Python
+    keeps as lone surrogates) written as \\xNN. Such a name cannot be printed, written to a page
+    or hashed as text; the name shown names no file, so loading the article reports it (KB000)."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def unshown(path: Path) -> Path | None:
+    """The file whose undecodable name `shown` turned into `path`, or None when there is none."""
+    if "\\x" not in str(path):
+        return None
+    real = Path(path.anchor)
+    for part in path.parts[1:] if path.anchor else path.parts:
+        if (real / part).exists() or (real / part).is_symlink():
+            real = real / part
+            continue
+        try:
+            real = next(entry for entry in real.iterdir() if entry.name != part and shown(entry.name) == part)
+        except (OSError, StopIteration):
+            return None
+    return real if real != path else None
+
+
+def _shown_path(path: Path) -> Path:
+    text = str(path)
+    return path if text.isascii() or shown(text) == text else Path(shown(text))
 
 
 def _refuse_nothing(paths: list[Path], outside: list[Path]) -> None:

@@ -348,6 +348,30 @@ def test_a_named_pipe_named_like_an_article_is_a_finding_and_the_others_are_chec
     assert [a.relpath for a in result.articles] == ["articles/copy.md"]
 
 
+def test_a_file_name_that_is_not_utf8_is_a_finding_shown_escaped_and_the_others_are_checked(
+    kb: KnowledgeBase, write_article: WriteArticle, today: dt.date
+) -> None:
+    starter = kb.articles_dir / "account" / "sign-in" / "session-expired-e-1001.md"
+    try:  # Latin-1 names, as a zip file or an old Windows share leaves them
+        write_article(os.fsdecode(b"account/r\xe9sum\xe9.md"), (CASES / "missing-resolution.md").read_bytes())
+        write_article(os.fsdecode(b"caf\xe9/ok.md"), starter.read_bytes())
+    except (OSError, UnicodeError):
+        pytest.skip("this file system only takes UTF-8 names")
+
+    whole = check(kb, today=today)
+    given = check(kb, [kb.articles_dir / "account", kb.articles_dir / os.fsdecode(b"caf\xe9")], today=today)
+
+    message = 'the name "{}" is not valid UTF-8, so kb cannot name it in findings, pages or links'
+    expected = [
+        ("articles/account/r\\xe9sum\\xe9.md", "KB000", message.format("r\\xe9sum\\xe9.md")),
+        ("articles/caf\\xe9/ok.md", "KB000", message.format("caf\\xe9")),
+    ]
+    for result in (whole, given):
+        assert [(f.location.path, f.code, f.message) for f in result.findings] == expected
+        assert [a.relpath for a in result.articles] == ["articles/account/sign-in/session-expired-e-1001.md"]
+    assert "\n".join(map(str, whole.findings)).encode("utf-8")  # printable, as the terminal and JSON need
+
+
 # -- kb init and kb new -----------------------------------------------------------------------
 
 
