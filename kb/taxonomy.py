@@ -53,7 +53,9 @@ class TypeSpec:
     description: str = setting("", "When to use this type.")
     required_sections: list[str] = setting([], "Sections every article of this type must have.")
     optional_sections: list[str] = setting([], "Sections an article of this type may have.")
-    review_interval_days: int = setting(365, "Days after `reviewed` when the article is due for review.")
+    review_interval_days: int = setting(
+        365, "Days after `reviewed` when the article is due for review (at most ten years).", minimum=1, maximum=3650
+    )
     template: str = setting("", "Template for `kb new`, relative to schemas/.")
 
 

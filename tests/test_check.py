@@ -269,6 +269,9 @@ def test_a_missing_articles_folder_is_an_error_not_an_empty_check(kb: KnowledgeB
             "error code 'e-1001' is registered twice (codes match case-insensitively)",
         ),
         ("bad-pattern", "error-codes.yaml", 3, "pattern 'E-[0-9' is not a valid regular expression"),
+        # An interval of 0 days makes every article overdue; 10**11 days overflowed every date.
+        ("interval-zero", "taxonomy.yaml", 6, "types.how-to.review_interval_days must be between 1 and 3650, not 0"),
+        ("interval-huge", "taxonomy.yaml", 6, "types.how-to.review_interval_days must be between 1 and 3650"),
     ],
 )
 def test_a_bad_taxonomy_is_an_error_with_file_and_line(

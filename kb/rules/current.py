@@ -42,7 +42,16 @@ def review_due(facts: ArticleFacts, context: CorpusContext) -> ReviewDue | None:
         reviewed = context.last_changed.get(facts.relpath)
         if reviewed is None:
             return None
-    return ReviewDue(reviewed + dt.timedelta(days=interval), reviewed, from_git, interval)
+    return ReviewDue(plus_days(reviewed, interval), reviewed, from_git, interval)
+
+
+def plus_days(day: dt.date, days: int) -> dt.date:
+    """`day` plus `days`, or the last day a date can be (9999-12-31) when the sum is past it:
+    `reviewed: 9999-12-31` makes an article due on that day, it does not stop the check."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max
 
 
 def _basis(facts: ArticleFacts, due: ReviewDue) -> str:
@@ -130,10 +139,10 @@ class ReviewDueSoon(CorpusRule):
     hint = "plan the review; then set reviewed to the date you did it"
 
     def check_corpus(self, context: CorpusContext) -> Iterator[Finding]:
-        window = dt.timedelta(days=context.config.lint.thresholds.due_soon_days)
+        last = plus_days(context.today, context.config.lint.thresholds.due_soon_days)
         for facts in _live(context):
             due = review_due(facts, context)
-            if due is None or not context.today <= due.due <= context.today + window:
+            if due is None or not context.today <= due.due <= last:
                 continue
             days = (due.due - context.today).days
             location = facts.at(facts.reviewed_at if not due.from_git else (facts.end_line, 1))
