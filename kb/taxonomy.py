@@ -8,15 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import importlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from kb import yaml12
 from kb.config import parse_yaml_file, read_settings, setting
 from kb.errors import ConfigError
+
+try:  # CPython's own parser of regular expressions: it knows their structure, not a guess of it
+    _re_parser: Any = importlib.import_module("re._parser")
+except ImportError:  # pragma: no cover - a Python without it: only the empty match is refused
+    _re_parser = None
 
 TAXONOMY_FILE = "taxonomy.yaml"
 ERROR_CODES_FILE = "error-codes.yaml"
@@ -295,27 +301,107 @@ def load_taxonomy(folder: Path) -> Taxonomy:
             message = f"area {known.path!r}: unknown owner {known.owner!r}{did_you_mean(known.owner, taxonomy.owners)}"
             raise error(message, where)
 
+    if not taxonomy.types:  # every article would be "unknown type": a broken taxonomy, not bad articles
+        raise error("the taxonomy defines no article types", ("types",), hint="add a `types:` section")
+
     codes_path = folder / ERROR_CODES_FILE
     codes, codes_doc = _read(codes_path, ErrorCodesSpec, required=False)
+
+    def codes_error(message: str, where: yaml12.Path, hint: str = "") -> ConfigError:
+        return error(message, where, hint, file=codes_path, d=codes_doc)
+
+    def check_area(area: str, where: yaml12.Path, what: str) -> None:
+        if area and area not in taxonomy.areas:
+            hint = f"product areas are listed under product_areas: in {path.name}"
+            raise codes_error(f"{what}: unknown product area {area!r}{did_you_mean(area, taxonomy.areas)}", where, hint)
+
     for code, c in codes.codes.items():
+        if not code.strip():
+            pos = codes_doc.position(("codes", code), key=True)
+            raise ConfigError("an error code is empty", path=codes_path, line=pos.line, col=pos.col)
         if code.upper() in taxonomy.codes:
-            raise error(
-                f"error code {code!r} is registered twice (codes match case-insensitively)",
-                ("codes", code), file=codes_path, d=codes_doc,
-            )  # fmt: skip
+            raise codes_error(
+                f"error code {code!r} is registered twice (codes match case-insensitively)", ("codes", code)
+            )
+        check_area(c.area, ("codes", code, "area"), f"error code {code!r}")
         taxonomy.codes[code.upper()] = ErrorCode(code, c.message, c.area, c.description)
     for i, family in enumerate(codes.patterns):
+        at = ("patterns", i, "pattern")
         try:
             regex = re.compile(family.pattern, re.IGNORECASE)
         except re.error as exc:
-            raise error(
-                f"pattern {family.pattern!r} is not a valid regular expression: {exc}",
-                ("patterns", i, "pattern"),
-                file=codes_path,
-                d=codes_doc,
-            ) from None
+            raise codes_error(f"pattern {family.pattern!r} is not a valid regular expression: {exc}", at) from None
+        try:  # as articles are scanned: every family a group of one expression
+            re.compile(f"(?i:{family.pattern})")
+        except re.error as exc:
+            hint = "flags apply to a group only: (?x:...) rather than (?x)"
+            message = f"pattern {family.pattern!r} cannot be part of a larger expression: {exc.msg}"
+            raise codes_error(message, at, hint) from None
+        problem = _pattern_problem(family.pattern, regex)
+        if problem is not None:
+            raise codes_error(f"pattern {family.pattern!r} {problem[0]}", at, hint=problem[1])
+        check_area(family.area, ("patterns", i, "area"), f"pattern {family.pattern!r}")
         taxonomy.families.append(CodeFamily(regex, family.family or family.pattern, family.area))
     return taxonomy
+
+
+def _pattern_problem(pattern: str, regex: re.Pattern[str]) -> tuple[str, str] | None:
+    """(what is wrong, hint) for a code family's pattern that would make every check report
+    nonsense or hang; None for a good one. The pattern is searched for in every article's text."""
+    parsed = _re_parser.parse(pattern, re.IGNORECASE) if _re_parser is not None else None
+    if (parsed.getwidth()[0] == 0) if parsed is not None else regex.fullmatch("") is not None:
+        return (
+            "can match empty text, so it would find a code at every place of every article",
+            "make it match at least one character: + rather than *, no pattern made of ^, $, \\b or look-arounds alone",
+        )
+    if parsed is not None and _nested_repeat(parsed):
+        # Refused, not timed: Python's re cannot be stopped, and (a+)+b takes hours on 40 a's.
+        return (
+            "repeats a group that itself repeats or has alternatives, which can take hours on one line of text",
+            "make the inner repeat possessive ([A-Z]++) or the group atomic ((?>...)), or flatten it ([A-Z_]+)",
+        )
+    return None
+
+
+# The parts of a parsed pattern (re._parser's opcodes, by name) that hold patterns of their own,
+# as functions of the opcode's argument.
+_INNER: dict[str, Callable[[Any], list[Any]]] = {
+    "MAX_REPEAT": lambda av: [av[2]],
+    "MIN_REPEAT": lambda av: [av[2]],
+    "POSSESSIVE_REPEAT": lambda av: [av[2]],
+    "SUBPATTERN": lambda av: [av[3]],
+    "BRANCH": lambda av: list(av[1]),
+    "ATOMIC_GROUP": lambda av: [av],
+    "ASSERT": lambda av: [av[1]],
+    "ASSERT_NOT": lambda av: [av[1]],
+    "GROUPREF_EXISTS": lambda av: [p for p in av[1:] if p is not None],
+}
+
+
+def _nested_repeat(items: Any) -> bool:
+    """Whether a parsed pattern repeats (more than once) something that can match in more than
+    one way: (a+)+, (a|aa)*, (\\d?){9}. Backtracking tries every way of splitting the text
+    between the repeats, exponentially many. Conservative: (_[A-Z]+)+ is refused too."""
+    for op, av in items:
+        if any(_nested_repeat(inner) for inner in _INNER.get(str(op), lambda _: [])(av)):
+            return True
+        if str(op) in ("MAX_REPEAT", "MIN_REPEAT") and av[1] > 1 and _has_choice(av[2]):
+            return True
+    return False
+
+
+def _has_choice(items: Any) -> bool:
+    """Whether a parsed pattern can match in more than one way: a repeat of varying count or an
+    alternation. Possessive repeats, atomic groups and look-arounds are never backtracked into."""
+    for op, av in items:
+        name = str(op)
+        if name in ("BRANCH", "GROUPREF_EXISTS", "GROUPREF"):
+            return True
+        if name in ("MAX_REPEAT", "MIN_REPEAT") and (av[0] != av[1] or _has_choice(av[2])):
+            return True
+        if name == "SUBPATTERN" and _has_choice(av[3]):
+            return True
+    return False
 
 
 S = TypeVar("S")

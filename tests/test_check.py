@@ -272,6 +272,29 @@ def test_a_missing_articles_folder_is_an_error_not_an_empty_check(kb: KnowledgeB
         # An interval of 0 days makes every article overdue; 10**11 days overflowed every date.
         ("interval-zero", "taxonomy.yaml", 6, "types.how-to.review_interval_days must be between 1 and 3650, not 0"),
         ("interval-huge", "taxonomy.yaml", 6, "types.how-to.review_interval_days must be between 1 and 3650"),
+        # Without types every article would be "unknown type": the taxonomy is wrong, not the articles.
+        ("no-types", "taxonomy.yaml", 3, "the taxonomy defines no article types"),
+        ("empty", "taxonomy.yaml", 1, "the taxonomy defines no article types"),
+        ("code-empty", "error-codes.yaml", 3, "an error code is empty"),
+        (
+            "code-area",
+            "error-codes.yaml",
+            4,
+            "error code 'E-1001': unknown product area 'account/signin' (did you mean \"account/sign-in\"?)",
+        ),
+        (
+            "pattern-area",
+            "error-codes.yaml",
+            5,
+            "pattern 'E-[0-9]{4}': unknown product area 'getting-startd' (did you mean \"getting-started\"?)",
+        ),
+        # A pattern that matches empty text finds a "code" at every place of every article.
+        ("pattern-empty", "error-codes.yaml", 5, "pattern '.*' can match empty text"),
+        ("pattern-lookahead", "error-codes.yaml", 3, "pattern '(?=E-)' can match empty text"),
+        # (a+)+b takes hours on a line of 40 a's: refused, as Python's re cannot be stopped.
+        ("pattern-nested", "error-codes.yaml", 3, "pattern '(a+)+b' repeats a group that itself repeats"),
+        # Articles are scanned with every family in one expression: (?x) must come first in it.
+        ("pattern-flags", "error-codes.yaml", 3, "pattern '(?x) E - [0-9]{4}' cannot be part of a larger expression"),
     ],
 )
 def test_a_bad_taxonomy_is_an_error_with_file_and_line(
@@ -286,6 +309,18 @@ def test_a_bad_taxonomy_is_an_error_with_file_and_line(
     error = raised.value
     assert (error.path, error.line) == (kb.schemas_dir / file, line)
     assert error.message.startswith(message)
+
+
+def test_code_family_patterns_without_nested_repeats_are_accepted(kb: KnowledgeBase) -> None:
+    shutil.copyfile(
+        FIXTURES / "taxonomy" / "patterns-accepted" / "error-codes.yaml", kb.schemas_dir / "error-codes.yaml"
+    )
+
+    taxonomy = KnowledgeBase(kb.root).taxonomy
+
+    assert len(taxonomy.families) == 7
+    assert taxonomy.is_registered("ERR_DISK_FULL")
+    assert taxonomy.is_registered("0x8007000E")
 
 
 def test_a_missing_taxonomy_is_an_error(kb: KnowledgeBase) -> None:
