@@ -175,7 +175,7 @@ class Thresholds:
         maximum=1,
     )
     due_soon_days: int = setting(
-        30, "An article is due for review this many days before its review date (KB702).", minimum=0
+        30, "An article is due for review this many days before its review date (KB702).", minimum=0, maximum=3650
     )
 
     def __post_init__(self) -> None:
@@ -407,13 +407,19 @@ def _check_range(
     if (low is None or value >= low) and (high is None or value <= high):
         return
     if low is not None and high is not None:
-        expected = f"between {low:g} and {high:g}"
+        expected = f"between {_number(low)} and {_number(high)}"
     elif low is not None:
-        expected = f"at least {low:g}"
+        expected = f"at least {_number(low)}"
     else:
-        expected = f"at most {high:g}"
+        expected = f"at most {_number(high)}"
     pos = document.position(where)
-    raise ConfigError(f"{_dotted(where)} must be {expected}, not {value:g}", path=file, line=pos.line, col=pos.col)
+    message = f"{_dotted(where)} must be {expected}, not {_number(value)}"
+    raise ConfigError(message, path=file, line=pos.line, col=pos.col)
+
+
+def _number(value: object) -> str:
+    """`100000000000` as written, not `1e+11`; `0.5` and `2.0` as `0.5` and `2`."""
+    return str(value) if isinstance(value, int) else f"{value:g}"
 
 
 @functools.cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kb import atomic
+from kb.load import Unreadable, read_article_file
 
 
 def fix_bytes(data: bytes) -> bytes:
@@ -17,9 +18,9 @@ def fix_files(paths: list[Path]) -> list[Path]:
     changed = []
     for path in paths:
         try:
-            data = path.read_bytes()
-        except OSError:
-            continue  # kb check reports unreadable files
+            data, _ = read_article_file(path)  # never a named pipe, a device or a huge file
+        except Unreadable:
+            continue  # kb check reports it
         if b"\x00" in data[:8192]:
             continue
         fixed = fix_bytes(data)

@@ -17,6 +17,7 @@ import pytest
 from kb.check import CheckResult, check
 from kb.errors import ConfigError, NotAKnowledgeBase, UsageError
 from kb.findings import Finding, Level
+from kb.fix import fix_files
 from kb.load import load_article
 from kb.new import new_article, next_id
 from kb.project import KnowledgeBase, find_root
@@ -384,6 +385,10 @@ def test_a_named_pipe_named_like_an_article_is_a_finding_and_the_others_are_chec
         ("articles/pipe.md", "KB000", message),
     ]
     assert [a.relpath for a in result.articles] == ["articles/copy.md"]
+    crlf = kb.articles_dir / "copy.md"
+    crlf.write_bytes(crlf.read_bytes().replace(b"\n", b"\r\n"))
+    with bounded():  # `kb check --fix` reads every article first: never the pipe
+        assert fix_files(kb.article_paths(None)) == [crlf]
 
 
 def test_a_file_name_that_is_not_utf8_is_a_finding_shown_escaped_and_the_others_are_checked(

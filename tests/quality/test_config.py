@@ -123,6 +123,7 @@ def test_a_config_mistake_exits_2_with_file_and_line_never_zero_findings(
         ("edit-url-placeholder.yaml", 4, 11, "edit_url: unknown placeholder '{pth}' (did you mean {path}?)"),
         ("flag-url-unclosed.yaml", 2, 11, "flag_url: a '{' of no placeholder"),
         ("id-digits-too-many.yaml", 2, 12, "id_digits must be between 1 and 12, not 100000"),
+        ("due-soon-too-far.yaml", 4, 20, "lint.thresholds.due_soon_days must be between 0 and 3650, not 100000000000"),
         (
             "output-in-articles.yaml",
             3,
