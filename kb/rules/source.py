@@ -10,11 +10,14 @@ from kb.rules.base import Group, Rule
 
 class UnreadableFile(Rule):
     """## What it does
-    Reports an article file that cannot be read at all (permissions, a broken link, a folder
-    named like an article).
+    Reports an article file that cannot be read at all: permissions, a broken link, something
+    that is not a regular file (a named pipe, a device), a file over 10 MB (an article is a page
+    or less; checking one that size takes about 80 times its size in memory), or a name that is
+    not valid UTF-8 (shown with its bytes as `\\xNN`, since findings, pages and links need text).
 
     ## Why it matters
-    An article nobody can read is an article nobody can check or publish.
+    An article nobody can read is an article nobody can check or publish. kb reads none of these:
+    a named pipe would block the check forever, and a link to `/dev/zero` would fill memory.
 
     ## Example
     `articles/sso/login.md` is a symbolic link to a file that was deleted.
