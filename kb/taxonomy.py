@@ -354,6 +354,13 @@ def _pattern_problem(pattern: str, regex: re.Pattern[str]) -> tuple[str, str] | 
             "can match empty text, so it would find a code at every place of every article",
             "make it match at least one character: + rather than *, no pattern made of ^, $, \\b or look-arounds alone",
         )
+    if regex.groupindex or (parsed is not None and _refers_to_group(parsed)):
+        # All patterns are searched for as one expression: two `(?P<n>...)` clash, and `\\1` would
+        # refer to another pattern's group.
+        return (
+            "names a group or refers back to one, which it cannot do beside the other patterns",
+            "group with (?:...): a pattern only has to match a code, not capture its parts",
+        )
     if parsed is not None and _nested_repeat(parsed):
         # Refused, not timed: Python's re cannot be stopped, and (a+)+b takes hours on 40 a's.
         return (
@@ -386,6 +393,16 @@ def _nested_repeat(items: Any) -> bool:
         if any(_nested_repeat(inner) for inner in _INNER.get(str(op), lambda _: [])(av)):
             return True
         if str(op) in ("MAX_REPEAT", "MIN_REPEAT") and av[1] > 1 and _has_choice(av[2]):
+            return True
+    return False
+
+
+def _refers_to_group(items: Any) -> bool:
+    """Whether a parsed pattern refers back to a group: \\1, (?P=name), (?(1)...)."""
+    for op, av in items:
+        if str(op) in ("GROUPREF", "GROUPREF_EXISTS"):
+            return True
+        if any(_refers_to_group(inner) for inner in _INNER.get(str(op), lambda _: [])(av)):
             return True
     return False
 

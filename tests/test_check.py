@@ -296,6 +296,8 @@ def test_a_missing_articles_folder_is_an_error_not_an_empty_check(kb: KnowledgeB
         ("pattern-nested", "error-codes.yaml", 3, "pattern '(a+)+b' repeats a group that itself repeats"),
         # Articles are scanned with every family in one expression: (?x) must come first in it.
         ("pattern-flags", "error-codes.yaml", 3, "pattern '(?x) E - [0-9]{4}' cannot be part of a larger expression"),
+        # ... where two (?P<n>...) clash, and \\1 would name another family's group.
+        ("pattern-group-name", "error-codes.yaml", 5, "pattern '(?P<n>AUTH)-(?P=n)[0-9]+' names a group"),
     ],
 )
 def test_a_bad_taxonomy_is_an_error_with_file_and_line(
