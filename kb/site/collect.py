@@ -153,18 +153,17 @@ def collect(site: SiteInfo, view: SiteView, inputs: Inputs, memo: Memo | None = 
     for item in published:
         key, body = inputs.bodies[item.id]
         health = inputs.health.of(item.article) or _CURRENT
-        # The banners too: an archived article's depends on what else the site publishes.
-        banners = _banners(item.article, health, site, replacements)
         known = memo.pages.get(id(item.article))
-        if (
-            known is not None
-            and known[0] is item.article
-            and known[1] == key
-            and _same(known[2], health)
-            and known[3] == banners
-        ):
+        same = known is not None and known[0] is item.article and known[1] == key and _same(known[2], health)
+        banners = None
+        if same and item.article.confidence == "archived":  # its banner depends on what else the site publishes
+            banners = _banners(item.article, health, site, replacements)
+            same = known is not None and known[3] == banners
+        if same and known is not None:
             page = known[4]
         else:
+            if banners is None:
+                banners = _banners(item.article, health, site, replacements)
             page = _article_page(item, summaries[item.id], key, body, site, inputs, banners)
             memo.pages[id(item.article)] = (item.article, key, health, banners, page)
         plan.pages.append(page)
