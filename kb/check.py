@@ -44,6 +44,7 @@ from kb.rules.facts import ArticleFacts, CorpusContext, facts_of
 from kb.rules.links import file_state, linked_files
 from kb.rules.suppression import UnusedSuppression
 from kb.taxonomy import ERROR_CODES_FILE, TAXONOMY_FILE
+from kb.words import plural
 
 # Below this many articles to examine, starting worker processes costs more than it saves.
 POOL_THRESHOLD = 400
@@ -163,6 +164,8 @@ def _check(
     known = set(everything)
     extra = [t for t in targets if t not in known]  # files named explicitly outside the articles folder
     warnings = policy.unmatched([*everything, *extra])
+    if not everything and not paths:
+        warnings.append(_nothing_to_check(kb))
     unchanged = None if listed is None or saved is None else known - saved
     before = _facts_before(cache, saved) if saved is not None and cache is not None else {}
     results, examined = _examine_all(kb, [*everything, *extra], cache, policy, progress, unchanged)
@@ -337,6 +340,18 @@ def _affected(
     keys = [key for key, _ in versions]  # keys no article has: the saved articles as they were and are
     affected.update(other for _, other, _ in minhash.similar_to(keys, [*sketches, *versions], threshold))
     return affected - set(keys)
+
+
+def _nothing_to_check(kb: KnowledgeBase) -> ConfigWarning:
+    """Why a whole-KB check found no article: said, never passed off as "all 0 articles pass"."""
+    folder = kb.relpath(kb.articles_dir)
+    files = sum(1 for _ in kb.articles_dir.rglob("*.md")) if kb.config.exclude else 0
+    if files:
+        return ConfigWarning(
+            f"exclude leaves out every article: {plural(files, '.md file')} under {folder}/, none checked",
+            path=kb.config.path, hint="exclude: in kb.yaml takes glob patterns of files that are not articles",
+        )  # fmt: skip
+    return ConfigWarning(f"there is no article to check under {folder}/", hint="kb new starts one")
 
 
 def _settings_files(kb: KnowledgeBase) -> list[Path]:

@@ -249,6 +249,22 @@ def test_a_missing_articles_folder_is_an_error_not_an_empty_check(kb: KnowledgeB
         check(KnowledgeBase(kb.root))
 
 
+def test_a_check_of_no_article_says_why_instead_of_passing_quietly(kb: KnowledgeBase) -> None:
+    config = kb.root / "kb.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + 'exclude: ["**"]\n', encoding="utf-8")
+
+    excluded = check(KnowledgeBase(kb.root))
+    shutil.rmtree(kb.articles_dir)
+    kb.articles_dir.mkdir()
+    empty = check(KnowledgeBase(kb.root))
+
+    assert excluded.checked == empty.checked == []
+    assert [w.message for w in excluded.warnings] == [
+        "exclude leaves out every article: 1 .md file under articles/, none checked"
+    ]
+    assert [w.message for w in empty.warnings] == ["there is no article to check under articles/"]
+
+
 @pytest.mark.parametrize(
     ("name", "file", "line", "message"),
     [
