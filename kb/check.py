@@ -249,7 +249,8 @@ def _outside_unchanged(root: Path, outside: dict[str, Any]) -> bool:
     files that links lead to (an image deleted since, or a symbolic link put in a file's place),
     and the git commit whose dates stood in for missing review dates."""
     files: dict[str, str] = outside.get("files") or {}
-    if any(file_state(str(root), relpath) != state for relpath, state in files.items()):
+    folders: dict[str, bool] = {}
+    if any(file_state(str(root), relpath, folders) != state for relpath, state in files.items()):
         return False
     head = outside.get("head")
     return head is None or (head_commit(root) or "") == head

@@ -10,6 +10,7 @@ import difflib
 import os
 import posixpath
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -71,22 +72,35 @@ def _state(context: CorpusContext, relpath: str) -> str:
     """`file_state` of a file outside the articles, looked at once per run (kb serve's runs see
     files come and go). The check caches findings with what it saw (`linked_files`)."""
     seen = context.memo.setdefault("files", {})
+    folders = context.memo.setdefault("folders", {})
     assert isinstance(seen, dict)
+    assert isinstance(folders, dict)
     if relpath not in seen:
-        seen[relpath] = file_state(context.root.as_posix(), relpath)
+        seen[relpath] = file_state(context.root.as_posix(), relpath, folders)
     return str(seen[relpath])
 
 
-def file_state(root: str, relpath: str) -> str:
+def file_state(root: str, relpath: str, folders: dict[str, bool] | None = None) -> str:
     """What a link to `relpath` (from the KB root) finds: "file", "missing", or "symlink" when
     the file or a folder on its way is a symbolic link. The sites copy only real files: a link
-    could lead anywhere (an internal article's source, a file of the host)."""
+    could lead anywhere (an internal article's source, a file of the host). `folders` keeps
+    whether each folder is a link, for many files in few folders (8,000 linked files at 10,000
+    articles: a look at each folder of each took 0.18 s of a check with nothing changed)."""
+    folders = {} if folders is None else folders
     path = root
-    for part in relpath.split("/"):
+    *parents, name = relpath.split("/")
+    for part in parents:
         path = f"{path}/{part}"
-        if os.path.islink(path):  # noqa: PTH114 - strings, as the caller has them
+        linked = folders.get(path)
+        if linked is None:
+            linked = folders[path] = os.path.islink(path)  # noqa: PTH114 - strings, as the caller has them
+        if linked:
             return "symlink"
-    return "file" if os.path.exists(path) else "missing"  # noqa: PTH110 - cheaper than pathlib
+    try:
+        status = os.lstat(f"{path}/{name}")
+    except (OSError, ValueError):
+        return "missing"
+    return "symlink" if stat.S_ISLNK(status.st_mode) else "file"
 
 
 def linked_files(context: CorpusContext) -> dict[str, str]:
