@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from kb import atomic
-from kb.load import Unreadable, read_article_file
 
 
 def fix_bytes(data: bytes) -> bytes:
@@ -15,6 +14,8 @@ def fix_bytes(data: bytes) -> bytes:
 
 def fix_files(paths: list[Path]) -> list[Path]:
     """Fix `paths` in place (atomically) and return those that changed."""
+    from kb.load import Unreadable, read_article_file  # with YAML and jsonschema: not for a check without --fix
+
     changed = []
     for path in paths:
         try:

@@ -5,7 +5,6 @@ live until the command ends and are never in a reference cycle."""
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,5 +30,7 @@ def give_back_freed_memory() -> None:
     """Return the free pages of C's heap to the system (glibc only). Texts are larger than what
     Python's own allocator serves, so they live in that heap, between objects that stay: freed,
     their memory is kept for later use by the process unless it is given back."""
+    import ctypes  # only a build frees that much: not imported by every command
+
     with contextlib.suppress(OSError, AttributeError):  # not glibc
         ctypes.CDLL(None).malloc_trim(0)

@@ -127,7 +127,7 @@ def printable(text: str) -> str:
     """`text` with control characters written as escapes (`\\n`, `\\x1b`): a file name holding a
     newline would split a `path:line:col` line in two, and a title holding ESC would restyle the
     terminal."""
-    if not _CONTROL.search(text):
+    if text.isprintable() or not _CONTROL.search(text):  # isprintable: the quick answer, 100,000 times
         return text
     return _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], text)
 
