@@ -603,3 +603,17 @@ def test_a_control_character_in_a_file_name_or_message_never_splits_a_finding_li
 
     assert result.stdout.splitlines()[0].startswith("articles/billing/new\\nline\\x1b[31m.md:1:1: KB")
     assert "\x1b" not in result.stdout
+
+
+def test_a_check_with_nothing_changed_imports_no_parser(kb: KnowledgeBase) -> None:
+    # What a warm check costs is mostly imports: jsonschema and markdown-it are for articles read
+    # afresh (YAML is not: kb.yaml is read anyway), whoosh for search, ctypes for a build.
+    heavy = ("jsonschema", "markdown_it", "whoosh", "ctypes", "kb.load")
+    script = (
+        "import sys\nfrom kb.cli import main\ntry:\n"
+        f"    main(['--root', {str(kb.root)!r}, 'check', '-q'])\nexcept SystemExit:\n    pass\n"
+        f"print(sorted(n for n in sys.modules if n.split('.')[0] in {heavy!r} or n in {heavy!r}))"
+    )
+    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True) for _ in "12"]
+    assert "'markdown_it'" in runs[0].stdout  # the first check reads the article
+    assert runs[1].stdout.strip().splitlines()[-1] == "[]"
