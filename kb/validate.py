@@ -23,7 +23,28 @@ def validate_front_matter(article: Article, id_prefix: str) -> list[Finding]:
     findings = []
     for error in schema.validator(id_prefix).iter_errors(instance):
         findings.append(_finding(article, error, id_prefix))
+    findings.extend(_control_characters(article, instance, ()))
     return findings
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _control_characters(article: Article, value: Any, path: tuple[str | int, ...]) -> list[Finding]:
+    """A text value holding a control character (written as a YAML escape, "\\x1b"): no page
+    can show it (a NUL is not even HTML), and a terminal would obey it."""
+    if isinstance(value, str):
+        found = _CONTROL.search(value)
+        if found is None:
+            return []
+        name = ".".join(str(p) for p in path)
+        message = f"{name} holds the control character {found.group(0)!r}, which no page or terminal shows"
+        return [InvalidField.at(article.field_location(*path), message, context=name)]
+    if isinstance(value, dict):
+        return [f for key, item in value.items() for f in _control_characters(article, item, (*path, str(key)))]
+    if isinstance(value, list):
+        return [f for n, item in enumerate(value) for f in _control_characters(article, item, (*path, n))]
+    return []
 
 
 def _finding(article: Article, error: ValidationError, id_prefix: str) -> Finding:

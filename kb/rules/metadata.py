@@ -56,7 +56,8 @@ class MissingField(Rule):
 class InvalidField(Rule):
     """## What it does
     Reports a front matter value of the wrong shape: a list where text is expected, a date that
-    is not `YYYY-MM-DD`, an id without the KB's prefix, an audience or confidence outside KCS.
+    is not `YYYY-MM-DD`, an id without the KB's prefix, an audience or confidence outside KCS,
+    text holding a control character (a YAML escape such as `"\\e[31m"` or `"\\x00"`).
 
     ## Why it matters
     A value of the wrong shape is silently ignored by every later stage: an article with
