@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -260,6 +261,9 @@ class SearchIndex:
         limit: int = 10,
     ) -> SearchResult:
         """Articles of this site matching `query`, best first (see the module docstring)."""
+        # Compatibility forms as their plain letters: an input method's full-width `０x8004ＤＥＦ４`.
+        query = unicodedata.normalize("NFKC", query)
+        code = unicodedata.normalize("NFKC", code) if code else code
         with self._lock:
             return self._search(query, area=area, type=type, code=code, limit=limit)
 

@@ -31,6 +31,8 @@ def ids(index: SearchIndex, query: str, **filters: str) -> list[str]:
         ("30010-45", "KB-0011"),
         ("HCW8078", "KB-0016"),
         ("auth-401", "KB-0014"),
+        ("\uff10x8004\uff24\uff25\uff26\uff14", "KB-0001"),  # full width, as an input method types it
+        ("\uff21\uff35\uff34\uff28-401", "KB-0014"),
     ],
 )
 def test_an_exact_code_hit_ranks_first(public_index: SearchIndex, query: str, first: str) -> None:
