@@ -199,4 +199,47 @@ class EndOfLifeVersion(CorpusRule):
                 )
 
 
-RULES: list[type[Rule]] = [ReviewOverdue, ReviewDueSoon, EndOfLifeVersion]
+FUTURE_DAYS = 365  # a review date further ahead than this is a mistake, not a plan
+
+
+class ReviewedInTheFuture(CorpusRule):
+    """## What it does
+    Reports a `reviewed` date more than a year after today: a typo (`2062` for `2026`) or a date
+    set ahead by hand. The article would count as reviewed until then, and come due years late.
+    (A date a little ahead, a review planned or another time zone, is left alone.)
+
+    ## Why it matters
+    Staleness hangs on the review date: one in the future hides an article from every review
+    list, the audit's included, for as long as it lies ahead.
+
+    ## Example
+    ```yaml
+    reviewed: 2062-02-10
+    ```
+
+    ## Use instead
+    ```yaml
+    reviewed: 2026-02-10
+    ```
+    """
+
+    code = "KB704"
+    name = "reviewed-in-the-future"
+    group = Group.CURRENT
+    level = Level.WARNING
+    summary = "The review date is more than a year after today."
+    hint = "set reviewed to the day the article was last checked"
+
+    def check_corpus(self, context: CorpusContext) -> Iterator[Finding]:
+        for facts in _live(context):
+            reviewed = facts.reviewed_date
+            if reviewed is None or (reviewed - context.today).days <= FUTURE_DAYS:
+                continue
+            yield self.at(
+                facts.at(facts.reviewed_at),
+                f"reviewed {reviewed} is more than a year after today ({context.today}): a typo?",
+                context=f"reviewed {reviewed}",
+            )
+
+
+RULES: list[type[Rule]] = [ReviewOverdue, ReviewDueSoon, EndOfLifeVersion, ReviewedInTheFuture]
