@@ -162,6 +162,18 @@ def test_a_symbolic_link_beside_the_articles_is_never_copied(kb_root: Path) -> N
         assert "assets/articles/billing/guide.pdf" not in page
 
 
+def test_a_withheld_title_of_one_word_is_not_taken_for_a_leak(kb_root: Path) -> None:
+    # "Search" is on every page (the search box); its id stays forbidden.
+    runbook = kb_root / "articles" / "runbooks" / "sso-failover.md"
+    text = runbook.read_text(encoding="utf-8")
+    runbook.write_text(text.replace("title: MARKER-INTERNAL-TITLE-BRAVO failover of the SSO cluster", "title: Search"))
+
+    code, output = _build(kb_root)
+
+    assert code == 0, output
+    assert "KB-0004" not in "".join(read_tree(kb_root / "site" / "public").keys())
+
+
 def test_ids_match_as_whole_words_only() -> None:
     forbidden = Forbidden.of([("id of withheld article a.md", "KB-12")])
     assert scan_file("x.html", b"<p>see KB-123 and XKB-12</p>", forbidden) == []
