@@ -60,6 +60,13 @@ class Converted:
     images: list[tuple[int, str]] = field(default_factory=list)  # (line, source relative to the article)
 
 
+class IncludeOutside(Exception):
+    """An include that leads outside the source and the include root: refused, not read."""
+
+    def __init__(self, target: str, real: Path) -> None:
+        super().__init__(f"include {target!r} leads outside the source and the include root (to {real}); refused")
+
+
 @dataclass
 class IncludeResolver:
     """Finds include files: a path relative to the article, resolved inside the source repository.
@@ -72,12 +79,18 @@ class IncludeResolver:
     include_root: Path
 
     def resolve(self, article_relpath: str, target: str) -> Path | None:
+        """The include file `target` names, or None when there is none; `IncludeOutside` when the
+        only file it names lies outside the source and the include root (`../../etc/hostname`,
+        or a symbolic link leading out), which an import must never copy into an article."""
         target = target.strip().split("#", 1)[0]
+        outside: Path | None = None
         if not target.startswith("/"):
             # Where the path leads on disk, even above the source (a source that is a repository's subfolder).
             beside = (self.source_root / posixpath.dirname(article_relpath) / target).resolve()
             if beside.is_file():
-                return beside
+                if self._allowed(beside):
+                    return beside
+                outside = beside
         if target.startswith("/"):
             candidates = [target.lstrip("/")]
         else:
@@ -86,16 +99,26 @@ class IncludeResolver:
                 parts.pop(0)
             candidates = ["/".join(parts)]
         for candidate in candidates:
-            for root in (self.include_root, self.source_root):
-                path = root / candidate
-                if path.is_file():
-                    return path
             # Includes usually sit in an `includes/` folder at the root, wherever they are referenced from.
-            for root in (self.include_root, self.source_root):
-                path = root / "includes" / posixpath.basename(candidate)
+            for path in (
+                *(root / candidate for root in (self.include_root, self.source_root)),
+                *(root / "includes" / posixpath.basename(candidate) for root in (self.include_root, self.source_root)),
+            ):
                 if path.is_file():
-                    return path
+                    if self._allowed(path.resolve()):
+                        return path
+                    outside = outside or path.resolve()
+        if outside is not None:
+            raise IncludeOutside(target, outside)
         return None
+
+    def _allowed(self, real: Path) -> bool:
+        """Whether the real path `real` lies inside the source or the include root."""
+        for root in (self.source_root, self.include_root):
+            top = root.resolve()
+            if real == top or top in real.parents:
+                return True
+        return False
 
     def relpath(self, path: Path) -> str:
         """An include file's path from the root it was found under."""
@@ -228,8 +251,13 @@ def _include(
     link_base: str,
 ) -> list[str]:
     target = match.group("path")
-    path = resolver.resolve(article_relpath, target) if depth < MAX_INCLUDE_DEPTH else None
     prefix, suffix = line[: match.start()], line[match.end() :]
+    try:
+        path = resolver.resolve(article_relpath, target) if depth < MAX_INCLUDE_DEPTH else None
+    except IncludeOutside as refused:
+        result.problems.append(SyntaxProblem(number, "include-outside", str(refused)))
+        rest = (prefix + suffix).strip()
+        return [prefix + suffix] if rest and rest != ">" else []
     if path is None:
         why = "too deeply nested" if depth >= MAX_INCLUDE_DEPTH else "not found"
         result.problems.append(SyntaxProblem(number, "broken-include", f"include {target!r} {why}; left out"))

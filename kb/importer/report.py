@@ -18,6 +18,7 @@ KINDS = {
     "long-title": "titles cut to 200 characters",
     "unmapped-type": "types without a mapping",
     "broken-include": "[!INCLUDE] files not found",
+    "include-outside": "[!INCLUDE] files outside the source and the include root (refused, left out)",
     "unconvertible": "DocFX syntax left as it was",
     "root-absolute-link": "links from the old site's root (/x), which leave a kb site (--link-base: full addresses)",
     "image-without-alt": "images without alt text",
