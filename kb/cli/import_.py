@@ -42,11 +42,12 @@ def command(
 ) -> None:  # fmt: skip
     """Import the Markdown articles under SRC, mapping their front matter and syntax to kb's.
 
-    Each article records its path under SRC in `source:`; running the import again updates
-    those articles in place (keeping their ids, and the audience, confidence and owner set
-    since, unless given here) and never duplicates them. Areas, owners and error codes the
-    articles need are added to schemas/. The report lists everything that did not map, with
-    the source file and line.
+    Each article records in `source:` its path from the folder above SRC (SRC's name, then its
+    path under SRC); importing SRC into the same folder again updates those articles in place
+    (keeping their ids, and the audience, confidence and owner set since, unless given here) and
+    never duplicates them; another folder's files never touch them. Areas, owners and error
+    codes the articles need are added to schemas/. The report lists everything that did not
+    map, with the source file and line.
     """
     kb = env.kb()
     options = ImportOptions(

@@ -1,8 +1,8 @@
 """`kb import SRC`: a folder of foreign Markdown articles into kb articles, updated in place on re-runs.
 
 The stages: read each source file → map its front matter and convert its DocFX syntax (`article`) →
-assign ids (existing articles keep theirs, matched by `source`; new ones are numbered in
-order of their source path) → write the articles → add the areas, owners, types and codes
+assign ids (existing articles keep theirs, matched by `source` within the target folder; new
+ones are numbered in order of their source path) → write the articles → add the areas, owners, types and codes
 they need to the taxonomy → report what did not map.
 """
 
@@ -96,13 +96,12 @@ def import_articles(
     resolver = IncludeResolver(src, include_root.resolve())
     report = ImportReport(source=str(src), dry_run=options.dry_run)
 
-    existing, next_number = _existing_imports(kb, target)
+    existing, taken, next_number = _existing_imports(kb, target)
     sources = sorted(
         (p for p in src.rglob("*.md") if p.is_file() and not _hidden(p.relative_to(src))),
         key=lambda p: p.relative_to(src).as_posix(),
     )
     additions = RegistryAdditions()
-    taken: set[Path] = {e.path for e in existing.values()}
     planned: list[Planned] = []
     for n, path in enumerate(sources, 1):
         relpath = path.relative_to(src).as_posix()
@@ -118,7 +117,9 @@ def import_articles(
             continue
         for line, kind, message in foreign.problems:
             report.problems.append(ImportProblem(relpath, line, kind, message))
-        before = existing.get(relpath)
+        source = _source_value(src, relpath)
+        # An article imported before `source` named the import's folder holds the bare path under it.
+        before = existing.pop(source, None) or existing.pop(relpath, None)
         if before is not None:
             article_id = before.id
         else:
@@ -129,6 +130,7 @@ def import_articles(
             link_base,
         )  # fmt: skip
         fields = item.fields
+        fields["source"] = source
         if before is not None and item.dated_today and isinstance(before.meta.get("created"), dt.date):
             fields["created"] = before.meta["created"]  # a re-run on another day changes nothing
         fields["audience"] = audience if options.audience or before is None else before.meta.get("audience", audience)
@@ -194,10 +196,19 @@ def _is_include(relpath: str) -> bool:
     return "includes" in relpath.lower().split("/")[:-1]
 
 
-def _existing_imports(kb: KnowledgeBase, target: Path) -> tuple[dict[str, Existing], int]:
-    """Articles that came from an import, by `source` (under `target` first when two claim one),
-    and the next free id number: above every id in the KB, even in files that do not load."""
+def _source_value(src: Path, relpath: str) -> str:
+    """What `source:` records: the source file's path from the folder above the import's folder
+    (`srcA/guides/setup.md`), so imports of two folders never take each other's articles, and the
+    same folder checked out anywhere else still finds its own."""
+    return f"{src.name}/{relpath}" if src.name else relpath
+
+
+def _existing_imports(kb: KnowledgeBase, target: Path) -> tuple[dict[str, Existing], set[Path], int]:
+    """Articles under `target` that came from an import, by `source` (an import into another
+    folder never updates them); the paths of every imported article; and the next free id
+    number: above every id in the KB, even in files that do not load."""
     found: dict[str, Existing] = {}
+    taken: set[Path] = set()
     highest = 0
     for loaded in load_all(kb).values():
         highest = max([highest, *id_numbers(kb, loaded)])
@@ -207,10 +218,10 @@ def _existing_imports(kb: KnowledgeBase, target: Path) -> tuple[dict[str, Existi
         source = article.meta.get("source")
         if not article.id or not isinstance(source, str):
             continue
-        inside = target in article.path.parents
-        if source not in found or inside:
+        taken.add(article.path)
+        if target in article.path.parents and source not in found:
             found[source] = Existing(article.path, article.id, dict(article.meta))
-    return found, highest + 1
+    return found, taken, highest + 1
 
 
 def _free_path(wanted: Path, taken: set[Path], relpath: str, report: ImportReport) -> Path:

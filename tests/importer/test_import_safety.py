@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from kb.cli import cli
@@ -42,3 +43,48 @@ def test_an_include_leading_outside_the_source_is_refused_and_reported(tmp_path:
     found = problems(tmp_path / "r.json")
     assert "guides/escape.md:9: include-outside" in found
     assert "guides/escape.md:11: include-outside" in found
+
+
+def imported(kb: KnowledgeBase) -> dict[str, str]:
+    return {
+        p.relative_to(kb.articles_dir).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(kb.articles_dir.rglob("*.md"))
+        if "\nsource:" in p.read_text(encoding="utf-8")
+    }
+
+
+@pytest.mark.parametrize("into", [("--into", "teamA", "--into", "teamB"), ()])
+def test_importing_a_second_source_never_overwrites_the_first(
+    tmp_path: Path, fresh_kb: KnowledgeBase, into: tuple[str, ...]
+) -> None:
+    sources = HERE / "two-sources"
+    first, second = (into[:2], into[2:]) if into else ((), ())
+
+    assert kb_import(fresh_kb, sources / "srcA", *first).exit_code == 0
+    result = kb_import(fresh_kb, sources / "srcB", *second)
+
+    assert result.exit_code == 0, result.output
+    assert "1 new, 0 updated" in result.output
+    articles = imported(fresh_kb)
+    assert len(articles) == 2
+    assert sum("Team A's relay" in text for text in articles.values()) == 1
+    assert sum("Team B's print server" in text for text in articles.values()) == 1
+    if into:
+        assert "Team B's print server" in articles["teamB/guides/setup.md"]
+    again = kb_import(fresh_kb, sources / "srcA", *first)
+    assert "0 new, 0 updated, 1 unchanged" in again.output
+    assert imported(fresh_kb) == articles
+
+
+def test_an_article_imported_before_source_named_the_folder_is_still_updated_in_place(
+    tmp_path: Path, fresh_kb: KnowledgeBase
+) -> None:
+    assert kb_import(fresh_kb, HERE / "two-sources" / "srcA").exit_code == 0
+    article = fresh_kb.articles_dir / "guides" / "setup.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("source: srcA/guides/setup.md", "source: guides/setup.md"), encoding="utf-8")
+
+    result = kb_import(fresh_kb, HERE / "two-sources" / "srcA")
+
+    assert "0 new, 1 updated" in result.output, result.output
+    assert imported(fresh_kb) == {"guides/setup.md": text}
