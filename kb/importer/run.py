@@ -2,8 +2,8 @@
 
 The stages: read each source file → map its front matter and convert its DocFX syntax (`article`) →
 assign ids (existing articles keep theirs, matched by `source` within the target folder; new
-ones are numbered in order of their source path) → write the articles → add the areas, owners, types and codes
-they need to the taxonomy → report what did not map.
+ones are numbered in order of their source path) → add the areas, owners, types and codes they
+need to the taxonomy → write the articles, each whole or not at all → report what did not map.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kb import atomic
 from kb.config import is_full_url
 from kb.errors import UsageError
 from kb.importer.article import map_article, ordered, render_article
@@ -161,6 +162,9 @@ def import_articles(
         if progress is not None and (n % 100 == 0 or n == len(sources)):
             progress(n, len(sources))
 
+    # The registry first: it only gains entries, so a run cut off among the articles leaves a KB
+    # whose articles all check, and a re-run completes it.
+    report.registry = apply(kb.schemas_dir, additions, dry_run=options.dry_run)
     for plan in planned:
         text = render_article(plan.fields, plan.body)
         rel = kb.relpath(plan.path)
@@ -171,9 +175,8 @@ def import_articles(
             (report.updated if old is not None else report.created).append(rel)
             if not options.dry_run:
                 plan.path.parent.mkdir(parents=True, exist_ok=True)
-                plan.path.write_text(text, encoding="utf-8")
+                atomic.write_text(plan.path, text)  # cut off, a run leaves the old article or the new
         _copy_images(plan, src, report, dry_run=options.dry_run)
-    report.registry = apply(kb.schemas_dir, additions, dry_run=options.dry_run)
     kb.__dict__.pop("taxonomy", None)  # read again: the import may have added to it
     report.problems.sort(key=lambda p: (p.source, p.line, p.kind))
     return report

@@ -11,6 +11,8 @@ from click.testing import CliRunner, Result
 
 from kb.cli import cli
 from kb.project import KnowledgeBase
+from kb.scaffold import init_kb
+from tests.importer.importer_fixtures import DOCFX
 
 HERE = Path(__file__).resolve().parent / "fixtures"
 
@@ -88,3 +90,34 @@ def test_an_article_imported_before_source_named_the_folder_is_still_updated_in_
 
     assert "0 new, 1 updated" in result.output, result.output
     assert imported(fresh_kb) == {"guides/setup.md": text}
+
+
+def kb_files(kb: KnowledgeBase) -> dict[str, str]:
+    return {
+        p.relative_to(kb.root).as_posix(): p.read_text(encoding="utf-8")
+        for folder in (kb.articles_dir, kb.schemas_dir)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_an_import_cut_off_among_the_articles_is_completed_by_a_re_run(tmp_path: Path) -> None:
+    whole, cut = init_kb(tmp_path / "whole"), init_kb(tmp_path / "cut")
+    options = ("--include-root", str(DOCFX / "snippets"))
+    assert kb_import(whole, DOCFX / "articles", *options).exit_code == 0
+    blocker = cut.articles_dir / "Widgets"  # a file where the last articles' folder goes: their writes fail
+    blocker.write_text("in the way\n", encoding="utf-8")
+
+    failed = kb_import(cut, DOCFX / "articles", *options)
+
+    assert failed.exit_code != 0
+    expected = kb_files(whole)
+    written = kb_files(cut)
+    for name in ("schemas/taxonomy.yaml", "schemas/error-codes.yaml"):
+        assert written[name] == expected[name], name  # the registry is complete before any article
+    articles = {name: text for name, text in written.items() if name.endswith(".md") and "\nsource:" in text}
+    assert articles
+    assert all(expected[name] == text for name, text in articles.items())  # each article whole
+    blocker.unlink()
+    assert kb_import(cut, DOCFX / "articles", *options).exit_code == 0
+    assert kb_files(cut) == expected
