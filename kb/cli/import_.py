@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import click
 
 from kb.cli.common import Env, pass_env, verbosity
+from kb.errors import UsageError
 from kb.importer import ImportOptions, import_articles
 
 
@@ -50,6 +52,8 @@ def command(
     map, with the source file and line.
     """
     kb = env.kb()
+    if report_file is not None:
+        _check_writable(report_file)
     options = ImportOptions(
         mapping=mapping, audience=audience, confidence=confidence, owner=owner, into=into,
         include_root=include_root, link_base=link_base, dry_run=dry_run,
@@ -66,3 +70,15 @@ def command(
     click.echo(report.render(per_kind=None if env.verbose else 10))
     if report_file is not None:
         env.info(f"Wrote the full report to {report_file}.")
+
+
+def _check_writable(report_file: Path) -> None:
+    """Refuse a report that cannot be written before the import writes anything (it stopped with
+    a traceback after writing the whole import)."""
+    folder = report_file.parent
+    if not folder.is_dir():
+        raise UsageError(f"--report {report_file}: no such folder {folder}", hint="create it, or name another file")
+    if report_file.is_dir() or not os.access(folder, os.W_OK) or (
+        report_file.exists() and not os.access(report_file, os.W_OK)
+    ):
+        raise UsageError(f"--report {report_file}: cannot write this file", hint="name a file you may write")

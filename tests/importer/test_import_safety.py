@@ -121,3 +121,16 @@ def test_an_import_cut_off_among_the_articles_is_completed_by_a_re_run(tmp_path:
     blocker.unlink()
     assert kb_import(cut, DOCFX / "articles", *options).exit_code == 0
     assert kb_files(cut) == expected
+
+
+def test_a_report_that_cannot_be_written_stops_the_import_before_it_writes(
+    tmp_path: Path, fresh_kb: KnowledgeBase
+) -> None:
+    before = kb_files(fresh_kb)
+
+    result = kb_import(fresh_kb, HERE / "two-sources" / "srcA", "--report", str(tmp_path / "missing" / "r.json"))
+
+    assert result.exit_code == 2
+    assert "Error: --report" in result.output and "no such folder" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert kb_files(fresh_kb) == before
