@@ -78,7 +78,9 @@ def _check_writable(report_file: Path) -> None:
     folder = report_file.parent
     if not folder.is_dir():
         raise UsageError(f"--report {report_file}: no such folder {folder}", hint="create it, or name another file")
-    if report_file.is_dir() or not os.access(folder, os.W_OK) or (
-        report_file.exists() and not os.access(report_file, os.W_OK)
+    if (
+        report_file.is_dir()
+        or not os.access(folder, os.W_OK)
+        or (report_file.exists() and not os.access(report_file, os.W_OK))
     ):
         raise UsageError(f"--report {report_file}: cannot write this file", hint="name a file you may write")

@@ -131,6 +131,7 @@ def test_a_report_that_cannot_be_written_stops_the_import_before_it_writes(
     result = kb_import(fresh_kb, HERE / "two-sources" / "srcA", "--report", str(tmp_path / "missing" / "r.json"))
 
     assert result.exit_code == 2
-    assert "Error: --report" in result.output and "no such folder" in result.output
+    assert "Error: --report" in result.output
+    assert "no such folder" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert kb_files(fresh_kb) == before
