@@ -5,7 +5,8 @@
 
 Each row of `error-queries.detail.tsv` names a code and the article whose title or first
 heading names it; codes named by several titles count as found when any of them ranks first.
-A hit is matched to the corpus by its `source` field (the path the importer recorded).
+A hit is matched to the corpus by its `source` field (the path the importer recorded, after
+the imported folder's name).
 """
 
 from __future__ import annotations
@@ -86,13 +87,19 @@ def known_answers(tsv: Path) -> list[KnownAnswer]:
     return [KnownAnswer(c[0], c[kind_at] if kind_at is not None else "all", paths[c[0]]) for c in rows]
 
 
+def _corpus_path(source: str) -> set[str]:
+    """The paths `source:` may name in the corpus's articles folder: the importer records the
+    imported folder's name first (`articles/Exchange/x.md`); KBs imported before did not."""
+    return {source, source.partition("/")[2]}
+
+
 def measure(index: SearchIndex, answers: list[KnownAnswer], *, depth: int = 10) -> QualityReport:
     """Run every known-answer query and score the rank of the first right article."""
     report = QualityReport()
     for answer in answers:
         score = report.kinds.setdefault(answer.kind, KindScore(answer.kind))
         hits = index.search(answer.code, limit=depth).hits
-        rank = next((n for n, hit in enumerate(hits, 1) if hit.source in answer.paths), None)
+        rank = next((n for n, hit in enumerate(hits, 1) if _corpus_path(hit.source) & answer.paths), None)
         score.queries += 1
         if rank == 1:
             score.first += 1

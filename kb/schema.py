@@ -109,7 +109,7 @@ def article_schema(id_prefix: str = "KB-") -> dict[str, Any]:
             },
             "source": {
                 "type": "string",
-                "description": "Where an imported article came from (path relative to the import source).",
+                "description": "Where an imported article came from (the imported folder's name, then its path there).",
             },
             "aliases": {
                 **_STRING_LIST,
