@@ -35,11 +35,17 @@ class ForeignArticle:
 
 
 class NotAnArticle(Exception):
-    """A file under the source folder that holds no article: binary, or empty."""
+    """A file under the source folder that holds no article: binary, empty, too large, or not a
+    regular file."""
 
 
 def read_foreign(path: Path, relpath: str) -> ForeignArticle:
-    data = path.read_bytes()
+    from kb.load import Unreadable, read_article_file
+
+    try:  # as kb reads articles: never a named pipe or a device, nothing over 10 MB
+        data, _ = read_article_file(path)
+    except Unreadable as exc:
+        raise NotAnArticle(f"{exc.message}; not imported") from None
     if b"\x00" in data[:8192]:
         raise NotAnArticle("the file holds NUL bytes: it is binary, not Markdown; not imported")
     if not data.strip():

@@ -135,3 +135,20 @@ def test_a_report_that_cannot_be_written_stops_the_import_before_it_writes(
     assert "no such folder" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert kb_files(fresh_kb) == before
+
+
+def test_a_file_kb_would_not_read_is_reported_never_imported(tmp_path: Path, fresh_kb: KnowledgeBase) -> None:
+    # Over 10 MB: kb check refuses it (KB000), so an import of it would add a copy on every re-run.
+    src = tmp_path / "src"
+    (src / "guides").mkdir(parents=True)
+    huge = src / "guides" / "huge.md"
+    huge.write_text("---\ntitle: A huge export\n---\n# A huge export\n", encoding="utf-8")
+    with huge.open("r+b") as file:
+        file.truncate(10 * 1024 * 1024 + 1)  # sparse: no 10 MB written to disk
+
+    for _ in range(2):
+        result = kb_import(fresh_kb, src, "--report", str(tmp_path / "r.json"))
+        assert result.exit_code == 0, result.output
+
+    assert problems(tmp_path / "r.json") == ["guides/huge.md:1: not-an-article"]
+    assert not list(fresh_kb.articles_dir.rglob("huge*.md"))
