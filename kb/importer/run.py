@@ -99,7 +99,8 @@ def import_articles(
 
     existing, taken, next_number = _existing_imports(kb, target)
     sources = sorted(
-        (p for p in src.rglob("*.md") if p.is_file() and not _hidden(p.relative_to(src))),
+        # `.MD` too, as kb reads articles (a case-sensitive glob skipped them without a word).
+        (p for p in src.rglob("*") if p.suffix.lower() == ".md" and p.is_file() and not _hidden(p.relative_to(src))),
         key=lambda p: p.relative_to(src).as_posix(),
     )
     additions = RegistryAdditions()

@@ -152,3 +152,14 @@ def test_a_file_kb_would_not_read_is_reported_never_imported(tmp_path: Path, fre
 
     assert problems(tmp_path / "r.json") == ["guides/huge.md:1: not-an-article"]
     assert not list(fresh_kb.articles_dir.rglob("huge*.md"))
+
+
+def test_an_upper_case_suffix_is_imported_as_kb_reads_it(tmp_path: Path, fresh_kb: KnowledgeBase) -> None:
+    src = tmp_path / "src"
+    (src / "guides").mkdir(parents=True)
+    (src / "guides" / "SHOUT.MD").write_text("---\ntitle: Printing fails with PRN-404\n---\nText.\n", encoding="utf-8")
+
+    result = kb_import(fresh_kb, src)
+
+    assert result.exit_code == 0, result.output
+    assert [p.name.lower() for p in (fresh_kb.articles_dir / "guides").glob("*")] == ["shout.md"]
