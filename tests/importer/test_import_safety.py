@@ -163,3 +163,16 @@ def test_an_upper_case_suffix_is_imported_as_kb_reads_it(tmp_path: Path, fresh_k
 
     assert result.exit_code == 0, result.output
     assert [p.name.lower() for p in (fresh_kb.articles_dir / "guides").glob("*")] == ["shout.md"]
+
+
+def test_an_xref_link_is_reported_where_it_is(tmp_path: Path, fresh_kb: KnowledgeBase) -> None:
+    src = tmp_path / "src"
+    (src / "guides").mkdir(parents=True)
+    text = "---\ntitle: Parsing fails with FMT-400\n---\nCall <xref:System.String.Format> with `<xref:in.code>`.\n"
+    (src / "guides" / "api.md").write_text(text, encoding="utf-8")
+
+    result = kb_import(fresh_kb, src, "--report", str(tmp_path / "r.json"))
+
+    assert result.exit_code == 0, result.output
+    found = problems(tmp_path / "r.json")
+    assert [p for p in found if p.endswith("unconvertible")] == ["guides/api.md:4: unconvertible"]  # not in code
