@@ -27,7 +27,7 @@ from markdown_it.utils import OptionsDict
 from kb import markdown
 from kb.site import sanitize, urls
 
-RENDERER_VERSION = "3"  # part of every cache key: bump when the HTML a body renders to changes
+RENDERER_VERSION = "4"  # part of every cache key: bump when the HTML (or what it depends on) changes
 ARTICLE_DIR = "articles"  # article pages live here; body links are relative to it
 
 _ID_LINK = re.compile(r"^[A-Za-z][A-Za-z0-9]*-[0-9]+$")
@@ -133,10 +133,13 @@ def still_valid(body: RenderedBody, table: LinkTable) -> bool:
 
 
 def _resolve_target(target: str, table: LinkTable) -> str | None:
-    """A dependency key ("article:<relpath>", "id:<id>", "file:<relpath>") to what it gives now."""
+    """A dependency key ("article:<relpath>", "id:<id>", "known:<id>", "file:<relpath>") to what it
+    gives now."""
     kind, _, key = target.partition(":")
     if kind == "file":
         return key if key in table.files else None
+    if kind == "known":
+        return key if key in table.known_ids else None
     return table.article(key)
 
 
@@ -152,8 +155,12 @@ def resolve(env: _Env, href: str, *, image: bool = False) -> str | None:
     parts = urlsplit(href)
     path = unquote(parts.path)
     anchor = f"#{parts.fragment}" if parts.fragment else ""
-    if _ID_LINK.match(path) and path in env.table.known_ids:
-        return _article_url(env, f"id:{path}", anchor)
+    if _ID_LINK.match(path):
+        # Whether the id is known decides the link too (an unknown one is left as written): an
+        # article with that id added later must render this body again.
+        known = env.deps[f"known:{path}"] = _resolve_target(f"known:{path}", env.table)
+        if known is not None:
+            return _article_url(env, f"id:{path}", anchor)
     base = posixpath.dirname(env.relpath)
     target = posixpath.normpath(posixpath.join(base, path))
     if target.startswith("../") or target == "..":

@@ -161,12 +161,6 @@ def test_a_rebuild_after_any_edits_is_the_fresh_build_and_leaks_nothing(steps: l
                         assert not re.search(withheld, content.decode("utf-8", "replace")), (number, name)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a rendered body remembers what its links resolved to, not whether their id was known: a link "
-    "by id to an article added (or removed) later is not rendered again, in kb serve and in kb build with "
-    "site.cache; kb.site.render.resolve should record that as a dependency",
-)
 @pytest.mark.parametrize(
     "copied",
     [
