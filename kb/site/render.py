@@ -166,8 +166,7 @@ def resolve(env: _Env, href: str, *, image: bool = False) -> str | None:
     if target.startswith("../") or target == "..":
         return href  # outside the KB: leave as written (kb check reports broken links)
     if target in env.table.known_relpaths or (not image and target.lower().endswith(".md")):
-        if target not in env.table.known_relpaths:
-            return None  # a Markdown file that is not an article of this KB: nothing to link to
+        # A Markdown file that is no article of this KB is nothing to link to, until it is one.
         return _article_url(env, f"article:{target}", anchor)
     key = f"file:{target}"
     found = _resolve_target(key, env.table)
