@@ -80,6 +80,9 @@ def map_article(
         if isinstance(value, list):
             problem("bad-value", f"{key} is a list where text is expected; joined", key)
             value = " ".join(str(v) for v in value if v is not None)
+        elif isinstance(value, dict):  # `title: {a: b}` would have become the text "{'a': 'b'}"
+            problem("bad-value", f"{key} is a mapping where text is expected; left out", key)
+            return ""
         elif not isinstance(value, str):
             value = str(value)
         return " ".join(value.split())

@@ -176,3 +176,17 @@ def test_an_xref_link_is_reported_where_it_is(tmp_path: Path, fresh_kb: Knowledg
     assert result.exit_code == 0, result.output
     found = problems(tmp_path / "r.json")
     assert [p for p in found if p.endswith("unconvertible")] == ["guides/api.md:4: unconvertible"]  # not in code
+
+
+def test_a_mapping_where_text_belongs_is_reported_and_left_out(tmp_path: Path, fresh_kb: KnowledgeBase) -> None:
+    src = tmp_path / "src"
+    (src / "guides").mkdir(parents=True)
+    text = "---\ntitle: {a: b}\n---\n# Printing fails with PRN-404\n\nText.\n"
+    (src / "guides" / "odd.md").write_text(text, encoding="utf-8")
+
+    result = kb_import(fresh_kb, src, "--report", str(tmp_path / "r.json"))
+
+    assert result.exit_code == 0, result.output
+    assert "guides/odd.md:2: bad-value" in problems(tmp_path / "r.json")
+    written = next((fresh_kb.articles_dir / "guides").glob("*.md")).read_text(encoding="utf-8")
+    assert 'title: "Printing fails with PRN-404"' in written  # from the heading, as with no title
