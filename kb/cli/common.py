@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from typing import Any, TextIO, TypeVar
 
 import click
 
+from kb.controls import escaped
 from kb.errors import ConfigWarning
 from kb.findings import Finding, Level
 from kb.project import KnowledgeBase
@@ -120,18 +120,6 @@ def _root_seen_from(root: str, cwd: str) -> str | None:
     return "" if shown == "." else shown + "/"
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """`text` with control characters written as escapes (`\\n`, `\\x1b`): a file name holding a
-    newline would split a `path:line:col` line in two, and a title holding ESC would restyle the
-    terminal."""
-    if text.isprintable() or not _CONTROL.search(text):  # isprintable: the quick answer, 100,000 times
-        return text
-    return _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], text)
-
-
 def format_findings(kb: KnowledgeBase, findings: list[Finding], *, colour: bool, hint: bool) -> str:
     """Every finding on its own line (what `kb check` prints), in one string to write at once."""
     if colour or hint:
@@ -143,19 +131,19 @@ def format_findings(kb: KnowledgeBase, findings: list[Finding], *, colour: bool,
         loc = f.location
         path = shown.get(loc.path)
         if path is None:
-            path = shown[loc.path] = printable(display_path(kb, loc.path))
-        lines.append(f"{path}:{loc.line}:{loc.col}: {f.code} {f.name}: {printable(f.message)}")
+            path = shown[loc.path] = escaped(display_path(kb, loc.path))
+        lines.append(f"{path}:{loc.line}:{loc.col}: {f.code} {f.name}: {escaped(f.message)}")
     return "\n".join(lines)
 
 
 def format_finding(kb: KnowledgeBase, finding: Finding, *, colour: bool, hint: bool) -> str:
     loc = finding.location
-    where = f"{printable(display_path(kb, loc.path))}:{loc.line}:{loc.col}"
+    where = f"{escaped(display_path(kb, loc.path))}:{loc.line}:{loc.col}"
     code = f"{finding.code} {finding.name}"
     if colour:
         where = click.style(where, bold=True)
         code = click.style(code, fg=LEVEL_COLOURS[finding.level])
-    line = f"{where}: {code}: {printable(finding.message)}"
+    line = f"{where}: {code}: {escaped(finding.message)}"
     if hint and finding.hint:
         label = click.style("hint:", dim=True) if colour else "hint:"
         line += f"\n    {label} {finding.hint}"

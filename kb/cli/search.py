@@ -8,8 +8,9 @@ import sys
 
 import click
 
-from kb.cli.common import Env, colour_for, pass_env, plural, printable, verbosity
+from kb.cli.common import Env, colour_for, pass_env, plural, verbosity
 from kb.config import WhenStale
+from kb.controls import escaped
 from kb.errors import UsageError
 from kb.project import KnowledgeBase
 from kb.publish import shows_internal_notes
@@ -74,15 +75,15 @@ def command(
         return
     colour = colour_for(sys.stdout)
     for n, hit in enumerate(result.hits, 1):
-        title = click.style(printable(hit.title), bold=True) if colour else printable(hit.title)
+        title = click.style(escaped(hit.title), bold=True) if colour else escaped(hit.title)
         click.echo(f"{n:>2}. {hit.id}  {title}")
         details = [hit.path, hit.product_area, hit.type]
         if hit.error_codes:
             details.append("codes: " + ", ".join(hit.error_codes))
         if env.verbose:
             details.append(f"score {hit.score:.2f}")
-        click.echo("    " + printable(" · ".join(d for d in details if d)))
-        click.echo("    " + _plain(printable(hit.snippet), colour))
+        click.echo("    " + escaped(" · ".join(d for d in details if d)))
+        click.echo("    " + _plain(escaped(hit.snippet), colour))
     if result.suggestion:
         click.echo(_suggestion_line(result.suggestion))
     if not env.quiet:

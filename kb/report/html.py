@@ -11,7 +11,7 @@ import heapq
 from html import escape
 from typing import TYPE_CHECKING
 
-from kb.report.markup import visible_controls
+from kb.controls import IN_MARKUP, escaped
 from kb.words import plural
 
 if TYPE_CHECKING:
@@ -200,7 +200,8 @@ def content(report: AuditReport) -> str:
         (str(len(s.uncovered_codes)), "codes without an article"),
     ]
     tile_html = "".join(f'<div class="tile"><b>{v}</b><span>{escape(label)}</span></div>' for v, label in tiles)
-    return visible_controls(f"""<div class="health-report">
+    return escaped(
+        f"""<div class="health-report">
 <div class="tiles">{tile_html}</div>
 <div class="grid">
 <section aria-labelledby="h-dist"><h2 id="h-dist">Score distribution</h2>{distribution}</section>
@@ -217,13 +218,15 @@ def content(report: AuditReport) -> str:
 <section aria-labelledby="h-codes"><h2 id="h-codes">Registered error codes no published article covers
 ({len(s.uncovered_codes)})</h2><p>{uncovered}</p></section>
 </div>
-""")  # a title or a file name can hold a control character: a parse error in a page
+""",
+        IN_MARKUP,
+    )  # a title or a file name can hold a control character: a parse error in a page
 
 
 def render(report: AuditReport) -> str:
     """The report as one self-contained HTML page (`kb audit --html FILE`)."""
     s = report.summary
-    name = visible_controls(escape(report.kb_name or "Knowledge base"))
+    name = escaped(escape(report.kb_name or "Knowledge base"), IN_MARKUP)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
-from kb.report.markup import visible_controls
+from kb.controls import IN_MARKUP, escaped
 
 if TYPE_CHECKING:
     from kb.findings import Finding
@@ -50,4 +50,5 @@ def render(report: AuditReport) -> str:
     suites.set("tests", str(len(cases)))
     suites.set("failures", str(failures))
     ET.indent(suites)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + visible_controls(ET.tostring(suites, encoding="unicode")) + "\n"
+    body = escaped(ET.tostring(suites, encoding="unicode"), IN_MARKUP)  # XML 1.0 holds no \x01
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
