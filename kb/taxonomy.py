@@ -385,26 +385,24 @@ _INNER: dict[str, Callable[[Any], list[Any]]] = {
 }
 
 
+def _parts(items: Any) -> Iterator[tuple[str, Any]]:
+    """(opcode name, argument) of every part of a parsed pattern, at any depth."""
+    for op, av in items:
+        yield str(op), av
+        for inner in _INNER.get(str(op), lambda _: [])(av):
+            yield from _parts(inner)
+
+
 def _nested_repeat(items: Any) -> bool:
     """Whether a parsed pattern repeats (more than once) something that can match in more than
     one way: (a+)+, (a|aa)*, (\\d?){9}. Backtracking tries every way of splitting the text
     between the repeats, exponentially many. Conservative: (_[A-Z]+)+ is refused too."""
-    for op, av in items:
-        if any(_nested_repeat(inner) for inner in _INNER.get(str(op), lambda _: [])(av)):
-            return True
-        if str(op) in ("MAX_REPEAT", "MIN_REPEAT") and av[1] > 1 and _has_choice(av[2]):
-            return True
-    return False
+    return any(name in ("MAX_REPEAT", "MIN_REPEAT") and av[1] > 1 and _has_choice(av[2]) for name, av in _parts(items))
 
 
 def _refers_to_group(items: Any) -> bool:
     """Whether a parsed pattern refers back to a group: \\1, (?P=name), (?(1)...)."""
-    for op, av in items:
-        if str(op) in ("GROUPREF", "GROUPREF_EXISTS"):
-            return True
-        if any(_refers_to_group(inner) for inner in _INNER.get(str(op), lambda _: [])(av)):
-            return True
-    return False
+    return any(name in ("GROUPREF", "GROUPREF_EXISTS") for name, _ in _parts(items))
 
 
 def _has_choice(items: Any) -> bool:
