@@ -154,16 +154,15 @@ def collect(site: SiteInfo, view: SiteView, inputs: Inputs, memo: Memo | None = 
         key, body = inputs.bodies[item.id]
         health = inputs.health.of(item.article) or _CURRENT
         known = memo.pages.get(id(item.article))
-        same = known is not None and known[0] is item.article and known[1] == key and _same(known[2], health)
-        banners = None
-        if same and item.article.confidence == "archived":  # its banner depends on what else the site publishes
-            banners = _banners(item.article, health, site, replacements)
-            same = known is not None and known[3] == banners
-        if same and known is not None:
+        page = None
+        if known is not None and known[0] is item.article and known[1] == key and _same(known[2], health):
             page = known[4]
-        else:
-            if banners is None:
-                banners = _banners(item.article, health, site, replacements)
+            # Other banners follow from the article and its health; an archived article's from
+            # what else the site publishes.
+            if item.article.confidence == "archived" and known[3] != _banners(item.article, health, site, replacements):
+                page = None
+        if page is None:
+            banners = _banners(item.article, health, site, replacements)
             page = _article_page(item, summaries[item.id], key, body, site, inputs, banners)
             memo.pages[id(item.article)] = (item.article, key, health, banners, page)
         plan.pages.append(page)
