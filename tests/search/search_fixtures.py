@@ -12,6 +12,20 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "search"
 EXTRA_ARTICLES = Path(__file__).resolve().parent / "articles"
 
 
+def indexed(kb: KnowledgeBase, site: str, field: str) -> list[str]:
+    """`field` of every document in `site`'s whoosh index on disk, sorted (what a build left)."""
+    from whoosh import index as whoosh_index
+
+    from kb.search.build import index_dir
+
+    ix = whoosh_index.open_dir(str(index_dir(kb, site)))
+    try:
+        with ix.searcher() as searcher:
+            return sorted(fields[field] for fields in searcher.all_stored_fields())
+    finally:
+        ix.close()  # type: ignore[no-untyped-call]
+
+
 def read_table(name: str) -> list[tuple[str, str]]:
     """Rows of a two-column TSV fixture, comments skipped; a missing second column is ''."""
     rows = []

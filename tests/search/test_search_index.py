@@ -17,6 +17,7 @@ from kb.project import KnowledgeBase
 from kb.search import SearchIndex, index_status, update_index
 from kb.search.build import index_dir, index_root
 from kb.search.lock import IndexLock
+from tests.search.search_fixtures import indexed
 
 ARTICLE = "articles/sync/desktop/access-denied-0x80070005.md"
 
@@ -217,47 +218,36 @@ def test_a_build_in_worker_processes_gives_the_same_index(search_kb: KnowledgeBa
     assert answers() == sequential
 
 
-def _indexed_paths(kb: KnowledgeBase, site: str) -> list[str]:
-    from whoosh import index as whoosh_index
-
-    ix = whoosh_index.open_dir(str(index_dir(kb, site)))
-    try:
-        with ix.searcher() as searcher:
-            return sorted(fields["path"] for fields in searcher.all_stored_fields())
-    finally:
-        ix.close()  # type: ignore[no-untyped-call]
-
-
 def test_of_two_files_with_one_id_the_first_by_path_is_indexed_as_the_site_publishes_it(
     search_kb: KnowledgeBase,
 ) -> None:
     source = search_kb.root / ARTICLE
     later, earlier = source.with_name("zz-copy.md"), source.with_name("aa-copy.md")
     text = source.read_text(encoding="utf-8")
-    full = {site: _indexed_paths(search_kb, site) for site in ("internal", "public")}
+    full = {site: indexed(search_kb, site, "path") for site in ("internal", "public")}
     later_rel, earlier_rel = (search_kb.relpath(p) for p in (later, earlier))
 
     later.write_text(text, encoding="utf-8")  # a later path: it stays out
     (public,) = update_index(search_kb, "public").sites
     assert (public.added, public.removed) == (0, 0)
-    assert _indexed_paths(search_kb, "public") == full["public"]
+    assert indexed(search_kb, "public", "path") == full["public"]
 
     earlier.write_text(text.replace("full control", "full control EARLIERCOPY"), encoding="utf-8")
     (public,) = update_index(search_kb, "public").sites  # an earlier path takes the original's place
     assert (public.added, public.removed) == (1, 1)
-    assert _indexed_paths(search_kb, "public") == sorted({*full["public"], earlier_rel} - {ARTICLE})
+    assert indexed(search_kb, "public", "path") == sorted({*full["public"], earlier_rel} - {ARTICLE})
     with SearchIndex.open(search_kb, "public") as index:
         assert [h.id for h in index.search("EARLIERCOPY").hits] == ["KB-0002"]
 
     earlier.unlink()
     (public,) = update_index(search_kb, "public").sites  # and the original comes back
     assert (public.added, public.removed) == (1, 1)
-    assert _indexed_paths(search_kb, "public") == full["public"]
-    assert later_rel not in _indexed_paths(search_kb, "internal")
+    assert indexed(search_kb, "public", "path") == full["public"]
+    assert later_rel not in indexed(search_kb, "internal", "path")
 
     earlier.write_text(text, encoding="utf-8")
     update_index(search_kb)
-    incremental = {site: _indexed_paths(search_kb, site) for site in ("internal", "public")}
+    incremental = {site: indexed(search_kb, site, "path") for site in ("internal", "public")}
     update_index(search_kb, full=True)
-    assert {site: _indexed_paths(search_kb, site) for site in ("internal", "public")} == incremental
+    assert {site: indexed(search_kb, site, "path") for site in ("internal", "public")} == incremental
     assert all(earlier_rel in paths and ARTICLE not in paths for paths in incremental.values())

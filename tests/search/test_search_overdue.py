@@ -13,13 +13,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from whoosh import index as whoosh_index
 
 from kb.cli import cli
 from kb.project import KnowledgeBase
 from kb.search import SearchIndex, index_status, update_index
-from kb.search.build import index_dir
 from kb.site.build import build
+from tests.search.search_fixtures import indexed
 
 SITE_KB = Path(__file__).resolve().parents[1] / "fixtures" / "site-kb"
 TOKEN_EXPIRED = "articles/identity/sso/token-expired.md"  # KB-0001
@@ -36,13 +35,7 @@ def hiding_kb(tmp_path: Path) -> KnowledgeBase:
 
 
 def indexed_ids(kb: KnowledgeBase, site: str) -> list[str]:
-    """The ids of every document in `site`'s index on disk."""
-    ix = whoosh_index.open_dir(str(index_dir(kb, site)))
-    try:
-        with ix.searcher() as searcher:
-            return sorted(fields["id"] for fields in searcher.all_stored_fields())
-    finally:
-        ix.close()  # type: ignore[no-untyped-call]
+    return indexed(kb, site, "id")
 
 
 def published_count(kb: KnowledgeBase, site: str, out: Path) -> int:
