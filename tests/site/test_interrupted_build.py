@@ -26,28 +26,28 @@ SITES = ("internal", "public")
 Fault = Callable[[pytest.MonkeyPatch], None]
 
 
-def before_the_journal(monkeypatch: pytest.MonkeyPatch) -> None:
-    """An incremental build stopped just before its commit point."""
+def stopping_at_write(suffix: str, *, after: bool, name: str) -> Fault:
+    """A fault: the build stops as it writes its file ending in `suffix` (before it is written,
+    or just `after`)."""
     write_text = atomic.write_text
 
-    def writing(path: Path, text: str, *, durable: bool = False) -> None:
-        if path.name.endswith(".journal.json"):
-            raise KeyboardInterrupt
-        write_text(path, text, durable=durable)
+    def fault(monkeypatch: pytest.MonkeyPatch) -> None:
+        def writing(path: Path, text: str, *, durable: bool = False) -> None:
+            if path.name.endswith(suffix) and not after:
+                raise KeyboardInterrupt
+            write_text(path, text, durable=durable)
+            if path.name.endswith(suffix):
+                raise KeyboardInterrupt
 
-    monkeypatch.setattr(atomic, "write_text", writing)
+        monkeypatch.setattr(atomic, "write_text", writing)
+
+    fault.__name__ = name
+    return fault
 
 
-def after_the_journal(monkeypatch: pytest.MonkeyPatch) -> None:
-    """An incremental build stopped at its commit point, before any staged file was placed."""
-    write_text = atomic.write_text
-
-    def writing(path: Path, text: str, *, durable: bool = False) -> None:
-        write_text(path, text, durable=durable)
-        if path.name.endswith(".journal.json"):
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(atomic, "write_text", writing)
+# An incremental build stopped just before its commit point, and at it, before any staged file was placed.
+before_the_journal = stopping_at_write(".journal.json", after=False, name="before_the_journal")
+after_the_journal = stopping_at_write(".journal.json", after=True, name="after_the_journal")
 
 
 def in_the_replay(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -79,16 +79,8 @@ def between_the_renames(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Path, "rename", renaming)
 
 
-def before_the_manifest(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A full build stopped with the new folder in place and its manifest not yet written."""
-    write_text = atomic.write_text
-
-    def writing(path: Path, text: str, *, durable: bool = False) -> None:
-        if path.name.endswith(".manifest.json"):
-            raise KeyboardInterrupt
-        write_text(path, text, durable=durable)
-
-    monkeypatch.setattr(atomic, "write_text", writing)
+# A full build stopped with the new folder in place and its manifest not yet written.
+before_the_manifest = stopping_at_write(".manifest.json", after=False, name="before_the_manifest")
 
 
 FAULTS: list[tuple[Fault, bool]] = [  # where the build stops, and whether it is a full build
