@@ -21,6 +21,14 @@ def kb_import(kb: KnowledgeBase, src: Path, *args: str) -> Result:
     return CliRunner().invoke(cli, ["--root", str(kb.root), "import", str(src), *args])
 
 
+def source_with(tmp_path: Path, name: str, text: str) -> Path:
+    """A source folder holding one file, `guides/<name>`, with `text`."""
+    src = tmp_path / "src"
+    (src / "guides").mkdir(parents=True)
+    (src / "guides" / name).write_text(text, encoding="utf-8")
+    return src
+
+
 def problems(report: Path) -> list[str]:
     data = json.loads(report.read_text(encoding="utf-8"))
     return [f"{p['source']}:{p['line']}: {p['kind']}" for p in data["problems"]]
@@ -139,10 +147,8 @@ def test_a_report_that_cannot_be_written_stops_the_import_before_it_writes(
 
 def test_a_file_kb_would_not_read_is_reported_never_imported(tmp_path: Path, fresh_kb: KnowledgeBase) -> None:
     # Over 10 MB: kb check refuses it (KB000), so an import of it would add a copy on every re-run.
-    src = tmp_path / "src"
-    (src / "guides").mkdir(parents=True)
+    src = source_with(tmp_path, "huge.md", "---\ntitle: A huge export\n---\n# A huge export\n")
     huge = src / "guides" / "huge.md"
-    huge.write_text("---\ntitle: A huge export\n---\n# A huge export\n", encoding="utf-8")
     with huge.open("r+b") as file:
         file.truncate(10 * 1024 * 1024 + 1)  # sparse: no 10 MB written to disk
 
@@ -155,9 +161,7 @@ def test_a_file_kb_would_not_read_is_reported_never_imported(tmp_path: Path, fre
 
 
 def test_an_upper_case_suffix_is_imported_as_kb_reads_it(tmp_path: Path, fresh_kb: KnowledgeBase) -> None:
-    src = tmp_path / "src"
-    (src / "guides").mkdir(parents=True)
-    (src / "guides" / "SHOUT.MD").write_text("---\ntitle: Printing fails with PRN-404\n---\nText.\n", encoding="utf-8")
+    src = source_with(tmp_path, "SHOUT.MD", "---\ntitle: Printing fails with PRN-404\n---\nText.\n")
 
     result = kb_import(fresh_kb, src)
 
@@ -166,10 +170,8 @@ def test_an_upper_case_suffix_is_imported_as_kb_reads_it(tmp_path: Path, fresh_k
 
 
 def test_an_xref_link_is_reported_where_it_is(tmp_path: Path, fresh_kb: KnowledgeBase) -> None:
-    src = tmp_path / "src"
-    (src / "guides").mkdir(parents=True)
     text = "---\ntitle: Parsing fails with FMT-400\n---\nCall <xref:System.String.Format> with `<xref:in.code>`.\n"
-    (src / "guides" / "api.md").write_text(text, encoding="utf-8")
+    src = source_with(tmp_path, "api.md", text)
 
     result = kb_import(fresh_kb, src, "--report", str(tmp_path / "r.json"))
 
@@ -179,10 +181,7 @@ def test_an_xref_link_is_reported_where_it_is(tmp_path: Path, fresh_kb: Knowledg
 
 
 def test_a_mapping_where_text_belongs_is_reported_and_left_out(tmp_path: Path, fresh_kb: KnowledgeBase) -> None:
-    src = tmp_path / "src"
-    (src / "guides").mkdir(parents=True)
-    text = "---\ntitle: {a: b}\n---\n# Printing fails with PRN-404\n\nText.\n"
-    (src / "guides" / "odd.md").write_text(text, encoding="utf-8")
+    src = source_with(tmp_path, "odd.md", "---\ntitle: {a: b}\n---\n# Printing fails with PRN-404\n\nText.\n")
 
     result = kb_import(fresh_kb, src, "--report", str(tmp_path / "r.json"))
 
