@@ -31,10 +31,10 @@ def withheld_findings(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.code in WITHHELD_CODES]
 
 
-def unpublishable(article: Article, context: CheckContext, policy: Policy | None = None) -> list[Finding]:
+def unpublishable(article: Article, context: CheckContext) -> list[Finding]:
     """The findings that keep `article` off a customer site, found afresh with its inline
-    suppressions applied. `policy` (kb.yaml's lint settings) is not consulted: turning the rules
-    off for `kb check` publishes nothing."""
+    suppressions applied. kb.yaml's lint settings are not consulted: turning the rules off for
+    `kb check` publishes nothing."""
     found = [f for rule in (Secret(), CardNumber()) for f in rule.check(article, context)]
     if not found:
         return []

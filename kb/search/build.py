@@ -33,7 +33,6 @@ from kb.errors import LockTimeout, UsageError
 from kb.load import load_all, load_article
 from kb.project import KnowledgeBase
 from kb.publish import PublishedArticle, site_view
-from kb.quality.policy import Policy, load_policy
 from kb.quality.unpublishable import unpublishable
 from kb.rules.context import CheckContext
 from kb.search.documents import SCHEMA_VERSION, document, index_schema
@@ -282,19 +281,18 @@ CHUNK = 50
 @dataclass(frozen=True)
 class Publishing:
     """What preparing an article for the indexes needs: the sites, and what the rules need to tell
-    which articles a customer site never publishes (kb.yaml's rules, the taxonomy). Sent once to
-    each worker."""
+    which articles a customer site never publishes (the taxonomy, the articles kept off as
+    overdue). Sent once to each worker."""
 
     sites: tuple[Site, ...]
     context: CheckContext
-    policy: Policy
     hidden: dict[str, frozenset[str]]  # by site: the articles it keeps off as overdue
 
     @classmethod
     def of(cls, kb: KnowledgeBase, sites: list[Site], overdue: _Overdue) -> Publishing:
         context = CheckContext(kb.root, kb.config, kb.taxonomy)
         hidden = {site.name: overdue.hidden_on(kb, site) for site in sites}
-        return cls(tuple(sites), context, load_policy(kb.config), hidden)
+        return cls(tuple(sites), context, hidden)
 
     def judge(self, site: Site, article: Article) -> tuple[str, PublishedArticle | None]:
         """The id `article` takes on `site` ("" when the site does not publish it), and what the
@@ -307,7 +305,7 @@ class Publishing:
         published = view.articles[0]
         if article.relpath in self.hidden.get(site.name, ()):
             return published.id, None
-        if site.public and unpublishable(article, self.context, self.policy):
+        if site.public and unpublishable(article, self.context):
             return published.id, None
         return published.id, published
 

@@ -8,7 +8,6 @@ import pytest
 from kb.config import load_config
 from kb.load import load_article
 from kb.project import KnowledgeBase
-from kb.quality.policy import load_policy
 from kb.quality.unpublishable import unpublishable
 from kb.rules.context import CheckContext
 
@@ -41,7 +40,7 @@ def _judge(kb: KnowledgeBase, line: str, lint: str) -> list[str]:
     assert article is not None
     config = load_config(kb.root / "kb.yaml")
     context = CheckContext(kb.root, config, kb.taxonomy)
-    return [f"{f.code} {f.location.line}" for f in unpublishable(article, context, load_policy(config))]
+    return [f"{f.code} {f.location.line}" for f in unpublishable(article, context)]
 
 
 @pytest.mark.parametrize(
