@@ -156,12 +156,9 @@ def sites_to_index(kb: KnowledgeBase, site: str | None) -> list[Site]:
 
 
 def settings_digest(site: Site, kb: KnowledgeBase) -> str:
-    """What shapes every document of a site's index: the schema and what the site publishes (on
-    a customer site, that includes which rules `kb.yaml` runs: they decide what is kept off)."""
+    """What shapes every document of a site's index: the schema and what the site publishes.
+    Not kb.yaml's lint settings: they never decide what a customer site keeps off."""
     spec = [SCHEMA_VERSION, site.name, sorted(site.audiences), sorted(site.confidences), site.public]
-    if site.public:
-        lint = kb.config.lint
-        spec.append(repr((lint.select, lint.ignore, lint.per_path)))
     if hides_overdue(kb, site):  # added only then: an index made under the default policy stays valid
         spec.append("overdue: hide")
     return hashlib.sha256(json.dumps(spec).encode()).hexdigest()[:16]
