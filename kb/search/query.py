@@ -137,8 +137,9 @@ def plan_query(text: str) -> QueryPlan:
         for quoted in _QUOTED.findall(text)
         if not _one_code(quoted) and (phrase := Phrase.of(quoted)) is not None
     ]
+    spans = find_codes(text)
     codes: list[str] = []
-    for match in find_codes(text):
+    for match in spans:
         codes.extend(match.keys)
     words = [m.group(0) for m in _WORD.finditer(text)]
     lowered = [w.lower() for w in words]
@@ -151,7 +152,6 @@ def plan_query(text: str) -> QueryPlan:
     # The words a code is made of ("event", "id") are not asked for apart from it: the code's
     # keys stand for them, and common words would drag in thousands of articles.
     prose = text
-    spans = find_codes(text)
     for match in reversed(spans):
         prose = prose[: match.start] + " " + prose[match.end :]
     groups: list[list[str]] = []
