@@ -268,6 +268,17 @@ def run_date() -> dt.date:
         raise UsageError(f"KB_TODAY={value!r} is not a date", hint="write it as YYYY-MM-DD") from None
 
 
+def today_for_build() -> dt.date:
+    """The build's date: `$KB_TODAY` as for `kb check`, else `SOURCE_DATE_EPOCH` (reproducible
+    builds) when set, else today."""
+    if os.environ.get("KB_TODAY", "").strip():
+        return run_date()
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.date.today()
+
+
 def baseline_path(kb: KnowledgeBase) -> Path:
     return kb.root / kb.config.lint.baseline
 

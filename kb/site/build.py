@@ -13,7 +13,6 @@ import dataclasses
 import datetime as dt
 import gc
 import hashlib
-import os
 import shutil
 import time
 from collections.abc import Callable, Mapping
@@ -22,7 +21,7 @@ from pathlib import Path
 
 from kb import __version__, pool
 from kb.article import Article
-from kb.check import CacheHolder, run_date
+from kb.check import CacheHolder, today_for_build
 from kb.config import CONFIG_FILE, OverduePolicy, within
 from kb.errors import ConfigWarning, KbError, UsageError
 from kb.findings import Finding
@@ -79,17 +78,6 @@ class BuildReport:
     read: int = 0  # article files read this time (the others came from the cache)
     rendered: int = 0  # article bodies rendered this time
     warnings: list[ConfigWarning] = field(default_factory=list)  # settings that look wrong (kb.yaml)
-
-
-def today_for_build() -> dt.date:
-    """The build's date: `$KB_TODAY` as for `kb check`, else `SOURCE_DATE_EPOCH` (reproducible
-    builds) when set, else today."""
-    if os.environ.get("KB_TODAY", "").strip():
-        return run_date()
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    return dt.date.today()
 
 
 class Builder:
