@@ -713,9 +713,8 @@ class StrayContainerLine(ArticleRule):
         lines = article.body_lines
         closers: set[int] = set()  # the lines that end an internal block
         early: set[int] = set()  # ... from inside a code block the note opened
-        for token in text.tokens:
-            if token.type == f"container_{INTERNAL}_open" and token.map and token.map[1] < len(lines):
-                start, end = token.map
+        for start, end in text.internal:  # a nested block's lines are inside its outer block's
+            if end < len(lines):
                 closers.add(end)
                 if _CONTAINER_LINE.match(lines[end]) and _fence_left_open(lines[start + 1 : end]):
                     early.add(end)
