@@ -380,7 +380,7 @@ def test_an_article_with_a_secret_is_kept_off_the_public_site_with_a_warning(kb:
 def test_kb_today_sets_the_day_a_build_judges_reviews_by(
     kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kb.site.build import today_for_build
+    from kb.check import today_for_build
 
     monkeypatch.setenv("KB_TODAY", "2031-01-01")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
