@@ -9,12 +9,10 @@ similarity (Jaccard index of the 4-gram sets).
 
 from __future__ import annotations
 
-import heapq
 import zlib
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from itertools import accumulate
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
@@ -32,16 +30,14 @@ BUCKET_LIMIT = 200  # a hash shared by more articles is boilerplate, not a sign 
 
 def sketch(words: list[str]) -> Sketch | None:
     """The sketch of a text given as lower-case words (sorted ascending), or None when too short."""
-    count = len(words) - SHINGLE + 1
-    if count < MIN_SHINGLES:
+    if len(words) - SHINGLE + 1 < MIN_SHINGLES:
         return None
-    encoded = [w.encode("utf-8") for w in words]
-    data = b" ".join(encoded)
-    # Start of every word in `data`, then one slice per shingle: no string joins in the loop.
-    starts = list(accumulate((len(w) + 1 for w in encoded), initial=0))
-    crc32 = zlib.crc32
-    hashes = {crc32(data[starts[i] : starts[i + SHINGLE] - 1]) for i in range(count)}
-    return array("I", heapq.nsmallest(SIZE, hashes))
+    # Each shingle is hashed as its words joined by spaces: one split of the encoded text gives
+    # every word's bytes, and the C-level join of four of them costs less than any slicing.
+    encoded = " ".join(words).encode("utf-8").split(b" ")
+    join, crc32 = b" ".join, zlib.crc32
+    hashes = {crc32(join(shingle)) for shingle in zip(*(encoded[i:] for i in range(SHINGLE)), strict=False)}
+    return array("I", sorted(hashes)[:SIZE])  # sorting all beats a heap of the smallest here
 
 
 def similarity(a: Sketch, b: Sketch) -> float:
