@@ -29,6 +29,7 @@ KINDS = {
     "unreadable": "files that could not be read (left out)",
     "not-an-article": "binary or empty files (left out)",
     "path-taken": "articles written under another name because the path was taken",
+    "edited-since-import": "articles edited in kb since the import, kept as they are (--overwrite replaces them)",
 }
 
 
@@ -53,13 +54,14 @@ class ImportReport:
     created: list[str] = field(default_factory=list)  # article paths relative to the KB root
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # edited in kb since the import: left as they are
     problems: list[ImportProblem] = field(default_factory=list)
     registry: RegistryChanges = field(default_factory=RegistryChanges)
     dry_run: bool = False
 
     @property
     def imported(self) -> int:
-        return len(self.created) + len(self.updated) + len(self.unchanged)
+        return len(self.created) + len(self.updated) + len(self.unchanged) + len(self.kept)
 
     def counts(self) -> Counter[str]:
         return Counter(p.kind for p in self.problems)
@@ -72,6 +74,7 @@ class ImportReport:
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
+            "kept": self.kept,
             "registry": asdict(self.registry),
             "problem_counts": dict(sorted(self.counts().items())),
             "problems": [asdict(p) for p in self.problems],
@@ -80,9 +83,10 @@ class ImportReport:
     def render(self, *, per_kind: int | None = 10) -> str:
         """The text report: a summary, then the problems grouped by kind (`per_kind` of each)."""
         verb = "Would import" if self.dry_run else "Imported"
+        kept = f", {len(self.kept):,} kept as edited in kb" if self.kept else ""
         lines = [
             f"{verb} {plural(self.imported, 'article')} from {self.source}: {len(self.created):,} new, "
-            f"{len(self.updated):,} updated, {len(self.unchanged):,} unchanged.",
+            f"{len(self.updated):,} updated, {len(self.unchanged):,} unchanged{kept}.",
         ]
         added = self.registry
         if added.areas or added.owners or added.types or added.codes:

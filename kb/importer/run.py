@@ -2,13 +2,16 @@
 
 The stages: read each source file → map its front matter and convert its DocFX syntax (`article`) →
 assign ids (existing articles keep theirs, matched by `source` within the target folder; new
-ones are numbered in order of their source path) → add the areas, owners, types and codes they
-need to the taxonomy → write the articles, each whole or not at all → report what did not map.
+ones are numbered in order of their source path) → leave out the articles edited in kb since
+the import wrote them (`record`) → add the areas, owners, types and codes the rest need to the
+taxonomy → write the articles, each whole or not at all, and what was written to the import
+record → report what did not map.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -23,6 +26,7 @@ from kb.importer.article import map_article, ordered, render_article
 from kb.importer.docfx import IncludeResolver
 from kb.importer.infer import humanise
 from kb.importer.mapping import load_mapping
+from kb.importer.record import ImportRecord, Written, text_digest
 from kb.importer.registry import RegistryAdditions, apply
 from kb.importer.report import ImportProblem, ImportReport
 from kb.importer.source import ForeignArticle, NotAnArticle, read_foreign
@@ -47,6 +51,7 @@ class ImportOptions:
     into: str | None = None
     include_root: Path | None = None
     link_base: str | None = None
+    overwrite: bool = False  # replace articles edited in kb since the import with the source's version
     dry_run: bool = False
     today: dt.date = field(default_factory=dt.date.today)
 
@@ -66,8 +71,10 @@ class Planned:
 
     source: ForeignArticle
     path: Path
-    fields: dict[str, Any]
-    body: str
+    id: str
+    source_value: str  # what its `source:` says
+    text: str
+    old: str | None  # the article as it is now, if there is one
     images: list[tuple[int, str]]
 
 
@@ -96,6 +103,8 @@ def import_articles(
     codes = ErrorCodeFilter(kb.config.search.not_codes)
     resolver = IncludeResolver(src, include_root.resolve())
     report = ImportReport(source=str(src), dry_run=options.dry_run)
+    record = ImportRecord.read(kb.root)
+    origin = _origin(kb, src)
 
     existing, taken, next_number = _existing_imports(kb, target)
     sources = sorted(
@@ -106,6 +115,8 @@ def import_articles(
     additions = RegistryAdditions()
     planned: list[Planned] = []
     for n, path in enumerate(sources, 1):
+        if progress is not None and (n % 100 == 0 or n == len(sources)):
+            progress(n, len(sources))
         relpath = path.relative_to(src).as_posix()
         if _is_include(relpath):
             continue
@@ -142,13 +153,24 @@ def import_articles(
         owner = options.owner or settings.owner
         if before is not None and not options.owner and isinstance(before.meta.get("owner"), str):
             owner = before.meta["owner"]
+        default_owner: tuple[str, str] | None = None  # (top-level area, its owner) for the taxonomy
         if not owner:
             top = str(fields["product_area"]).split("/")[0]
             owner = f"team-{top}"
-            additions.area_owners.setdefault(top, owner)
+            default_owner = (top, owner)
+        fields["owner"] = owner
+        destination = before.path if before is not None else _free_path(target / relpath, taken, relpath, report)
+        taken.add(destination)
+        text = render_article(ordered(fields), item.body)
+        old = destination.read_text(encoding="utf-8") if before is not None and destination.is_file() else None
+        if old is not None and old != text and not options.overwrite and _edited(old, text, record.get(article_id)):
+            report.kept.append(kb.relpath(destination))
+            report.problems.append(_kept_problem(relpath, kb.relpath(destination), record.get(article_id)))
+            continue
+        if default_owner is not None:
+            additions.area_owners.setdefault(*default_owner)
         if owner not in taxonomy.owners:
             additions.owners[owner] = humanise(owner.removeprefix("team-")) + " team"
-        fields["owner"] = owner
         if fields["type"] not in taxonomy.types:
             additions.types.add(str(fields["type"]))
         for area, title in item.areas:
@@ -157,27 +179,26 @@ def import_articles(
         for code in fields.get("error_codes", []):
             if not taxonomy.is_registered(code):
                 additions.codes.setdefault(code, (str(fields["product_area"]), item.code_messages[code]))
-        destination = before.path if before is not None else _free_path(target / relpath, taken, relpath, report)
-        taken.add(destination)
-        planned.append(Planned(foreign, destination, ordered(fields), item.body, item.images))
-        if progress is not None and (n % 100 == 0 or n == len(sources)):
-            progress(n, len(sources))
+        planned.append(Planned(foreign, destination, article_id, source, text, old, item.images))
 
     # The registry first: it only gains entries, so a run cut off among the articles leaves a KB
     # whose articles all check, and a re-run completes it.
     report.registry = apply(kb.schemas_dir, additions, dry_run=options.dry_run)
     for plan in planned:
-        text = render_article(plan.fields, plan.body)
         rel = kb.relpath(plan.path)
-        old = plan.path.read_text(encoding="utf-8") if plan.path.is_file() else None
-        if old == text:
+        if plan.old == plan.text:
             report.unchanged.append(rel)
         else:
-            (report.updated if old is not None else report.created).append(rel)
+            (report.updated if plan.old is not None else report.created).append(rel)
             if not options.dry_run:
                 plan.path.parent.mkdir(parents=True, exist_ok=True)
-                atomic.write_text(plan.path, text)  # cut off, a run leaves the old article or the new
+                atomic.write_text(plan.path, plan.text)  # cut off, a run leaves the old article or the new
+        record.put(plan.id, Written(plan.source_value, origin, text_digest(plan.text)))
         _copy_images(plan, src, report, dry_run=options.dry_run)
+    if not options.dry_run:
+        # Written last: an article written before a run was cut off is, on the re-run, the
+        # source's version (unchanged), never taken for an edit.
+        record.save()
     kb.__dict__.pop("taxonomy", None)  # read again: the import may have added to it
     report.problems.sort(key=lambda p: (p.source, p.line, p.kind))
     return report
@@ -205,6 +226,35 @@ def _source_value(src: Path, relpath: str) -> str:
     (`srcA/guides/setup.md`), so imports of two folders never take each other's articles, and the
     same folder checked out anywhere else still finds its own."""
     return f"{src.name}/{relpath}" if src.name else relpath
+
+
+def _origin(kb: KnowledgeBase, src: Path) -> str:
+    """The imported folder as the record keeps it: from the KB root, so it holds wherever the
+    KB and its sources are checked out side by side."""
+    try:
+        return Path(os.path.relpath(src, kb.root.resolve())).as_posix()
+    except ValueError:  # another drive
+        return src.as_posix()
+
+
+def _edited(old: str, text: str, written: Written | None) -> bool:
+    """Whether the article (`old`, which is not the source's version `text`) was edited in kb
+    since the import wrote it. Without a record of what was written (an article imported by an
+    older kb) only an article that differs from its source's version in what a re-run keeps
+    anyway is known not to be."""
+    if written is None:
+        return text_digest(old) != text_digest(text)
+    return text_digest(old) != written.digest
+
+
+def _kept_problem(relpath: str, article: str, written: Written | None) -> ImportProblem:
+    since = "since the import wrote it" if written else "or its source changed (no import record says which)"
+    return ImportProblem(
+        relpath,
+        1,
+        "edited-since-import",
+        f"{article} was edited in kb {since}; kept as it is (--overwrite replaces it with the source's version)",
+    )
 
 
 def _existing_imports(kb: KnowledgeBase, target: Path) -> tuple[dict[str, Existing], set[Path], int]:
