@@ -35,9 +35,15 @@ from kb.importer import ImportOptions, import_articles
     "--report", "report_file", type=click.Path(dir_okay=False, path_type=Path), help="Also write the report as JSON."
 )
 @click.option(
+    "--source-name", metavar="NAME",
+    help="Name of the source in source: (NAME/path/of/file.md; default: SRC's folder name): tells apart two "
+    "folders of the same name imported into one folder, such as teamA/docs and teamB/docs.",
+)  # fmt: skip
+@click.option(
     "--overwrite", is_flag=True,
     help="Replace the articles edited in kb since they were imported with the source's version (by default a "
-    "re-run keeps them and reports them as edited-since-import).",
+    "re-run keeps them and reports them as edited-since-import), and take over the articles of a folder of the "
+    "same name imported from elsewhere (a folder that moved; reported as other-folder otherwise).",
 )  # fmt: skip
 @click.option("--dry-run", is_flag=True, help="Write nothing; report what would happen.")
 @verbosity
@@ -45,25 +51,28 @@ from kb.importer import ImportOptions, import_articles
 def command(
     env: Env, src: Path, mapping: str | None, include_root: Path | None, link_base: str | None, into: str | None,
     audience: str | None,
-    confidence: str | None, owner: str | None, report_file: Path | None, overwrite: bool, dry_run: bool,
+    confidence: str | None, owner: str | None, report_file: Path | None, source_name: str | None,
+    overwrite: bool, dry_run: bool,
 ) -> None:  # fmt: skip
     """Import the Markdown articles under SRC, mapping their front matter and syntax to kb's.
 
-    Each article records in `source:` its path from the folder above SRC (SRC's name, then its
-    path under SRC); importing SRC into the same folder again updates those articles in place
-    (keeping their ids, and the audience, confidence and owner set since, unless given here) and
-    never duplicates them; another folder's files never touch them. An article edited in kb
-    since the import wrote it is kept as it is and reported, unless --overwrite is given (what
-    each import wrote is recorded in .kb-import.json: commit it with the articles). Areas, owners and error
-    codes the articles need are added to schemas/. The report lists everything that did not
-    map, with the source file and line.
+    Each article records in `source:` its path from the folder above SRC (SRC's name, or
+    --source-name, then its path under SRC); importing SRC into the same folder again updates
+    those articles in place (keeping their ids, and the audience, confidence and owner set since,
+    unless given here) and never duplicates them; another folder's files never touch them, even
+    a folder of the same name. An article edited in kb since the import wrote it is kept as it is
+    and reported, unless --overwrite is given (what each import wrote is recorded in
+    .kb-import.json: commit it with the articles). Areas, owners and error codes the articles
+    need are added to schemas/. The report lists everything that did not map, with the source
+    file and line.
     """
     kb = env.kb()
     if report_file is not None:
         _check_writable(report_file)
     options = ImportOptions(
         mapping=mapping, audience=audience, confidence=confidence, owner=owner, into=into,
-        include_root=include_root, link_base=link_base, overwrite=overwrite, dry_run=dry_run,
+        include_root=include_root, link_base=link_base, source_name=source_name, overwrite=overwrite,
+        dry_run=dry_run,
     )  # fmt: skip
 
     def progress(done: int, total: int) -> None:

@@ -30,6 +30,7 @@ KINDS = {
     "not-an-article": "binary or empty files (left out)",
     "path-taken": "articles written under another name because the path was taken",
     "edited-since-import": "articles edited in kb since the import, kept as they are (--overwrite replaces them)",
+    "other-folder": "articles another folder of the same name was imported into, left as they are (--source-name)",
 }
 
 

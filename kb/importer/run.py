@@ -51,6 +51,7 @@ class ImportOptions:
     into: str | None = None
     include_root: Path | None = None
     link_base: str | None = None
+    source_name: str | None = None  # what `source:` starts with; None: the folder's name
     overwrite: bool = False  # replace articles edited in kb since the import with the source's version
     dry_run: bool = False
     today: dt.date = field(default_factory=dt.date.today)
@@ -105,6 +106,7 @@ def import_articles(
     report = ImportReport(source=str(src), dry_run=options.dry_run)
     record = ImportRecord.read(kb.root)
     origin = _origin(kb, src)
+    name = _source_name(options.source_name, src)
 
     existing, taken, next_number = _existing_imports(kb, target)
     sources = sorted(
@@ -130,9 +132,13 @@ def import_articles(
             continue
         for line, kind, message in foreign.problems:
             report.problems.append(ImportProblem(relpath, line, kind, message))
-        source = _source_value(src, relpath)
+        source = f"{name}/{relpath}" if name else relpath
         # An article imported before `source` named the import's folder holds the bare path under it.
         before = existing.pop(source, None) or existing.pop(relpath, None)
+        written = record.get(before.id) if before is not None else None
+        if before is not None and written is not None and written.origin != origin and not options.overwrite:
+            report.problems.append(_other_folder_problem(relpath, kb.relpath(before.path), written, origin))
+            continue
         if before is not None:
             article_id = before.id
         else:
@@ -221,11 +227,28 @@ def _is_include(relpath: str) -> bool:
     return "includes" in relpath.lower().split("/")[:-1]
 
 
-def _source_value(src: Path, relpath: str) -> str:
-    """What `source:` records: the source file's path from the folder above the import's folder
+def _source_name(given: str | None, src: Path) -> str:
+    """What `source:` starts with, before the path under the import's folder: the folder's name
     (`srcA/guides/setup.md`), so imports of two folders never take each other's articles, and the
-    same folder checked out anywhere else still finds its own."""
-    return f"{src.name}/{relpath}" if src.name else relpath
+    same folder checked out anywhere else still finds its own; or the name given for it, which
+    tells apart two folders of the same name (`teamA/docs` and `teamB/docs`)."""
+    if given is None:
+        return src.name
+    name = given.strip()
+    if not name or name in (".", "..") or any(c in name for c in "/\\\n"):
+        raise UsageError(f"--source-name {given!r} is not a folder name", hint="for example teamB-docs")
+    return name
+
+
+def _other_folder_problem(relpath: str, article: str, written: Written, origin: str) -> ImportProblem:
+    return ImportProblem(
+        relpath,
+        1,
+        "other-folder",
+        f"{article} (source: {written.source}) was imported from {written.origin}, another folder than "
+        f"{origin}; left as it is (give this folder its own name with --source-name NAME; if that folder "
+        "moved here, --overwrite takes its articles over)",
+    )
 
 
 def _origin(kb: KnowledgeBase, src: Path) -> str:

@@ -189,3 +189,41 @@ def test_a_mapping_where_text_belongs_is_reported_and_left_out(tmp_path: Path, f
     assert "guides/odd.md:2: bad-value" in problems(tmp_path / "r.json")
     written = next((fresh_kb.articles_dir / "guides").glob("*.md")).read_text(encoding="utf-8")
     assert 'title: "Printing fails with PRN-404"' in written  # from the heading, as with no title
+
+
+@pytest.mark.parametrize(("first", "second"), [("teamA", "teamB"), ("teamB", "teamA")])
+def test_a_folder_of_the_same_name_never_takes_the_other_ones_article(
+    tmp_path: Path, fresh_kb: KnowledgeBase, first: str, second: str
+) -> None:
+    sources = HERE / "same-name"
+    assert kb_import(fresh_kb, sources / first / "docs").exit_code == 0
+    vpn = fresh_kb.articles_dir / "vpn.md"
+    before = vpn.read_text(encoding="utf-8")
+
+    result = kb_import(fresh_kb, sources / second / "docs", "--report", str(tmp_path / "r.json"))
+
+    assert result.exit_code == 0, result.output
+    assert vpn.read_text(encoding="utf-8") == before  # still the first folder's article
+    assert "vpn.md:1: other-folder" in problems(tmp_path / "r.json")
+    assert "articles/vpn.md (source: docs/vpn.md) was imported from " in result.output
+    assert f"same-name/{first}/docs, another folder than " in result.output
+    assert "--source-name NAME" in result.output
+    assert "printers.md" not in "".join(problems(tmp_path / "r.json"))  # a file the first folder lacks is new
+    assert f"Team {first[-1]} connects" in vpn.read_text(encoding="utf-8")
+    # Named apart, the second folder gets an article of its own beside the first one's.
+    named = kb_import(fresh_kb, sources / second / "docs", "--source-name", f"{second}-docs")
+    assert named.exit_code == 0, named.output
+    assert "other-folder" not in named.output
+    articles = imported(fresh_kb)
+    assert sum(f"Team {second[-1]} connects" in text for text in articles.values()) == 1
+    assert sum(f"Team {first[-1]} connects" in text for text in articles.values()) == 1
+    assert articles["vpn.md"] == before
+    # And the first folder's own re-run still finds its article.
+    assert "0 updated" in kb_import(fresh_kb, sources / first / "docs").output
+
+
+def test_a_source_name_that_is_no_folder_name_is_a_usage_error(tmp_path: Path, fresh_kb: KnowledgeBase) -> None:
+    result = kb_import(fresh_kb, HERE / "same-name" / "teamA" / "docs", "--source-name", "team/A")
+
+    assert result.exit_code == 2
+    assert "Error: --source-name 'team/A' is not a folder name" in result.output
