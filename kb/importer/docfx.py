@@ -7,6 +7,8 @@ Converted: `[!INCLUDE [x](path)]` (the file's text, resolved against the include
 tabs' text follows one after the other), and links from the site's root (`](/azure/x)`, with a
 `link_base`: `](https://learn.microsoft.com/azure/x)`; without one they are reported and kept).
 Kept: `> [!NOTE]` and the other alerts (upper-cased, as GitHub writes them). Nothing inside fenced code is touched.
+Every image an article shows is listed with its line, for the import to copy: `:::image`, `![alt](path)`,
+`![alt][ref]` (with `[ref]: path` anywhere in the body) and HTML `<img src="path">`.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from urllib.parse import unquote
 
 _FENCE = re.compile(r"^\s*(?:>\s*)*(`{3,}|~{3,})")
 _INCLUDE = re.compile(r"\[!INCLUDE\s*\[(?P<label>[^\]]*)\]\((?P<path>[^)]+)\)\s*\]", re.IGNORECASE)
@@ -42,6 +45,13 @@ _CODE_SPAN = re.compile(r"(`+[^`]*`+)")  # captured: split() keeps the spans bet
 _ROOT_TARGET = re.compile(
     r"""(?P<lead>\]\(\s*<?|^\s*(?:>\s*)*\[[^\]]+\]:\s*<?|\b(?:href|src)\s*=\s*["']?)(?P<path>/(?![/\\])[^\s()\[\]"'>]*)"""
 )
+# Images as Markdown and HTML write them (outside code spans): inline, by reference, and <img>.
+_INLINE_IMAGE = re.compile(r"!\[(?:[^\]\\]|\\.)*\]\(\s*(?:<(?P<angled>[^>\n]*)>|(?P<bare>[^\s)]+))")
+_REFERENCE_IMAGE = re.compile(r"!\[(?P<text>(?:[^\]\\]|\\.)*)\](?:\[(?P<label>(?:[^\]\\]|\\.)*)\])?(?![(\[:])")
+_HTML_IMAGE = re.compile(
+    r"""<img\b[^>]*?\bsrc\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<uq>[^\s>]+))""", re.IGNORECASE
+)
+_DEFINITION = re.compile(r"^ {0,3}(?:>\s*)*\[(?P<label>(?:[^\]\\]|\\.)+)\]:\s*(?:<(?P<angled>[^>\n]*)>|(?P<bare>\S+))")
 _FRONT = re.compile(r"\A---\s*\n.*?\n---\s*\n", re.DOTALL)
 
 MAX_INCLUDE_DEPTH = 5
@@ -143,6 +153,8 @@ def convert(
     lines = body.split("\n")
     fence: str | None = None
     held = False  # the open fence is in a list item or a quote
+    definitions: dict[str, str] = {}  # reference label -> target
+    by_reference: list[tuple[int, str]] = []  # (line, label) of each image shown by reference
     unquote = False  # inside the block quote that a [!div] decorated: take the quote marks off
     for index, line in enumerate(lines):
         number = first_line + index
@@ -159,6 +171,7 @@ def convert(
             held = fence_match.start(1) > 0
             out.append(line)
             continue
+        _collect_images(line, number, result, definitions, by_reference)
         if unquote:
             quoted = _QUOTED.match(line)
             if quoted and quoted.group("rest").strip():
@@ -207,7 +220,37 @@ def convert(
             )
         out.append(line)
     result.body = "\n".join(out)
+    for number, label in by_reference:
+        target = _path(definitions.get(_label(label), ""))
+        if target:  # with no definition it is no image but text, as CommonMark reads it
+            result.images.append((number, target))
     return result
+
+
+def _collect_images(
+    line: str, number: int, result: Converted, definitions: dict[str, str], by_reference: list[tuple[int, str]]
+) -> None:
+    """The Markdown and HTML images of `line` into `result.images` (reference images into
+    `by_reference`, for when every definition is known), its reference definition into
+    `definitions`. Paths are as on disk: `%20` is a space, `#part` and `?query` go."""
+    text = _CODE_SPAN.sub("", line)
+    definition = _DEFINITION.match(text)
+    if definition and _label(definition.group("label")) not in definitions:  # the first one counts
+        definitions[_label(definition.group("label"))] = definition.group("angled") or definition.group("bare")
+    found = [match.group("angled") or match.group("bare") for match in _INLINE_IMAGE.finditer(text)]
+    found += [match.group("dq") or match.group("sq") or match.group("uq") for match in _HTML_IMAGE.finditer(text)]
+    result.images.extend((number, _path(target)) for target in found if target and _path(target))
+    for match in _REFERENCE_IMAGE.finditer(text):
+        by_reference.append((number, match.group("label") or match.group("text")))
+
+
+def _label(label: str) -> str:
+    """A reference label as CommonMark matches it: case and runs of white space aside."""
+    return " ".join(label.split()).casefold()
+
+
+def _path(target: str) -> str:
+    return unquote(target.split("#", 1)[0].split("?", 1)[0].strip())
 
 
 def _from_root(line: str, link_base: str, number: int, result: Converted) -> str:

@@ -200,7 +200,7 @@ def import_articles(
                 plan.path.parent.mkdir(parents=True, exist_ok=True)
                 atomic.write_text(plan.path, plan.text)  # cut off, a run leaves the old article or the new
         record.put(plan.id, Written(plan.source_value, origin, text_digest(plan.text)))
-        _copy_images(plan, src, report, dry_run=options.dry_run)
+        _copy_images(plan, src, kb.articles_dir.resolve(), report, dry_run=options.dry_run)
     if not options.dry_run:
         # Written last: an article written before a run was cut off is, on the re-run, the
         # source's version (unchanged), never taken for an edit.
@@ -315,19 +315,30 @@ def _free_path(wanted: Path, taken: set[Path], relpath: str, report: ImportRepor
     raise UsageError(f"no free file name for {wanted}")
 
 
-def _copy_images(plan: Planned, src: Path, report: ImportReport, *, dry_run: bool) -> None:
-    """Copy the images an article shows, when the source has them, to the same place beside it."""
+_ADDRESS = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # https:, data:, ...
+
+
+def _copy_images(plan: Planned, src: Path, articles: Path, report: ImportReport, *, dry_run: bool) -> None:
+    """Copy the images an article shows, when the source has them, to the same place beside it:
+    only from inside `src` (never through a symbolic link out of it), only into `articles`."""
     rel = plan.source.relpath
     for line, image in dict.fromkeys(plan.images):
-        if re.match(r"^[a-z]+://", image) or image.startswith("/"):
-            continue
+        if _ADDRESS.match(image) or image.startswith(("/", "\\")):
+            continue  # on the web, or from the old site's root (reported as root-absolute-link)
         origin = (plan.source.path.parent / image).resolve()
         if src not in origin.parents:
+            report.problems.append(
+                ImportProblem(rel, line, "missing-image", f"image {image!r} leads outside the source; not copied")
+            )
             continue
         if not origin.is_file():
             report.problems.append(ImportProblem(rel, line, "missing-image", f"image {image!r} is not in the source"))
             continue
-        destination = (plan.path.parent / image).resolve()
-        if not dry_run and not destination.exists():
+        destination = Path(os.path.normpath(plan.path.parent / image))
+        if articles not in destination.parent.resolve().parents and destination.parent.resolve() != articles:
+            message = f"image {image!r} would land outside the articles folder beside the article; not copied"
+            report.problems.append(ImportProblem(rel, line, "missing-image", message))
+            continue
+        if not dry_run and not destination.exists() and not destination.is_symlink():
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(origin, destination)

@@ -227,3 +227,31 @@ def test_a_source_name_that_is_no_folder_name_is_a_usage_error(tmp_path: Path, f
 
     assert result.exit_code == 2
     assert "Error: --source-name 'team/A' is not a folder name" in result.output
+
+
+def test_reference_and_html_images_are_copied_like_inline_ones_and_missing_ones_reported(
+    tmp_path: Path, fresh_kb: KnowledgeBase
+) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(HERE / "images", src)
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"not the source's")
+    (src / "guides" / "media" / "link.png").symlink_to(secret)
+
+    result = kb_import(fresh_kb, src, "--report", str(tmp_path / "r.json"))
+
+    assert result.exit_code == 0, result.output
+    media = fresh_kb.articles_dir / "guides" / "media"
+    assert sorted(p.name for p in media.iterdir()) == ["panel.png", "spooler settings.png", "tray.png"]
+    assert (media / "tray.png").read_bytes() == (src / "guides" / "media" / "tray.png").read_bytes()
+    assert not (fresh_kb.articles_dir / "secret.png").exists()
+    assert [p for p in problems(tmp_path / "r.json") if p.endswith("missing-image")] == [
+        "guides/printer-tray.md:13: missing-image",
+        "guides/printer-tray.md:13: missing-image",
+        "guides/printer-tray.md:15: missing-image",
+        "guides/printer-tray.md:15: missing-image",
+    ]
+    assert "image 'media/gone.png' is not in the source" in result.output
+    assert "image 'media/absent.png' is not in the source" in result.output
+    assert "image '../../secret.png' leads outside the source; not copied" in result.output
+    assert "image 'media/link.png' leads outside the source; not copied" in result.output
