@@ -3,9 +3,11 @@
 Converted: `[!INCLUDE [x](path)]` (the file's text, resolved against the include root),
 `:::image ... :::` (a Markdown image with its alt text), `:::no-loc text="x":::` (x),
 `> [!div class="nextstepaction"]` (the link it decorates, as a plain paragraph),
-`> [!VIDEO url]` (a link), tab headings `## [Windows](#tab/windows)` (a heading `## Windows`: the
-tabs' text follows one after the other), and links from the site's root (`](/azure/x)`, with a
-`link_base`: `](https://learn.microsoft.com/azure/x)`; without one they are reported and kept).
+`> [!VIDEO url]` (a link), tab groups (each tab `# [Windows](#tab/windows)` a heading one level
+below the heading before the group, `## Windows`, the tabs' text one after the other, and the
+`---` that ends the group dropped: kept, it made the line above a heading or drew a rule), and
+links from the site's root (`](/azure/x)`, with a `link_base`: `](https://learn.microsoft.com/azure/x)`;
+without one they are reported and kept).
 Kept: `> [!NOTE]` and the other alerts (upper-cased, as GitHub writes them). Nothing inside fenced code is touched.
 Every image an article shows is listed with its line, for the import to copy: `:::image`, `![alt](path)`,
 `![alt][ref]` (with `[ref]: path` anywhere in the body) and HTML `<img src="path">`.
@@ -33,7 +35,9 @@ _VIDEO = re.compile(r"^(?P<indent>\s*)>\s*\[!VIDEO\s+(?P<url>[^\]\s]+)\s*\]\s*$"
 _ALERT = re.compile(
     r"^(?P<lead>\s*(?:>\s*)+)\[!(?P<kind>note|tip|important|warning|caution)\](?P<rest>.*)$", re.IGNORECASE
 )
-_TAB = re.compile(r"^(?P<lead>\s*#{1,6}\s+)\[(?P<label>[^\]]+)\]\(#tab/[^)]*\)\s*$")
+_TAB = re.compile(r"^(?P<indent>\s*)(?P<hashes>#{1,6})\s+\[(?P<label>[^\]]+)\]\(#tab/[^)]*\)\s*$")
+_HEADING = re.compile(r"^ {0,3}(?P<hashes>#{1,6})(?:[ \t]|$)")
+_TAB_GROUP_END = re.compile(r"^\s*---\s*$")
 _QUOTED = re.compile(r"^(?P<indent>\s*)>\s?(?P<rest>.*)$")
 # DocFX syntax kb has no counterpart for: reported where it is (`<xref:...>` would render as a dead link).
 _LEFTOVER = re.compile(
@@ -154,6 +158,8 @@ def convert(
     fence: str | None = None
     held = False  # the open fence is in a list item or a quote
     definitions: dict[str, str] = {}  # reference label -> target
+    heading_level = 1  # of the last heading outside a tab group (the title is the first)
+    tabs: tuple[int, int] | None = None  # in a tab group: (its tabs' level in the source, as written)
     by_reference: list[tuple[int, str]] = []  # (line, label) of each image shown by reference
     unquote = False  # inside the block quote that a [!div] decorated: take the quote marks off
     for index, line in enumerate(lines):
@@ -200,7 +206,22 @@ def convert(
                 SyntaxProblem(number, "unconvertible", f"{line.strip()!r} dropped; the text inside is kept")
             )
             continue
-        line = _TAB.sub(lambda m: m.group("lead") + m.group("label"), line)
+        tab = _TAB.match(line)
+        if tab:
+            if tabs is None:
+                tabs = (len(tab.group("hashes")), min(heading_level + 1, 6))
+            out.append(f"{tab.group('indent')}{'#' * tabs[1]} {tab.group('label').strip()}")
+            continue
+        heading = _HEADING.match(line)
+        if tabs is not None:
+            if _TAB_GROUP_END.match(line):
+                tabs = None
+                out.append("")  # the paragraph above stays a paragraph
+                continue
+            if heading and len(heading.group("hashes")) <= tabs[0]:
+                tabs = None  # a heading as high as the tabs ends the group too
+        if tabs is None and heading:
+            heading_level = len(heading.group("hashes"))
         line = _ALERT.sub(lambda m: f"{m.group('lead')}[!{m.group('kind').upper()}]{m.group('rest')}", line)
         line = _NO_LOC.sub(lambda m: m.group("text"), line)
         line = _IMAGE.sub(partial(_image_match, number=number, result=result), line)

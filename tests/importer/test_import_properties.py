@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 from kb.importer.docfx import IncludeResolver, convert
 from tests.importer.importer_fixtures import DOCFX
 
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
 RESOLVER = IncludeResolver(DOCFX / "articles", DOCFX / "snippets")
 DOCFX_BITS = st.sampled_from(
     [
@@ -57,7 +59,19 @@ def test_tab_headings_become_headings_and_leave_no_link_to_a_tab() -> None:
 
     converted = convert(body, "a.md", RESOLVER, first_line=1)
 
-    assert converted.body == "## Windows\n\nOn Windows.\n\n    #### For 64-bit Office\n\n---\n"
+    assert converted.body == "## Windows\n\nOn Windows.\n\n    ## For 64-bit Office\n\n\n"
+    assert converted.problems == []
+
+
+def test_a_tab_group_becomes_headings_below_the_one_before_it_and_its_closing_rule_goes() -> None:
+    """The `---` that ends a DocFX tab group, kept, made the line above it a heading (or drew a
+    rule); the tabs' headings (`# [Windows](#tab/windows)`) were as high as the article's title."""
+    tabs = FIXTURES / "tabs"
+    source = (tabs / "source.md").read_text(encoding="utf-8")
+
+    converted = convert(source, "a.md", RESOLVER, first_line=1)
+
+    assert converted.body == (tabs / "expected.md").read_text(encoding="utf-8")
     assert converted.problems == []
 
 
