@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from kb.findings import Location
 from kb.rules import minhash
+from kb.rules.complete import PLACEHOLDER
 from kb.rules.text import WORD, ArticleText, Paragraph
 
 if TYPE_CHECKING:
@@ -184,12 +185,17 @@ def _alias_pages(article: Article) -> list[tuple[str, str, int, int]]:
 
 
 def _lower_words(title: str, paragraphs: list[Paragraph]) -> list[str]:
-    """The words of the title and the paragraphs, lower-cased (the paragraphs' words are found
-    already: half the cost of finding them again in one pass over the joined text). No word holds
-    a space, so one `lower()` of them all joined, split again, lowers each."""
+    """The words of the title and the paragraphs, lower-cased, for the near-duplicate sketch (the
+    paragraphs' words are found already: half the cost of finding them again in one pass over the
+    joined text). No word holds a space, so one `lower()` of them all joined, split again, lowers
+    each. A `[TODO: ...]` placeholder is left out: two articles fresh from one template share all
+    their placeholders, and are not duplicates for it (KB103 reports the placeholders)."""
     words = WORD.findall(title)
     for paragraph in paragraphs:
-        words.extend(paragraph.word_list)
+        if "[TODO:" in paragraph.text:
+            words.extend(WORD.findall(PLACEHOLDER.sub(" ", paragraph.text)))
+        else:
+            words.extend(paragraph.word_list)
     return " ".join(words).lower().split(" ") if words else []
 
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections import defaultdict
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kb.check import check
+from kb.new import new_article
 from kb.project import KnowledgeBase
 from kb.rules import minhash
 from kb.rules.unique import LISTED, _Closest
+from kb.scaffold import init_kb
 
 WORDS = [f"w{n}" for n in range(60)]
 
@@ -61,6 +65,28 @@ def test_rechecking_one_article_gives_its_near_duplicate_finding_as_a_whole_chec
     whole = near([])
     assert whole, "the copy is reported as a near-duplicate"
     assert near([sample_kb.relpath(copy)]) == whole
+
+
+def test_two_articles_fresh_from_one_template_are_not_near_duplicates(tmp_path: Path) -> None:
+    """They share every `[TODO: ...]` placeholder (KB103 reports those), not any content; once
+    filled with the same text they are near-duplicates again."""
+    kb = init_kb(tmp_path / "kb")
+    day = dt.date(2026, 11, 28)
+    made = [
+        new_article(kb, type_name="troubleshooting", title=title, area="billing", today=day).path
+        for title in ("Sync fails after a password change", "Invoices do not download in Safari")
+    ]
+
+    def near() -> list[str]:
+        found = check(kb, use_cache=False, today=day).findings
+        return sorted(f.location.path for f in found if f.code == "KB602")
+
+    assert near() == []
+    steps = " ".join(f"Step {n}: open the billing page, select the invoice, choose download." for n in range(6))
+    for path in made:
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            "[TODO: the steps that fix it, numbered, one action per step]", steps), encoding="utf-8")  # fmt: skip
+    assert near() == sorted(kb.relpath(path) for path in made)
 
 
 @given(st.lists(st.tuples(st.sampled_from([1.0, 0.93, 0.9, 0.75]), st.sampled_from(WORDS)), max_size=60))
