@@ -3,6 +3,9 @@
 Each file is written beside its place under a temporary name and renamed over it once complete:
 a reader, or a run cut off halfway, sees the old file or the new one, never half of one. A file
 that is replaced keeps its permissions (an article rewritten by `kb check --fix` stays as it was).
+A symbolic link is written through, as any editor does: the file it points to gets the new text
+and the link stays a link (renamed over, it would become a copy, and the file it shared would
+keep the old text).
 """
 
 from __future__ import annotations
@@ -41,8 +44,11 @@ def write_bytes(path: Path, data: bytes) -> None:
 
 @contextmanager
 def _swapped(path: Path) -> Iterator[Path]:
-    """A temporary file beside `path` to write, renamed over it (with its permissions) when the
-    block ends without an error, removed when it does not."""
+    """A temporary file beside `path` (beside the file it links to, for a link) to write, renamed
+    over that file (with its permissions) when the block ends without an error, removed when it
+    does not."""
+    if path.is_symlink():
+        path = path.resolve()  # every link of a chain followed; the rename then replaces the file
     # Hidden, and a name of its own: two writers of the same file (processes, or kb serve's
     # threads) never share one.
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")

@@ -53,3 +53,18 @@ def _write_half(path: Path) -> None:
 
 def _names(folder: Path) -> list[str]:
     return sorted(path.name for path in folder.iterdir())
+
+
+def test_a_link_is_written_through_and_stays_a_link(tmp_path: Path) -> None:
+    target = tmp_path / "shared" / "kb-baseline.json"
+    target.parent.mkdir()
+    target.write_text("old", encoding="utf-8")
+    link = tmp_path / "kb-baseline.json"
+    link.symlink_to(Path("shared/kb-baseline.json"))
+
+    atomic.write_text(link, "new")
+
+    assert link.is_symlink()
+    assert target.read_text(encoding="utf-8") == "new"
+    assert _names(tmp_path) == ["kb-baseline.json", "shared"]
+    assert _names(target.parent) == ["kb-baseline.json"]
