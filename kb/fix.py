@@ -30,7 +30,9 @@ class Fixes:
 
 
 def fix_bytes(data: bytes) -> bytes:
-    fixed = data.removeprefix(b"\xef\xbb\xbf")
+    fixed = data
+    while fixed.startswith(b"\xef\xbb\xbf"):  # one per editor that added one without looking
+        fixed = fixed.removeprefix(b"\xef\xbb\xbf")
     return fixed.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
 
 

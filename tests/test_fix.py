@@ -58,3 +58,15 @@ def test_an_article_linked_to_a_file_outside_the_kb_is_left_alone_and_said_so(
     assert fixes.changed == []
     assert fixes.skipped == [SkippedLink(link, outside.resolve())]
     assert "outside the knowledge base" in fixes.skipped[0].message
+
+
+def test_one_run_removes_a_doubled_byte_order_mark(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    one_mark = FIXTURES / "cases" / "byte-order-mark.md"
+    article = kb.articles_dir / "billing" / "invoice-emails.md"
+    article.parent.mkdir(parents=True)
+    article.write_bytes(b"\xef\xbb\xbf" + one_mark.read_bytes())
+
+    fix(kb, monkeypatch)
+
+    assert article.read_bytes() == one_mark.read_bytes().removeprefix(b"\xef\xbb\xbf")
+    assert fix_articles([article]).changed == []
