@@ -1,6 +1,8 @@
 """What git knows about the KB: when each article last changed, and what changed since a ref.
 
-One `git log` for the whole KB, never one process per file.
+One `git log` for the whole KB, never one process per file. Paths are read NUL-separated (`-z`):
+otherwise git quotes every name outside ASCII (`"caf\\303\\251.md"`, core.quotePath), and an
+article named from an accented or Japanese title would be missed.
 """
 
 from __future__ import annotations
@@ -13,24 +15,30 @@ from kb.errors import UsageError
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False, timeout=300)
+    # Paths as the file system names them (UTF-8, undecodable bytes kept), whatever the locale.
+    return subprocess.run(
+        ["git", "-C", str(root), *args],
+        capture_output=True, encoding="utf-8", errors="surrogateescape", check=False, timeout=300,
+    )  # fmt: skip
 
 
 def last_commit_dates(root: Path) -> dict[str, dt.date]:
     """Path (relative to `root`, POSIX) → date of the newest commit touching it; empty outside git."""
     try:
-        result = _git(root, "log", "--format=%x00%cs", "--name-only", "--relative", "--", ".")
+        # Each commit reads "\x01DATE\nPATH\0PATH\0...": no path of the KB starts with \x01.
+        result = _git(root, "log", "-z", "--format=format:%x01%cs", "--name-only", "--relative", "--", ".")
     except (OSError, subprocess.TimeoutExpired):
         return {}
     if result.returncode != 0:
         return {}
     dates: dict[str, dt.date] = {}
     current: dt.date | None = None
-    for line in result.stdout.splitlines():
-        if line.startswith("\x00"):
-            current = dt.date.fromisoformat(line[1:].strip())
-        elif line and current is not None:
-            dates.setdefault(line, current)  # newest commit first: keep the first date seen
+    for item in result.stdout.split("\0"):
+        if item.startswith("\x01"):
+            day, _, item = item[1:].partition("\n")
+            current = dt.date.fromisoformat(day)
+        if item and current is not None:
+            dates.setdefault(item, current)  # newest commit first: keep the first date seen
     return dates
 
 
@@ -66,13 +74,13 @@ def changed_since(root: Path, ref: str) -> set[str]:
                 hint=f"fetch it first (git fetch origin {branch}; in CI, a full clone: fetch-depth 0) or pass a commit",
             )
         commit = base.stdout.strip()
-        diff = _git(root, "diff", "--name-only", "--relative", "--no-renames", commit, "--", ".")
-        untracked = _git(root, "ls-files", "--others", "--exclude-standard", "--", ".")
+        diff = _git(root, "diff", "-z", "--name-only", "--relative", "--no-renames", commit, "--", ".")
+        untracked = _git(root, "ls-files", "-z", "--others", "--exclude-standard", "--", ".")
     except OSError as exc:
         raise UsageError(f"cannot run git: {exc}", hint="--changed-since needs git") from None
     if diff.returncode != 0:
         raise UsageError(f"git diff failed: {diff.stderr.strip()}")
-    return {line for line in (diff.stdout + untracked.stdout).splitlines() if line}
+    return {path for path in (diff.stdout + untracked.stdout).split("\0") if path}
 
 
 def repo_prefix(root: Path) -> str:
