@@ -6,6 +6,9 @@
 - `disable-file=` covers the whole file, front matter included.
 - In the front matter, a YAML comment `# kb: disable=KB303 reason="..."` covers its line.
 
+A comment in a code block (fenced or indented), in a code span, or inside a YAML string is an
+example of one, as in kb's own docs: it neither suppresses anything nor is reported.
+
 A comment without a reason, or naming no known rule, suppresses nothing and is a finding itself;
 so is a rule of a suppression that covers no finding (unused-suppression).
 """
@@ -17,6 +20,8 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
+import yaml
+
 from kb.findings import Finding, Location
 from kb.rules import find_rule
 from kb.rules.suppression import InvalidSuppression, SuppressionWithoutReason, UnusedSuppression
@@ -24,7 +29,7 @@ from kb.rules.suppression import InvalidSuppression, SuppressionWithoutReason, U
 _COMMENT = re.compile(r"<!--\s*kb:(.*?)-->|#\s*kb:(.*)$")
 _DIRECTIVE = re.compile(r"^\s*(disable|disable-file)\s*=\s*([\w,\s-]+?)(?=\s+reason\s*=|\s*$)(.*)$", re.DOTALL)
 _REASON = re.compile(r"""^\s*reason\s*=\s*(?:"([^"]*)"|'([^']*)')\s*$""")
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)")
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,8 @@ def read_suppressions(relpath: str, text: str, body_line: int) -> tuple[list[Sup
     lines = text.split("\n")
     found: list[Suppression] = []
     problems: list[Finding] = []
+    code: _CodeBlocks | None = None  # parsed when a comment is met in the body
+    strings: list[tuple[tuple[int, int], tuple[int, int]]] | None = None  # the front matter's
     for index, line in enumerate(lines):
         if "kb:" not in line:
             continue
@@ -69,6 +76,18 @@ def read_suppressions(relpath: str, text: str, body_line: int) -> tuple[list[Sup
             inner = match.group(1) if match.group(1) is not None else match.group(2)
             if match.group(2) is not None and not in_front:
                 continue  # `# kb:` is a YAML comment only in the front matter; in the body it is a heading
+            if in_front:
+                if match.group(2) is None:
+                    continue  # `<!-- -->` is text in YAML
+                if strings is None:
+                    strings = _yaml_scalars("\n".join(lines[: body_line - 1]))
+                if not _is_yaml_comment(line, index, match.start(), strings):
+                    continue
+            else:
+                if code is None:
+                    code = _CodeBlocks(lines, body_line)
+                if index in code.lines or _in_code_span(line, match.start()):
+                    continue
             location = Location(relpath, number, match.start() + 1)
             parsed = _parse(inner, location, problems)
             if parsed is None:
@@ -80,7 +99,8 @@ def read_suppressions(relpath: str, text: str, body_line: int) -> tuple[list[Sup
             elif in_front or line[: match.start()].strip():
                 found.append(Suppression(codes, number, number, False, reason, *place))
             else:
-                found.append(Suppression(codes, number, _block_end(lines, index) + 1, False, reason, *place))
+                assert code is not None
+                found.append(Suppression(codes, number, _block_end(lines, index, code) + 1, False, reason, *place))
     return found, problems
 
 
@@ -113,20 +133,58 @@ def _parse(inner: str, location: Location, problems: list[Finding]) -> tuple[str
     return kind, frozenset(codes), text.strip()
 
 
-def _block_end(lines: list[str], comment: int) -> int:
+class _CodeBlocks:
+    """Where the body's code blocks are, as kb's Markdown parser sees them (file line indexes)."""
+
+    def __init__(self, lines: list[str], body_line: int) -> None:
+        from kb.markdown import parse_blocks
+
+        offset = body_line - 1
+        self.lines: set[int] = set()
+        self.fences: dict[int, int] = {}  # first line -> last line (its closing fence, or the last)
+        tokens, _ = parse_blocks("\n".join(lines[offset:]))
+        for token in tokens:
+            if token.type in ("fence", "code_block") and token.map:
+                first, end = token.map[0] + offset, token.map[1] + offset
+                self.lines.update(range(first, end))
+                if token.type == "fence":
+                    self.fences[first] = end - 1
+
+
+def _in_code_span(line: str, col: int) -> bool:
+    return any(span.start() < col < span.end() for span in _CODE_SPAN.finditer(line))
+
+
+def _yaml_scalars(front: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Where the front matter's values are, (line index, col) from and to, as far as it scans."""
+    spans = []
+    try:
+        for token in yaml.scan(front, Loader=yaml.SafeLoader):
+            if isinstance(token, yaml.ScalarToken):
+                start, end = token.start_mark, token.end_mark
+                spans.append(((start.line, start.column), (end.line, end.column)))
+    except yaml.YAMLError:
+        pass  # broken YAML (reported as such): what follows the error is read as comments
+    return spans
+
+
+def _is_yaml_comment(line: str, index: int, col: int, strings: list[tuple[tuple[int, int], tuple[int, int]]]) -> bool:
+    """Whether the `#` at `col` starts a YAML comment: after a space or at the start of the line,
+    and not inside a value (a quoted string, a block scalar)."""
+    if col > 0 and line[col - 1] not in " \t":
+        return False
+    return not any(start <= (index, col) < end for start, end in strings)
+
+
+def _block_end(lines: list[str], comment: int, code: _CodeBlocks) -> int:
     """Index of the last line of the block after the comment line (the comment itself when none)."""
     start = comment + 1
     while start < len(lines) and not lines[start].strip():
         start += 1
     if start >= len(lines):
         return comment
-    fence = _FENCE.match(lines[start])
-    if fence:
-        marker = fence.group(1)
-        for end in range(start + 1, len(lines)):
-            if lines[end].strip().startswith(marker[0] * len(marker)):
-                return end
-        return len(lines) - 1
+    if start in code.fences:
+        return code.fences[start]
     end = start
     while end + 1 < len(lines) and lines[end + 1].strip():
         end += 1

@@ -75,3 +75,18 @@ def test_a_suppression_of_a_rule_across_articles_is_used_and_stays_used_from_the
     for _ in ("fresh", "cached"):
         found = [f"{f.location.line}: {f.code} {f.message}" for f in check(quality_kb, today=today).findings]
         assert found == [f"{lines - 2}: KB017 KB402 finds nothing in lines {lines - 2}-{lines - 1} to suppress"]
+
+
+def test_a_comment_in_a_code_block_or_span_is_an_example_that_suppresses_nothing(
+    quality_kb: KnowledgeBase, today: dt.date
+) -> None:
+    # A fenced example above a long paragraph, an indented one without a reason, a misspelt one
+    # in a code span: the paragraph is still a wall of text, and none is a finding itself.
+    assert findings(quality_kb, "in-code.md", today) == ["36: KB202"]
+
+
+def test_a_comment_inside_a_yaml_string_is_text(quality_kb: KnowledgeBase, today: dt.date) -> None:
+    text = (SUPPRESSION / "in-yaml-string.md").read_text(encoding="utf-8")
+
+    assert read_suppressions("a.md", text, body_line=16) == ([], [])
+    assert findings(quality_kb, "in-yaml-string.md", today) == []
