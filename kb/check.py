@@ -283,6 +283,45 @@ def baseline_path(kb: KnowledgeBase) -> Path:
     return kb.root / kb.config.lint.baseline
 
 
+@dataclass
+class BaselineWritten:
+    """What `accept_findings` wrote: the baseline (a path from the KB root), its entries, and
+    the findings they accept."""
+
+    relpath: str
+    entries: int
+    findings: int
+
+
+def accept_findings(
+    kb: KnowledgeBase, paths: list[Path] | None = None, *, today: dt.date | None = None, use_cache: bool | None = None
+) -> BaselineWritten:
+    """Write the baseline accepting every current finding of the articles under `paths`
+    (default: the whole KB); with `paths`, the entries of the other articles are kept."""
+    path = baseline_path(kb)
+    _writable(kb, path)  # before the check, which can take a while
+    result = check(kb, paths, today=today, use_cache=use_cache, use_baseline=False)
+    try:
+        count = baselines.write_baseline(path, result.findings, only=result.checked if paths else None)
+    except OSError as exc:
+        raise UsageError(f"cannot write the baseline {kb.relpath(path)}: {exc.strerror or exc}") from None
+    return BaselineWritten(kb.relpath(path), count, len(result.findings))
+
+
+def _writable(kb: KnowledgeBase, path: Path) -> None:
+    """A usage error, as for `kb audit -o`, when the baseline's folder is missing or read-only."""
+    folder = path.parent
+    if not folder.is_dir():
+        raise UsageError(
+            f"cannot write the baseline {kb.relpath(path)}: there is no folder {kb.relpath(folder)}",
+            hint="create it first, or set lint.baseline in kb.yaml to a file in a folder that exists",
+        )
+    if not os.access(folder, os.W_OK):
+        raise UsageError(
+            f"cannot write the baseline {kb.relpath(path)}: the folder {kb.relpath(folder)} is not writable"
+        )
+
+
 def _apply_baseline(
     kb: KnowledgeBase, findings: list[Finding], wanted: set[str]
 ) -> tuple[list[Finding], list[Finding]]:

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import click
 
-from kb.check import baseline_path, check
+from kb.check import accept_findings
 from kb.cli.common import Env, display_path, pass_env, plural, verbosity
 from kb.errors import UsageError
 from kb.findings import Level
 from kb.project import KnowledgeBase
-from kb.quality.baseline import write_baseline, written_message
+from kb.quality.baseline import written_message
 from kb.report import FORMATS, chunks
 
 
@@ -101,10 +101,8 @@ def command(
 
 
 def _write_baseline(env: Env, kb: KnowledgeBase, paths: list[Path], day: dt.date | None, no_cache: bool) -> None:
-    result = check(kb, paths, today=day, use_cache=False if no_cache else None, use_baseline=False)
-    path = baseline_path(kb)
-    count = write_baseline(path, result.findings, only=result.checked if paths else None)
-    env.info(written_message(count, len(result.findings), display_path(kb, kb.relpath(path))))
+    written = accept_findings(kb, paths, today=day, use_cache=False if no_cache else None)
+    env.info(written_message(written.entries, written.findings, display_path(kb, written.relpath)))
 
 
 def _check_writable(path: Path) -> None:

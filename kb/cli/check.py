@@ -10,11 +10,10 @@ from pathlib import Path
 
 import click
 
-from kb.check import baseline_path, check
+from kb.check import accept_findings, check
 from kb.cli.common import Env, colour_for, display_path, format_findings, pass_env, plural, verbosity
 from kb.findings import Level
 from kb.fix import fix_files
-from kb.quality.baseline import write_baseline as write_baseline_file
 from kb.quality.baseline import written_message
 
 
@@ -61,10 +60,8 @@ def command(
     day = today.date() if today else None
     cache = False if no_cache else None
     if write_baseline:
-        result = check(kb, list(paths), today=day, use_cache=cache, use_baseline=False)
-        path = baseline_path(kb)
-        count = write_baseline_file(path, result.findings, only=result.checked if paths else None)
-        env.info(written_message(count, len(result.findings), display_path(kb, kb.relpath(path))))
+        written = accept_findings(kb, list(paths), today=day, use_cache=cache)
+        env.info(written_message(written.entries, written.findings, display_path(kb, written.relpath)))
         return
     started = time.perf_counter()
     result = check(kb, list(paths), today=day, use_cache=cache, progress=env.progress_line)

@@ -107,3 +107,21 @@ def test_writing_the_baseline_for_some_paths_keeps_the_entries_of_the_others(
     entries = json.loads((adopted.root / ".kb-baseline.json").read_text(encoding="utf-8"))["entries"]
     assert [e["path"] for e in entries].count("articles/legacy/ip.md") == 2  # kept as they were
     assert check(adopted, today=today).findings == []  # and the edited article's new findings accepted
+
+
+@pytest.mark.parametrize("command", ["check", "audit"])
+def test_a_baseline_in_a_folder_that_does_not_exist_is_a_usage_error(
+    quality_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    config = quality_kb.root / "kb.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "  baseline: ci/kb-baseline.json\n", encoding="utf-8")
+    monkeypatch.chdir(quality_kb.root)
+
+    result = CliRunner().invoke(cli, [command, "--write-baseline"])
+
+    assert result.exit_code == 2, result.output
+    assert "Error: cannot write the baseline ci/kb-baseline.json: there is no folder ci" in result.stderr
+    assert "Traceback" not in result.output
+    (quality_kb.root / "ci").mkdir()
+    assert CliRunner().invoke(cli, [command, "--write-baseline"]).exit_code == 0
+    assert (quality_kb.root / "ci" / "kb-baseline.json").is_file()
