@@ -9,17 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import yaml
 
+from kb import yaml12
 from kb.errors import ConfigError, UsageError
 from kb.load import Loaded, load_all, utf16_codec
 from kb.markdown import slugify
 from kb.project import KnowledgeBase
 from kb.taxonomy import AUDIENCES, CONFIDENCES, TAXONOMY_FILE, did_you_mean
+
+# What may be written unquoted at all; whether it then reads back as the same text is asked of YAML.
+_PLAIN = re.compile(r"\w[\w.+/-]*(?: [\w.+/-]+)*")
 
 # What to write under each usual KCS section; other sections get a generic prompt.
 PROMPTS = {
@@ -40,17 +46,17 @@ PROMPTS = {
 
 _DEFAULT_TEMPLATE = """\
 ---
-id: {{ id }}
-title: {{ title | yaml }}
-type: {{ type }}
+id: {{ id | yaml }}
+title: {{ title | yaml(quoted=True) }}
+type: {{ type | yaml }}
 confidence: {{ confidence }}
 audience: {{ audience }}
-product_area: {{ area }}
+product_area: {{ area | yaml }}
 {%- if codes %}
-error_codes: [{{ codes | join(", ") }}]
+error_codes: [{{ codes | map("yaml") | join(", ") }}]
 {%- endif %}
-tags: [{{ tags | join(", ") }}]
-owner: {{ owner }}
+tags: [{{ tags | map("yaml") | join(", ") }}]
+owner: {{ owner | yaml }}
 created: {{ today }}
 reviewed: {{ today }}
 description: "[TODO: one or two sentences for search results]"
@@ -189,10 +195,23 @@ def _area_owner(kb: KnowledgeBase, area: str) -> str | None:
     return None
 
 
-def _yaml_string(value: str) -> str:
-    """A title as a YAML scalar: double-quoted, so ': ' and '#' stay text."""
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
+def _yaml_scalar(value: str, quoted: bool = False) -> str:
+    """`value` as a YAML string, in a block or in a flow list (`[a, b]`): plain when it reads back
+    as itself (`sso`, `KB-0042`), else double-quoted (`"#sso"`, `"c++ [beta]"`, `"KB #0001"`,
+    `"a, b"`, `"yes"`); always quoted with `quoted`. The template's `yaml` filter."""
+    if not quoted and _reads_back_plain(value):
+        return value
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
+
+
+def _reads_back_plain(value: str) -> bool:
+    if not _PLAIN.fullmatch(value):
+        return False
+    try:  # YAML 1.2, as kb reads it, and 1.1, as most editors do (`yes`, `0755`, `1_000` are not text)
+        as_12, as_11 = yaml12.parse(f"[{value}]").value, yaml.safe_load(f"[{value}]")
+    except (yaml12.YamlProblem, yaml.YAMLError):
+        return False
+    return bool(as_12 == [value] == as_11)
 
 
 def _prompt(section: str) -> str:
@@ -201,7 +220,7 @@ def _prompt(section: str) -> str:
 
 def _template(kb: KnowledgeBase, name: str) -> jinja2.Template:
     environment = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
-    environment.filters["yaml"] = _yaml_string
+    environment.filters["yaml"] = _yaml_scalar
     environment.globals["prompt"] = _prompt
     if not name:
         return environment.from_string(_DEFAULT_TEMPLATE)

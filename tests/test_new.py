@@ -1,0 +1,72 @@
+"""`kb new` through the CLI, on a fresh KB: what it writes reads back as given and passes `kb check`
+but for the placeholders the writer fills."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from kb.cli import cli
+from kb.load import load_article
+from kb.project import KnowledgeBase
+
+ARTICLE = ["new", "--type", "troubleshooting", "--title", "Tag test fails here", "--area", "billing"]
+
+
+def run(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, *args: str) -> Result:
+    monkeypatch.chdir(kb.root)
+    result = CliRunner().invoke(cli, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # a traceback is a bug
+    return result
+
+
+def new(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, *args: str) -> Path:
+    made = run(kb, monkeypatch, *ARTICLE, *args)
+    assert made.exit_code == 0, made.stderr
+    return kb.root / made.stdout.strip()
+
+
+def findings(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> set[str]:
+    """The codes `kb check` reports, but for the placeholders (KB103) of a new article."""
+    checked = run(kb, monkeypatch, "check", "--format", "json")
+    return {f["code"] for f in json.loads(checked.stdout)} - {"KB103"}
+
+
+def test_tags_and_codes_are_written_as_yaml_strings_that_read_back_as_given(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tags = ["#sso", "c++ [beta]", "key: value", "a, b", "yes", "sso"]
+    registry = kb.schemas_dir / "error-codes.yaml"
+    registry.write_text(
+        registry.read_text(encoding="utf-8").replace(
+            "codes:\n", "codes:\n  '0x80070005': {message: Access is denied.}\n"
+        ),
+        encoding="utf-8",
+    )
+    args = [arg for tag in tags for arg in ("--tag", tag)]
+
+    path = new(kb, monkeypatch, *args, "--code", "0x80070005")
+
+    article = load_article(path, "a.md").article
+    assert article is not None
+    assert (article.tags, article.error_codes) == (tags, ["0x80070005"])
+    assert 'tags: ["#sso", "c++ [beta]", "key: value", "a, b", "yes", sso]\n' in path.read_text(encoding="utf-8")
+    assert findings(kb, monkeypatch) == set()
+
+
+def test_an_id_prefix_with_a_hash_is_quoted(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = kb.root / "kb.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("id_prefix: KB-", "id_prefix: 'KB #'"), "utf-8")
+    example = next(kb.articles_dir.rglob("*.md"))
+    example.write_text(example.read_text(encoding="utf-8").replace("id: KB-0001", 'id: "KB #0001"'), "utf-8")
+
+    path = new(kb, monkeypatch)
+
+    article = load_article(path, "a.md").article
+    assert article is not None
+    assert article.id == "KB #0002"
+    assert findings(kb, monkeypatch) == set()
