@@ -11,10 +11,13 @@ import datetime as dt
 import difflib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import jinja2.meta
+import jinja2.nodes
 import yaml
 
 from kb import yaml12
@@ -143,7 +146,7 @@ def new_article(
         "today": (today or dt.date.today()).isoformat(),
         "sections": [*kind.required_sections, *kind.optional_sections],
     }  # fmt: skip
-    text = _template(kb, kind.template).render(**values).rstrip("\n") + "\n"
+    text = _render(kb, kind.template, values).rstrip("\n") + "\n"
 
     folder = area_folder(kb.articles_dir, area)
     folder.mkdir(parents=True, exist_ok=True)
@@ -195,10 +198,11 @@ def _area_owner(kb: KnowledgeBase, area: str) -> str | None:
     return None
 
 
-def _yaml_scalar(value: str, quoted: bool = False) -> str:
+def _yaml_scalar(value: object, quoted: bool = False) -> str:
     """`value` as a YAML string, in a block or in a flow list (`[a, b]`): plain when it reads back
     as itself (`sso`, `KB-0042`), else double-quoted (`"#sso"`, `"c++ [beta]"`, `"KB #0001"`,
     `"a, b"`, `"yes"`); always quoted with `quoted`. The template's `yaml` filter."""
+    value = str(value)  # an undefined value raises here, with the template's line
     if not quoted and _reads_back_plain(value):
         return value
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
@@ -218,14 +222,52 @@ def _prompt(section: str) -> str:
     return PROMPTS.get(section.lower(), f"what belongs under {section}")
 
 
-def _template(kb: KnowledgeBase, name: str) -> jinja2.Template:
+def _render(kb: KnowledgeBase, name: str, values: Mapping[str, object]) -> str:
+    """The type's template (`name` in the schemas folder, or the default one) filled with `values`.
+
+    A mistake in the template (bad syntax, a variable kb does not provide) is a `ConfigError` at
+    its line, never a traceback."""
     environment = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
     environment.filters["yaml"] = _yaml_scalar
     environment.globals["prompt"] = _prompt
     if not name:
-        return environment.from_string(_DEFAULT_TEMPLATE)
+        return environment.from_string(_DEFAULT_TEMPLATE).render(**values)
     path = kb.schemas_dir / name
+    source = path.read_text(encoding="utf-8")
     try:
-        return environment.from_string(path.read_text(encoding="utf-8"))
+        template = environment.from_string(source)
+        _refuse_unknown_variables(environment.parse(source), environment, [*values, "prompt"], path)
+        return template.render(**values)
     except jinja2.TemplateSyntaxError as exc:
         raise ConfigError(f"template error: {exc.message}", path=path, line=exc.lineno) from None
+    except jinja2.TemplateError as exc:  # `{{ title.words }}`: what only rendering finds
+        raise ConfigError(f"template error: {exc.message}", path=path, line=_template_line(exc)) from None
+
+
+def _refuse_unknown_variables(
+    tree: jinja2.nodes.Template, environment: jinja2.Environment, provided: list[str], path: Path
+) -> None:
+    """Refuse a variable that is neither kb's (`provided`) nor Jinja2's own (`range`, `dict`)."""
+    unknown = jinja2.meta.find_undeclared_variables(tree) - set(provided) - set(environment.globals)
+    if not unknown:
+        return
+    first = min(
+        (node for node in tree.find_all(jinja2.nodes.Name) if node.name in unknown), key=lambda node: node.lineno
+    )
+    raise ConfigError(
+        f"template error: kb new provides no variable {first.name!r}{did_you_mean(first.name, provided)}",
+        path=path,
+        line=first.lineno,
+        hint="variables: " + ", ".join(provided),
+    )
+
+
+def _template_line(exc: BaseException) -> int | None:
+    """The template line being rendered when `exc` was raised (Jinja2 maps its frames to them)."""
+    line = None
+    frame = exc.__traceback__
+    while frame is not None:
+        if frame.tb_frame.f_code.co_filename == "<template>":
+            line = frame.tb_lineno
+        frame = frame.tb_next
+    return line

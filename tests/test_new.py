@@ -4,6 +4,7 @@ but for the placeholders the writer fills."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,9 @@ from click.testing import CliRunner, Result
 from kb.cli import cli
 from kb.load import load_article
 from kb.project import KnowledgeBase
+from tests.conftest import FIXTURES
+
+TEMPLATES = FIXTURES / "new"
 
 ARTICLE = ["new", "--type", "troubleshooting", "--title", "Tag test fails here", "--area", "billing"]
 
@@ -70,3 +74,25 @@ def test_an_id_prefix_with_a_hash_is_quoted(kb: KnowledgeBase, monkeypatch: pyte
     assert article is not None
     assert article.id == "KB #0002"
     assert findings(kb, monkeypatch) == set()
+
+
+@pytest.mark.parametrize(
+    ("template", "line", "message"),
+    [
+        ("undefined-variable.md.j2", 3, "kb new provides no variable 'titel' (did you mean \"title\"?)"),
+        ("undefined-attribute.md.j2", 4, "'str object' has no attribute 'text'"),
+    ],
+)
+def test_a_template_using_what_kb_does_not_provide_exits_2_at_its_line(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, template: str, line: int, message: str
+) -> None:
+    shutil.copyfile(TEMPLATES / template, kb.schemas_dir / template)
+    taxonomy = kb.schemas_dir / "taxonomy.yaml"
+    text = taxonomy.read_text(encoding="utf-8")
+    taxonomy.write_text(text.replace("    review_interval_days: 180\n", f"    template: {template}\n", 1), "utf-8")
+
+    made = run(kb, monkeypatch, *ARTICLE)
+
+    assert made.exit_code == 2
+    assert made.stderr.startswith(f"Error: {kb.schemas_dir / template}:{line}:1: template error: {message}\n")
+    assert list(kb.articles_dir.rglob("tag-test*")) == []
