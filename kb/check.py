@@ -191,7 +191,7 @@ def _check(
         findings = [f for found in by_path.values() for f in found]
         accepted: list[Finding] = []
         if use_baseline:
-            findings, accepted = _apply_baseline(kb, findings, wanted)
+            findings, accepted = _apply_baseline(kb, findings, wanted, known if focus is None else None)
         findings.sort(key=Finding.sort_key)
     result = CheckResult(findings, targets, results, examined, accepted, warnings)
     if facts:
@@ -297,12 +297,14 @@ def accept_findings(
     kb: KnowledgeBase, paths: list[Path] | None = None, *, today: dt.date | None = None, use_cache: bool | None = None
 ) -> BaselineWritten:
     """Write the baseline accepting every current finding of the articles under `paths`
-    (default: the whole KB); with `paths`, the entries of the other articles are kept."""
+    (default: the whole KB); with `paths`, the entries of the other articles are kept, and those
+    of files no longer in the KB dropped."""
     path = baseline_path(kb)
     _writable(kb, path)  # before the check, which can take a while
     result = check(kb, paths, today=today, use_cache=use_cache, use_baseline=False)
     try:
-        count = baselines.write_baseline(path, result.findings, only=result.checked if paths else None)
+        unchecked = set(result.results) - set(result.checked) if paths else set()
+        count = baselines.write_baseline(path, result.findings, keep=unchecked)
     except OSError as exc:
         raise UsageError(f"cannot write the baseline {kb.relpath(path)}: {exc.strerror or exc}") from None
     return BaselineWritten(kb.relpath(path), count, len(result.findings))
@@ -323,13 +325,15 @@ def _writable(kb: KnowledgeBase, path: Path) -> None:
 
 
 def _apply_baseline(
-    kb: KnowledgeBase, findings: list[Finding], wanted: set[str]
+    kb: KnowledgeBase, findings: list[Finding], wanted: set[str], everything: set[str] | None
 ) -> tuple[list[Finding], list[Finding]]:
+    """The findings the baseline does not accept (with KB016 for its stale entries: of the
+    `wanted` files, and of files no longer in the KB when it was checked whole), and those it does."""
     path = baseline_path(kb)
     baseline = baselines.Baseline.read(path, kb.relpath(path))
     if baseline is None:
         return findings, []
-    kept, accepted, stale = baseline.filter(findings, wanted)
+    kept, accepted, stale = baseline.filter(findings, wanted, everything)
     return kept + stale, accepted
 
 

@@ -2,7 +2,8 @@
 
 Entries are keyed by rule, path and a fingerprint of the text the finding is about
 (`Finding.context`), never by line number, so they survive edits elsewhere in the file. An
-entry that no finding matches any more fails the run (KB016) until the file is written again.
+entry that no finding matches any more, or whose file is no longer in the KB, fails the run
+(KB016) until the file is written again.
 The file keeps one entry per line, sorted, so that reviews see exactly what was accepted.
 """
 
@@ -89,9 +90,13 @@ class Baseline:
             lines.setdefault(entry, _HEADER_LINES + i + 1)
         return cls(path, relpath, entries, lines)
 
-    def filter(self, findings: list[Finding], checked: set[str]) -> tuple[list[Finding], list[Finding], list[Finding]]:
+    def filter(
+        self, findings: list[Finding], checked: set[str], everything: Collection[str] | None = None
+    ) -> tuple[list[Finding], list[Finding], list[Finding]]:
         """(findings the baseline does not accept, those it accepts, and KB016 findings for
-        entries of the checked files that no finding matched)."""
+        entries of the checked files that no finding matched). With `everything` (every file of
+        the KB, when all were checked), entries of files no longer in the KB are KB016 too: they
+        would accept the findings of a file that comes to that path later."""
         left = Counter(self.entries)
         kept: list[Finding] = []
         accepted: list[Finding] = []
@@ -102,31 +107,35 @@ class Baseline:
                 accepted.append(finding)
             else:
                 kept.append(finding)
+        present = set(everything) if everything is not None else None
         stale: list[Finding] = []
         for entry, count in sorted(left.items()):
-            if count <= 0 or entry.path not in checked:
+            gone = present is not None and entry.path not in present
+            if count <= 0 or (entry.path not in checked and not gone):
                 continue
+            times = f" {count:,} more times" if count > 1 else ""
+            why = "that file is no longer in the knowledge base" if gone else "no such finding is left"
             stale.append(
                 StaleBaselineEntry.at(
                     Location(self.relpath, self.lines[entry], 5),
-                    f"the baseline accepts {entry.rule} in {entry.path}"
-                    + (f" {count:,} more times" if count > 1 else "")
-                    + ", but no such finding is left; run kb check --write-baseline to shrink it",
+                    f"the baseline accepts {entry.rule} in {entry.path}{times}, but {why}; "
+                    "run kb check --write-baseline to shrink it",
                     context=f"{entry.rule}:{entry.path}:{entry.fingerprint}",
                 )
             )
         return kept, accepted, stale
 
 
-def write_baseline(path: Path, findings: list[Finding], only: Collection[str] | None = None) -> int:
-    """Write a baseline accepting `findings`; returns the number of entries. With `only` (the
-    files a run checked, when it checked some), the entries of every other file are kept."""
+def write_baseline(path: Path, findings: list[Finding], keep: Collection[str] = ()) -> int:
+    """Write a baseline accepting `findings`; returns the number of entries. The entries of the
+    files in `keep` (the KB's files a run did not check, when it checked some) stay as they
+    were; those of every other file go: it was checked, or it is no longer in the KB."""
     counts: Counter[Entry] = Counter(entry_of(f) for f in findings)
-    if only is not None:
+    if keep:
         existing = Baseline.read(path, path.name)
-        wanted = set(only)
+        kept = set(keep)
         for entry, count in (existing.entries if existing else Counter[Entry]()).items():
-            if entry.path not in wanted:
+            if entry.path in kept:
                 counts[entry] += count
     rows = [
         json.dumps(

@@ -125,3 +125,40 @@ def test_a_baseline_in_a_folder_that_does_not_exist_is_a_usage_error(
     (quality_kb.root / "ci").mkdir()
     assert CliRunner().invoke(cli, [command, "--write-baseline"]).exit_code == 0
     assert (quality_kb.root / "ci" / "kb-baseline.json").is_file()
+
+
+def test_an_entry_of_a_file_no_longer_in_the_kb_fails_a_run_of_the_whole_kb(
+    adopted: KnowledgeBase, today: dt.date
+) -> None:
+    (adopted.articles_dir / "legacy" / "ip.md").unlink()
+
+    stale = check(adopted, today=today).findings
+
+    assert [(f.code, str(f.location)) for f in stale] == [
+        ("KB016", ".kb-baseline.json:4:5"),
+        ("KB016", ".kb-baseline.json:5:5"),
+    ]
+    assert "KB503 in articles/legacy/ip.md, but that file is no longer in the knowledge base" in stale[0].message
+    assert CliRunner().invoke(cli, ["check", "--fail-level", "info"]).exit_code == 1
+    assert check(adopted, [adopted.articles_dir / "legacy" / "wall.md"], today=today).findings == []
+    assert CliRunner().invoke(cli, ["check", "--write-baseline"]).exit_code == 0
+    assert check(adopted, today=today).findings == []
+
+
+@pytest.mark.parametrize("command", ["check", "audit"])
+def test_writing_the_baseline_of_a_moved_file_drops_the_entries_of_its_old_path(
+    adopted: KnowledgeBase, today: dt.date, command: str
+) -> None:
+    legacy = adopted.articles_dir / "legacy"
+    (legacy / "wall.md").rename(legacy / "moved.md")
+
+    result = CliRunner().invoke(cli, [command, "--write-baseline", "articles/legacy/moved.md"])
+
+    assert result.exit_code == 0, result.output
+    entries = json.loads((adopted.root / ".kb-baseline.json").read_text(encoding="utf-8"))["entries"]
+    assert [(e["path"], e["rule"]) for e in entries] == [
+        ("articles/legacy/ip.md", "KB503"),
+        ("articles/legacy/ip.md", "KB503"),
+        ("articles/legacy/moved.md", "KB202"),
+    ]
+    assert check(adopted, today=today).findings == []
