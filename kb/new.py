@@ -20,12 +20,14 @@ import jinja2.meta
 import jinja2.nodes
 import yaml
 
-from kb import yaml12
+from kb import controls, yaml12
+from kb.check import run_date
 from kb.errors import ConfigError, UsageError
 from kb.load import Loaded, load_all, utf16_codec
 from kb.markdown import slugify
 from kb.project import KnowledgeBase
-from kb.taxonomy import AUDIENCES, CONFIDENCES, TAXONOMY_FILE, did_you_mean
+from kb.schema import article_schema
+from kb.taxonomy import AUDIENCES, CONFIDENCES, ERROR_CODES_FILE, TAXONOMY_FILE, did_you_mean
 
 # What may be written unquoted at all; whether it then reads back as the same text is asked of YAML.
 _PLAIN = re.compile(r"\w[\w.+/-]*(?: [\w.+/-]+)*")
@@ -128,8 +130,7 @@ def new_article(
         raise UsageError(f"unknown audience {audience!r}{did_you_mean(audience, AUDIENCES)}")
     if confidence not in CONFIDENCES:
         raise UsageError(f"unknown confidence {confidence!r}{did_you_mean(confidence, CONFIDENCES)}")
-    if not title.strip():
-        raise UsageError("the title is empty", hint="state the issue in the customer's words")
+    _refuse_what_check_would(kb, title, codes or [], tags or [])
     owner = owner or _area_owner(kb, area)
     if owner is None:
         raise UsageError(
@@ -143,7 +144,7 @@ def new_article(
     values = {
         "id": article_id, "title": title.strip(), "type": type_name, "confidence": confidence,
         "audience": audience, "area": area, "owner": owner, "codes": codes or [], "tags": tags or [],
-        "today": (today or dt.date.today()).isoformat(),
+        "today": (today or run_date()).isoformat(),
         "sections": [*kind.required_sections, *kind.optional_sections],
     }  # fmt: skip
     text = _render(kb, kind.template, values).rstrip("\n") + "\n"
@@ -157,6 +158,38 @@ def new_article(
     with path.open("x", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
     return NewArticle(path, article_id)
+
+
+def _refuse_what_check_would(kb: KnowledgeBase, title: str, codes: list[str], tags: list[str]) -> None:
+    """Refuse values `kb check` would report the moment the article exists (a title too long,
+    a tag given twice, an unregistered code): the writer is at the command line now."""
+    if not title.strip():
+        raise UsageError("the title is empty", hint="state the issue in the customer's words")
+    limit = article_schema()["properties"]["title"]["maxLength"]
+    if len(title.strip()) > limit:
+        raise UsageError(
+            f"the title has {len(title.strip()):,} characters, more than {limit:,}",
+            hint="keep the symptom and the error code; details go in the Issue section",
+        )
+    for option, values in (("--title", [title]), ("--code", codes), ("--tag", tags)):
+        for value in values:
+            control = controls.ANY.search(value)
+            if control:
+                raise UsageError(
+                    f"{option} '{controls.escaped(value)}' holds a control character ({controls.escaped(control[0])})",
+                    hint="write it on one line, without tabs or escape sequences",
+                )
+            if option != "--title" and not value.strip():
+                raise UsageError(f"{option} is empty", hint=f"leave out the empty {option}")
+            if values.count(value) > 1:
+                raise UsageError(f"{option} {value!r} is given twice", hint=f"give each {option} once")
+    known = [c.code for c in kb.taxonomy.codes.values()]
+    for code in codes:
+        if not kb.taxonomy.is_registered(code.strip()):
+            raise UsageError(
+                f"error code {code!r} is not registered{did_you_mean(code, known)}",
+                hint=f"fix the code, or register it in {kb.relpath(kb.schemas_dir / ERROR_CODES_FILE)}",
+            )
 
 
 def area_folder(articles: Path, area: str) -> Path:

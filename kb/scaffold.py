@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import shutil
 from importlib import resources
 from pathlib import Path
 
+from kb.check import run_date
 from kb.config import CONFIG_FILE
 from kb.errors import KbError, NotAKnowledgeBase, UsageError
 from kb.project import KnowledgeBase, find_root
@@ -35,7 +35,8 @@ def init_kb(dest: Path, *, name: str | None = None) -> KnowledgeBase:
             if item.suffix == ".md" and "articles" in item.relative_to(source).parts:
                 # The example article is written today and reviewed today: it must not start out
                 # overdue for review because the starter was written long ago.
-                text = _DATES.sub(lambda m: f"{m.group(1)}: {dt.date.today().isoformat()}", item.read_text("utf-8"))
+                # Today is $KB_TODAY when set, the day kb check judges review dates by.
+                text = _DATES.sub(rf"\1: {run_date().isoformat()}", item.read_text("utf-8"))
                 target.write_text(text, encoding="utf-8")
             else:
                 shutil.copyfile(item, target)

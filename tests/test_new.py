@@ -96,3 +96,48 @@ def test_a_template_using_what_kb_does_not_provide_exits_2_at_its_line(
     assert made.exit_code == 2
     assert made.stderr.startswith(f"Error: {kb.schemas_dir / template}:{line}:1: template error: {message}\n")
     assert list(kb.articles_dir.rglob("tag-test*")) == []
+
+
+def test_dates_are_kb_today_when_set_as_kb_check_judges_them(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KB_TODAY", "2025-06-01")
+
+    path = new(kb, monkeypatch)
+
+    assert "\ncreated: 2025-06-01\nreviewed: 2025-06-01\n" in path.read_text(encoding="utf-8")
+    assert findings(kb, monkeypatch) == set()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--title", "Sign-in fails " * 15], "the title has 209 characters, more than 200"),
+        (
+            ["--title", "Sign-in fails\nwith E-1001"],
+            "--title 'Sign-in fails\\nwith E-1001' holds a control character (\\n)",
+        ),
+        (["--title", "Sign-in \x1b[31mfails"], "--title 'Sign-in \\x1b[31mfails' holds a control character (\\x1b)"),
+        (["--tag", "sso", "--tag", "okta", "--tag", "sso"], "--tag 'sso' is given twice"),
+        (["--tag", ""], "--tag is empty"),
+        (["--code", "E-1O01"], "error code 'E-1O01' is not registered (did you mean \"E-1001\"?)"),
+    ],
+)
+def test_what_kb_check_would_report_at_once_is_refused_with_exit_2(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
+) -> None:
+    made = run(kb, monkeypatch, *ARTICLE, *args)
+
+    assert made.exit_code == 2
+    assert made.stderr.startswith(f"Error: {message}\n")
+    assert sorted(p.name for p in kb.articles_dir.rglob("*.md")) == ["session-expired-e-1001.md"]
+
+
+def test_kb_init_dates_its_example_article_by_kb_today_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KB_TODAY", "2025-06-01")
+    monkeypatch.chdir(tmp_path)
+
+    assert CliRunner().invoke(cli, ["init", "fresh", "-q"]).exit_code == 0
+
+    [example] = (tmp_path / "fresh" / "articles").rglob("*.md")
+    assert "\ncreated: 2025-06-01\nreviewed: 2025-06-01\n" in example.read_text(encoding="utf-8")
