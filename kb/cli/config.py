@@ -12,6 +12,7 @@ import yaml
 
 from kb.cli.common import Env, pass_env, verbosity
 from kb.config import Config, settings_doc
+from kb.quality.policy import load_policy
 
 
 @click.command("config")
@@ -25,6 +26,7 @@ def command(env: Env, docs: bool) -> None:
             click.echo(f"{name}" + (f"  (default: {default})" if default else "") + f"\n    {doc}")
         return
     kb = env.kb()
+    load_policy(kb.config)  # a rule name no command would accept is an error here too
     values = _plain(dataclasses.asdict(kb.config))
     values.pop("path", None)
     click.echo(f"# {kb.config.path}")

@@ -97,7 +97,7 @@ def test_a_config_mistake_exits_2_with_file_and_line_never_zero_findings(
     shutil.copyfile(CONFIG / "unknown-rule.yaml", quality_kb.root / "kb.yaml")
     monkeypatch.chdir(quality_kb.root)
 
-    for command in (["check"], ["audit"]):
+    for command in (["check"], ["audit"], ["config"]):
         result = CliRunner().invoke(cli, command)
         assert result.exit_code == 2, command
         assert "kb.yaml:5:7: no rule 'wall-of-txt'" in result.stderr
