@@ -487,6 +487,14 @@ def test_schema_stdout_is_the_editor_schema(kb: KnowledgeBase, monkeypatch: pyte
     assert result.stdout == (kb.schemas_dir / "article.schema.json").read_text(encoding="utf-8")
 
 
+def test_schema_check_with_stdout_is_a_usage_error(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run("schema", "--stdout", "--check", cwd=kb.root, monkeypatch=monkeypatch)
+
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("Error: --check and --stdout do not go together\n")
+
+
 # -- kb rules, kb explain -----------------------------------------------------------------------
 
 

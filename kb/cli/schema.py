@@ -7,6 +7,7 @@ import sys
 import click
 
 from kb.cli.common import Env, display_path, pass_env, verbosity
+from kb.errors import UsageError
 
 
 @click.command("schema")
@@ -19,6 +20,8 @@ def command(env: Env, verify: bool, stdout: bool) -> None:
 
     Point your editor's YAML extension at it to get completion and checks as you type.
     """
+    if verify and stdout:  # which one was meant? Printing would pass a stale file as checked.
+        raise UsageError("--check and --stdout do not go together", hint="--check verifies the file; --stdout prints")
     # jsonschema: imported only when this command runs, so that `kb check` starts faster.
     from kb.scaffold import write_editor_schema
     from kb.schema import SCHEMA_FILE, dumps, editor_schema
