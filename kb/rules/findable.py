@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from kb.cjk import as_breaks, width
 from kb.findings import Finding, Level
 from kb.literals import atoms, trie_pattern
 from kb.rules.base import ArticleRule, Group, Rule, retired
@@ -43,7 +44,9 @@ def mentions(taxonomy: Taxonomy, text: str) -> Iterator[tuple[int, str]]:
     """(offset, text as written) of every registered code and code family mentioned in `text`."""
     codes = tuple(sorted(code.code for code in taxonomy.codes.values()))
     families = tuple(family.regex.pattern for family in taxonomy.families)
-    lowered = text.lower()
+    # A code may stand right beside Chinese or Japanese (`エラー0x8004DEF4が`): their characters
+    # read as breaks between words, which keeps every offset.
+    lowered = as_breaks(text.lower())
     if len(lowered) == len(text):
         pattern = _mention_pattern(codes, families, any_case=False)
         if pattern is not None:
@@ -52,7 +55,7 @@ def mentions(taxonomy: Taxonomy, text: str) -> Iterator[tuple[int, str]]:
     # A few characters change length when lower-cased (İ): offsets would shift, so match as written.
     pattern = _mention_pattern(codes, families, any_case=True)
     if pattern is not None:
-        yield from ((m.start(), m.group(0)) for m in pattern.finditer(text))
+        yield from ((m.start(), text[m.start() : m.end()]) for m in pattern.finditer(as_breaks(text)))
 
 
 def normalise_code(code: str) -> str:
@@ -155,7 +158,8 @@ class MissingDescription(ArticleRule):
 class DescriptionLength(ArticleRule):
     """## What it does
     Reports a `description` shorter than `lint.thresholds.description_min_chars` (50) or longer
-    than `description_max_chars` (300) characters.
+    than `description_max_chars` (300) characters. A wide character (Chinese, Japanese, Korean)
+    counts as two, as it is shown.
 
     ## Why it matters
     A few words say nothing in a search result; a long paragraph is cut off mid-sentence by
@@ -186,19 +190,19 @@ class DescriptionLength(ArticleRule):
         if not description or PLACEHOLDER.search(description):
             return
         thresholds = context.config.lint.thresholds
-        length = len(description)
+        length = width(description)
+        counted = f"{length} characters" + (" (a wide character counts as two)" if length != len(description) else "")
         location = article.field_location("description")
         if length < thresholds.description_min_chars:
             yield self.at(
                 location,
-                f"the description has {length} characters; write at least {thresholds.description_min_chars}",
+                f"the description has {counted}; write at least {thresholds.description_min_chars}",
                 context=description,
             )
         elif length > thresholds.description_max_chars:
             yield self.at(
                 location,
-                f"the description has {length} characters; search results show about "
-                f"{thresholds.description_max_chars}",
+                f"the description has {counted}; search results show about {thresholds.description_max_chars}",
                 context=description[:80],
             )
 

@@ -6,6 +6,9 @@ words stemmed (Porter); every code `kb.search.codes` finds is added whole under 
 beside the words it is made of. So `Event ID 1000` is
 indexed as `event`, `id`, `1000` and `event id 1000`, and `550 5.7.1` also as `5.7.1`.
 Identifiers keep their exact form beside the stem (`accessdenied` and `accessdeni`).
+Chinese and Japanese are written without spaces: a run of their characters is indexed as its
+overlapping pairs of characters (`同期が失敗` as `同期`, `期が`, `が失`, `失敗`), so that any word
+of two characters or more inside a sentence is found by its own pairs (`cjk_terms`).
 
 The whoosh analyzers below wrap these functions; whoosh pickles them into the index schema,
 so they are plain module-level classes without state.
@@ -26,6 +29,7 @@ from whoosh.formats import Frequency
 from whoosh.lang.porter import stem
 from whoosh.system import pack_uint
 
+from kb.cjk import has_cjk, pairs, parts
 from kb.search.codes import code_keys, find_codes
 
 _WORD = re.compile(r"\w+(?:[.'’]\w+)*")
@@ -40,8 +44,18 @@ def stem_word(word: str) -> str:
     return str(stem(word))  # type: ignore[no-untyped-call]
 
 
-def prose_terms(text: str, *, stemming: bool = True) -> list[str]:
-    """The terms of `text` for prose fields (see the module docstring).
+def cjk_terms(word: str, *, stemming: bool = True) -> list[str]:
+    """The terms of a word holding Chinese or Japanese: each run of those characters as its
+    overlapping pairs, the rest (`Outlook` in `Outlookの同期`) as words."""
+    out: list[str] = []
+    for part, cjk in parts(word.lower()):
+        out.extend(pairs(part) if cjk else prose_terms(part, stemming=stemming, codes=False))
+    return out
+
+
+def prose_terms(text: str, *, stemming: bool = True, codes: bool = True) -> list[str]:
+    """The terms of `text` for prose fields (see the module docstring); `codes=False` leaves
+    out the keys of the error codes in it.
 
     Order does not matter to the index (no phrase positions are kept), so words and codes are
     collected in two passes with `findall`, which is several times faster than a token stream.
@@ -52,6 +66,9 @@ def prose_terms(text: str, *, stemming: bool = True) -> list[str]:
     for word in _WORD.findall(text):
         lower = word.lower()
         if lower in STOP_WORDS:
+            continue
+        if has_cjk(lower):
+            out.extend(cjk_terms(lower, stemming=stemming))
             continue
         if "." in lower and not lower.replace(".", "").isdigit():
             # outlook.exe, System.NullReferenceException: the whole and each part
@@ -69,7 +86,7 @@ def prose_terms(text: str, *, stemming: bool = True) -> list[str]:
         append(stemmed)
         if stemmed != lower and not word.islower() and _CASED.search(word):
             append(lower)  # an identifier: its exact form beside the stem
-    for code in find_codes(text):
+    for code in find_codes(text) if codes else ():
         single = _WORD.fullmatch(code.text) is not None
         for key in code.keys:
             if not (single and key == code.text.lower()):
@@ -85,7 +102,8 @@ def exact_terms(text: str) -> list[str]:
     keys = [key for code in find_codes(text) for key in code.keys]
     words = _WORD.findall(text.lower())
     parts = [part for word in words if "." in word for part in word.split(".") if part]
-    return keys + words + parts
+    cjk = [term for word in words if has_cjk(word) for term in cjk_terms(word, stemming=False)]
+    return keys + words + parts + cjk
 
 
 def declared_terms(codes_text: str) -> list[str]:
@@ -95,7 +113,11 @@ def declared_terms(codes_text: str) -> list[str]:
 
 def spelling_words(text: str) -> list[str]:
     """Real words for did-you-mean: alphabetic, three letters or more, unstemmed."""
-    return [w for w in _WORD.findall(text.lower()) if len(w) >= 3 and w.isalpha() and w not in STOP_WORDS]
+    return [
+        w
+        for w in _WORD.findall(text.lower())
+        if len(w) >= 3 and w.isalpha() and w not in STOP_WORDS and not has_cjk(w)  # no spelling to correct there
+    ]
 
 
 class CountedTerms(Frequency):

@@ -17,6 +17,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from kb.cjk import as_breaks
+
 # Families, as the support team names them (the `kind` column of error-queries.detail.tsv).
 HRESULT = "hresult"
 NDR = "ndr"
@@ -104,6 +106,7 @@ _STATUS_PHRASE = re.compile(
 
 def find_codes(text: str) -> list[CodeMatch]:
     """Every code-shaped span of `text`, in order, longest first where two overlap."""
+    text = as_breaks(text)  # a code may stand right beside Chinese or Japanese
     found: list[CodeMatch] = []
     for finder in _FINDERS:
         found.extend(finder(text))

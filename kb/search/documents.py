@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from kb.publish import PublishedArticle
 
 # Bump when the schema or the analysis changes: indexes of another version are rebuilt.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # How often a word counts in each part of an article (BM25F's field weights): the title and its
 # first heading most, then tags and description, then the body.

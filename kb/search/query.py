@@ -27,6 +27,7 @@ from whoosh import index as whoosh_index
 from whoosh.analysis.filters import STOP_WORDS
 from whoosh.searching import Searcher
 
+from kb.cjk import has_cjk
 from kb.errors import KbError, UsageError
 from kb.project import KnowledgeBase
 from kb.search.analysis import prose_terms, stem_word
@@ -98,9 +99,12 @@ class Phrase:
     @classmethod
     def of(cls, text: str) -> Phrase | None:
         words = _WORD.findall(text)
+        if len(words) == 1 and has_cjk(words[0]) and len(words[0]) > 2:
+            # Chinese or Japanese in quotes: its characters together, wherever they stand.
+            return cls(words[0], _groups(words), re.compile(re.escape(words[0].lower())))
         if len(words) < 2:
             return None  # one word in quotes is just that word
-        groups = tuple(terms for terms in (tuple(dict.fromkeys(prose_terms(w))) for w in words) if terms)
+        groups = _groups(words)
         if not groups:
             return None  # stop words alone ("to be"): nearly every article has them, and reading all costs
         # Matched against lower-cased text, starting with the first word as a literal: the regex
@@ -156,9 +160,9 @@ def plan_query(text: str) -> QueryPlan:
         prose = prose[: match.start] + " " + prose[match.end :]
     groups: list[list[str]] = []
     for word in _WORD.findall(prose):
-        terms = list(dict.fromkeys(prose_terms(word)))
-        if terms and terms not in groups:
-            groups.append(terms)
+        for terms in _word_groups(word):
+            if terms not in groups:
+                groups.append(terms)
     for match in spans:
         group = list(match.keys)
         # One word (an identifier, a constant): its stem finds it too. Not a dashed code's parts:
@@ -167,6 +171,22 @@ def plan_query(text: str) -> QueryPlan:
             group.extend(term for term in prose_terms(match.text) if term not in group)
         groups.append(group)
     return QueryPlan(list(dict.fromkeys(codes)), groups, lowered, list(dict.fromkeys(phrases)))
+
+
+def _word_groups(word: str) -> list[list[str]]:
+    """What one word of a query asks for: its terms, any of which will do (a stem or the exact
+    form); Chinese or Japanese text asks for each of its pairs of characters (see
+    `kb.search.analysis.cjk_terms`), all of them."""
+    terms = list(dict.fromkeys(prose_terms(word)))
+    if not terms:
+        return []
+    if has_cjk(word):
+        return [[term] for term in terms]
+    return [terms]
+
+
+def _groups(words: list[str]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(group) for word in words for group in _word_groups(word))
 
 
 def _one_code(quoted: str) -> bool:

@@ -10,6 +10,8 @@ import html
 import re
 from dataclasses import dataclass
 
+from kb.cjk import has_cjk
+
 WIDTH = 220  # characters of context shown
 LEAD = 50  # characters kept before the first match in the window
 SCAN = 30_000  # how far into a long article matches are looked for
@@ -23,6 +25,7 @@ class Needle:
     first: str  # lower case, searched for with str.find (C speed)
     pattern: re.Pattern[str]  # matched at each place `first` occurs, on the lower-cased text
     prefix: bool  # a stem: the word may go on after it
+    inside: bool = False  # Chinese or Japanese: found inside a run of text, no spaces around it
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,9 @@ class Highlighter:
                 joined = r"[\s:#-]+(?:id[\s:#]+)?".join(re.escape(p) for p in parts)
                 needles.append(Needle(parts[0], re.compile(joined + r"(?!\w)"), prefix=False))
         for word, stem in zip(words, stems, strict=True):
-            if stem != word and len(stem) >= 3:
+            if has_cjk(word):
+                needles.append(Needle(word, re.compile(re.escape(word)), prefix=False, inside=True))
+            elif stem != word and len(stem) >= 3:
                 needles.append(Needle(stem, re.compile(re.escape(stem) + r"\w*"), prefix=True))
             elif word:
                 needles.append(Needle(word, re.compile(re.escape(word) + r"(?!\w)"), prefix=False))
@@ -78,7 +83,7 @@ class Highlighter:
         for needle in self.needles:
             at = lower.find(needle.first)
             while at != -1 and len(found) < MAX_MATCHES:
-                if at == 0 or not (lower[at - 1].isalnum() or lower[at - 1] == "_"):
+                if needle.inside or at == 0 or not (lower[at - 1].isalnum() or lower[at - 1] == "_"):
                     m = needle.pattern.match(lower, at)
                     if m:
                         found.append((at, m.end(), m.group(0)))

@@ -7,13 +7,16 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kb.cjk import CHARS
 from kb.rules.findable import mentions
 from kb.taxonomy import CodeFamily, ErrorCode, Taxonomy
 
 # A small alphabet, so that generated codes share prefixes, contain one another and meet
 # word boundaries ("-", ".", spaces) as real codes do: 0x8004, 0x80040154, 550 5.7.1.
 codes = st.lists(st.from_regex(r"[0xAb5][0xAb5.-]{0,5}( [0xAb5.]{1,3})?", fullmatch=True), min_size=1, max_size=12)
-pieces = st.sampled_from(["0", "x", "A", "a", "b", "B", "5", ".", "-", " ", "  ", "\n", "İ", "é", "(", ")"])
+pieces = st.sampled_from(["0", "x", "A", "a", "b", "B", "5", ".", "-", " ", "  ", "\n", "İ", "é", "(", ")", "同", "の"])
+# Chinese and Japanese characters break words as punctuation does: they have no spaces of their own.
+_WORD_CHAR = re.compile(rf"[^\W{CHARS}]")
 
 
 def taxonomy_of(registered: list[str]) -> Taxonomy:
@@ -27,9 +30,9 @@ def reference(registered: list[str], text: str) -> list[tuple[int, str]]:
     words = sorted({tuple(code.lower().split()) for code in registered}, key=lambda w: -len(" ".join(w)))
     position = 0
     while position < len(text):
-        if position == 0 or not re.match(r"[\w.-]", text[position - 1]):
+        if position == 0 or not (_WORD_CHAR.match(text[position - 1]) or text[position - 1] in ".-"):
             for word in words:
-                pattern = r"\s+".join(re.escape(part) for part in word) + r"(?![\w-]|\.\d)"
+                pattern = r"\s+".join(re.escape(part) for part in word) + rf"(?![^\W{CHARS}]|-|\.\d)"
                 match = re.compile(pattern, re.IGNORECASE).match(text, position)
                 if match:
                     found.append((position, match.group(0)))
