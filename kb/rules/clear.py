@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from kb.findings import Finding, Level
 from kb.rules.base import ArticleRule, Group, Rule, retired
-from kb.rules.text import WORD, Paragraph
+from kb.rules.text import Paragraph, words
 from kb.words import plural
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 _VOWELS = re.compile(r"[aeiouy]+")
-_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|[。！？]+")  # Chinese and Japanese full stops need no space
 
 
 @lru_cache(maxsize=65536)
@@ -240,11 +240,11 @@ class VagueTitle(ArticleRule):
         if not title:
             return
         location = article.field_location("title")
-        words = WORD.findall(title)
+        found = words(title)
         minimum = context.config.lint.thresholds.title_min_words
-        specific = [w for w in words if w.lower() not in _VAGUE]
-        if len(words) < minimum and article.type in ISSUE_TYPES:
-            count = f"{len(words)} word{'' if len(words) == 1 else 's'}"
+        specific = [w for w in found if w.lower() not in _VAGUE]
+        if len(found) < minimum and article.type in ISSUE_TYPES:
+            count = f"{len(found)} word{'' if len(found) == 1 else 's'}"
             yield self.at(location, f"the title has {count}; say what fails and how", context=title)
         elif len(specific) < 2:
             yield self.at(location, "the title has only generic words; name the symptom", context=title)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from kb.findings import Location
 from kb.rules import minhash
 from kb.rules.complete import PLACEHOLDER
-from kb.rules.text import WORD, ArticleText, Paragraph
+from kb.rules.text import ArticleText, Paragraph, words
 
 if TYPE_CHECKING:
     from kb.article import Article
@@ -190,13 +190,13 @@ def _lower_words(title: str, paragraphs: list[Paragraph]) -> list[str]:
     joined text). No word holds a space, so one `lower()` of them all joined, split again, lowers
     each. A `[TODO: ...]` placeholder is left out: two articles fresh from one template share all
     their placeholders, and are not duplicates for it (KB103 reports the placeholders)."""
-    words = WORD.findall(title)
+    found = words(title)
     for paragraph in paragraphs:
         if "[TODO:" in paragraph.text:
-            words.extend(WORD.findall(PLACEHOLDER.sub(" ", paragraph.text)))
+            found.extend(words(PLACEHOLDER.sub(" ", paragraph.text)))
         else:
-            words.extend(paragraph.word_list)
-    return " ".join(words).lower().split(" ") if words else []
+            found.extend(paragraph.word_list)
+    return " ".join(found).lower().split(" ") if found else []
 
 
 @dataclass

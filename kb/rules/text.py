@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from kb import markdown
+from kb import cjk, markdown
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -48,7 +48,19 @@ class Link:
     image: bool = False
 
 
-WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?|\d+(?:[.,]\d+)*")
+WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?|\d+(?:[.,]\d+)*")  # letters (inner ' and -), or a number
+# Chinese and Japanese have no spaces between words: two of their characters count as one word,
+# about the length of theirs (slower than WORD: used only for a text that has them).
+_CJK_WORD = re.compile(
+    rf"[{cjk.CHARS}]{{1,2}}|[^\W\d_{cjk.CHARS}](?:[^\W{cjk.CHARS}]|['’-])*(?<!['’-])|\d+(?:[.,]\d+)*"
+)
+
+
+def words(text: str) -> list[str]:
+    """The words of `text` (see WORD), as a reader counts them."""
+    return (_CJK_WORD if cjk.has_cjk(text) else WORD).findall(text)
+
+
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
 _CODE = re.compile(r"`+([^`]*)`+")
@@ -139,7 +151,7 @@ class ArticleText:
             elif token.type == "paragraph_open" and token.map:
                 inline = self.tokens[i + 1]
                 text = strip_markup(inline.content)
-                found.append(Paragraph(token.map[0], token.map[1], text, depth > 0, tuple(WORD.findall(text))))
+                found.append(Paragraph(token.map[0], token.map[1], text, depth > 0, tuple(words(text))))
         return found
 
     @cached_property
@@ -149,7 +161,7 @@ class ArticleText:
 
     @cached_property
     def prose_words(self) -> int:
-        headings = sum(len(WORD.findall(s.title)) for s in self.article.sections)
+        headings = sum(len(words(s.title)) for s in self.article.sections)
         return sum(p.words for p in self.prose) + headings
 
     @cached_property
