@@ -76,44 +76,47 @@ def read_foreign(path: Path, relpath: str) -> ForeignArticle:
         problems.append((1, "no-front-matter", "the front matter is never closed; read as body"))
         return ForeignArticle(path, relpath, {}, {}, "\n".join(lines[1:]), 2, problems)
     yaml_text = "\n".join(lines[1:close])
-    front, key_lines = _parse_front(yaml_text, problems)
-    if skipped:
-        key_lines = {key: line + skipped for key, line in key_lines.items()}
+    front, key_lines = _parse_front(yaml_text, problems, first_line=2 + skipped)
     body = "\n".join(lines[close + 1 :])
     return ForeignArticle(path, relpath, front, key_lines, body, close + 2 + skipped, problems)
 
 
-def _parse_front(text: str, problems: list[tuple[int, str, str]]) -> tuple[dict[str, Any], dict[str, int]]:
-    """YAML 1.2 with positions; else PyYAML; else `key: value` lines, so every file yields something."""
+def _parse_front(
+    text: str, problems: list[tuple[int, str, str]], *, first_line: int
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """YAML 1.2 with positions; else PyYAML; else `key: value` lines, so every file yields something.
+    `first_line` is the file line of the text's first line: every line here is a file line,
+    in messages too ("the key 'x' is already set on line 4")."""
+    before = first_line - 1
     try:
-        document = yaml12.parse(text.replace("\t", "  "))
+        document = yaml12.parse(text.replace("\t", "  "), line_offset=before)
         if isinstance(document.value, dict):
-            lines = {str(k): document.position((k,), key=True).line + 1 for k in document.value}
+            lines = {str(k): document.position((k,), key=True).line + before for k in document.value}
             return {str(k): v for k, v in document.value.items()}, lines
         if document.value is not None:
-            problems.append((2, "front-matter", "the front matter is not a mapping of keys to values"))
+            problems.append((first_line, "front-matter", "the front matter is not a mapping of keys to values"))
             return {}, {}
         return {}, {}
     except yaml12.YamlProblem as problem:
-        problems.append((problem.line + 1, "front-matter", f"front matter: {problem.message}"))
+        problems.append((problem.line + before, "front-matter", f"front matter: {problem.message}"))
     try:
         value = yaml.safe_load(text)
         if isinstance(value, dict):
-            return {str(k): v for k, v in value.items()}, _key_lines(text)
+            return {str(k): v for k, v in value.items()}, _key_lines(text, first_line)
     except yaml.YAMLError:
         pass
     front: dict[str, Any] = {}
-    for key, line in _key_lines(text).items():
-        m = _KEY_LINE.match(text.split("\n")[line - 2])
+    for key, line in _key_lines(text, first_line).items():
+        m = _KEY_LINE.match(text.split("\n")[line - first_line])
         if m and m.group("value").strip():
             front[key] = m.group("value").strip().strip("'\"")
-    return front, _key_lines(text)
+    return front, _key_lines(text, first_line)
 
 
-def _key_lines(text: str) -> dict[str, int]:
+def _key_lines(text: str, first_line: int) -> dict[str, int]:
     found: dict[str, int] = {}
     for i, line in enumerate(text.split("\n")):
         m = _KEY_LINE.match(line)
         if m and m.group("key") not in found:
-            found[m.group("key")] = i + 2  # +1 for 1-based, +1 for the opening '---'
+            found[m.group("key")] = first_line + i
     return found

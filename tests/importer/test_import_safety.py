@@ -255,3 +255,15 @@ def test_reference_and_html_images_are_copied_like_inline_ones_and_missing_ones_
     assert "image 'media/absent.png' is not in the source" in result.output
     assert "image '../../secret.png' leads outside the source; not copied" in result.output
     assert "image 'media/link.png' leads outside the source; not copied" in result.output
+
+
+def test_a_duplicate_front_matter_key_is_reported_at_its_file_lines(tmp_path: Path, fresh_kb: KnowledgeBase) -> None:
+    result = kb_import(fresh_kb, HERE / "duplicate-key", "--report", str(tmp_path / "r.json"))
+
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    found = [f"{p['source']}:{p['line']}: {p['message']}" for p in data["problems"] if p["kind"] == "front-matter"]
+    assert found == [
+        "guides/after-blank-lines.md:7: front matter: the key 'ms.topic' is already set on line 6",
+        "guides/twice.md:4: front matter: the key 'ms.topic' is already set on line 3",
+    ]
