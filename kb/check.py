@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import posixpath
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -100,19 +101,22 @@ def check(
     saved: set[str] | None = None,
     facts: bool = False,
 ) -> CheckResult:
-    """Check the articles under `paths` (default: the whole KB), or those in `only` (paths from
-    the KB root), against everything kb knows. `progress` hears how many articles were read
-    afresh so far (a terminal shows it; CI does not ask). `save_cache=False` reads the result
-    cache but does not write it back (kb serve, after each save: writing it costs more than
-    re-checking the one article later). `reuse` keeps the result cache in memory from one call
-    to the next (kb serve's builder: reading it from disk took most of a rebuild). `saved`: with
-    `reuse`, the files (paths from the KB root) saved, added or removed since its last check, as
-    a watcher knows: when all are articles it knew, the others are taken from it without listing
-    the folder or looking at each file; and the articles whose findings across articles change
-    with them (near-duplicates before and after, articles linking to them, replaced by them,
-    sharing their id or having their page as an alias) are checked with `paths`. `facts`: the
-    caller reads every article's facts (an audit); they are read before the result is returned,
-    so that a damaged facts file is repaired here like any other damage to the cache."""
+    """Check the articles under `paths` (default: the whole KB), or those in `only` (paths from the
+    KB root), against everything kb knows. A file of `only` that is no longer there (deleted or
+    moved away since a git ref, as `--changed-since` lists them) brings the articles that link
+    to it, by path or by the id git says it had, and its baseline entries are stale. `progress`
+    hears how many articles were read afresh so far (a terminal shows it; CI does not ask).
+    `save_cache=False` reads the result cache but does not write it back (kb serve, after each
+    save: writing it costs more than re-checking the one article later). `reuse` keeps the
+    result cache in memory from one call to the next (kb serve's builder: reading it from disk
+    took most of a rebuild). `saved`: with `reuse`, the files (paths from the KB root) saved,
+    added or removed since its last check, as a watcher knows: when all are articles it knew,
+    the others are taken from it without listing the folder or looking at each file; and the
+    articles whose findings across articles change with them (near-duplicates before and after,
+    articles linking to them, replaced by them, sharing their id or having their page as an
+    alias) are checked with `paths`. `facts`: the caller reads every article's facts (an audit);
+    they are read before the result is returned, so that a damaged facts file is repaired here
+    like any other damage to the cache."""
     run = partial(
         _check, kb, paths, today=today, only=only, use_cache=use_cache, use_baseline=use_baseline,
         progress=progress, save_cache=save_cache, reuse=reuse, facts=facts,
@@ -158,9 +162,8 @@ def _check(
         if reuse is not None:
             reuse.cache = cache
     everything = kb.article_relpaths() if listed is None else listed
-    targets = [kb.relpath(p) for p in kb.article_paths(paths)] if paths else everything
-    if only is not None:
-        targets = [t for t in targets if t in only]
+    scope = [kb.relpath(p) for p in kb.article_paths(paths)] if paths else everything
+    targets = scope if only is None else [t for t in scope if t in only]
     known = set(everything)
     extra = [t for t in targets if t not in known]  # files named explicitly outside the articles folder
     warnings = policy.unmatched([*everything, *extra])
@@ -172,6 +175,12 @@ def _check(
     if saved is not None and (paths or only is not None):
         # What the saved articles were and are now decides which others' findings change too.
         targets = sorted({*targets, *_affected(kb, saved, before, results, set(targets))})
+    gone = _gone(kb, only, known) if saved is None else set()
+    if gone:
+        # Files deleted or moved away (a pull request's): the articles that linked to them are
+        # broken now, though their text did not change.
+        linking = _linking_to_gone(kb, gone, results, set(targets)) & set(scope)
+        targets = sorted({*targets, *linking})
 
     with gc_paused():  # tens of thousands of findings and facts, none of them in cycles
         day = today or run_date()
@@ -191,7 +200,8 @@ def _check(
         findings = [f for found in by_path.values() for f in found]
         accepted: list[Finding] = []
         if use_baseline:
-            findings, accepted = _apply_baseline(kb, findings, wanted, known if focus is None else None)
+            # The entries of the files deleted are stale: the pull request shrinks the baseline too.
+            findings, accepted = _apply_baseline(kb, findings, wanted | gone, known, whole=focus is None)
         findings.sort(key=Finding.sort_key)
     result = CheckResult(findings, targets, results, examined, accepted, warnings)
     if facts:
@@ -325,7 +335,7 @@ def _writable(kb: KnowledgeBase, path: Path) -> None:
 
 
 def _apply_baseline(
-    kb: KnowledgeBase, findings: list[Finding], wanted: set[str], everything: set[str] | None
+    kb: KnowledgeBase, findings: list[Finding], wanted: set[str], known: set[str], *, whole: bool
 ) -> tuple[list[Finding], list[Finding]]:
     """The findings the baseline does not accept (with KB016 for its stale entries: of the
     `wanted` files, and of files no longer in the KB when it was checked whole), and those it does."""
@@ -333,7 +343,7 @@ def _apply_baseline(
     baseline = baselines.Baseline.read(path, kb.relpath(path))
     if baseline is None:
         return findings, []
-    kept, accepted, stale = baseline.filter(findings, wanted, everything)
+    kept, accepted, stale = baseline.filter(findings, wanted, known, whole=whole)
     return kept + stale, accepted
 
 
@@ -395,6 +405,47 @@ def _affected(
     keys = [key for key, _ in versions]  # keys no article has: the saved articles as they were and are
     affected.update(other for _, other, _ in minhash.similar_to(keys, [*sketches, *versions], threshold))
     return affected - set(keys)
+
+
+def _gone(kb: KnowledgeBase, only: set[str] | None, known: set[str]) -> set[str]:
+    """The files of `only` (what changed, as git lists it) that are no longer there."""
+    if not only:
+        return set()
+    return {relpath for relpath in only if relpath not in known and not (kb.root / relpath).exists()}
+
+
+def _linking_to_gone(kb: KnowledgeBase, gone: set[str], results: dict[str, Examined], targets: set[str]) -> set[str]:
+    """Articles (besides `targets`) that link to a file of `gone` (paths from the KB root) by
+    path, or to a deleted article by the id it had in git (unless another article has it now,
+    as after a move), or name that id as `replaced_by`."""
+    from kb.load import load_bytes
+    from kb.quality.history import last_versions
+
+    present = {f.id for r in results.values() if (f := r.facts) is not None and f.id}
+    ids: set[str] = set()
+    for relpath, data in last_versions(kb.root, [p for p in gone if p.lower().endswith(".md")]).items():
+        article = load_bytes(data, kb.root / relpath, relpath).article
+        if article is not None and article.id and article.id not in present:
+            ids.add(article.id)
+    names = {relpath[relpath.rfind("/") + 1 :] for relpath in gone}
+    affected: set[str] = set()
+    for relpath, examined in results.items():
+        facts = examined.facts
+        if facts is None or relpath in targets:
+            continue
+        if facts.replaced_by in ids:
+            affected.add(relpath)
+        for link in facts.links:
+            target = link.href.strip().split("#", 1)[0]
+            if "%" in target or "?" in target:  # as the links rule reads it
+                target = unquote(target.split("?", 1)[0])
+            # The file name first (cheap, for 100,000 links), then the path it leads to.
+            if target in ids or (
+                target[target.rfind("/") + 1 :] in names
+                and posixpath.normpath(posixpath.join(posixpath.dirname(relpath), target)) in gone
+            ):
+                affected.add(relpath)
+    return affected
 
 
 def _nothing_to_check(kb: KnowledgeBase) -> ConfigWarning:

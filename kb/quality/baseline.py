@@ -91,12 +91,12 @@ class Baseline:
         return cls(path, relpath, entries, lines)
 
     def filter(
-        self, findings: list[Finding], checked: set[str], everything: Collection[str] | None = None
+        self, findings: list[Finding], checked: set[str], present: Collection[str], *, whole: bool = False
     ) -> tuple[list[Finding], list[Finding], list[Finding]]:
         """(findings the baseline does not accept, those it accepts, and KB016 findings for
-        entries of the checked files that no finding matched). With `everything` (every file of
-        the KB, when all were checked), entries of files no longer in the KB are KB016 too: they
-        would accept the findings of a file that comes to that path later."""
+        entries of the checked files that no finding matched). `present`: every file of the KB;
+        in a `whole` run, the entries of the files no longer in it are KB016 too: they would
+        accept the findings of a file that comes to that path later."""
         left = Counter(self.entries)
         kept: list[Finding] = []
         accepted: list[Finding] = []
@@ -107,11 +107,11 @@ class Baseline:
                 accepted.append(finding)
             else:
                 kept.append(finding)
-        present = set(everything) if everything is not None else None
+        there = set(present)
         stale: list[Finding] = []
         for entry, count in sorted(left.items()):
-            gone = present is not None and entry.path not in present
-            if count <= 0 or (entry.path not in checked and not gone):
+            gone = entry.path not in there
+            if count <= 0 or (entry.path not in checked and not (whole and gone)):
                 continue
             times = f" {count:,} more times" if count > 1 else ""
             why = "that file is no longer in the knowledge base" if gone else "no such finding is left"

@@ -1,4 +1,5 @@
-"""What git knows about the KB: when each article last changed, and what changed since a ref.
+"""What git knows about the KB: when each article last changed, what changed since a ref, and
+what a deleted file held.
 
 One `git log` for the whole KB, never one process per file. Paths are read NUL-separated (`-z`):
 otherwise git quotes every name outside ASCII (`"caf\\303\\251.md"`, core.quotePath), and an
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
+from collections.abc import Collection
 from pathlib import Path
 
 from kb.errors import UsageError
@@ -81,6 +83,64 @@ def changed_since(root: Path, ref: str) -> set[str]:
     if diff.returncode != 0:
         raise UsageError(f"git diff failed: {diff.stderr.strip()}")
     return {path for path in (diff.stdout + untracked.stdout).split("\0") if path}
+
+
+def last_versions(root: Path, paths: Collection[str]) -> dict[str, bytes]:
+    """What each of `paths` (relative to `root`, gone from the work tree) held in the last commit
+    that had it: HEAD when its deletion is not committed, else the commit before the one that
+    deleted it. Three git processes at most, whatever the number of paths; {} outside git."""
+    found = _blobs(root, {path: f"HEAD:./{path}" for path in paths})
+    left = [path for path in paths if path not in found]
+    if not left:
+        return found
+    try:
+        # Each commit reads "\x01HASH\nPATH\0PATH\0...", newest first.
+        log = _git(
+            root, "--literal-pathspecs", "log", "-z", "--no-renames", "--diff-filter=D", "--format=format:%x01%H",
+            "--name-only", "--relative", "--", *left,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        return found
+    deleted_in: dict[str, str] = {}
+    commit = ""
+    for item in log.stdout.split("\0") if log.returncode == 0 else []:
+        if item.startswith("\x01"):
+            commit, _, item = item[1:].partition("\n")
+        if item and commit:
+            deleted_in.setdefault(item, commit)
+    return found | _blobs(root, {path: f"{commit}^:./{path}" for path, commit in deleted_in.items()})
+
+
+def _blobs(root: Path, names: dict[str, str]) -> dict[str, bytes]:
+    """The content of each git object named (`REV:./PATH`), by key; the missing ones left out."""
+    names = {key: name for key, name in names.items() if "\n" not in name}  # one name a line
+    if not names:
+        return {}
+    request = "".join(f"{name}\n" for name in names.values()).encode("utf-8", "surrogateescape")
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(root), "cat-file", "--batch"], input=request, capture_output=True, check=False,
+            timeout=300,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        return {}
+    if result.returncode != 0:
+        return {}
+    found: dict[str, bytes] = {}
+    out, at = result.stdout, 0
+    for key in names:  # one answer per line asked, in order: "SHA TYPE SIZE\nCONTENT\n" or "NAME missing\n"
+        end = out.find(b"\n", at)
+        if end < 0:
+            break
+        header = out[at:end].split(b" ")
+        at = end + 1
+        if len(header) == 3 and header[1] == b"blob" and header[2].isdigit():
+            size = int(header[2])
+            found[key] = out[at : at + size]
+            at += size + 1
+        elif len(header) == 3 and header[2].isdigit():  # a tree or a commit: skipped all the same
+            at += int(header[2]) + 1
+    return found
 
 
 def repo_prefix(root: Path) -> str:
