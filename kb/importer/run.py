@@ -136,7 +136,7 @@ def import_articles(
         # An article imported before `source` named the import's folder holds the bare path under it.
         before = existing.pop(source, None) or existing.pop(relpath, None)
         written = record.get(before.id) if before is not None else None
-        if before is not None and written is not None and written.origin != origin and not options.overwrite:
+        if before is not None and written is not None and not options.overwrite and _another_folder(kb, written, src):
             report.problems.append(_other_folder_problem(relpath, kb.relpath(before.path), written, origin))
             continue
         if before is not None:
@@ -249,6 +249,19 @@ def _other_folder_problem(relpath: str, article: str, written: Written, origin: 
         f"{origin}; left as it is (give this folder its own name with --source-name NAME; if that folder "
         "moved here, --overwrite takes its articles over)",
     )
+
+
+def _another_folder(kb: KnowledgeBase, written: Written, src: Path) -> bool:
+    """Whether an article was imported from another folder than `src` that is still there. A
+    folder recorded but gone is taken to have moved to `src` (or the KB to be checked out in
+    another place beside its sources): its articles are updated as ever, edits kept."""
+    if written.origin == _origin(kb, src):
+        return False
+    recorded = kb.root / written.origin
+    try:
+        return recorded.is_dir() and recorded.resolve() != src
+    except OSError:
+        return False
 
 
 def _origin(kb: KnowledgeBase, src: Path) -> str:

@@ -222,6 +222,33 @@ def test_a_folder_of_the_same_name_never_takes_the_other_ones_article(
     assert "0 updated" in kb_import(fresh_kb, sources / first / "docs").output
 
 
+def test_a_source_folder_that_moved_still_updates_its_articles_and_keeps_their_edits(
+    tmp_path: Path, fresh_kb: KnowledgeBase
+) -> None:
+    """Moved (or checked out elsewhere beside the KB), the folder recorded is gone: it is the
+    same folder, not another one, so no --overwrite is needed, which would replace edits too."""
+    docs = tmp_path / "old" / "docs"
+    docs.mkdir(parents=True)
+    for name in ("vpn", "printers"):
+        (docs / f"{name}.md").write_text(f"---\ntitle: Connect to the {name}\n---\nFirst text.\n", encoding="utf-8")
+    assert kb_import(fresh_kb, docs).exit_code == 0
+    printers = fresh_kb.articles_dir / "printers.md"
+    printers.write_text(printers.read_text(encoding="utf-8") + "\nA step added in kb.\n", encoding="utf-8")
+    (tmp_path / "old").rename(tmp_path / "new")
+    moved = tmp_path / "new" / "docs"
+    for name in ("vpn", "printers"):
+        with (moved / f"{name}.md").open("a", encoding="utf-8") as source:
+            source.write("A line added at the source.\n")
+
+    result = kb_import(fresh_kb, moved)
+
+    assert result.exit_code == 0, result.output
+    assert "other-folder" not in result.output
+    assert "A line added at the source." in (fresh_kb.articles_dir / "vpn.md").read_text(encoding="utf-8")
+    assert "A step added in kb." in printers.read_text(encoding="utf-8")  # kept, and reported
+    assert "edited-since-import" in result.output
+
+
 def test_a_source_name_that_is_no_folder_name_is_a_usage_error(tmp_path: Path, fresh_kb: KnowledgeBase) -> None:
     result = kb_import(fresh_kb, HERE / "same-name" / "teamA" / "docs", "--source-name", "team/A")
 
