@@ -37,6 +37,7 @@ from kb.project import MAX_ARTICLE_BYTES, KnowledgeBase
 from kb.quality import baseline as baselines
 from kb.quality import suppression
 from kb.quality.cache import DamagedCache, Examined, ResultCache, fingerprint
+from kb.quality.history import changed_since as changed_since_ref
 from kb.quality.history import head_commit
 from kb.quality.policy import Policy, load_policy
 from kb.rules import ArticleRule, article_rules, corpus_rules
@@ -304,16 +305,23 @@ class BaselineWritten:
 
 
 def accept_findings(
-    kb: KnowledgeBase, paths: list[Path] | None = None, *, today: dt.date | None = None, use_cache: bool | None = None
+    kb: KnowledgeBase,
+    paths: list[Path] | None = None,
+    *,
+    changed_since: str | None = None,
+    today: dt.date | None = None,
+    use_cache: bool | None = None,
 ) -> BaselineWritten:
     """Write the baseline accepting every current finding of the articles under `paths`
-    (default: the whole KB); with `paths`, the entries of the other articles are kept, and those
-    of files no longer in the KB dropped."""
+    (default: the whole KB), or of those an audit `changed_since` a git ref looks at. When some
+    are checked, the entries of the others are kept, and those of files no longer in the KB
+    dropped."""
     path = baseline_path(kb)
     _writable(kb, path)  # before the check, which can take a while
-    result = check(kb, paths, today=today, use_cache=use_cache, use_baseline=False)
+    only = changed_since_ref(kb.root, changed_since) if changed_since is not None else None
+    result = check(kb, paths, today=today, only=only, use_cache=use_cache, use_baseline=False)
+    unchecked = set(result.results) - set(result.checked) if paths or only is not None else set()
     try:
-        unchecked = set(result.results) - set(result.checked) if paths else set()
         count = baselines.write_baseline(path, result.findings, keep=unchecked)
     except OSError as exc:
         raise UsageError(f"cannot write the baseline {kb.relpath(path)}: {exc.strerror or exc}") from None

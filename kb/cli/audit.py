@@ -44,7 +44,11 @@ from kb.report import FORMATS, chunks
     "--today", type=click.DateTime(["%Y-%m-%d"]),
     help="Judge review dates as of this day (YYYY-MM-DD; default: $KB_TODAY, else today).",
 )  # fmt: skip
-@click.option("--write-baseline", is_flag=True, help="Accept every current finding in the baseline file, then exit.")
+@click.option(
+    "--write-baseline", is_flag=True,
+    help="Accept every current finding of the articles audited in the baseline file (keeping the "
+    "entries of the others), then exit.",
+)  # fmt: skip
 @click.option("--no-cache", is_flag=True, help="Check every article afresh, without .kb-cache/.")
 @verbosity
 @pass_env
@@ -67,7 +71,7 @@ def command(
         if target is not None:
             _check_writable(target)
     if write_baseline:
-        _write_baseline(env, kb, list(paths), day, no_cache)
+        _write_baseline(env, kb, list(paths), changed_since, day, no_cache)
         return
     started = time.perf_counter()
     report = audit(
@@ -100,8 +104,11 @@ def command(
         sys.exit(1)
 
 
-def _write_baseline(env: Env, kb: KnowledgeBase, paths: list[Path], day: dt.date | None, no_cache: bool) -> None:
-    written = accept_findings(kb, paths, today=day, use_cache=False if no_cache else None)
+def _write_baseline(
+    env: Env, kb: KnowledgeBase, paths: list[Path], changed_since: str | None, day: dt.date | None, no_cache: bool
+) -> None:
+    cache = False if no_cache else None
+    written = accept_findings(kb, paths, changed_since=changed_since, today=day, use_cache=cache)
     env.info(written_message(written.entries, written.findings, display_path(kb, written.relpath)))
 
 

@@ -13,6 +13,7 @@ from kb.check import check
 from kb.cli import cli
 from kb.project import KnowledgeBase
 from tests.quality.conftest import QUALITY
+from tests.quality.test_staleness import git
 
 RULES = QUALITY / "rules"
 
@@ -162,3 +163,25 @@ def test_writing_the_baseline_of_a_moved_file_drops_the_entries_of_its_old_path(
         ("articles/legacy/moved.md", "KB202"),
     ]
     assert check(adopted, today=today).findings == []
+
+
+def test_writing_the_baseline_of_a_pull_request_accepts_the_findings_of_its_articles_only(
+    adopted: KnowledgeBase, today: dt.date
+) -> None:
+    legacy = adopted.articles_dir / "legacy"
+    shutil.copyfile(RULES / "KB204-vague-title.bad.md", legacy / "vague.md")  # on main, never accepted
+    git(adopted.root, "init", "-q", "-b", "main")
+    git(adopted.root, "add", "-A")
+    git(adopted.root, "commit", "-q", "-m", "articles")
+    git(adopted.root, "checkout", "-q", "-b", "pr")
+    wall = legacy / "wall.md"
+    wall.write_text(wall.read_text(encoding="utf-8").replace("## Resolution", "## Fix"), encoding="utf-8")
+
+    result = CliRunner().invoke(cli, ["audit", "--changed-since", "main", "--write-baseline"])
+
+    assert result.exit_code == 0, result.output
+    entries = json.loads((adopted.root / ".kb-baseline.json").read_text(encoding="utf-8"))["entries"]
+    assert {e["path"] for e in entries} == {"articles/legacy/ip.md", "articles/legacy/wall.md"}
+    reported = {(f.code, f.location.name) for f in check(adopted, today=today).findings}
+    assert ("KB204", "vague.md") in reported  # an article the pull request did not change: not accepted
+    assert not any(name == "wall.md" for _, name in reported)  # the changed article's findings are
