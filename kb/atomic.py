@@ -3,9 +3,10 @@
 Each file is written beside its place under a temporary name and renamed over it once complete:
 a reader, or a run cut off halfway, sees the old file or the new one, never half of one. A file
 that is replaced keeps its permissions (an article rewritten by `kb check --fix` stays as it was).
-A symbolic link is written through, as any editor does: the file it points to gets the new text
-and the link stays a link (renamed over, it would become a copy, and the file it shared would
-keep the old text).
+A symbolic link at the place is replaced, so that none planted among kb's own files (its caches,
+manifests, the sites) makes it write where the link points. An article is written through its link
+instead (`through_link`), as an editor does: renamed over, a link would become a copy, and the file
+it shared would keep the old text; the caller decides whether the file it points to may be written.
 """
 
 from __future__ import annotations
@@ -36,18 +37,19 @@ def write_text(path: Path, text: str, *, durable: bool = False) -> None:
         file.write(text)
 
 
-def write_bytes(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` in one step."""
-    with _swapped(path) as temporary:
+def write_bytes(path: Path, data: bytes, *, through_link: bool = False) -> None:
+    """Replace `path` with `data` in one step; `through_link`: if `path` is a link, the file it
+    points to instead."""
+    with _swapped(path, through_link=through_link) as temporary:
         temporary.write_bytes(data)
 
 
 @contextmanager
-def _swapped(path: Path) -> Iterator[Path]:
-    """A temporary file beside `path` (beside the file it links to, for a link) to write, renamed
-    over that file (with its permissions) when the block ends without an error, removed when it
-    does not."""
-    if path.is_symlink():
+def _swapped(path: Path, *, through_link: bool = False) -> Iterator[Path]:
+    """A temporary file beside `path` to write, renamed over it (with its permissions) when the
+    block ends without an error, removed when it does not. `through_link`: a link at `path` is
+    followed, and the file it points to replaced."""
+    if through_link and path.is_symlink():
         path = path.resolve()  # every link of a chain followed; the rename then replaces the file
     # Hidden, and a name of its own: two writers of the same file (processes, or kb serve's
     # threads) never share one.

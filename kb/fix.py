@@ -61,7 +61,7 @@ def fix_articles(paths: list[Path], root: Path | None = None) -> Fixes:
             continue
         fixed = fix_bytes(data)
         if fixed != data:
-            atomic.write_bytes(path, fixed)  # through a link, to the file it points to
+            atomic.write_bytes(path, fixed, through_link=True)  # to the file a link points to (inside the KB)
             fixes.changed.append(path)
     return fixes
 

@@ -55,16 +55,31 @@ def _names(folder: Path) -> list[str]:
     return sorted(path.name for path in folder.iterdir())
 
 
-def test_a_link_is_written_through_and_stays_a_link(tmp_path: Path) -> None:
-    target = tmp_path / "shared" / "kb-baseline.json"
+def test_a_link_is_replaced_and_what_it_points_to_left_alone(tmp_path: Path) -> None:
+    """kb's own files (caches, manifests, sites): a link planted there never leads a write away."""
+    target = tmp_path / "elsewhere" / "profile"
     target.parent.mkdir()
     target.write_text("old", encoding="utf-8")
-    link = tmp_path / "kb-baseline.json"
-    link.symlink_to(Path("shared/kb-baseline.json"))
+    link = tmp_path / "manifest.json"
+    link.symlink_to(target)
 
     atomic.write_text(link, "new")
 
+    assert not link.is_symlink()
+    assert link.read_text(encoding="utf-8") == "new"
+    assert target.read_text(encoding="utf-8") == "old"
+
+
+def test_a_link_is_written_through_when_asked_and_stays_a_link(tmp_path: Path) -> None:
+    target = tmp_path / "shared" / "article.md"
+    target.parent.mkdir()
+    target.write_text("old", encoding="utf-8")
+    link = tmp_path / "article.md"
+    link.symlink_to(Path("shared/article.md"))
+
+    atomic.write_bytes(link, b"new", through_link=True)
+
     assert link.is_symlink()
     assert target.read_text(encoding="utf-8") == "new"
-    assert _names(tmp_path) == ["kb-baseline.json", "shared"]
-    assert _names(target.parent) == ["kb-baseline.json"]
+    assert _names(tmp_path) == ["article.md", "shared"]
+    assert _names(target.parent) == ["article.md"]
