@@ -19,8 +19,8 @@ class SkippedLink:
     target: Path
 
     @property
-    def message(self) -> str:
-        return f"{self.path}: not fixed: it links to {self.target}, outside the knowledge base; fix that file there"
+    def reason(self) -> str:
+        return f"not fixed: it links to {self.target}, outside the knowledge base; fix that file there"
 
 
 @dataclass

@@ -57,7 +57,9 @@ def test_an_article_linked_to_a_file_outside_the_kb_is_left_alone_and_said_so(
     fixes = fix_articles(kb.article_paths(None), kb.root)
     assert fixes.changed == []
     assert fixes.skipped == [SkippedLink(link, outside.resolve())]
-    assert "outside the knowledge base" in fixes.skipped[0].message
+    assert "outside the knowledge base" in fixes.skipped[0].reason
+    said = CliRunner().invoke(cli, ["check", "--fix"])
+    assert f"articles/billing/invoice-emails.md: not fixed: it links to {outside.resolve()}, outside" in said.output
 
 
 def test_one_run_removes_a_doubled_byte_order_mark(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:

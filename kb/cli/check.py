@@ -13,7 +13,7 @@ import click
 from kb.check import accept_findings, check
 from kb.cli.common import Env, colour_for, display_path, format_findings, pass_env, plural, verbosity
 from kb.findings import Level
-from kb.fix import fix_files
+from kb.fix import fix_articles
 from kb.quality.baseline import written_message
 
 
@@ -27,7 +27,9 @@ from kb.quality.baseline import written_message
     "--fail-level", type=click.Choice(["info", "warning", "error"]), default=None,
     help="Exit 1 on findings at or above this level (default: check.fail_level in kb.yaml).",
 )  # fmt: skip
-@click.option("--fix", is_flag=True, help="Rewrite files to remove a byte order mark and CRLF endings first.")
+@click.option(
+    "--fix", is_flag=True, help="Rewrite files first: remove byte order marks, turn CRLF and lone CR endings into LF."
+)
 @click.option(
     "--today", type=click.DateTime(["%Y-%m-%d"]),
     help="Judge review dates as of this day (YYYY-MM-DD; default: $KB_TODAY, else today).",
@@ -54,9 +56,11 @@ def command(
         for path in outside:
             env.info(f"{path}: not in the articles folder ({kb.config.articles}/), not checked")
     if fix:
-        fixed = fix_files(kb.article_paths(list(paths)))
-        if fixed:
-            env.info(f"Fixed {plural(len(fixed), 'file')}: byte order marks and line endings.")
+        fixes = fix_articles(kb.article_paths(list(paths)), kb.root)
+        for skipped in fixes.skipped:
+            env.info(f"{display_path(kb, kb.relpath(skipped.path))}: {skipped.reason}")
+        if fixes.changed:
+            env.info(f"Fixed {plural(len(fixes.changed), 'file')}: byte order marks and line endings.")
     day = today.date() if today else None
     cache = False if no_cache else None
     if write_baseline:
