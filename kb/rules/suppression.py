@@ -68,7 +68,8 @@ class InvalidSuppression(Rule):
 class StaleBaselineEntry(Rule):
     """## What it does
     Reports an entry of the baseline file (`.kb-baseline.json`) that no finding matches any more:
-    the problem was fixed, or the text it was about changed.
+    the problem was fixed, the text it was about changed, or its file was deleted or moved (then
+    it would accept the findings of any file that comes to that path later).
 
     ## Why it matters
     The baseline lets a team adopt kb on an existing knowledge base without fixing everything at
