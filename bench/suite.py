@@ -77,6 +77,14 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         run=check.check_cold,
     ),
     Benchmark(
+        name="check-floor",
+        label="kb check (cold, no article rules)",
+        about="`python -m kb check -q` as check-cold, on a copy of the KB whose kb.yaml ignores every article rule: "
+        "reading, schema, parse, facts and the rules across articles only",
+        versus="the floor of a cold `kb check` (no article rule runs) vs each anchor's full build",
+        run=check.check_floor,
+    ),
+    Benchmark(
         name="check-warm",
         label="kb check (warm)",
         about="`python -m kb check -q` again with nothing changed: per-article results from .kb-cache/",
