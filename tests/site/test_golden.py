@@ -83,3 +83,25 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("page", PAGES)
 def test_built_pages_match_the_golden_files(built_site: Path, page: str) -> None:
     compare(GOLDEN / page, (built_site / page).read_text(encoding="utf-8"))
+
+
+def _build_named(tmp_path: Path, name: str) -> Path:
+    import shutil
+
+    root = tmp_path / "kb"
+    shutil.copytree(FIXTURES / "site-kb", root)
+    config = root / "kb.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("name: Acme Help\n", f"name: {name}\n"), "utf-8")
+    build(KnowledgeBase(root), today=TODAY, search=False)
+    return root / "site"
+
+
+def footer(page: Path) -> str:
+    text = page.read_text(encoding="utf-8")
+    return text[text.index('<footer class="site-footer">') :].split("</footer>")[0]
+
+
+def test_the_footer_names_the_kb_once_when_the_site_has_its_name(tmp_path: Path) -> None:
+    site = _build_named(tmp_path, "Acme Help Center")  # the public site's own title
+    assert footer(site / "public" / "index.html").count("Acme Help Center") == 1
+    assert "Acme Help Center · Acme KB (internal)" in footer(site / "internal" / "index.html")
