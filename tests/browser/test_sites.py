@@ -211,3 +211,15 @@ def test_the_scan_reports_what_it_should(tab: Tab) -> None:
     found = " ".join(axe_violations(tab.page))
     for rule in ("document-title", "html-has-lang", "image-alt", "landmark-one-main"):
         assert rule in found
+
+
+@pytest.mark.parametrize("query", ["", "?q=token"])
+def test_the_search_page_leaves_focus_where_a_page_starts(tab: Tab, built_sites: Sites, query: str) -> None:
+    page = tab.page
+    page.goto(built_sites.public + "search.html" + query)
+    if query:
+        page.locator("#kb-results li").first.wait_for()
+    assert page.evaluate("document.activeElement === document.body")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
+    assert tab.errors == []

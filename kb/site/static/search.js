@@ -140,5 +140,6 @@
     input.value = initial;
     run(initial);
   }
-  input.focus();
+  // No focus on load: a keyboard user starts at the skip link as on every other page, and a
+  // screen reader starts with the page's title; the status line announces the results.
 })();
