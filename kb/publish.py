@@ -84,7 +84,7 @@ def visible_body(article: Article, site: Site) -> str:
     # (parsing is the cost that dominates a build of thousands of articles).
     if shows_internal_notes(site) or not may_hold_internal_blocks(article.body):
         return article.body
-    return markdown.without_lines(article.body, _with_closing_lines(article))
+    return _without_notes(article.body_lines, _with_closing_lines(article))
 
 
 # Every internal block opens with a line holding ':::' (or more colons) and then 'internal' in
@@ -97,19 +97,55 @@ def may_hold_internal_blocks(body: str) -> bool:
     return _OPENING.search(body) is not None
 
 
-_CLOSING = re.compile(r"^\s*:{3,}\s*$")
+# A block's closing line, in a quote or a list item too (`> :::`, `  :::`).
+_CLOSING = re.compile(r"^[ \t>]*:{3,}\s*$")
+_QUOTE_PREFIX = re.compile(r"^[ \t>]*")
+_ALERT = re.compile(r"^[ \t>]*>[ \t]*\[![A-Za-z]+\][ \t]*$")  # `> [!NOTE]` alone on its line
 
 
-def _with_closing_lines(article: Article) -> list[tuple[int, int]]:
+def _with_closing_lines(article: Article) -> list[tuple[int, int, int]]:
     """The internal blocks' line ranges including their closing `:::` line, which the container
-    rule leaves out of the token's map (left behind, it would print a stray ':::')."""
+    rule leaves out of the token's map (left behind, it would print a stray ':::'); and the
+    `> [!NOTE]` line of an alert that holds nothing else (left, it would print an empty box).
+    Each with the quote markers its blanked lines keep: those of the quotes around the block, and
+    around the alert when the alert goes."""
     lines = article.body_lines
     ranges = []
     for start, end in markdown.internal_blocks(article.tokens):
         if end < len(lines) and _CLOSING.match(lines[end]):
             end += 1
-        ranges.append((start, end))
+        depth = _depth(lines[start])
+        if start > 0 and _ALERT.match(lines[start - 1]) and _quote_ends(lines, end, _depth(lines[start - 1])):
+            start, depth = start - 1, _depth(lines[start - 1]) - 1
+        ranges.append((start, end, depth))
     return ranges
+
+
+def _quote_ends(lines: list[str], end: int, depth: int) -> bool:
+    """Whether a quote `depth` deep holds nothing after line `end` (bare `>` lines aside)."""
+    for line in lines[end:]:
+        if _QUOTE_PREFIX.sub("", line, count=1).strip():
+            return _depth(line) < depth
+        if _depth(line) < depth:
+            return True  # a blank line, or one of a quote around it, ends the quote
+    return True
+
+
+def _depth(line: str) -> int:
+    """How many quotes deep a line is (its leading `>` markers)."""
+    prefix = _QUOTE_PREFIX.match(line)
+    return prefix.group(0).count(">") if prefix else 0
+
+
+def _without_notes(lines: list[str], ranges: list[tuple[int, int, int]]) -> str:
+    """The body with the lines in `ranges` blanked (kept, so line numbers do not move), each
+    keeping the quote markers its range says: what follows a note in the same quote or alert
+    stays in it."""
+    kept = list(lines)
+    for start, end, depth in ranges:
+        for i in range(start, min(end, len(kept))):
+            kept[i] = " ".join(">" * min(depth, _depth(kept[i])))
+    return "\n".join(kept)
 
 
 @dataclass

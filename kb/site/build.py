@@ -407,8 +407,9 @@ def _choose_sites(configured: dict[str, Site], wanted: list[str] | None) -> list
 def _kept_off_customer_site(
     view: SiteView, health: Health, policy: OverduePolicy, warnings: list[ConfigWarning]
 ) -> SiteView:
-    """On a customer site, articles with a secret or a card number (errors of the safe group)
-    are kept off, each with a warning; with the `hide` policy, overdue ones too."""
+    """On a customer site, articles with a secret or a card number, or a staff note whose markup
+    went wrong (`kb.quality.unpublishable`), are kept off, each with a warning; with the `hide`
+    policy, overdue ones too."""
     if not view.site.public:
         return view
 
@@ -417,7 +418,10 @@ def _kept_off_customer_site(
         if known and known.unsafe:
             # No line for the warning: its excerpt would print the secret into the build's log.
             message = f"not published on the {view.site.name} site: {known.unsafe[0]}"
-            hint = "remove it (the warning names its line), or suppress it inline with a reason if it is made up"
+            hint = (
+                "fix it (the warning names its line; kb explain CODE says how); a made-up secret or card "
+                "number may be suppressed inline with a reason"
+            )
             warnings.append(ConfigWarning(message, path=published.article.path, hint=hint))
             return True
         return policy is OverduePolicy.HIDE and known is not None and known.staleness.state == "overdue"

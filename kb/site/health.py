@@ -118,9 +118,9 @@ def _read(kb: KnowledgeBase, report: AuditReport, health: Health) -> None:
 
 
 class _Unsafe:
-    """What keeps each article off customer sites: the audit's findings of the secret and
-    card-number rules, or, for a file where kb.yaml's lint settings turn one off, the rules run
-    afresh (those settings decide what `kb check` reports, not what customers may read)."""
+    """What keeps each article off customer sites (`kb.quality.unpublishable`): the audit's
+    findings of those rules, or, for a file where kb.yaml's lint settings turn one off, the rules
+    run afresh (those settings decide what `kb check` reports, not what customers may read)."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb

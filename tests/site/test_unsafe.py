@@ -89,3 +89,44 @@ def test_the_warning_blames_the_lint_settings_only_for_a_rule_they_turn_off(kb_r
 
     [warning] = report.warnings
     assert warning.message.endswith("KB501 secret on line 32: AWS access key AKIA…")
+
+
+def test_a_staff_note_never_closed_inside_an_alert_keeps_the_article_off_the_public_site(
+    kb_root: Path, tmp_path: Path
+) -> None:
+    """A lazy line ends the note early, so the parser puts the lines after it outside the note,
+    though the writer meant them for staff: published, they leaked (KB104 warned, the build went on)."""
+    _add(kb_root, "\n> [!TIP]\n> ::: internal\n> Staff only: first line\nstaff lazy line\n>\n"
+                  "> QA-MARKER-LEAK staff only: the waiver code is quokka.\n> :::\n")  # fmt: skip
+
+    report = build(KnowledgeBase(kb_root), out=tmp_path / "out", today=TODAY, search=False)
+
+    public = all_text(tmp_path / "out" / "public")
+    assert not [name for name, text in public.items() if "QA-MARKER-LEAK" in text or "KB-0005" in text]
+    assert "QA-MARKER-LEAK" in (tmp_path / "out" / "internal" / "articles" / "kb-0005.html").read_text("utf-8")
+    [warning] = [w.render() for w in report.warnings if "KB104" in w.render()]
+    assert ": not published on the public site: KB104 unclosed-internal-block on line 33:" in warning
+
+
+def test_an_alert_holding_only_a_staff_note_shows_nothing_of_it_on_the_public_site(
+    kb_root: Path, tmp_path: Path
+) -> None:
+    """Its `> :::` line printed as a quote, under an empty Note box."""
+    _add(kb_root, "\n> [!NOTE]\n> ::: internal\n> Refunds over 500 EUR need a second approver.\n> :::\n"
+                  "\nTail paragraph.\n\n> [!TIP]\n> ::: internal\n> Staff: check the ledger first.\n> :::\n>\n"
+                  "> Customers can retry the payment.\n")  # fmt: skip
+
+    report = build(KnowledgeBase(kb_root), out=tmp_path / "out", today=TODAY, search=False)
+
+    assert not [w for w in report.warnings if "KB-0005" in w.render() or "payment-required" in w.render()]
+    page = (tmp_path / "out" / "public" / "articles" / "kb-0005.html").read_text("utf-8")
+    assert ":::" not in page
+    assert "markdown-alert-note" not in page  # the Note had nothing else: no empty box
+    assert "Tail paragraph." in page
+    assert page.count("markdown-alert-tip") == 1  # the rest of the Tip stays in it
+    assert "Customers can retry the payment." in page
+    assert "second approver" not in page
+    assert "ledger" not in page
+    staff = (tmp_path / "out" / "internal" / "articles" / "kb-0005.html").read_text("utf-8")
+    assert "second approver" in staff
+    assert "markdown-alert-note" in staff
