@@ -223,3 +223,49 @@ def test_the_search_page_leaves_focus_where_a_page_starts(tab: Tab, built_sites:
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
     assert tab.errors == []
+
+
+# At 320 px (400% zoom) a page reflows: no sideways scrolling (WCAG 1.4.10). These pages hold a
+# long code in a title, a heading, a link or a list (WorkspaceQuotaExceededException).
+NARROW_PAGES = [
+    "index.html",
+    "articles/kb-1042.html",
+    "articles/kb-1055.html",
+    "errors/WorkspaceQuotaExceededException/",
+    "errors/",
+    "tags/quota.html",
+    "areas/workspace/storage.html",
+    "search.html",
+    "404.html",
+]
+
+
+def sideways(page: Any) -> int:
+    """How far the page scrolls sideways, in CSS pixels."""
+    return int(page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+
+
+@pytest.mark.parametrize("site", ["public", "internal"])
+def test_no_page_scrolls_sideways_at_320_px(browser: Any, sample_sites: Sites, site: str) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    base = getattr(sample_sites, site)
+    wide = {}
+    for path in [*NARROW_PAGES, *(["health/"] if site == "internal" else [])]:
+        page.goto(base + path)
+        if sideways(page) > 0:
+            wide[path] = sideways(page)
+    context.close()
+    assert wide == {}
+
+
+def test_the_search_page_fits_320_px_with_results(browser: Any, built_sites: Sites) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(built_sites.public + "search.html?q=token")
+    page.locator("#kb-results li").first.wait_for()
+    assert sideways(page) == 0
+    box = page.locator("#kb-search button").bounding_box()
+    assert box is not None
+    assert box["x"] + box["width"] <= 320
+    context.close()
