@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -269,3 +270,23 @@ def test_the_search_page_fits_320_px_with_results(browser: Any, built_sites: Sit
     assert box is not None
     assert box["x"] + box["width"] <= 320
     context.close()
+
+
+LOW_CONTRAST = (Path(__file__).parent / "low_contrast.js").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_print_uses_the_light_palette_whatever_the_screen_scheme(tab: Tab, built_sites: Sites, scheme: str) -> None:
+    page = tab.page
+    page.emulate_media(media="print", color_scheme=scheme)
+    found = {}
+    pages = [built_sites.public + "articles/kb-0001.html", built_sites.public + "errors/AUTH-401/"]
+    staff = ["articles/kb-0001.html", "articles/kb-0003.html", "articles/kb-0006.html", "articles/kb-0008.html"]
+    pages += [built_sites.internal + path for path in [*staff, "health/"]]
+    for url in pages:
+        page.goto(url)
+        low = page.evaluate(LOW_CONTRAST)
+        if low:
+            found[url] = low
+    assert found == {}, json.dumps(found, indent=1)
+    assert len(page.pdf()) > 1000
