@@ -6,6 +6,7 @@ where a missing browser is a failure.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import shutil
@@ -87,6 +88,24 @@ def sample_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
         patch.setattr(collect, "HEALTH_ROWS_PER_PAGE", 20)  # a paged knowledge-health list to scan
         patch.setattr(collect, "LIST_ROWS_PER_PAGE", 3)  # and paged tag and product-area lists
         build(KnowledgeBase(REPO), out=out, today=TODAY, search=False)
+    servers = [_serve(out / "internal"), _serve(out / "public")]
+    urls = [f"http://127.0.0.1:{s.server_address[1]}/" for s in servers]
+    yield Sites(urls[0], urls[1], out, servers)
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+LATE = dt.date(2026, 12, 10)  # the sample KB has overdue, due-soon, current and archived articles then
+
+
+@pytest.fixture(scope="session")
+def late_sample_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
+    """The sample KB built on a later day, when some of its reviews are overdue and others due soon."""
+    if not (REPO / "kb.yaml").is_file() or not (REPO / "articles").is_dir():
+        pytest.skip("the sample knowledge base (kb.yaml, articles/) is not in this checkout")
+    out = tmp_path_factory.mktemp("late-sample-site")
+    build(KnowledgeBase(REPO), out=out, today=LATE, search=False)
     servers = [_serve(out / "internal"), _serve(out / "public")]
     urls = [f"http://127.0.0.1:{s.server_address[1]}/" for s in servers]
     yield Sites(urls[0], urls[1], out, servers)

@@ -290,3 +290,14 @@ def test_print_uses_the_light_palette_whatever_the_screen_scheme(tab: Tab, built
             found[url] = low
     assert found == {}, json.dumps(found, indent=1)
     assert len(page.pdf()) > 1000
+
+
+def test_the_knowledge_health_page_at_320_px_is_clean(browser: Any, late_sample_sites: Sites) -> None:
+    """Its report's tables reflow: no region scrolls sideways that a keyboard user cannot reach."""
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(late_sample_sites.internal + "health/")
+    assert page.locator("section[aria-labelledby='h-overdue'] tbody tr").count() > 0
+    assert axe_violations(page) == []
+    assert sideways(page) == 0
+    context.close()
