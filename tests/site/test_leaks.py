@@ -23,6 +23,19 @@ from tests.site.conftest import FIXTURES, SITE_KB, TODAY, read_tree
 from tests.site.test_build import all_text
 
 ARTICLE_TEMPLATE = (FIXTURES / "generated-article.md.txt").read_text(encoding="utf-8")
+# Where an internal note stands, as writers put it: in a list, a quote or an alert, and written
+# wrong (a lazy line that ends it early, a closing line forgotten): it never reaches the public site.
+NOTE_PLACES = {
+    "top": "::: internal\n{note}\n:::\n",
+    "list item": "- Open the billing page.\n\n  ::: internal\n  {note}\n  :::\n",
+    "quote": "> ::: internal\n> {note}\n> :::\n",
+    "alert": "> [!NOTE]\n> ::: internal\n> {note}\n> :::\n",
+    "alert with more": "> [!TIP]\n> Customers can retry.\n>\n> ::: internal\n> {note}\n> :::\n>\n> Then sign in.\n",
+    "lazy line": "> [!TIP]\n> ::: internal\n> Staff first line\nlazy line\n>\n> {note}\n> :::\n",
+    "never closed": "::: internal\n{note}\n",
+    "never closed in a quote": "> ::: internal\n> first line\n>\n> {note}\n",
+}
+WRITTEN_WRONG = {"lazy line", "never closed", "never closed in a quote"}  # kept off customer sites whole
 
 
 @st.composite
@@ -41,7 +54,7 @@ def knowledge_bases(draw: st.DrawFn) -> list[dict[str, str]]:
                 "note": f"Zqx internal note marker {n} {draw(st.text(alphabet='abcdefgh ', min_size=0, max_size=12))}",
                 "link": (link := f"KB-{5000 + draw(st.integers(min_value=0, max_value=count - 1))}"),
                 "link_lower": link.lower(),
-                "internal_block": "yes" if draw(st.booleans()) else "",
+                "internal_block": draw(st.sampled_from(sorted(NOTE_PLACES))) if draw(st.booleans()) else "",
                 "code": draw(st.sampled_from(["AUTH-401", "AUTH-403", "PAY-402"])),
             }
         )
@@ -53,7 +66,7 @@ def write_kb(root: Path, articles: list[dict[str, str]]) -> None:
     folder = root / "articles" / "generated"
     folder.mkdir(parents=True)
     for article in articles:
-        note = f"::: internal\n{article['note']}\n:::\n" if article["internal_block"] else ""
+        note = NOTE_PLACES[article["internal_block"]].format(note=article["note"]) if article["internal_block"] else ""
         text = ARTICLE_TEMPLATE.format(**article, internal=note)
         (folder / f"{article['id'].lower()}.md").write_text(text, encoding="utf-8")
 
@@ -76,8 +89,10 @@ def test_the_public_site_never_contains_what_it_withholds(articles: list[dict[st
             if article["internal_block"]:
                 assert article["note"].strip() in internal
                 assert article["note"].strip() not in everything
-            if is_public(article):
+            if is_public(article) and article["internal_block"] not in WRITTEN_WRONG:
                 assert article["title"] in everything
+            elif is_public(article):
+                assert not [name for name in public if article["id"].lower() in name]  # no page of its own
             else:
                 assert article["title"] not in everything
                 # Its id may only name the redirect of a formerly public, now archived article.
