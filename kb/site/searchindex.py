@@ -1,8 +1,12 @@
 """The Pagefind index of one site, built from that site's own output and nothing else.
 
 Pagefind reads the pages marked `data-pagefind-body` (articles and error-code pages), so
-redirects, lists and the 404 page stay out of search. The binary ships with the `pagefind[bin]`
-package; kb never downloads anything.
+redirects, lists and the 404 page stay out of search. The binary is Pagefind's extended one, from
+the `pagefind[extended]` package (kb never downloads anything): it alone cuts Chinese, Japanese and
+Thai, written without spaces, into words, and only on pages it indexes in one of those languages.
+So in a site of another language, the pages whose indexed text has their characters (a Japanese
+article in an English KB) are indexed in parts of their own, in their language (`ja`, `zh` or
+`th`); the search page merges those as it merges any part.
 
 Pagefind holds what it indexes in memory: about 150 KB for each page of the corpus's articles,
 8 GB for a site of 50,000 in one run. A site with more pages than `site.search_pages_per_run`
@@ -22,6 +26,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import zlib
@@ -35,9 +40,22 @@ from kb.site.output import files_under, link_or_copy
 
 PARTS_FILE = "kb-parts.json"  # in the site's bundle: the other parts' folders, relative to it
 ENTRY_FILE = "pagefind-entry.json"  # in every bundle Pagefind writes
-RECORD_VERSION = 2
+RECORD_VERSION = 3
 UNMARKED = -1  # in a record made in parts: the part of a page Pagefind leaves out
 _MARKER = b"data-pagefind-body"
+SEGMENTED = ("ja", "th", "zh")  # the languages the extended binary cuts into words
+# The characters that tell each of them, looked for as UTF-8 (no page is decoded) in the text
+# after the marker, in this order: kana say Japanese (whose kanji are Han characters too), then
+# Thai, then Han characters alone say Chinese. `_LEADS`: the first bytes they can start with,
+# looked for first (a page without any is read at the speed of memchr, not of a regex).
+# U+3040-30FF, 31F0-31FF, FF66-FF9F:
+_KANA = rb"\xe3[\x81-\x83]|\xe3\x87[\xb0-\xbf]|\xef\xbd[\xa6-\xbf]|\xef\xbe[\x80-\x9f]"
+_SCRIPTS = (
+    ("ja", re.compile(_KANA)),
+    ("th", re.compile(rb"\xe0[\xb8\xb9]")),  # U+0E00-0E7F
+    ("zh", re.compile(rb"\xe3[\x90-\xbf]|[\xe4-\xe9][\x80-\xbf]")),  # U+3400-9FFF
+)
+_LEADS = tuple(bytes([lead]) for lead in (0xE0, 0xE3, 0xE4, 0xE5, 0xE6, 0xE7, 0xE8, 0xE9, 0xEF))
 
 
 class SearchIndexError(KbError):
@@ -45,16 +63,19 @@ class SearchIndexError(KbError):
 
 
 def executable() -> str:
+    """Pagefind's extended binary: from `pagefind[extended]`, else `pagefind_extended` on the PATH.
+    Never the standard binary, which would index a Japanese sentence as one word, unnoticed."""
     try:
-        import pagefind_bin  # type: ignore[import-untyped, import-not-found, unused-ignore]
+        import pagefind_bin_extended  # type: ignore[import-untyped, import-not-found, unused-ignore]
 
-        return str(pagefind_bin.get_executable())
+        return str(pagefind_bin_extended.get_executable())
     except (ImportError, FileNotFoundError):
-        found = shutil.which("pagefind")
+        found = shutil.which("pagefind_extended")
         if found:
             return found
     raise SearchIndexError(
-        "the pagefind binary is not installed", hint="pip install 'pagefind[bin]', or set site.search: false in kb.yaml"
+        "Pagefind's extended binary is not installed",
+        hint="pip install 'pagefind[extended]', or set site.search: false in kb.yaml",
     )
 
 
@@ -66,9 +87,9 @@ class Indexed:
     """What a site's bundle was built from, kept beside the site so that the next index runs
     Pagefind only on what changed: the Pagefind setup, the number of parts, each HTML page's key
     with its part, and a digest of each part's entry file (which tells that bundle from another).
-    A site with more pages than one run takes has its pages read for the marker (`marks_read`),
-    and a page Pagefind leaves out is in part `UNMARKED`; a smaller site, indexed in one run
-    without reading its pages, has every page in part 0."""
+    A site indexed in parts has its pages read for the marker (`marks_read`), and a page Pagefind
+    leaves out is in part `UNMARKED`; a site indexed in one run has every page in part 0.
+    `languages`: the language each part is indexed in, "" for the site's own (all, when empty)."""
 
     setup: str
     parts: int
@@ -76,6 +97,7 @@ class Indexed:
     marks_read: bool
     entries: dict[int, str] = field(default_factory=dict)
     scanned: frozenset[str] = frozenset()  # what the bundle was found clean of (`Forbidden.keys()`)
+    languages: tuple[str, ...] = ()
     kept: frozenset[int] = field(default=frozenset(), compare=False)  # parts taken from the live bundle
 
     @cached_property
@@ -92,14 +114,19 @@ class Indexed:
             mine is not None
             and mine == other.by_part.get(number)
             and (self.setup, self.parts, self.marks_read) == (other.setup, other.parts, other.marks_read)
+            and self.language_of(number) == other.language_of(number)
         )
+
+    def language_of(self, number: int) -> str:
+        """The language part `number` is indexed in; "" for the site's own."""
+        return self.languages[number] if 0 <= number < len(self.languages) else ""
 
     def to_json(self) -> str:
         return json.dumps(
             {
                 "version": RECORD_VERSION, "setup": self.setup, "parts": self.parts, "pages": self.pages,
                 "marks_read": self.marks_read, "entries": {str(n): e for n, e in self.entries.items()},
-                "scanned": sorted(self.scanned),
+                "scanned": sorted(self.scanned), "languages": list(self.languages),
             }
         )  # fmt: skip
 
@@ -116,7 +143,9 @@ class Indexed:
             if set(entries) != set(range(int(data["parts"]))):
                 return None
             scanned = frozenset(str(key) for key in data["scanned"])
-            return cls(str(data["setup"]), int(data["parts"]), pages, bool(data["marks_read"]), entries, scanned)
+            languages = tuple(str(language) for language in data["languages"])
+            setup, parts, marks_read = str(data["setup"]), int(data["parts"]), bool(data["marks_read"])
+            return cls(setup, parts, pages, marks_read, entries, scanned, languages)
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None
 
@@ -157,38 +186,47 @@ def build_index(
     is saved at 50,000 articles, one or two Pagefind runs of 63. Returns the new bundle's record."""
     setup = _setup(language, pages_per_run)
     files = {name: keys.get(name) or _unknown(site / name) for name in files_under(site, ".html")}
-    if len(files) <= pages_per_run:  # only then are they read, to keep those Pagefind indexes
-        parts = [list(files)]
+    previous = live.record if live is not None and live.record.setup == setup and live.record.marks_read else None
+    # A site in Japanese, Chinese or Thai is indexed whole in its language, which cuts the others'
+    # text too; a site in another language has its pages read for their characters.
+    mixed = _base(language) not in SEGMENTED
+    read: dict[str, str | None] = {}  # each page's language ("" the site's); None: Pagefind leaves it out
+    if mixed:
+        read = {name: _indexed_in(site / name, key, previous, name) for name, key in files.items()}
+    if len(files) <= pages_per_run and not any(read.values()):
+        parts, languages = [list(files)], [""]  # one run over the whole site, as Pagefind does it alone
         record = Indexed(setup, 1, {name: (key, 0) for name, key in files.items()}, marks_read=False)
     else:
-        previous = live.record if live is not None and live.record.setup == setup and live.record.marks_read else None
-        known = previous.pages if previous is not None else {}
-        parts = assign_parts([n for n, key in files.items() if _is_marked(site / n, key, known.get(n))], pages_per_run)
+        if not mixed:
+            read = {name: "" if _is_marked(site / name, key, previous, name) else None for name, key in files.items()}
+        parts, languages = _parts_by_language(read, pages_per_run)
         part_of = {name: number for number, part in enumerate(parts) for name in part}
         pages = {name: (key, part_of.get(name, UNMARKED)) for name, key in files.items()}
-        record = Indexed(setup, len(parts), pages, marks_read=True)
+        record = Indexed(setup, len(parts), pages, marks_read=True, languages=tuple(languages))
     kept = frozenset(n for n in range(len(parts)) if live is not None and live.keep(record, n, _place(output, n)))
-    if len(parts) == 1:  # one run over the whole site, as Pagefind does it alone (a site without marked pages too)
+    if len(parts) == 1:  # one run over the whole site (a site without marked pages too)
         if not kept:
-            _run(site, output, language, site)
+            _run(site, output, languages[0] or language, site)
     else:
-        _run_parts(site, output, language, scratch, {n: part for n, part in enumerate(parts) if n not in kept})
+        todo = {n: (part, languages[n] or language) for n, part in enumerate(parts) if n not in kept}
+        _run_parts(site, output, scratch, todo)
     _write_parts(output, len(parts) - 1)
     entries = {n: _entry_digest(_place(output, n)) or "" for n in range(len(parts))}
     return replace(record, entries=entries, kept=kept)
 
 
-def _run_parts(site: Path, output: Path, language: str, scratch: Path, parts: dict[int, list[str]]) -> None:
-    """Index each of `parts` (by number) into its place in `output`, one after the other (a
-    Pagefind run already keeps about one and a half cores busy). Each part is a folder of hard
-    links to its pages, at the same paths as in the site, so that Pagefind gives each page its URL
-    in the site; each run writes into `scratch`, moved in place once all succeeded (beside the
-    parts kept in `output`)."""
+def _run_parts(site: Path, output: Path, scratch: Path, parts: dict[int, tuple[list[str], str]]) -> None:
+    """Index each of `parts` (by number: its pages and their language) into its place in `output`,
+    one after the other (a Pagefind run already keeps about one and a half cores busy). Each part
+    is a folder of hard links to its pages, at the same paths as in the site, so that Pagefind
+    gives each page its URL in the site; each run writes into `scratch`, moved in place once all
+    succeeded (beside the parts kept in `output`)."""
     shutil.rmtree(scratch, ignore_errors=True)
     try:
         for number in sorted(parts):
             tree = scratch / "pages" / str(number)
-            for name in parts[number]:
+            pages, language = parts[number]
+            for name in pages:
                 _link(site / name, tree / name)
             _run(tree, scratch / "bundles" / str(number), language, site)
             shutil.rmtree(tree)
@@ -232,11 +270,44 @@ def indexed_pages(site: Path) -> list[str]:
     return [name for name in files_under(site, ".html") if _has_marker(site / name)]
 
 
-def _is_marked(path: Path, key: str, known: Page | None) -> bool:
-    """Whether Pagefind indexes the page; `known`: the page in a record made in parts."""
+def _parts_by_language(read: dict[str, str | None], pages_per_run: int) -> tuple[list[list[str]], list[str]]:
+    """The parts of the pages Pagefind indexes (`read`: each page's language, None for a page it
+    leaves out), those of the site's own language first, and the language of each part."""
+    by_language: dict[str, list[str]] = {}
+    for name, language in read.items():
+        if language is not None:
+            by_language.setdefault(language, []).append(name)
+    parts: list[list[str]] = []
+    languages: list[str] = []
+    for language in sorted(by_language):
+        made = assign_parts(by_language[language], pages_per_run)
+        parts += made
+        languages += [language] * len(made)
+    return (parts, languages) if parts else ([[]], [""])
+
+
+def _is_marked(path: Path, key: str, previous: Indexed | None, name: str) -> bool:
+    """Whether Pagefind indexes the page; `previous`: the record of a bundle made in parts."""
+    known = previous.pages.get(name) if previous is not None else None
     if known is not None and known[0] == key:
         return known[1] != UNMARKED  # the same page as when that bundle was made: not read again
     return _has_marker(path)
+
+
+def _indexed_in(path: Path, key: str, previous: Indexed | None, name: str) -> str | None:
+    """The language a page of a site whose own language Pagefind does not cut into words is
+    indexed in: "" for the site's, one of `SEGMENTED` when its indexed text has that language's
+    characters, None when Pagefind leaves the page out."""
+    known = previous.pages.get(name) if previous is not None else None
+    if previous is not None and known is not None and known[0] == key:
+        return None if known[1] == UNMARKED else previous.language_of(known[1])  # not read again
+    content = path.read_bytes()
+    start = content.find(_MARKER)
+    if start < 0:
+        return None
+    if not any(lead in content for lead in _LEADS):
+        return ""
+    return next((language for language, script in _SCRIPTS if script.search(content, start)), "")
 
 
 def _has_marker(path: Path) -> bool:
@@ -249,8 +320,14 @@ def _unknown(path: Path) -> str:
     return f"file:{info.st_size}:{info.st_mtime_ns}:{info.st_ino}"
 
 
+def _base(language: str) -> str:
+    """`ja` of `ja-JP`."""
+    return language.split("-", 1)[0].lower()
+
+
 def _setup(language: str, pages_per_run: int) -> str:
-    """What else a bundle depends on: the Pagefind binary, the language, the size of a part."""
+    """What else a bundle depends on: the Pagefind binary (which one, and its build: a bundle of
+    the standard binary is not kept by the extended one), the language, the size of a part."""
     binary = Path(executable())
     info = binary.stat()
     return f"{binary}:{info.st_size}:{info.st_mtime_ns}:{language}:{pages_per_run}"

@@ -20,9 +20,10 @@ from kb.site.build import Builder, LeakError, SiteIndex, build
 from kb.site.output import SiteFolder
 from kb.site.searchindex import ENTRY_FILE, PARTS_FILE, UNMARKED, Indexed, assign_parts, indexed_pages
 from kb.site.views import SiteInfo
-from tests.site.conftest import TODAY, read_tree, set_pages_per_run
+from tests.site.conftest import FIXTURES, TODAY, read_tree, set_pages_per_run
 
 ARTICLE = Path("articles/billing/payment-required.md")
+JAPANESE_ARTICLE = FIXTURES / "japanese" / "outlook-sync.md"  # KB-0951, public, with one error code
 
 
 def bundle_urls(bundle: Path) -> list[str]:
@@ -296,3 +297,36 @@ def test_parts_hold_every_page_once_none_empty_and_a_new_page_moves_no_other(
         moved = [number for number, (old, now) in enumerate(zip(parts, grown, strict=True)) if old != now]
         assert len(moved) == 1
         assert grown[moved[0]] == sorted([*parts[moved[0]], new], key=[*pages, new].index)
+
+
+def bundle_languages(bundle: Path) -> list[str]:
+    return sorted(json.loads((bundle / ENTRY_FILE).read_text(encoding="utf-8"))["languages"])
+
+
+def has_word(bundle: Path, word: str) -> bool:
+    """Whether the bundle's index holds `word` as a word of its own (a CBOR text string), not only
+    inside a longer one."""
+    encoded = word.encode("utf-8")
+    assert len(encoded) < 24, "a short string's CBOR head is one byte"
+    index = b"".join(gzip.decompress(path.read_bytes()) for path in (bundle / "index").iterdir())
+    return bytes([0x60 + len(encoded)]) + encoded in index
+
+
+def test_a_japanese_article_in_an_english_site_is_indexed_in_japanese_in_a_part_of_its_own(kb_root: Path) -> None:
+    shutil.copy(JAPANESE_ARTICLE, kb_root / "articles" / "identity" / JAPANESE_ARTICLE.name)
+    build(KnowledgeBase(kb_root), today=TODAY)
+    site = kb_root / "site" / "public"
+    runs = made_by_run(site)
+
+    primary, *parts = bundles(site)
+    japanese = ["/articles/kb-0951.html", "/errors/0x8004DEF4/"]  # its error page shows its title
+    assert bundle_languages(primary) == ["en"]
+    assert [(bundle_languages(part), sorted(bundle_urls(part))) for part in parts] == [(["ja"], japanese)]
+    assert has_word(parts[0], "同期")  # cut out of "Outlookの同期が失敗し": found by the search page
+    assert has_word(primary, "expir")  # English still stemmed
+    record = Indexed.read(SiteFolder(site).search_record)
+    assert record is not None
+    assert record.languages == ("", "ja")
+
+    build(KnowledgeBase(kb_root), today=TODAY)  # nothing changed: no part indexed again
+    assert made_by_run(site) == runs
