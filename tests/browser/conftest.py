@@ -101,11 +101,12 @@ LATE = dt.date(2026, 12, 10)  # the sample KB has overdue, due-soon, current and
 
 @pytest.fixture(scope="session")
 def late_sample_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
-    """The sample KB built on a later day, when some of its reviews are overdue and others due soon."""
+    """The sample KB built on a later day, when some of its reviews are overdue and others due soon,
+    with its search index (more than ten results for some words)."""
     if not (REPO / "kb.yaml").is_file() or not (REPO / "articles").is_dir():
         pytest.skip("the sample knowledge base (kb.yaml, articles/) is not in this checkout")
     out = tmp_path_factory.mktemp("late-sample-site")
-    build(KnowledgeBase(REPO), out=out, today=LATE, search=False)
+    build(KnowledgeBase(REPO), out=out, today=LATE)
     servers = [_serve(out / "internal"), _serve(out / "public")]
     urls = [f"http://127.0.0.1:{s.server_address[1]}/" for s in servers]
     yield Sites(urls[0], urls[1], out, servers)

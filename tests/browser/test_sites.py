@@ -301,3 +301,26 @@ def test_the_knowledge_health_page_at_320_px_is_clean(browser: Any, late_sample_
     assert axe_violations(page) == []
     assert sideways(page) == 0
     context.close()
+
+
+def test_search_says_how_many_it_found_and_shows_them_all(tab: Tab, late_sample_sites: Sites) -> None:
+    page = tab.page
+    page.goto(late_sample_sites.public + "search.html?q=sync")
+    results = page.locator("#kb-results li")
+    results.first.wait_for()
+    found = page.evaluate("async () => (await (await import('./pagefind/pagefind.js')).search('sync')).results.length")
+    assert found > 10
+    status = page.locator("#kb-search-status")
+    assert status.inner_text() == f"{found} results for “sync”, 10 shown"
+    assert results.count() == 10
+    more = page.get_by_role("button", name="Show more results")
+    more.focus()
+    page.keyboard.press("Enter")  # from the keyboard: focus goes to the first result added
+    page.wait_for_function("document.querySelectorAll('#kb-results li').length > 10")
+    assert page.evaluate("document.activeElement.closest('li') === document.querySelectorAll('#kb-results li')[10]")
+    while more.is_visible():
+        more.click()
+    assert results.count() == found
+    assert status.inner_text() == f"{found} results for “sync”"
+    assert len(set(results.locator("a").evaluate_all("links => links.map(a => a.href)"))) == found
+    assert tab.errors == []

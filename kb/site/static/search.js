@@ -8,7 +8,8 @@
   var input = document.getElementById("kb-q");
   var status = document.getElementById("kb-search-status");
   var list = document.getElementById("kb-results");
-  if (!form || !input || !status || !list) return;
+  var more = document.getElementById("kb-more");
+  if (!form || !input || !status || !list || !more) return;
 
   var codes = null;
   var pagefind = null;
@@ -86,8 +87,15 @@
     return t.value;
   }
 
+  // Pagefind finds every match at once but loads each result's page data on demand: a page of
+  // results at a time, and "Show more results" loads the next.
+  var PAGE_SIZE = 10;
+  var current = null; // the results on show: {ticket, query, results, next, total, engine}
+
   function run(query) {
     var ticket = ++latest;
+    current = null;
+    more.hidden = true;
     if (!query.trim()) {
       list.replaceChildren();
       status.textContent = "";
@@ -99,29 +107,54 @@
       var engine = loaded[1];
       var search = engine ? engine.search(query) : Promise.resolve({ results: [] });
       return search.then(function (found) {
-        var top = (found && found.results ? found.results : []).slice(0, 10);
-        return Promise.all(top.map(function (r) { return r.data(); })).then(function (pages) {
-          if (ticket !== latest) return;
-          var items = [];
-          var exactUrls = {};
-          exact.forEach(function (c) {
-            var href = new URL(c.url, root).href;
-            exactUrls[new URL(href).pathname] = true;
-            items.push(item(href, c.code + (c.message ? ": " + c.message : ""), "error code"));
-          });
-          pages.forEach(function (page) {
-            var href = new URL(page.url, document.baseURI).href;
-            if (exactUrls[new URL(href).pathname]) return;
-            items.push(item(href, (page.meta && page.meta.title) || page.url, "", page.excerpt));
-          });
-          list.replaceChildren.apply(list, items);
-          status.textContent = items.length
-            ? items.length + (items.length === 1 ? " result" : " results") + " for “" + query + "”"
-            : engine ? "No results for “" + query + "”" : "Search index not available; try an exact error code.";
+        if (ticket !== latest) return;
+        var results = found && found.results ? found.results : [];
+        var shown = {
+          ticket: ticket, query: query, results: results, next: 0, engine: engine,
+          exactUrls: {}, total: exact.length + results.length,
+        };
+        var items = exact.map(function (c) {
+          var href = new URL(c.url, root).href;
+          shown.exactUrls[new URL(href).pathname] = true;
+          return item(href, c.code + (c.message ? ": " + c.message : ""), "error code");
         });
+        list.replaceChildren.apply(list, items);
+        current = shown;
+        return showMore(false);
       });
     });
   }
+
+  // The next page of results; `focusFirst` moves focus to the first one added (the button that
+  // asked for them goes away once every result is shown).
+  function showMore(focusFirst) {
+    var shown = current;
+    if (!shown) return Promise.resolve();
+    var batch = shown.results.slice(shown.next, shown.next + PAGE_SIZE);
+    shown.next += batch.length;
+    return Promise.all(batch.map(function (r) { return r.data(); })).then(function (pages) {
+      if (shown !== current || shown.ticket !== latest) return;
+      var first = null;
+      pages.forEach(function (page) {
+        var href = new URL(page.url, document.baseURI).href;
+        // The exact code's own page, already offered first: one result, not two.
+        if (shown.exactUrls[new URL(href).pathname]) { shown.total -= 1; return; }
+        var li = item(href, (page.meta && page.meta.title) || page.url, "", page.excerpt);
+        list.appendChild(li);
+        first = first || li;
+      });
+      var left = shown.next < shown.results.length;
+      more.hidden = !left;
+      var count = shown.total + (shown.total === 1 ? " result" : " results") + " for “" + shown.query + "”";
+      status.textContent = shown.total
+        ? count + (left ? ", " + list.children.length + " shown" : "")
+        : shown.engine ? "No results for “" + shown.query + "”" : "Search index not available; try an exact error code.";
+      var target = first || list.lastElementChild;
+      if (focusFirst && target) target.querySelector("a").focus();
+    });
+  }
+
+  more.addEventListener("click", function () { showMore(true); });
 
   var timer = null;
   input.addEventListener("input", function () {
