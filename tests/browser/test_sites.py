@@ -324,3 +324,14 @@ def test_search_says_how_many_it_found_and_shows_them_all(tab: Tab, late_sample_
     assert status.inner_text() == f"{found} results for “sync”"
     assert len(set(results.locator("a").evaluate_all("links => links.map(a => a.href)"))) == found
     assert tab.errors == []
+
+
+@pytest.mark.parametrize("site", ["public", "internal"])
+@pytest.mark.parametrize("query", ["KB-0001", "kb-0001"])
+def test_an_article_is_found_by_its_id(tab: Tab, built_sites: Sites, site: str, query: str) -> None:
+    page = tab.page
+    page.goto(getattr(built_sites, site) + "search.html?q=" + query)
+    first = page.locator("#kb-results li a").first
+    first.wait_for()
+    assert (first.get_attribute("href") or "").endswith("articles/kb-0001.html")
+    assert tab.errors == []

@@ -87,6 +87,15 @@
     return t.value;
   }
 
+  // The article whose id the query is, as written or in capitals (ids are filters on article pages).
+  function byId(engine, query) {
+    var id = query.trim();
+    if (!engine || !/^\S*\d\S*$/.test(id)) return Promise.resolve([]);
+    return engine.search(null, { filters: { id: { any: [id, id.toUpperCase()] } } })
+      .then(function (found) { return found && found.results ? found.results : []; })
+      .catch(function () { return []; });
+  }
+
   // Pagefind finds every match at once but loads each result's page data on demand: a page of
   // results at a time, and "Show more results" loads the next.
   var PAGE_SIZE = 10;
@@ -106,9 +115,16 @@
       var exact = loaded[0].filter(function (c) { return normalise(c.code) === wanted; });
       var engine = loaded[1];
       var search = engine ? engine.search(query) : Promise.resolve({ results: [] });
-      return search.then(function (found) {
+      return Promise.all([search, byId(engine, query)]).then(function (searched) {
         if (ticket !== latest) return;
-        var results = found && found.results ? found.results : [];
+        // An article's id ("see KB-1042") first, then the rest; ranks of merged parts differ.
+        var pinned = searched[1];
+        var ids = {};
+        pinned.forEach(function (r) { ids[r.id] = true; });
+        var found = searched[0];
+        var results = pinned.concat((found && found.results ? found.results : []).filter(function (r) {
+          return !ids[r.id];
+        }));
         var shown = {
           ticket: ticket, query: query, results: results, next: 0, engine: engine,
           exactUrls: {}, total: exact.length + results.length,
