@@ -101,8 +101,8 @@ class Memo:
         default_factory=dict
     )
     listings: tuple[tuple[object, ...], Listings] | None = None  # (what they were made from, the pages)
-    # The last knowledge-health pages, with (rows, report, day) they were made from; their rows by id.
-    health_pages: tuple[tuple[int, str, str], list[Page]] | None = None
+    # The last knowledge-health pages, with (rows, archived, report, day) they were made from; their rows by id.
+    health_pages: tuple[tuple[int, int, str, str], list[Page]] | None = None
     health_rows: dict[str, HealthRow] = field(default_factory=dict)
     sitemap: tuple[list[str], bytes] | None = None  # the paths it lists, and the file
 
@@ -485,9 +485,11 @@ def _health_pages(
 ) -> list[Page]:
     ranked: list[tuple[tuple[int, int, str, str], HealthRow]] = []
     counts: dict[str, int] = defaultdict(int)
+    archived = 0  # audited (the report counts them) but not listed: nobody reviews them any more
     same = memo.health_pages is not None  # every row as it was: the last pages are kept
     for item in published:
         if item.article.confidence == "archived":
+            archived += 1
             continue
         health = inputs.health.of(item.article) or _CURRENT
         counts[health.staleness.state] += 1
@@ -508,22 +510,24 @@ def _health_pages(
         ranked.append((known[3], known[4]))
     report = inputs.health.report_html or ""
     today = inputs.today.isoformat()
-    made_of = (len(ranked), report, today)
+    made_of = (len(ranked), archived, report, today)
     if same and memo.health_pages is not None and memo.health_pages[0] == made_of:
         return memo.health_pages[1]
     ranked.sort(key=lambda pair: pair[0])
     rows = tuple(row for _, row in ranked)
     counts_by_state = tuple(sorted(counts.items(), key=lambda kv: _ORDER.get(kv[0], 3)))
-    pages = _paged(rows, counts_by_state, report, today)
+    pages = _paged(rows, counts_by_state, archived, report, today)
     memo.health_pages, memo.health_rows = (made_of, pages), {row.article.id: row for row in rows}
     return pages
 
 
-def _paged(rows: tuple[HealthRow, ...], counts: tuple[tuple[str, int], ...], report: str, today: str) -> list[Page]:
+def _paged(
+    rows: tuple[HealthRow, ...], counts: tuple[tuple[str, int], ...], archived: int, report: str, today: str
+) -> list[Page]:
     """The list of every article in pages a browser opens at once; the report on the first."""
     pages = []
     for shown, pager in _pieces(rows, HEALTH_ROWS_PER_PAGE, urls.health_page):
-        view = HealthView(shown, counts, report if pager.number == 1 else "", today, pager)
+        view = HealthView(shown, counts, report if pager.number == 1 else "", today, pager, archived)
         pages.append(Page(pager.path, "health.html", _numbered("Knowledge health", pager), view))
     return pages
 

@@ -192,6 +192,7 @@ class HealthView:
     report_html: str  # the quality report's own page, when the audit is installed (first page only)
     today: str
     pager: Pager
+    archived: int = 0  # archived articles: audited (the report counts them), not listed
 
     @property
     def total(self) -> int:
