@@ -42,6 +42,10 @@ RARE_SHARE = 1 / 500
 ARTICLE_ID = 20_000.0  # the query names the article's id
 DECLARED = 10_000.0  # the article lists the code in error_codes
 HEADLINE = 5_000.0  # the article's title or first heading names the code
+# The longest query searched: a support query is words, a code or a pasted error line, and 512
+# characters hold any of those with room. Beyond, whoosh's did-you-mean on one long word takes
+# seconds (a run of 20,000 letters: 10 to 40 s), holding the index each kb serve site shares.
+MAX_QUERY_CHARS = 512
 
 _WORD = re.compile(r"\w+(?:[.'’\-]\w+)*")
 _QUOTED = re.compile(r'["“”„]([^"“”„]+)["“”„]')  # straight and typographic quotes, as pasted
@@ -280,7 +284,13 @@ class SearchIndex:
         code: str | None = None,
         limit: int = 10,
     ) -> SearchResult:
-        """Articles of this site matching `query`, best first (see the module docstring)."""
+        """Articles of this site matching `query`, best first (see the module docstring). A query
+        longer than `MAX_QUERY_CHARS` is a `UsageError`."""
+        if len(query) > MAX_QUERY_CHARS:
+            raise UsageError(
+                f"a query is at most {MAX_QUERY_CHARS} characters; this one has {len(query):,}",
+                hint="search for the error code or a few words of the message, not the whole text",
+            )
         # Compatibility forms as their plain letters: an input method's full-width `０x8004ＤＥＦ４`.
         query = unicodedata.normalize("NFKC", query)
         code = unicodedata.normalize("NFKC", code) if code else code

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -95,6 +96,22 @@ def test_the_search_api_of_each_site_searches_only_that_sites_index(
     for route in ("api", "api/errors", "api/nope"):  # no route: still JSON, never the site's 404 page
         status, body = get(sites["public"].url + route)
         assert (status, json.loads(body)["error"]) == (404, f"no API at /{route}")
+
+
+def test_a_query_longer_than_512_characters_is_refused_at_once(
+    served: tuple[DevServer, dict[str, SiteServer]],
+) -> None:
+    _, sites = served
+    started = time.monotonic()
+    status, body = get(sites["public"].url + "api/search?q=" + "a" * 20_000)
+    answer = json.loads(body)
+    assert (status, answer["error"]) == (400, "a query is at most 512 characters; this one has 20,000")
+    assert "hint" in answer
+    assert time.monotonic() - started < 5  # was 10 s to 43 s of whoosh, holding the site's index meanwhile
+    longest = "sign in fails " * 36 + "x" * 8
+    assert len(longest) == 512
+    status, body = get(sites["public"].url + "api/search?q=" + urllib.parse.quote(longest))
+    assert status == 200
 
 
 def test_the_search_api_follows_edits(served: tuple[DevServer, dict[str, SiteServer]], kb_root: Path) -> None:
