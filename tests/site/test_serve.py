@@ -98,6 +98,15 @@ def test_the_search_api_of_each_site_searches_only_that_sites_index(
         assert (status, json.loads(body)["error"]) == (404, f"no API at /{route}")
 
 
+def test_a_limit_above_100_is_refused_as_the_error_says(served: tuple[DevServer, dict[str, SiteServer]]) -> None:
+    _, sites = served
+    for wrong in ("101", "1000", "99999999999", "²", "9" * 5000):
+        status, body = get(sites["public"].url + "api/search?q=fails&limit=" + urllib.parse.quote(wrong))
+        assert (status, json.loads(body)["error"]) == (400, f"limit must be a number from 1 to 100, not {wrong!r}")
+    status, body = get(sites["public"].url + "api/search?q=fails&limit=100")
+    assert status == 200
+
+
 def test_a_query_longer_than_512_characters_is_refused_at_once(
     served: tuple[DevServer, dict[str, SiteServer]],
 ) -> None:
