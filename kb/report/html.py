@@ -34,7 +34,9 @@ h1{font-size:1.5rem;margin:0}
 """
 
 # The report itself, scoped to its container so that it can sit inside another page (the
-# internal site's knowledge-health page) without restyling that page.
+# internal site's knowledge-health page) without restyling that page. On a narrow screen its
+# tables reflow, a row to a block: a section that scrolled sideways took no focus, so keyboard
+# users could not scroll it (axe scrollable-region-focusable at 320 px).
 STYLE = """
 .health-report h2{font-size:1.15rem;margin:0 0 .6rem}
 .health-report .tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:.8rem;margin:1rem 0}
@@ -54,10 +56,18 @@ vertical-align:top}.health-report th{font-weight:600;color:#59636e}
 .health-report svg{max-width:600px;height:auto;display:block}.health-report .nowrap{white-space:nowrap}
 .health-report .muted{color:#59636e}
 .health-report th,.health-report td{background:inherit}
+@media (max-width: 40rem){
+.health-report section{overflow-x:visible}
+.health-report thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+.health-report table,.health-report tbody{display:block}
+.health-report tr{display:block;padding:.4rem 0;border-bottom:1px solid #eaeef2}
+.health-report td{display:inline-block;border:0;padding:0 .6rem 0 0}
+.health-report td:not(.nowrap):not(.num){display:block;padding:0}
+}
 @media (prefers-color-scheme: dark){
 .health-report .tile,.health-report section{background:#161b22;color:#e6edf3;border-color:#30363d}
 .health-report .tile span,.health-report th,.health-report .muted{color:#9198a1}
-.health-report th,.health-report td{border-color:#30363d}
+.health-report th,.health-report td,.health-report tr{border-color:#30363d}
 .health-report .good{color:#3fb950}.health-report .fair{color:#d29922}.health-report .poor{color:#f85149}
 .health-report svg text{fill:#e6edf3}
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from importlib import resources
 from pathlib import Path
@@ -335,3 +336,20 @@ def test_an_article_is_found_by_its_id(tab: Tab, built_sites: Sites, site: str, 
     first.wait_for()
     assert (first.get_attribute("href") or "").endswith("articles/kb-0001.html")
     assert tab.errors == []
+
+
+def test_kb_audits_own_html_page_at_320_px_is_clean(browser: Any, tmp_path: Path) -> None:
+    """The standalone page of `kb audit --html`: its tables reflow as on the site's health page."""
+    from kb.cli import main
+    from tests.browser.conftest import LATE, REPO
+
+    report = tmp_path / "audit.html"
+    with contextlib.suppress(SystemExit):  # exit 1: the sample KB has overdue reviews on that day
+        main(["--root", str(REPO), "audit", "--today", LATE.isoformat(), "--html", str(report), "-q"])
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(report.as_uri())
+    assert page.locator("section[aria-labelledby='h-overdue'] tbody tr").count() > 0
+    assert axe_violations(page) == []
+    assert sideways(page) == 0
+    context.close()
