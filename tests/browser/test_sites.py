@@ -353,3 +353,16 @@ def test_kb_audits_own_html_page_at_320_px_is_clean(browser: Any, tmp_path: Path
     assert axe_violations(page) == []
     assert sideways(page) == 0
     context.close()
+
+
+def test_an_id_the_public_site_does_not_publish_finds_no_article_there(tab: Tab, built_sites: Sites) -> None:
+    """KB-0004 is internal: the public site has no page of it, so its id leads nowhere there."""
+    page = tab.page
+    page.goto(built_sites.public + "search.html?q=KB-0004")
+    page.locator("#kb-search-status").filter(has_text="KB-0004").wait_for()
+    assert page.locator("#kb-results li a[href$='articles/kb-0004.html']").count() == 0
+    assert tab.errors == []
+    page.goto(built_sites.internal + "search.html?q=KB-0004")
+    first = page.locator("#kb-results li a").first
+    first.wait_for()
+    assert (first.get_attribute("href") or "").endswith("articles/kb-0004.html")

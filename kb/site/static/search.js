@@ -87,13 +87,21 @@
     return t.value;
   }
 
-  // The article whose id the query is, as written or in capitals (ids are filters on article pages).
-  function byId(engine, query) {
+  // The article whose id the query is ("see KB-1042"), among the first results Pagefind found for
+  // it (its page is named from the id as kb.site.urls.article_path names it), to show first:
+  // Pagefind's ranks across merged index parts do not. Only a page this site publishes is found.
+  var ID_LOOKAHEAD = 20;
+  function byId(query, results) {
     var id = query.trim();
-    if (!engine || !/^\S*\d\S*$/.test(id)) return Promise.resolve([]);
-    return engine.search(null, { filters: { id: { any: [id, id.toUpperCase()] } } })
-      .then(function (found) { return found && found.results ? found.results : []; })
-      .catch(function () { return []; });
+    if (!/^[A-Za-z][A-Za-z0-9._-]*\d[A-Za-z0-9._-]*$/.test(id)) return Promise.resolve(null);
+    var page = "articles/" + id.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[-.]+|[-.]+$/g, "") + ".html";
+    var wanted = new URL(page, root).pathname;
+    return Promise.all(results.slice(0, ID_LOOKAHEAD).map(function (r) { return r.data(); }))
+      .then(function (pages) {
+        var hit = pages.filter(function (p) { return new URL(p.url, root).pathname === wanted; })[0];
+        return hit ? { href: new URL(hit.url, root).href, label: id.toUpperCase() + ": " + ((hit.meta && hit.meta.title) || hit.url) } : null;
+      })
+      .catch(function () { return null; });
   }
 
   // Pagefind finds every match at once but loads each result's page data on demand: a page of
@@ -115,25 +123,26 @@
       var exact = loaded[0].filter(function (c) { return normalise(c.code) === wanted; });
       var engine = loaded[1];
       var search = engine ? engine.search(query) : Promise.resolve({ results: [] });
-      return Promise.all([search, byId(engine, query)]).then(function (searched) {
+      return search.then(function (found) {
+        var results = found && found.results ? found.results : [];
+        return byId(query, results).then(function (article) { return [results, article]; });
+      }).then(function (searched) {
         if (ticket !== latest) return;
-        // An article's id ("see KB-1042") first, then the rest; ranks of merged parts differ.
-        var pinned = searched[1];
-        var ids = {};
-        pinned.forEach(function (r) { ids[r.id] = true; });
-        var found = searched[0];
-        var results = pinned.concat((found && found.results ? found.results : []).filter(function (r) {
-          return !ids[r.id];
-        }));
+        var results = searched[0];
+        var article = searched[1];
         var shown = {
           ticket: ticket, query: query, results: results, next: 0, engine: engine,
-          exactUrls: {}, total: exact.length + results.length,
+          exactUrls: {}, total: exact.length + results.length + (article ? 1 : 0),
         };
         var items = exact.map(function (c) {
           var href = new URL(c.url, root).href;
           shown.exactUrls[new URL(href).pathname] = true;
           return item(href, c.code + (c.message ? ": " + c.message : ""), "error code");
         });
+        if (article) {  // an article's id first ("see KB-1042"), then the rest
+          shown.exactUrls[new URL(article.href).pathname] = true;
+          items.unshift(item(article.href, article.label, "article"));
+        }
         list.replaceChildren.apply(list, items);
         current = shown;
         return showMore(false);
