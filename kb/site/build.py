@@ -238,6 +238,7 @@ class Builder:
                 base_url=kb.config.base_url if site.public else "",
                 search=search,
                 has_health=shows_internal_notes(site),
+                id_prefix=kb.config.id_prefix,
             )
             bodies, rendered = self._render_bodies(view, loaded.articles, files, in_use)
             report.rendered += rendered

@@ -21,6 +21,7 @@ class SiteInfo:
     base_url: str
     search: bool  # has a Pagefind index
     has_health: bool
+    id_prefix: str = ""  # what an article id starts with (`KB-`): the search page looks an id up
 
 
 @dataclass(frozen=True)

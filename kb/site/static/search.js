@@ -87,13 +87,18 @@
     return t.value;
   }
 
-  // The article whose id the query is ("see KB-1042"), among the first results Pagefind found for
-  // it (its page is named from the id as kb.site.urls.article_path names it), to show first:
-  // Pagefind's ranks across merged index parts do not. Only a page this site publishes is found.
+  // The article whose id the query is ("see KB-1042": the KB's id prefix, then digits), among the
+  // first results Pagefind found for it (its page is named from the id as kb.site.urls.article_path
+  // names it), to show first: Pagefind's ranks across merged index parts do not. Only a page this
+  // site publishes is found.
   var ID_LOOKAHEAD = 20;
+  var idPrefix = (script.getAttribute("data-id-prefix") || "").toLowerCase();
   function byId(query, results) {
     var id = query.trim();
-    if (!/^[A-Za-z][A-Za-z0-9._-]*\d[A-Za-z0-9._-]*$/.test(id)) return Promise.resolve(null);
+    var lowered = id.toLowerCase();
+    if (!idPrefix || lowered.indexOf(idPrefix) !== 0 || !/^\d+$/.test(lowered.slice(idPrefix.length))) {
+      return Promise.resolve(null);
+    }
     var page = "articles/" + id.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[-.]+|[-.]+$/g, "") + ".html";
     var wanted = new URL(page, root).pathname;
     return Promise.all(results.slice(0, ID_LOOKAHEAD).map(function (r) { return r.data(); }))
