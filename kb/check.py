@@ -510,7 +510,9 @@ class _Examiner:
             return Examined.fresh(relpath, digest, size, mtime, self.policy.apply(findings), None, [])
         findings.extend(self.findings(article))
         facts = facts_of(article, self.context.text(article))
-        suppressions, problems = suppression.read_suppressions(relpath, article.text, article.body_line)
+        suppressions, problems = suppression.read_suppressions(
+            relpath, article.text, article.body_line, article.blocks[0]
+        )
         # Stored as reported: the policy and the settings are part of the cache's key.
         kept = self.policy.apply(findings)
         used = frozenset(suppression.used(kept, suppressions))

@@ -18,13 +18,16 @@ from __future__ import annotations
 import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from kb.findings import Finding, Location
 from kb.rules import find_rule
 from kb.rules.suppression import InvalidSuppression, SuppressionWithoutReason, UnusedSuppression
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 _COMMENT = re.compile(r"<!--\s*kb:(.*?)-->|#\s*kb:(.*)$")
 _DIRECTIVE = re.compile(r"^\s*(disable|disable-file)\s*=\s*([\w,\s-]+?)(?=\s+reason\s*=|\s*$)(.*)$", re.DOTALL)
@@ -57,9 +60,12 @@ class Suppression:
         return cls(frozenset(data[0]), *data[1:7])
 
 
-def read_suppressions(relpath: str, text: str, body_line: int) -> tuple[list[Suppression], list[Finding]]:
+def read_suppressions(
+    relpath: str, text: str, body_line: int, blocks: list[Token] | None = None
+) -> tuple[list[Suppression], list[Finding]]:
     """The suppressions written in an article (its whole text, as loaded) and the findings about
-    comments that cannot be used. `body_line` is the file line where the body starts."""
+    comments that cannot be used. `body_line` is the file line where the body starts; `blocks`,
+    the body's block tokens when the caller has them (`Article.blocks`), else parsed here."""
     if "kb:" not in text:
         return [], []
     lines = text.split("\n")
@@ -85,7 +91,7 @@ def read_suppressions(relpath: str, text: str, body_line: int) -> tuple[list[Sup
                     continue
             else:
                 if code is None:
-                    code = _CodeBlocks(lines, body_line)
+                    code = _CodeBlocks(lines, body_line, blocks)
                 if index in code.lines or _in_code_span(line, match.start()):
                     continue
             location = Location(relpath, number, match.start() + 1)
@@ -136,13 +142,14 @@ def _parse(inner: str, location: Location, problems: list[Finding]) -> tuple[str
 class _CodeBlocks:
     """Where the body's code blocks are, as kb's Markdown parser sees them (file line indexes)."""
 
-    def __init__(self, lines: list[str], body_line: int) -> None:
-        from kb.markdown import parse_blocks
-
+    def __init__(self, lines: list[str], body_line: int, tokens: list[Token] | None) -> None:
         offset = body_line - 1
         self.lines: set[int] = set()
         self.fences: dict[int, int] = {}  # first line -> last line (its closing fence, or the last)
-        tokens, _ = parse_blocks("\n".join(lines[offset:]))
+        if tokens is None:
+            from kb.markdown import parse_blocks
+
+            tokens, _ = parse_blocks("\n".join(lines[offset:]))
         for token in tokens:
             if token.type in ("fence", "code_block") and token.map:
                 first, end = token.map[0] + offset, token.map[1] + offset

@@ -43,7 +43,7 @@ def unpublishable(article: Article, context: CheckContext) -> list[Finding]:
     found = [f for rule in WITHHELD for f in rule().check(article, context)]
     if not found:
         return []
-    suppressions, _ = suppression.read_suppressions(article.relpath, article.text, article.body_line)
+    suppressions, _ = suppression.read_suppressions(article.relpath, article.text, article.body_line, article.blocks[0])
     return suppression.apply(found, suppressions)
 
 
