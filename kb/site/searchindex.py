@@ -190,16 +190,16 @@ def build_index(
     # A site in Japanese, Chinese or Thai is indexed whole in its language, which cuts the others'
     # text too; a site in another language has its pages read for their characters.
     mixed = _base(language) not in SEGMENTED
-    read: dict[str, str | None] = {}  # each page's language ("" the site's); None: Pagefind leaves it out
-    if mixed:
-        read = {name: _indexed_in(site / name, key, previous, name) for name, key in files.items()}
-    if len(files) <= pages_per_run and not any(read.values()):
+
+    def read() -> dict[str, str | None]:  # each page's language ("" the site's); None: Pagefind leaves it out
+        return {name: _indexed_in(site / name, key, previous, name, scripts=mixed) for name, key in files.items()}
+
+    languages_read = read() if mixed else {}
+    if len(files) <= pages_per_run and not any(languages_read.values()):
         parts, languages = [list(files)], [""]  # one run over the whole site, as Pagefind does it alone
         record = Indexed(setup, 1, {name: (key, 0) for name, key in files.items()}, marks_read=False)
     else:
-        if not mixed:
-            read = {name: "" if _is_marked(site / name, key, previous, name) else None for name, key in files.items()}
-        parts, languages = _parts_by_language(read, pages_per_run)
+        parts, languages = _parts_by_language(languages_read or read(), pages_per_run)
         part_of = {name: number for number, part in enumerate(parts) for name in part}
         pages = {name: (key, part_of.get(name, UNMARKED)) for name, key in files.items()}
         record = Indexed(setup, len(parts), pages, marks_read=True, languages=tuple(languages))
@@ -286,26 +286,19 @@ def _parts_by_language(read: dict[str, str | None], pages_per_run: int) -> tuple
     return (parts, languages) if parts else ([[]], [""])
 
 
-def _is_marked(path: Path, key: str, previous: Indexed | None, name: str) -> bool:
-    """Whether Pagefind indexes the page; `previous`: the record of a bundle made in parts."""
-    known = previous.pages.get(name) if previous is not None else None
-    if known is not None and known[0] == key:
-        return known[1] != UNMARKED  # the same page as when that bundle was made: not read again
-    return _has_marker(path)
-
-
-def _indexed_in(path: Path, key: str, previous: Indexed | None, name: str) -> str | None:
-    """The language a page of a site whose own language Pagefind does not cut into words is
-    indexed in: "" for the site's, one of `SEGMENTED` when its indexed text has that language's
-    characters, None when Pagefind leaves the page out."""
+def _indexed_in(path: Path, key: str, previous: Indexed | None, name: str, *, scripts: bool) -> str | None:
+    """The language a page is indexed in: "" for the site's, None when Pagefind leaves it out (no
+    marker). With `scripts` (a site whose own language Pagefind does not cut into words), one of
+    `SEGMENTED` when its indexed text has that language's characters. `previous`: the record of a
+    bundle made in parts, whose pages of the same key are not read again."""
     known = previous.pages.get(name) if previous is not None else None
     if previous is not None and known is not None and known[0] == key:
-        return None if known[1] == UNMARKED else previous.language_of(known[1])  # not read again
+        return None if known[1] == UNMARKED else previous.language_of(known[1])
     content = path.read_bytes()
     start = content.find(_MARKER)
     if start < 0:
         return None
-    if not any(lead in content for lead in _LEADS):
+    if not scripts or not any(lead in content for lead in _LEADS):
         return ""
     return next((language for language, script in _SCRIPTS if script.search(content, start)), "")
 
