@@ -12,6 +12,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -62,6 +63,20 @@ def _serve(folder: Path) -> ThreadingHTTPServer:
     return server
 
 
+@contextmanager
+def served(out: Path) -> Iterator[Sites]:
+    """The sites built into `out` (`internal/` and `public/`), each served on 127.0.0.1 like a
+    static host while the block runs."""
+    servers = [_serve(out / "internal"), _serve(out / "public")]
+    urls = [f"http://127.0.0.1:{s.server_address[1]}/" for s in servers]
+    try:
+        yield Sites(urls[0], urls[1], out, servers)
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+
+
 @pytest.fixture(scope="session")
 def built_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
     """The small site KB, built with its search index and served on 127.0.0.1 like a static host."""
@@ -70,12 +85,8 @@ def built_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
     # In parts of two pages, as a large site is: every search below goes through the merged parts.
     set_pages_per_run(root, 2)
     build(KnowledgeBase(root), today=TODAY)
-    servers = [_serve(root / "site" / "internal"), _serve(root / "site" / "public")]
-    urls = [f"http://127.0.0.1:{s.server_address[1]}/" for s in servers]
-    yield Sites(urls[0], urls[1], root / "site", servers)
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    with served(root / "site") as sites:
+        yield sites
 
 
 @pytest.fixture(scope="session")
@@ -88,12 +99,8 @@ def sample_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
         patch.setattr(collect, "HEALTH_ROWS_PER_PAGE", 20)  # a paged knowledge-health list to scan
         patch.setattr(collect, "LIST_ROWS_PER_PAGE", 3)  # and paged tag and product-area lists
         build(KnowledgeBase(REPO), out=out, today=TODAY, search=False)
-    servers = [_serve(out / "internal"), _serve(out / "public")]
-    urls = [f"http://127.0.0.1:{s.server_address[1]}/" for s in servers]
-    yield Sites(urls[0], urls[1], out, servers)
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    with served(out) as sites:
+        yield sites
 
 
 LATE = dt.date(2026, 12, 10)  # the sample KB has overdue, due-soon, current and archived articles then
@@ -107,12 +114,8 @@ def late_sample_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site
         pytest.skip("the sample knowledge base (kb.yaml, articles/) is not in this checkout")
     out = tmp_path_factory.mktemp("late-sample-site")
     build(KnowledgeBase(REPO), out=out, today=LATE)
-    servers = [_serve(out / "internal"), _serve(out / "public")]
-    urls = [f"http://127.0.0.1:{s.server_address[1]}/" for s in servers]
-    yield Sites(urls[0], urls[1], out, servers)
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    with served(out) as sites:
+        yield sites
 
 
 @pytest.fixture(scope="session")

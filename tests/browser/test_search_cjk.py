@@ -13,7 +13,7 @@ import pytest
 
 from kb.project import KnowledgeBase
 from kb.site.build import build
-from tests.browser.conftest import Sites, Tab, _serve
+from tests.browser.conftest import Sites, Tab, served
 from tests.site.conftest import FIXTURES, SITE_KB, TODAY
 
 JAPANESE_ARTICLE = FIXTURES / "japanese" / "outlook-sync.md"
@@ -30,12 +30,8 @@ def mixed_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
     shutil.copytree(SITE_KB, root)
     shutil.copy(JAPANESE_ARTICLE, root / "articles" / "identity" / JAPANESE_ARTICLE.name)
     build(KnowledgeBase(root), today=TODAY)
-    servers = [_serve(root / "site" / "internal"), _serve(root / "site" / "public")]
-    urls = [f"http://127.0.0.1:{s.server_address[1]}/" for s in servers]
-    yield Sites(urls[0], urls[1], root / "site", servers)
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    with served(root / "site") as sites:
+        yield sites
 
 
 def results(page: Any, base: str, query: str) -> list[str]:

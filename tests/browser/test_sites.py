@@ -293,15 +293,21 @@ def test_print_uses_the_light_palette_whatever_the_screen_scheme(tab: Tab, built
     assert len(page.pdf()) > 1000
 
 
-def test_the_knowledge_health_page_at_320_px_is_clean(browser: Any, late_sample_sites: Sites) -> None:
-    """Its report's tables reflow: no region scrolls sideways that a keyboard user cannot reach."""
+def assert_report_reflows_at_320_px(browser: Any, url: str) -> None:
+    """The quality report at `url`, 320 px wide: its overdue table has rows, axe finds nothing and
+    no region scrolls sideways that a keyboard user cannot reach."""
     context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
-    page.goto(late_sample_sites.internal + "health/")
+    page.goto(url)
     assert page.locator("section[aria-labelledby='h-overdue'] tbody tr").count() > 0
     assert axe_violations(page) == []
     assert sideways(page) == 0
     context.close()
+
+
+def test_the_knowledge_health_page_at_320_px_is_clean(browser: Any, late_sample_sites: Sites) -> None:
+    """Its report's tables reflow: no region scrolls sideways that a keyboard user cannot reach."""
+    assert_report_reflows_at_320_px(browser, late_sample_sites.internal + "health/")
 
 
 def test_search_says_how_many_it_found_and_shows_them_all(tab: Tab, late_sample_sites: Sites) -> None:
@@ -346,13 +352,7 @@ def test_kb_audits_own_html_page_at_320_px_is_clean(browser: Any, tmp_path: Path
     report = tmp_path / "audit.html"
     with contextlib.suppress(SystemExit):  # exit 1: the sample KB has overdue reviews on that day
         main(["--root", str(REPO), "audit", "--today", LATE.isoformat(), "--html", str(report), "-q"])
-    context = browser.new_context(viewport={"width": 320, "height": 640})
-    page = context.new_page()
-    page.goto(report.as_uri())
-    assert page.locator("section[aria-labelledby='h-overdue'] tbody tr").count() > 0
-    assert axe_violations(page) == []
-    assert sideways(page) == 0
-    context.close()
+    assert_report_reflows_at_320_px(browser, report.as_uri())
 
 
 def test_an_id_the_public_site_does_not_publish_finds_no_article_there(tab: Tab, built_sites: Sites) -> None:
