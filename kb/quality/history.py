@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 from kb.errors import UsageError
@@ -27,21 +27,28 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def last_commit_dates(root: Path) -> dict[str, dt.date]:
     """Path (relative to `root`, POSIX) → date of the newest commit touching it; empty outside git."""
     try:
-        # Each commit reads "\x01DATE\nPATH\0PATH\0...": no path of the KB starts with \x01.
         result = _git(root, "log", "-z", "--format=format:%x01%cs", "--name-only", "--relative", "--", ".")
     except (OSError, subprocess.TimeoutExpired):
         return {}
     if result.returncode != 0:
         return {}
     dates: dict[str, dt.date] = {}
-    current: dt.date | None = None
-    for item in result.stdout.split("\0"):
-        if item.startswith("\x01"):
-            day, _, item = item[1:].partition("\n")
-            current = dt.date.fromisoformat(day)
-        if item and current is not None:
-            dates.setdefault(item, current)  # newest commit first: keep the first date seen
+    for day, path in _commits_and_paths(result.stdout):
+        if path not in dates:  # newest commit first: keep the first date seen
+            dates[path] = dt.date.fromisoformat(day)
     return dates
+
+
+def _commits_and_paths(log: str) -> Iterator[tuple[str, str]]:
+    """(commit's field, path) for each path of a `git log -z --name-only` whose format starts each
+    commit with "\x01" and one field (a date, a hash): "\x01FIELD\nPATH\0PATH\0...". No path of
+    the KB starts with \x01."""
+    field = ""
+    for item in log.split("\0"):
+        if item.startswith("\x01"):
+            field, _, item = item[1:].partition("\n")
+        if item and field:
+            yield field, item
 
 
 def head_commit(root: Path) -> str | None:
@@ -94,7 +101,7 @@ def last_versions(root: Path, paths: Collection[str]) -> dict[str, bytes]:
     if not left:
         return found
     try:
-        # Each commit reads "\x01HASH\nPATH\0PATH\0...", newest first.
+        # Newest first (see _commits_and_paths).
         log = _git(
             root, "--literal-pathspecs", "log", "-z", "--no-renames", "--diff-filter=D", "--format=format:%x01%H",
             "--name-only", "--relative", "--", *left,
@@ -102,12 +109,8 @@ def last_versions(root: Path, paths: Collection[str]) -> dict[str, bytes]:
     except (OSError, subprocess.TimeoutExpired):
         return found
     deleted_in: dict[str, str] = {}
-    commit = ""
-    for item in log.stdout.split("\0") if log.returncode == 0 else []:
-        if item.startswith("\x01"):
-            commit, _, item = item[1:].partition("\n")
-        if item and commit:
-            deleted_in.setdefault(item, commit)
+    for commit, path in _commits_and_paths(log.stdout) if log.returncode == 0 else ():
+        deleted_in.setdefault(path, commit)
     return found | _blobs(root, {path: f"{commit}^:./{path}" for path, commit in deleted_in.items()})
 
 
