@@ -19,7 +19,7 @@ import hashlib
 import os
 import posixpath
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
@@ -388,7 +388,7 @@ def _affected(
 
     now = {relpath: f for relpath in saved if (r := results.get(relpath)) is not None and (f := r.facts) is not None}
     ids = {f.id for f in [*before.values(), *now.values()] if f.id}
-    names = {relpath[relpath.rfind("/") + 1 :] for relpath in saved}
+    names = {_file_name(relpath) for relpath in saved}
     pages = {urls.article_path(i).casefold() for i in ids}
     threshold = kb.config.lint.thresholds.duplicate_similarity
     sketches = []
@@ -401,12 +401,8 @@ def _affected(
             affected.add(relpath)
         if facts.aliases and any(page.casefold() in pages for _, page, _, _ in facts.aliases):
             affected.add(relpath)
-        for link in facts.links:
-            target = link.href.split("#", 1)[0]
-            if "%" in target or "?" in target:  # as the links rule reads it (few hrefs: 100,000 links)
-                target = unquote(target.split("?", 1)[0])
-            if target in ids or target[target.rfind("/") + 1 :] in names:
-                affected.add(relpath)
+        if any(path in ids or _file_name(path) in names for path in _link_paths(facts)):
+            affected.add(relpath)
         if facts.sketch is not None and not facts.archived:
             sketches.append((relpath, facts.sketch))
     versions = [(f"\0{n}", f.sketch) for n, f in enumerate([*before.values(), *now.values()]) if f.sketch is not None]
@@ -435,7 +431,7 @@ def _linking_to_gone(kb: KnowledgeBase, gone: set[str], results: dict[str, Exami
         article = load_bytes(data, kb.root / relpath, relpath).article
         if article is not None and article.id and article.id not in present:
             ids.add(article.id)
-    names = {relpath[relpath.rfind("/") + 1 :] for relpath in gone}
+    names = {_file_name(relpath) for relpath in gone}
     affected: set[str] = set()
     for relpath, examined in results.items():
         facts = examined.facts
@@ -443,17 +439,28 @@ def _linking_to_gone(kb: KnowledgeBase, gone: set[str], results: dict[str, Exami
             continue
         if facts.replaced_by in ids:
             affected.add(relpath)
-        for link in facts.links:
-            target = link.href.strip().split("#", 1)[0]
-            if "%" in target or "?" in target:  # as the links rule reads it
-                target = unquote(target.split("?", 1)[0])
-            # The file name first (cheap, for 100,000 links), then the path it leads to.
-            if target in ids or (
-                target[target.rfind("/") + 1 :] in names
-                and posixpath.normpath(posixpath.join(posixpath.dirname(relpath), target)) in gone
-            ):
-                affected.add(relpath)
+        folder = posixpath.dirname(relpath)
+        # The file name first (cheap, for 100,000 links), then the path it leads to.
+        if any(
+            path in ids or (_file_name(path) in names and posixpath.normpath(posixpath.join(folder, path)) in gone)
+            for path in _link_paths(facts)
+        ):
+            affected.add(relpath)
     return affected
+
+
+def _link_paths(facts: ArticleFacts) -> Iterator[str]:
+    """What each link of `facts` leads to, its anchor left off, read as the links rule reads it
+    (`kb.rules.links.resolve`): an id, or a path from the article's folder."""
+    for link in facts.links:
+        path = link.href.strip().split("#", 1)[0]
+        if "%" in path or "?" in path:  # few hrefs hold either: 100,000 links are read here
+            path = unquote(path.split("?", 1)[0])
+        yield path
+
+
+def _file_name(path: str) -> str:
+    return path[path.rfind("/") + 1 :]
 
 
 def _nothing_to_check(kb: KnowledgeBase) -> ConfigWarning:
